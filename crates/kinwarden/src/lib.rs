@@ -1,0 +1,9 @@
+//! The Kinwarden program: the data directory, TLS, the server runtime, and the commands that
+//! manage it. `main.rs` only parses the command line and calls into here.
+
+pub mod bwdata;
+pub mod commands;
+pub mod logging;
+pub mod process;
+pub mod server;
+pub mod tls;

@@ -1,0 +1,82 @@
+//! `kinwarden`: parse the command line, run the command, exit with its code (SPEC §2).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use kinwarden::bwdata::Bwdata;
+use kinwarden::commands::{self, CliError};
+
+#[derive(Parser)]
+#[command(
+    name = "kinwarden",
+    version,
+    about = "Kinwarden: Families sponsorships with automatic billing sync, cloud or self-hosted"
+)]
+struct Cli {
+    /// Data directory (configuration, database, keys, certificates, logs).
+    #[arg(
+        long,
+        global = true,
+        env = "KINWARDEN_BWDATA",
+        default_value = "bwdata"
+    )]
+    bwdata: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server in the foreground.
+    Serve,
+    /// Run the server in the background.
+    Start,
+    /// Stop the server running on the data directory.
+    Stop,
+    /// Stop, re-read the configuration, and start again in the background.
+    Restart,
+    /// Show whether a server runs, where, and any configuration problems.
+    Status,
+    /// Write a consistent archive of the data directory, safe while the server runs.
+    Backup {
+        /// Archive to write (default: kinwarden-backup-<time>.tar.gz here).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Put an archive made by `backup` back into the data directory.
+    Restore {
+        file: PathBuf,
+        /// Overwrite a data directory that is not empty.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("kinwarden: {err}");
+            err.exit_code
+        }
+    };
+    std::process::exit(code);
+}
+
+fn run(cli: Cli) -> Result<i32, CliError> {
+    let bwdata = Bwdata::new(&cli.bwdata)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    match cli.command {
+        Command::Serve => runtime.block_on(commands::serve::run(&bwdata))?,
+        Command::Start => commands::lifecycle::start(&bwdata)?,
+        Command::Stop => commands::lifecycle::stop(&bwdata)?,
+        Command::Restart => commands::lifecycle::restart(&bwdata)?,
+        Command::Status => return commands::status::run(&bwdata),
+        Command::Backup { out } => runtime.block_on(commands::backup::backup(&bwdata, out))?,
+        Command::Restore { file, force } => {
+            runtime.block_on(commands::backup::restore(&bwdata, &file, force))?
+        }
+    }
+    Ok(0)
+}

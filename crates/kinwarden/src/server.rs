@@ -1,0 +1,189 @@
+//! Running a Kinwarden server: open storage, bind, choose TLS, serve until told to stop.
+//! The same code runs under `kinwarden serve` and inside the test kit.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum_server::Handle;
+use axum_server::tls_rustls::RustlsConfig;
+use kinwarden_config::{Config, TlsMode};
+use kinwarden_core::clock::{Clock, SystemClock};
+use kinwarden_store::{SERVER_ID, Store};
+use kinwarden_web::{AppState, PublicUrls};
+use url::Url;
+
+use crate::bwdata::Bwdata;
+use crate::tls;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("{0}")]
+    Tls(#[from] tls::TlsError),
+    #[error("cannot load the TLS certificate or key: {0}")]
+    TlsLoad(std::io::Error),
+    #[error("{0}")]
+    Store(#[from] kinwarden_store::StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A server that is accepting connections.
+pub struct RunningServer {
+    pub local_addr: SocketAddr,
+    pub url: Url,
+    pub store: Store,
+    handle: Handle<SocketAddr>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Choices the program makes beyond the configuration (the test kit's clock, for one).
+pub struct RunOptions {
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// Opens storage and starts serving. Returns once the listener accepts connections.
+pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer, ServerError> {
+    // One crypto provider for the whole process (aws-lc-rs); a second install is a no-op.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let bwdata = Bwdata::new(&config.bwdata)?;
+    let config = Arc::new(config);
+
+    let store = Store::open(&config.database).await?;
+    let server_id = uuid::Uuid::new_v4().to_string();
+    store
+        .meta_get_or_insert(SERVER_ID, &server_id, options.clock.now_millis())
+        .await?;
+
+    let listener = TcpListener::bind(config.listen).map_err(|source| ServerError::Bind {
+        addr: config.listen,
+        source,
+    })?;
+    listener.set_nonblocking(true)?;
+    let local_addr = listener.local_addr()?;
+
+    let scheme = if config.tls == TlsMode::Off {
+        "http"
+    } else {
+        "https"
+    };
+    let url = config
+        .vault_uri
+        .clone()
+        .unwrap_or_else(|| default_vault_url(scheme, local_addr));
+
+    let state = AppState {
+        config: config.clone(),
+        store: store.clone(),
+        clock: options.clock.clone(),
+        urls: Arc::new(PublicUrls::new(url.clone())),
+    };
+    let app = kinwarden_web::app(state);
+    let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+        SocketAddr,
+    >(app);
+
+    let handle = Handle::new();
+    let task = match &config.tls {
+        TlsMode::Off => {
+            let server = axum_server::from_tcp(listener)?.handle(handle.clone());
+            tokio::spawn(server.serve(service))
+        }
+        mode => {
+            let (cert, key) = match mode {
+                TlsMode::Files { cert, key } => (cert.clone(), key.clone()),
+                _ => {
+                    let hosts = certificate_hosts(&config, local_addr);
+                    let files = tls::ensure_auto_certificate(&bwdata, &hosts)?;
+                    (files.certificate, files.private_key)
+                }
+            };
+            let rustls = RustlsConfig::from_pem_file(&cert, &key)
+                .await
+                .map_err(ServerError::TlsLoad)?;
+            let server = axum_server::from_tcp_rustls(listener, rustls)?.handle(handle.clone());
+            tokio::spawn(server.serve(service))
+        }
+    };
+    handle.listening().await;
+    Ok(RunningServer {
+        local_addr,
+        url,
+        store,
+        handle,
+        task,
+    })
+}
+
+impl RunningServer {
+    /// Stops accepting, lets requests in flight finish (up to a bound), closes storage.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        self.handle.graceful_shutdown(Some(Duration::from_secs(10)));
+        let result = match self.task.await {
+            Ok(result) => result,
+            Err(join) => Err(std::io::Error::other(join.to_string())),
+        };
+        self.store.close().await;
+        result
+    }
+}
+
+/// `https://<listen address>`, with a wildcard address shown as loopback so the URL works.
+fn default_vault_url(scheme: &str, addr: SocketAddr) -> Url {
+    let ip = if addr.ip().is_unspecified() {
+        "127.0.0.1".parse().unwrap_or(addr.ip())
+    } else {
+        addr.ip()
+    };
+    let host = match ip {
+        std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+    };
+    Url::parse(&format!("{scheme}://{host}:{}", addr.port())).unwrap_or_else(|_| {
+        Url::parse("https://127.0.0.1").unwrap_or_else(|_| std::process::abort())
+    })
+}
+
+/// Names the automatic certificate must cover beside the loopback ones.
+fn certificate_hosts(config: &Config, addr: SocketAddr) -> Vec<String> {
+    let mut hosts = Vec::new();
+    if let Some(host) = config.vault_uri.as_ref().and_then(Url::host_str) {
+        hosts.push(host.trim_matches(['[', ']']).to_string());
+    }
+    if !addr.ip().is_unspecified() {
+        hosts.push(addr.ip().to_string());
+    }
+    hosts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vault_url_from_the_bound_address() {
+        let addr: SocketAddr = "0.0.0.0:8443".parse().expect("addr");
+        assert_eq!(
+            default_vault_url("https", addr).as_str(),
+            "https://127.0.0.1:8443/"
+        );
+        let addr: SocketAddr = "[::1]:9000".parse().expect("addr");
+        assert_eq!(
+            default_vault_url("http", addr).as_str(),
+            "http://[::1]:9000/"
+        );
+    }
+}

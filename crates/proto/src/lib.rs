@@ -1,0 +1,9 @@
+//! Wire types of the Bitwarden-compatible API. Field names and enum numbers here are the
+//! contract with official clients and with other Kinwarden servers; nothing else defines them.
+
+pub mod config;
+pub mod error;
+
+/// The Bitwarden server version Kinwarden answers as in `/api/config`. Clients gate features on
+/// it, so it names the Bitwarden release whose wire format Kinwarden follows.
+pub const COMPATIBLE_SERVER_VERSION: &str = "2026.8.0";

@@ -1,0 +1,41 @@
+//! Kinwarden's storage: one [`Store`] over SQLite (the default) or PostgreSQL.
+//!
+//! Queries are written once in portable SQL (`$1` placeholders, TEXT ids, integer-millisecond
+//! timestamps, `ON CONFLICT`) and run on whichever pool is open: the [`on_pool!`] macro expands a
+//! query body once per backend, so each runs with its native driver and types. Each use-case that
+//! writes more than one row does so in one transaction.
+
+mod error;
+mod meta;
+mod open;
+
+pub use error::StoreError;
+pub use meta::SERVER_ID;
+pub use open::Backend;
+
+use sqlx::{PgPool, SqlitePool};
+
+/// The open pool of one backend.
+#[derive(Debug, Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same body against whichever backend the store has open, binding `$pool` to the
+/// concrete pool so each arm type-checks against its own driver.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::Pool::Sqlite($pool) => $body,
+            $crate::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// The database of one Kinwarden server.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
+}

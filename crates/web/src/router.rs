@@ -1,0 +1,70 @@
+//! The whole HTTP surface under its path bases (SPEC §1), with the layers every request passes:
+//! trailing-slash normalisation, request logging, and security headers.
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower::Layer;
+use tower_http::normalize_path::{NormalizePath, NormalizePathLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::error::ApiError;
+use crate::routes;
+use crate::state::AppState;
+
+/// The router with every route, before path normalisation.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/config", get(routes::config::config))
+        .fallback(not_found);
+    let identity = Router::new().fallback(not_found);
+
+    Router::new()
+        .route("/alive", get(routes::health::alive))
+        .nest("/api", api)
+        .nest("/identity", identity)
+        .fallback(page_not_found)
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(security_header(header::REFERRER_POLICY, "same-origin"))
+        .layer(security_header(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                // The path only: query strings may carry tokens (reference §0.3).
+                .make_span_with(|request: &Request<_>| {
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                })
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// The service to serve: the router behind trailing-slash normalisation, since some clients
+/// add a `/` that axum would otherwise not match.
+pub fn app(state: AppState) -> NormalizePath<Router> {
+    NormalizePathLayer::trim_trailing_slash().layer(router(state))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+async fn page_not_found() -> Response {
+    (axum::http::StatusCode::NOT_FOUND, "Not found").into_response()
+}
+
+/// A security header set on every response that did not set its own.
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}

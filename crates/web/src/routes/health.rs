@@ -1,0 +1,16 @@
+//! `GET /alive`: the current time, for health checks (SPEC §1).
+
+use axum::Json;
+use axum::extract::State;
+use chrono::SecondsFormat;
+
+use crate::state::AppState;
+
+pub async fn alive(State(state): State<AppState>) -> Json<String> {
+    Json(
+        state
+            .clock
+            .now()
+            .to_rfc3339_opts(SecondsFormat::Millis, true),
+    )
+}
