@@ -36,7 +36,10 @@ pub enum ServerError {
 /// A server that is accepting connections.
 pub struct RunningServer {
     pub local_addr: SocketAddr,
+    /// The public vault URL: configured, or derived from the bound address.
     pub url: Url,
+    /// The URL that reaches this listener directly (differs from `url` behind a proxy).
+    pub local_url: Url,
     pub store: Store,
     handle: Handle<SocketAddr>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -80,10 +83,11 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
     } else {
         "https"
     };
+    let local_url = default_vault_url(scheme, local_addr);
     let url = config
         .vault_uri
         .clone()
-        .unwrap_or_else(|| default_vault_url(scheme, local_addr));
+        .unwrap_or_else(|| local_url.clone());
 
     let state = AppState {
         config: config.clone(),
@@ -122,6 +126,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
     Ok(RunningServer {
         local_addr,
         url,
+        local_url,
         store,
         handle,
         task,

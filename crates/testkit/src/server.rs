@@ -1,0 +1,146 @@
+//! One Kinwarden server in the test's process.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use kinwarden::bwdata::Bwdata;
+use kinwarden::server::{self, RunOptions, RunningServer};
+use kinwarden_config::Config;
+use kinwarden_core::clock::{Clock, SystemClock};
+use url::Url;
+
+use crate::database::{ScratchPostgres, TestBackend};
+
+pub struct TestServerBuilder {
+    cloud: bool,
+    settings: Vec<(String, String)>,
+    backend: TestBackend,
+    clock: Arc<dyn Clock>,
+}
+
+impl TestServerBuilder {
+    /// A setting, as it would appear in the env file (`globalSettings__…`, `kinwarden__…`).
+    pub fn setting(mut self, key: &str, value: &str) -> Self {
+        self.settings.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn backend(mut self, backend: TestBackend) -> Self {
+        self.backend = backend;
+        self
+    }
+
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub async fn start(self) -> anyhow::Result<TestServer> {
+        let dir = tempfile::tempdir()?;
+        let bwdata = Bwdata::new(&dir.path().join("bwdata"))?;
+        bwdata.init()?;
+        let scratch = match &self.backend {
+            TestBackend::Sqlite => None,
+            TestBackend::Postgres(admin_url) => Some(ScratchPostgres::create(admin_url).await?),
+        };
+        let mut env: Vec<(String, String)> = vec![
+            (
+                "globalSettings__selfHosted".into(),
+                (!self.cloud).to_string(),
+            ),
+            ("kinwarden__listen".into(), "127.0.0.1:0".into()),
+            // Cheap hashing and no lock-outs: tests measure behaviour, not cost.
+            ("kinwarden__passwordIterations".into(), "1000".into()),
+            ("kinwarden__logLevel".into(), "warn".into()),
+        ];
+        if let Some(db) = &scratch {
+            env.push(("globalSettings__databaseProvider".into(), "postgres".into()));
+            env.push((
+                "globalSettings__postgreSql__connectionString".into(),
+                db.url().into(),
+            ));
+        }
+        env.extend(self.settings);
+        let config = Config::load(bwdata.root(), env).context("test configuration")?;
+        let running = server::start(config, RunOptions { clock: self.clock }).await?;
+        let client = if running.local_url.scheme() == "https" {
+            https_client(&bwdata.root().join("ssl/ca.crt"))?
+        } else {
+            reqwest::Client::new()
+        };
+        Ok(TestServer {
+            url: running.local_url.clone(),
+            client,
+            bwdata: bwdata.root().to_path_buf(),
+            running: Some(running),
+            _scratch: scratch,
+            _dir: dir,
+        })
+    }
+}
+
+pub struct TestServer {
+    /// Where the server listens (its public vault URL may be configured to be elsewhere).
+    pub url: Url,
+    pub client: reqwest::Client,
+    pub bwdata: PathBuf,
+    running: Option<RunningServer>,
+    // Dropped after the server: the database and directory outlive it.
+    _scratch: Option<ScratchPostgres>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub fn self_hosted() -> TestServerBuilder {
+        Self::builder(false)
+    }
+
+    pub fn cloud() -> TestServerBuilder {
+        Self::builder(true)
+    }
+
+    fn builder(cloud: bool) -> TestServerBuilder {
+        TestServerBuilder {
+            cloud,
+            settings: Vec::new(),
+            backend: TestBackend::Sqlite,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// The absolute URL of a path on this server.
+    pub fn at(&self, path: &str) -> String {
+        format!(
+            "{}/{}",
+            self.url.as_str().trim_end_matches('/'),
+            path.trim_start_matches('/')
+        )
+    }
+
+    pub async fn get(&self, path: &str) -> anyhow::Result<reqwest::Response> {
+        Ok(self.client.get(self.at(path)).send().await?)
+    }
+
+    pub fn store(&self) -> Option<&kinwarden_store::Store> {
+        self.running.as_ref().map(|running| &running.store)
+    }
+
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(running) = self.running.take() {
+            running.shutdown().await?;
+        }
+        Ok(())
+    }
+}
+
+/// An HTTPS client that trusts exactly the given CA (a server's `ssl/ca.crt` or
+/// `certificate.crt`), as another Kinwarden would with `kinwarden__cloudCaFile`.
+pub fn https_client(ca_file: &Path) -> anyhow::Result<reqwest::Client> {
+    let pem = std::fs::read(ca_file).with_context(|| format!("reading {}", ca_file.display()))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem)?;
+    Ok(reqwest::Client::builder()
+        .tls_certs_only(certs)
+        .timeout(std::time::Duration::from_secs(30))
+        .build()?)
+}
