@@ -39,13 +39,12 @@ pub fn is_alive(pid: u32) -> bool {
         return false;
     }
     let proc_dir = Path::new("/proc").join(pid.to_string());
-    if let Ok(stat) = fs::read_to_string(proc_dir.join("stat")) {
-        // The state follows the parenthesised command name.
-        if let Some(after) = stat.rsplit_once(')') {
-            if after.1.trim_start().starts_with('Z') {
-                return false;
-            }
-        }
+    // The state follows the parenthesised command name; a zombie has exited already.
+    if let Ok(stat) = fs::read_to_string(proc_dir.join("stat"))
+        && let Some((_, after)) = stat.rsplit_once(')')
+        && after.trim_start().starts_with('Z')
+    {
+        return false;
     }
     match fs::read(proc_dir.join("cmdline")) {
         Ok(cmdline) => String::from_utf8_lossy(&cmdline).contains("kinwarden"),

@@ -26,10 +26,10 @@ impl TestBackend {
 /// `KINWARDEN_TEST_POSTGRES` is set.
 pub fn backends() -> Vec<TestBackend> {
     let mut all = vec![TestBackend::Sqlite];
-    if let Ok(url) = std::env::var(POSTGRES_ENV) {
-        if !url.trim().is_empty() {
-            all.push(TestBackend::Postgres(url));
-        }
+    if let Ok(url) = std::env::var(POSTGRES_ENV)
+        && !url.trim().is_empty()
+    {
+        all.push(TestBackend::Postgres(url));
     }
     all
 }

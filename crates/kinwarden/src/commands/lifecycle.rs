@@ -76,15 +76,15 @@ fn spawn_and_wait(bwdata: &Bwdata) -> Result<(), CliError> {
     let child_pid = child.id();
     let deadline = Instant::now() + START_PATIENCE;
     loop {
-        if let Some(info) = process::read_run_file(bwdata) {
-            if info.pid == child_pid {
-                println!(
-                    "Kinwarden {} ({}) started in the background (pid {}) on {}",
-                    info.version, info.mode, info.pid, info.url
-                );
-                println!("Log: {}", bwdata.log_file().display());
-                return Ok(());
-            }
+        if let Some(info) = process::read_run_file(bwdata)
+            && info.pid == child_pid
+        {
+            println!(
+                "Kinwarden {} ({}) started in the background (pid {}) on {}",
+                info.version, info.mode, info.pid, info.url
+            );
+            println!("Log: {}", bwdata.log_file().display());
+            return Ok(());
         }
         if let Some(status) = child.try_wait()? {
             let tail = log_tail(bwdata, 15);

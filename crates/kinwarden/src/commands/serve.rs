@@ -14,13 +14,13 @@ pub async fn run(bwdata: &Bwdata) -> Result<(), CliError> {
     for warning in &config.warnings {
         tracing::warn!("{warning}");
     }
-    if let Some(pid) = process::running_pid(bwdata) {
-        if pid != std::process::id() {
-            return Err(CliError::failed(format!(
-                "a Kinwarden server already runs on {} (pid {pid}); use `kinwarden stop` or `kinwarden restart`",
-                bwdata.root().display()
-            )));
-        }
+    if let Some(pid) = process::running_pid(bwdata)
+        && pid != std::process::id()
+    {
+        return Err(CliError::failed(format!(
+            "a Kinwarden server already runs on {} (pid {pid}); use `kinwarden stop` or `kinwarden restart`",
+            bwdata.root().display()
+        )));
     }
     process::write_pid_file(bwdata)?;
     let result = serve_until_signal(bwdata, config, first_run).await;
