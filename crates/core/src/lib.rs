@@ -2,3 +2,10 @@
 //! world only through traits such as [`clock::Clock`].
 
 pub mod clock;
+pub mod email;
+pub mod ids;
+pub mod kdf;
+pub mod members;
+pub mod password;
+pub mod secrets;
+pub mod tokens;

@@ -1,0 +1,71 @@
+//! Typed ids: a user id can never be passed where an organization id is meant.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            pub fn new() -> Self {
+                Self(Uuid::new_v4())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            /// Lowercase and hyphenated, as the wire and the database hold it.
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// An account.
+    UserId
+);
+typed_id!(
+    /// An organization.
+    OrganizationId
+);
+typed_id!(
+    /// A membership of a user (or an invited e-mail) in an organization.
+    OrganizationUserId
+);
+typed_id!(
+    /// A self-hosted server registered with the cloud.
+    InstallationId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_print_lowercase_and_parse_any_case() {
+        let id: UserId = "6F9619FF-8B86-D011-B42D-00C04FC964FF".parse().expect("uuid");
+        assert_eq!(id.to_string(), "6f9619ff-8b86-d011-b42d-00c04fc964ff");
+        assert!("nope".parse::<OrganizationId>().is_err());
+    }
+}

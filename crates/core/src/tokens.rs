@@ -1,0 +1,216 @@
+//! Signed tokens (RS256 JWTs): access tokens of the identity endpoint, and the purpose tokens
+//! Kinwarden mails (e-mail verification, invitations). The audience says what a token is for,
+//! so a token made for one purpose is refused for every other. Expiry is checked against the
+//! program's clock, not the system time (SPEC §9 "time").
+
+use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
+use aws_lc_rs::rsa::{KeyPair, KeySize};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("cannot make a signing key")]
+    Generate,
+    #[error("the signing key is unusable: {0}")]
+    Key(String),
+    #[error("cannot sign a token: {0}")]
+    Sign(String),
+    /// Malformed, wrong signature, wrong audience or expired; deliberately not more precise.
+    #[error("the token is invalid or expired")]
+    Invalid,
+}
+
+/// The audiences Kinwarden issues.
+pub mod audience {
+    pub const ACCESS: &str = "kinwarden:access";
+    pub const REGISTER: &str = "kinwarden:register";
+    pub const INVITE: &str = "kinwarden:invite";
+}
+
+/// A fresh RSA-2048 key pair as PEM (PKCS#8 private, SPKI public).
+pub fn generate_key_pem() -> Result<(String, String), TokenError> {
+    let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| TokenError::Generate)?;
+    let private: Pkcs8V1Der<'static> = pair.as_der().map_err(|_| TokenError::Generate)?;
+    let public: PublicKeyX509Der<'static> = aws_lc_rs::signature::KeyPair::public_key(&pair).as_der().map_err(|_| TokenError::Generate)?;
+    Ok((
+        pem::encode(&pem::Pem::new("PRIVATE KEY", private.as_ref().to_vec())),
+        pem::encode(&pem::Pem::new("PUBLIC KEY", public.as_ref().to_vec())),
+    ))
+}
+
+/// The key pair that signs and checks this server's tokens.
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    issuer: String,
+}
+
+impl TokenKeys {
+    pub fn from_pem(private_pem: &str, public_pem: &str, issuer: &str) -> Result<Self, TokenError> {
+        Ok(Self {
+            encoding: EncodingKey::from_rsa_pem(private_pem.as_bytes())
+                .map_err(|err| TokenError::Key(err.to_string()))?,
+            decoding: DecodingKey::from_rsa_pem(public_pem.as_bytes())
+                .map_err(|err| TokenError::Key(err.to_string()))?,
+            issuer: issuer.to_string(),
+        })
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// Signs claims; `typ` is `at+jwt` for access tokens, as Bitwarden's identity issues them.
+    pub fn sign<C: Serialize>(&self, claims: &C, typ: &str) -> Result<String, TokenError> {
+        let mut header = Header::new(Algorithm::RS256);
+        header.typ = Some(typ.to_string());
+        jsonwebtoken::encode(&header, claims, &self.encoding).map_err(|err| TokenError::Sign(err.to_string()))
+    }
+
+    /// Checks signature, audience and time window (`nbf`, `exp`, in seconds, against `now`).
+    pub fn verify<C: DeserializeOwned + TimeBounded>(
+        &self,
+        token: &str,
+        aud: &str,
+        now_seconds: i64,
+    ) -> Result<C, TokenError> {
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.set_audience(&[aud]);
+        validation.set_issuer(&[self.issuer.as_str()]);
+        // Time is checked below with the program's clock.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        validation.required_spec_claims.clear();
+        let data = jsonwebtoken::decode::<C>(token, &self.decoding, &validation)
+            .map_err(|_| TokenError::Invalid)?;
+        let (nbf, exp) = data.claims.window();
+        // A minute of leeway for clocks a little apart.
+        if now_seconds + 60 < nbf || now_seconds >= exp {
+            return Err(TokenError::Invalid);
+        }
+        Ok(data.claims)
+    }
+}
+
+/// Claims with a validity window, in seconds since the epoch.
+pub trait TimeBounded {
+    fn window(&self) -> (i64, i64);
+}
+
+/// The claims of an access token (user, organization or installation client).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AccessClaims {
+    pub iss: String,
+    pub aud: String,
+    pub nbf: i64,
+    pub exp: i64,
+    /// The user, for user tokens; absent for organization and installation clients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    pub client_id: String,
+    /// The organization or installation id of a client-credentials token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_sub: Option<String>,
+    pub scope: Vec<String>,
+    #[serde(default)]
+    pub amr: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    /// The account's security stamp when issued: a changed stamp revokes older tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sstamp: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    #[serde(default)]
+    pub premium: bool,
+}
+
+impl AccessClaims {
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scope.iter().any(|s| s == scope)
+    }
+}
+
+impl TimeBounded for AccessClaims {
+    fn window(&self) -> (i64, i64) {
+        (self.nbf, self.exp)
+    }
+}
+
+/// A purpose token for an e-mail address (verification link, invitation).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EmailClaims {
+    pub iss: String,
+    pub aud: String,
+    pub nbf: i64,
+    pub exp: i64,
+    pub email: String,
+    /// What the token is bound to beyond the address (an organization user id, for invites).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
+
+impl TimeBounded for EmailClaims {
+    fn window(&self) -> (i64, i64) {
+        (self.nbf, self.exp)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    fn keys() -> &'static TokenKeys {
+        static KEYS: OnceLock<TokenKeys> = OnceLock::new();
+        KEYS.get_or_init(|| {
+            let (private, public) = generate_key_pem().expect("keygen");
+            TokenKeys::from_pem(&private, &public, "https://vault.test").expect("keys")
+        })
+    }
+
+    fn email_claims(aud: &str, nbf: i64, exp: i64) -> EmailClaims {
+        EmailClaims {
+            iss: "https://vault.test".into(),
+            aud: aud.into(),
+            nbf,
+            exp,
+            email: "a@example.com".into(),
+            subject: None,
+        }
+    }
+
+    #[test]
+    fn round_trip_within_the_window() {
+        let token = keys().sign(&email_claims(audience::REGISTER, 100, 200), "JWT").expect("sign");
+        let claims: EmailClaims = keys().verify(&token, audience::REGISTER, 150).expect("valid");
+        assert_eq!(claims.email, "a@example.com");
+    }
+
+    #[test]
+    fn expired_early_and_other_audiences_are_refused() {
+        let token = keys().sign(&email_claims(audience::REGISTER, 100, 200), "JWT").expect("sign");
+        assert!(keys().verify::<EmailClaims>(&token, audience::REGISTER, 200).is_err());
+        assert!(keys().verify::<EmailClaims>(&token, audience::REGISTER, 30).is_err());
+        assert!(keys().verify::<EmailClaims>(&token, audience::INVITE, 150).is_err());
+    }
+
+    #[test]
+    fn tampering_and_foreign_keys_are_refused() {
+        let token = keys().sign(&email_claims(audience::REGISTER, 100, 200), "JWT").expect("sign");
+        let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
+        parts[1] = parts[1].chars().rev().collect();
+        assert!(keys().verify::<EmailClaims>(&parts.join("."), audience::REGISTER, 150).is_err());
+
+        let (private, public) = generate_key_pem().expect("keygen");
+        let other = TokenKeys::from_pem(&private, &public, "https://vault.test").expect("keys");
+        assert!(other.verify::<EmailClaims>(&token, audience::REGISTER, 150).is_err());
+        assert!(keys().verify::<EmailClaims>("garbage", audience::REGISTER, 150).is_err());
+    }
+}
