@@ -21,7 +21,10 @@ mod tests {
 
     #[test]
     fn normalises() {
-        assert_eq!(normalize("  Alice@Example.COM "), Some("alice@example.com".into()));
+        assert_eq!(
+            normalize("  Alice@Example.COM "),
+            Some("alice@example.com".into())
+        );
         assert_eq!(normalize("no-at-sign"), None);
         assert_eq!(normalize("a@b@c"), None);
         assert_eq!(normalize("a b@c.d"), None);

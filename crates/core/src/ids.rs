@@ -64,7 +64,9 @@ mod tests {
 
     #[test]
     fn ids_print_lowercase_and_parse_any_case() {
-        let id: UserId = "6F9619FF-8B86-D011-B42D-00C04FC964FF".parse().expect("uuid");
+        let id: UserId = "6F9619FF-8B86-D011-B42D-00C04FC964FF"
+            .parse()
+            .expect("uuid");
         assert_eq!(id.to_string(), "6f9619ff-8b86-d011-b42d-00c04fc964ff");
         assert!("nope".parse::<OrganizationId>().is_err());
     }

@@ -40,15 +40,28 @@ impl KdfSettings {
             }
             ARGON2ID => {
                 if !(2..=10).contains(&self.iterations) {
-                    return Err(("KdfIterations", "Argon2 iterations must be between 2 and 10.".into()));
+                    return Err((
+                        "KdfIterations",
+                        "Argon2 iterations must be between 2 and 10.".into(),
+                    ));
                 }
                 match self.memory {
                     Some(m) if (15..=1024).contains(&m) => {}
-                    _ => return Err(("KdfMemory", "Argon2 memory must be between 15mb and 1024mb.".into())),
+                    _ => {
+                        return Err((
+                            "KdfMemory",
+                            "Argon2 memory must be between 15mb and 1024mb.".into(),
+                        ));
+                    }
                 }
                 match self.parallelism {
                     Some(p) if (1..=16).contains(&p) => {}
-                    _ => return Err(("KdfParallelism", "Argon2 parallelism must be between 1 and 16.".into())),
+                    _ => {
+                        return Err((
+                            "KdfParallelism",
+                            "Argon2 parallelism must be between 1 and 16.".into(),
+                        ));
+                    }
                 }
                 Ok(())
             }
@@ -61,7 +74,12 @@ impl KdfSettings {
 mod tests {
     use super::*;
 
-    fn kdf(kdf: i32, iterations: i32, memory: Option<i32>, parallelism: Option<i32>) -> KdfSettings {
+    fn kdf(
+        kdf: i32,
+        iterations: i32,
+        memory: Option<i32>,
+        parallelism: Option<i32>,
+    ) -> KdfSettings {
         KdfSettings {
             kdf,
             iterations,
@@ -74,7 +92,10 @@ mod tests {
     fn pbkdf2_ranges() {
         assert!(kdf(PBKDF2, 600_000, None, None).validate().is_ok());
         assert!(kdf(PBKDF2, 2_000_000, None, None).validate().is_ok());
-        assert_eq!(kdf(PBKDF2, 599_999, None, None).validate().unwrap_err().0, "KdfIterations");
+        assert_eq!(
+            kdf(PBKDF2, 599_999, None, None).validate().unwrap_err().0,
+            "KdfIterations"
+        );
         assert!(kdf(PBKDF2, 2_000_001, None, None).validate().is_err());
     }
 
@@ -83,10 +104,31 @@ mod tests {
         assert!(kdf(ARGON2ID, 3, Some(64), Some(4)).validate().is_ok());
         assert!(kdf(ARGON2ID, 2, Some(15), Some(1)).validate().is_ok());
         assert!(kdf(ARGON2ID, 10, Some(1024), Some(16)).validate().is_ok());
-        assert_eq!(kdf(ARGON2ID, 1, Some(64), Some(4)).validate().unwrap_err().0, "KdfIterations");
-        assert_eq!(kdf(ARGON2ID, 3, Some(14), Some(4)).validate().unwrap_err().0, "KdfMemory");
-        assert_eq!(kdf(ARGON2ID, 3, None, Some(4)).validate().unwrap_err().0, "KdfMemory");
-        assert_eq!(kdf(ARGON2ID, 3, Some(64), Some(17)).validate().unwrap_err().0, "KdfParallelism");
+        assert_eq!(
+            kdf(ARGON2ID, 1, Some(64), Some(4))
+                .validate()
+                .unwrap_err()
+                .0,
+            "KdfIterations"
+        );
+        assert_eq!(
+            kdf(ARGON2ID, 3, Some(14), Some(4))
+                .validate()
+                .unwrap_err()
+                .0,
+            "KdfMemory"
+        );
+        assert_eq!(
+            kdf(ARGON2ID, 3, None, Some(4)).validate().unwrap_err().0,
+            "KdfMemory"
+        );
+        assert_eq!(
+            kdf(ARGON2ID, 3, Some(64), Some(17))
+                .validate()
+                .unwrap_err()
+                .0,
+            "KdfParallelism"
+        );
     }
 
     #[test]

@@ -7,5 +7,6 @@ pub mod ids;
 pub mod kdf;
 pub mod members;
 pub mod password;
+pub mod plans;
 pub mod secrets;
 pub mod tokens;

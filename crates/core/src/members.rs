@@ -1,8 +1,6 @@
 //! Organization membership: roles and statuses with their wire numbers (reference §1.7), and
 //! the rules of who may do what to whom.
 
-use serde::{Deserialize, Serialize};
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum MemberType {
     Owner,
@@ -61,23 +59,8 @@ impl MemberStatus {
     }
 }
 
-/// The permissions of a Custom member; field names as on the wire (camelCase).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Permissions {
-    pub access_event_logs: bool,
-    pub access_import_export: bool,
-    pub access_reports: bool,
-    pub create_new_collections: bool,
-    pub edit_any_collection: bool,
-    pub delete_any_collection: bool,
-    pub manage_groups: bool,
-    pub manage_policies: bool,
-    pub manage_sso: bool,
-    pub manage_users: bool,
-    pub manage_reset_password: bool,
-    pub manage_scim: bool,
-}
+/// The permissions of a Custom member, as the wire carries them.
+pub type Permissions = kinwarden_proto::members::PermissionsModel;
 
 /// What a member may do with the organization's members.
 pub fn can_manage_users(role: MemberType, permissions: &Permissions) -> bool {
@@ -102,7 +85,12 @@ mod tests {
 
     #[test]
     fn wire_numbers_round_trip() {
-        for role in [MemberType::Owner, MemberType::Admin, MemberType::User, MemberType::Custom] {
+        for role in [
+            MemberType::Owner,
+            MemberType::Admin,
+            MemberType::User,
+            MemberType::Custom,
+        ] {
             assert_eq!(MemberType::from_code(role.code()), Some(role));
         }
         assert_eq!(MemberType::from_code(3), None);

@@ -106,6 +106,9 @@ mod tests {
         // PBKDF2-HMAC-SHA256("password", "salt", 1 iteration), first 32 bytes (RFC 7914 §11 family).
         let out = derive("password", b"salt", 1);
         let hex: String = out.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(hex, "120fb6cffcf8b32c43e7225256c4f837a86548c92ccc35480805987cb70be17b");
+        assert_eq!(
+            hex,
+            "120fb6cffcf8b32c43e7225256c4f837a86548c92ccc35480805987cb70be17b"
+        );
     }
 }

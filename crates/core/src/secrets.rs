@@ -12,7 +12,9 @@ pub struct RandomError;
 
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], RandomError> {
     let mut out = [0u8; N];
-    SystemRandom::new().fill(&mut out).map_err(|_| RandomError)?;
+    SystemRandom::new()
+        .fill(&mut out)
+        .map_err(|_| RandomError)?;
     Ok(out)
 }
 
@@ -80,6 +82,10 @@ mod tests {
     fn tokens_are_url_safe() {
         let token = random_token().expect("rng");
         assert_eq!(token.len(), 43);
-        assert!(token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(
+            token
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
     }
 }

@@ -33,7 +33,9 @@ pub mod audience {
 pub fn generate_key_pem() -> Result<(String, String), TokenError> {
     let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| TokenError::Generate)?;
     let private: Pkcs8V1Der<'static> = pair.as_der().map_err(|_| TokenError::Generate)?;
-    let public: PublicKeyX509Der<'static> = aws_lc_rs::signature::KeyPair::public_key(&pair).as_der().map_err(|_| TokenError::Generate)?;
+    let public: PublicKeyX509Der<'static> = aws_lc_rs::signature::KeyPair::public_key(&pair)
+        .as_der()
+        .map_err(|_| TokenError::Generate)?;
     Ok((
         pem::encode(&pem::Pem::new("PRIVATE KEY", private.as_ref().to_vec())),
         pem::encode(&pem::Pem::new("PUBLIC KEY", public.as_ref().to_vec())),
@@ -66,7 +68,8 @@ impl TokenKeys {
     pub fn sign<C: Serialize>(&self, claims: &C, typ: &str) -> Result<String, TokenError> {
         let mut header = Header::new(Algorithm::RS256);
         header.typ = Some(typ.to_string());
-        jsonwebtoken::encode(&header, claims, &self.encoding).map_err(|err| TokenError::Sign(err.to_string()))
+        jsonwebtoken::encode(&header, claims, &self.encoding)
+            .map_err(|err| TokenError::Sign(err.to_string()))
     }
 
     /// Checks signature, audience and time window (`nbf`, `exp`, in seconds, against `now`).
@@ -188,29 +191,61 @@ mod tests {
 
     #[test]
     fn round_trip_within_the_window() {
-        let token = keys().sign(&email_claims(audience::REGISTER, 100, 200), "JWT").expect("sign");
-        let claims: EmailClaims = keys().verify(&token, audience::REGISTER, 150).expect("valid");
+        let token = keys()
+            .sign(&email_claims(audience::REGISTER, 100, 200), "JWT")
+            .expect("sign");
+        let claims: EmailClaims = keys()
+            .verify(&token, audience::REGISTER, 150)
+            .expect("valid");
         assert_eq!(claims.email, "a@example.com");
     }
 
     #[test]
     fn expired_early_and_other_audiences_are_refused() {
-        let token = keys().sign(&email_claims(audience::REGISTER, 100, 200), "JWT").expect("sign");
-        assert!(keys().verify::<EmailClaims>(&token, audience::REGISTER, 200).is_err());
-        assert!(keys().verify::<EmailClaims>(&token, audience::REGISTER, 30).is_err());
-        assert!(keys().verify::<EmailClaims>(&token, audience::INVITE, 150).is_err());
+        let token = keys()
+            .sign(&email_claims(audience::REGISTER, 100, 200), "JWT")
+            .expect("sign");
+        assert!(
+            keys()
+                .verify::<EmailClaims>(&token, audience::REGISTER, 200)
+                .is_err()
+        );
+        assert!(
+            keys()
+                .verify::<EmailClaims>(&token, audience::REGISTER, 30)
+                .is_err()
+        );
+        assert!(
+            keys()
+                .verify::<EmailClaims>(&token, audience::INVITE, 150)
+                .is_err()
+        );
     }
 
     #[test]
     fn tampering_and_foreign_keys_are_refused() {
-        let token = keys().sign(&email_claims(audience::REGISTER, 100, 200), "JWT").expect("sign");
+        let token = keys()
+            .sign(&email_claims(audience::REGISTER, 100, 200), "JWT")
+            .expect("sign");
         let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
         parts[1] = parts[1].chars().rev().collect();
-        assert!(keys().verify::<EmailClaims>(&parts.join("."), audience::REGISTER, 150).is_err());
+        assert!(
+            keys()
+                .verify::<EmailClaims>(&parts.join("."), audience::REGISTER, 150)
+                .is_err()
+        );
 
         let (private, public) = generate_key_pem().expect("keygen");
         let other = TokenKeys::from_pem(&private, &public, "https://vault.test").expect("keys");
-        assert!(other.verify::<EmailClaims>(&token, audience::REGISTER, 150).is_err());
-        assert!(keys().verify::<EmailClaims>("garbage", audience::REGISTER, 150).is_err());
+        assert!(
+            other
+                .verify::<EmailClaims>(&token, audience::REGISTER, 150)
+                .is_err()
+        );
+        assert!(
+            keys()
+                .verify::<EmailClaims>("garbage", audience::REGISTER, 150)
+                .is_err()
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod bwdata;
 pub mod commands;
+pub mod keys;
 pub mod logging;
 pub mod process;
 pub mod server;

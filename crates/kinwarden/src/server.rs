@@ -10,10 +10,11 @@ use axum_server::tls_rustls::RustlsConfig;
 use kinwarden_config::{Config, TlsMode};
 use kinwarden_core::clock::{Clock, SystemClock};
 use kinwarden_store::{SERVER_ID, Store};
-use kinwarden_web::{AppState, PublicUrls};
+use kinwarden_web::{AppState, LoginLimiter, PublicUrls};
 use url::Url;
 
 use crate::bwdata::Bwdata;
+use crate::keys::{self, KeyError};
 use crate::tls;
 
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +30,8 @@ pub enum ServerError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("{0}")]
+    Keys(#[from] KeyError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -89,11 +92,18 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         .clone()
         .unwrap_or_else(|| local_url.clone());
 
+    let urls = PublicUrls::new(url.clone());
+    let tokens = keys::identity_keys(&bwdata, &urls.join("identity"))?;
     let state = AppState {
         config: config.clone(),
         store: store.clone(),
         clock: options.clock.clone(),
-        urls: Arc::new(PublicUrls::new(url.clone())),
+        urls: Arc::new(urls),
+        tokens: Arc::new(tokens),
+        login_limiter: Arc::new(LoginLimiter::new(config.login_rate_limit)),
+        hashing: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, usize::from),
+        )),
     };
     let app = kinwarden_web::app(state);
     let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<

@@ -1,8 +1,13 @@
 //! Wire types of the Bitwarden-compatible API. Field names and enum numbers here are the
 //! contract with official clients and with other Kinwarden servers; nothing else defines them.
 
+pub mod accounts;
 pub mod config;
 pub mod error;
+pub mod identity;
+pub mod installations;
+pub mod members;
+pub mod sync;
 
 /// The Bitwarden server version Kinwarden answers as in `/api/config`. Clients gate features on
 /// it, so it names the Bitwarden release whose wire format Kinwarden follows.

@@ -13,4 +13,15 @@ pub enum StoreError {
     },
     #[error("{0}")]
     Unsupported(&'static str),
+    /// A unique constraint refused the write (the e-mail is taken, the member exists, …).
+    #[error("already exists")]
+    Conflict,
+}
+
+/// Turns a unique-constraint violation into [`StoreError::Conflict`], anything else as is.
+pub(crate) fn conflict_or(err: sqlx::Error) -> StoreError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+        _ => StoreError::Database(err),
+    }
 }

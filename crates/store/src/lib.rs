@@ -6,12 +6,20 @@
 //! writes more than one row does so in one transaction.
 
 mod error;
+mod installations;
 mod meta;
 mod open;
+mod organizations;
+mod users;
 
 pub use error::StoreError;
+pub use installations::InstallationRecord;
 pub use meta::SERVER_ID;
 pub use open::Backend;
+pub use organizations::{
+    MemberDetails, MemberRecord, Membership, OrganizationRecord, OrganizationRecordPrefixed,
+};
+pub use users::{NewUser, UserRecord};
 
 use sqlx::{PgPool, SqlitePool};
 

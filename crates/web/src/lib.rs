@@ -1,13 +1,19 @@
 //! Kinwarden's HTTP surface: one axum router for `/identity`, `/api`, `/admin` and the pages,
 //! and the mapping of every error to the Bitwarden envelopes.
 
+mod auth;
 mod error;
 mod json;
+mod limiter;
+mod profile;
 mod router;
 mod routes;
+mod secret_check;
 mod state;
+mod wire_time;
 
 pub use error::{ApiError, IdentityErrorResponse};
 pub use json::ApiJson;
+pub use limiter::LoginLimiter;
 pub use router::{app, router};
 pub use state::{AppState, PublicUrls};

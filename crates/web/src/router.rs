@@ -4,7 +4,7 @@
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower::Layer;
 use tower_http::normalize_path::{NormalizePath, NormalizePathLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -19,8 +19,40 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/config", get(routes::config::config))
+        .route("/sync", get(routes::sync::sync))
+        .route("/accounts/profile", get(routes::accounts::profile))
+        .route(
+            "/accounts/revision-date",
+            get(routes::accounts::revision_date),
+        )
+        .route("/accounts/api-key", post(routes::accounts::api_key))
+        .route(
+            "/accounts/verify-password",
+            post(routes::accounts::verify_password),
+        )
+        .route(
+            "/accounts/key-management/user-key-id",
+            post(routes::accounts::user_key_id),
+        )
+        .route("/users/{id}/public-key", get(routes::users::public_key))
+        .route("/installations", post(routes::installations::create))
+        .route("/installations/{id}", get(routes::installations::get))
         .fallback(not_found);
-    let identity = Router::new().fallback(not_found);
+    let identity = Router::new()
+        .route(
+            "/accounts/prelogin",
+            post(routes::identity::prelogin::prelogin),
+        )
+        .route(
+            "/accounts/prelogin/password",
+            post(routes::identity::prelogin::prelogin),
+        )
+        .route(
+            "/accounts/register/finish",
+            post(routes::identity::register::finish),
+        )
+        .route("/connect/token", post(routes::identity::token::token))
+        .fallback(not_found);
 
     Router::new()
         .route("/alive", get(routes::health::alive))

@@ -1,11 +1,16 @@
-//! What every handler can reach: configuration, storage, the clock, and this server's URLs.
+//! What every handler can reach: configuration, storage, the clock, keys, limits, and this
+//! server's URLs.
 
 use std::sync::Arc;
 
 use kinwarden_config::Config;
 use kinwarden_core::clock::Clock;
+use kinwarden_core::tokens::TokenKeys;
 use kinwarden_store::Store;
+use tokio::sync::Semaphore;
 use url::Url;
+
+use crate::limiter::LoginLimiter;
 
 /// This server's public URLs: the vault base and the path bases under it (SPEC §1).
 #[derive(Debug, Clone)]
@@ -35,6 +40,33 @@ pub struct AppState {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub urls: Arc<PublicUrls>,
+    /// Signs and checks this server's tokens.
+    pub tokens: Arc<TokenKeys>,
+    pub login_limiter: Arc<LoginLimiter>,
+    /// Bounds the password hashes computed at once, so logins cannot starve the server.
+    pub hashing: Arc<Semaphore>,
+}
+
+impl AppState {
+    /// Runs a password hash (or any CPU-heavy step) on the blocking pool, within the bound.
+    pub async fn hash_work<T, F>(&self, work: F) -> Result<T, crate::ApiError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(crate::ApiError::internal)?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(crate::ApiError::internal)
+    }
+
+    pub fn now_seconds(&self) -> i64 {
+        self.clock.now().timestamp()
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,166 @@
+//! Accounts and their refresh tokens.
+
+use crate::error::conflict_or;
+use crate::{Store, StoreError, on_pool};
+
+/// An account as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub email_verified: bool,
+    pub password_hash: String,
+    pub password_salt: String,
+    pub password_iterations: i32,
+    pub master_password_hint: Option<String>,
+    pub kdf: i32,
+    pub kdf_iterations: i32,
+    pub kdf_memory: Option<i32>,
+    pub kdf_parallelism: Option<i32>,
+    pub user_key: String,
+    pub public_key: Option<String>,
+    pub private_key: Option<String>,
+    pub user_key_id: Option<String>,
+    pub security_stamp: String,
+    pub api_key: String,
+    pub culture: String,
+    pub revision_date: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// What registration stores; the rest is set by the store.
+pub type NewUser = UserRecord;
+
+const USER_COLUMNS: &str = "id, email, name, email_verified, password_hash, password_salt, \
+    password_iterations, master_password_hint, kdf, kdf_iterations, kdf_memory, kdf_parallelism, \
+    user_key, public_key, private_key, user_key_id, security_stamp, api_key, culture, \
+    revision_date, created_at, updated_at";
+
+impl Store {
+    /// Creates an account; [`StoreError::Conflict`] when the e-mail is taken.
+    pub async fn create_user(&self, user: &NewUser) -> Result<(), StoreError> {
+        let sql = format!(
+            "INSERT INTO users ({USER_COLUMNS}) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
+        );
+        on_pool!(self, pool => {
+            sqlx::query(&sql)
+                .bind(&user.id)
+                .bind(&user.email)
+                .bind(&user.name)
+                .bind(user.email_verified)
+                .bind(&user.password_hash)
+                .bind(&user.password_salt)
+                .bind(user.password_iterations)
+                .bind(&user.master_password_hint)
+                .bind(user.kdf)
+                .bind(user.kdf_iterations)
+                .bind(user.kdf_memory)
+                .bind(user.kdf_parallelism)
+                .bind(&user.user_key)
+                .bind(&user.public_key)
+                .bind(&user.private_key)
+                .bind(&user.user_key_id)
+                .bind(&user.security_stamp)
+                .bind(&user.api_key)
+                .bind(&user.culture)
+                .bind(user.revision_date)
+                .bind(user.created_at)
+                .bind(user.updated_at)
+                .execute(pool)
+                .await
+                .map_err(conflict_or)?;
+        });
+        Ok(())
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+        let user = on_pool!(self, pool => {
+            sqlx::query_as::<_, UserRecord>(&sql).bind(email).fetch_optional(pool).await?
+        });
+        Ok(user)
+    }
+
+    pub async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let user = on_pool!(self, pool => {
+            sqlx::query_as::<_, UserRecord>(&sql).bind(id).fetch_optional(pool).await?
+        });
+        Ok(user)
+    }
+
+    /// Records the id of the account's user key, as clients report it.
+    pub async fn set_user_key_id(
+        &self,
+        id: &str,
+        key_id: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let changed = on_pool!(self, pool => {
+            sqlx::query("UPDATE users SET user_key_id = $2, revision_date = $3, updated_at = $3 WHERE id = $1")
+                .bind(id)
+                .bind(key_id)
+                .bind(now_ms)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(changed == 1)
+    }
+
+    pub async fn insert_refresh_token(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        client_id: &str,
+        device: Option<&str>,
+        now_ms: i64,
+        expires_ms: i64,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO refresh_tokens (token_hash, user_id, client_id, device, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(client_id)
+            .bind(device)
+            .bind(now_ms)
+            .bind(expires_ms)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Uses up a refresh token: it is deleted as it is read, so each works once (rotation).
+    /// Answers the user id and client id it was issued to, if it existed and had not expired.
+    pub async fn take_refresh_token(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<(String, String, Option<String>)>, StoreError> {
+        let row = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let row: Option<(String, String, Option<String>, i64)> = sqlx::query_as(
+                "SELECT user_id, client_id, device, expires_at FROM refresh_tokens WHERE token_hash = $1",
+            )
+            .bind(token_hash)
+            .fetch_optional(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM refresh_tokens WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            row
+        });
+        Ok(row
+            .filter(|(_, _, _, expires)| *expires > now_ms)
+            .map(|(user, client, device, _)| (user, client, device)))
+    }
+}

@@ -1,0 +1,114 @@
+//! Who is calling: the bearer token (header, or `access_token` in the query as the reference
+//! allows) checked against this server's keys and clock, and the account behind it.
+//! Handlers state what they need in their signature: [`CurrentUser`], [`Caller`].
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use kinwarden_core::tokens::{AccessClaims, audience};
+use kinwarden_store::UserRecord;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Any caller with a valid access token of this server.
+pub struct Caller(pub AccessClaims);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer_token(parts).ok_or(ApiError::Unauthenticated)?;
+        let claims: AccessClaims = state
+            .tokens
+            .verify(&token, audience::ACCESS, state.now_seconds())
+            .map_err(|_| ApiError::Unauthenticated)?;
+        Ok(Self(claims))
+    }
+}
+
+/// A user signed in with scope `api`, whose token still matches the account's security stamp.
+pub struct CurrentUser {
+    pub user: UserRecord,
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Caller(claims) = Caller::from_request_parts(parts, state).await?;
+        if !claims.has_scope("api") {
+            return Err(ApiError::Forbidden);
+        }
+        let user_id = claims.sub.as_deref().ok_or(ApiError::Forbidden)?;
+        let user = state
+            .store
+            .user_by_id(user_id)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        if claims.sstamp.as_deref() != Some(user.security_stamp.as_str()) {
+            return Err(ApiError::Unauthenticated);
+        }
+        Ok(Self { user })
+    }
+}
+
+fn bearer_token(parts: &Parts) -> Option<String> {
+    if let Some(value) = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        let (scheme, token) = value.split_once(' ')?;
+        return scheme
+            .eq_ignore_ascii_case("bearer")
+            .then(|| token.trim().to_string());
+    }
+    let query = parts.uri.query()?;
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(name, _)| name == "access_token")
+        .map(|(_, value)| value.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request;
+
+    fn parts(request: Request<()>) -> Parts {
+        request.into_parts().0
+    }
+
+    #[test]
+    fn token_from_header_in_any_case_or_query() {
+        let p = parts(
+            Request::builder()
+                .header("authorization", "bearer abc")
+                .body(())
+                .expect("req"),
+        );
+        assert_eq!(bearer_token(&p).as_deref(), Some("abc"));
+        let p = parts(
+            Request::builder()
+                .uri("/api/sync?access_token=xyz")
+                .body(())
+                .expect("req"),
+        );
+        assert_eq!(bearer_token(&p).as_deref(), Some("xyz"));
+        let p = parts(
+            Request::builder()
+                .header("Authorization", "Basic abc")
+                .body(())
+                .expect("req"),
+        );
+        assert_eq!(bearer_token(&p), None);
+        let p = parts(Request::builder().body(()).expect("req"));
+        assert_eq!(bearer_token(&p), None);
+    }
+}

@@ -1,0 +1,118 @@
+//! The profile a user sees of themself (in `/api/sync` and `/api/accounts/profile`), with each
+//! organization they belong to.
+
+use kinwarden_core::members::Permissions;
+use kinwarden_core::plans::{ProductTier, tier_of};
+use kinwarden_proto::accounts::AccountKeys;
+use kinwarden_proto::sync::{ProfileOrganization, ProfileResponse};
+use kinwarden_store::{Membership, UserRecord};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::wire_time;
+
+pub async fn build(state: &AppState, user: &UserRecord) -> Result<ProfileResponse, ApiError> {
+    let memberships = state.store.memberships_of_user(&user.id).await?;
+    let self_hosted = state.config.mode == kinwarden_config::Mode::SelfHosted;
+    Ok(ProfileResponse {
+        id: user.id.clone(),
+        name: user.name.clone(),
+        email: user.email.clone(),
+        email_verified: user.email_verified,
+        premium: false,
+        premium_from_organization: false,
+        master_password_hint: None,
+        culture: user.culture.clone(),
+        two_factor_enabled: false,
+        key: user.user_key.clone(),
+        private_key: user.private_key.clone(),
+        account_keys: user
+            .private_key
+            .clone()
+            .map(|private| AccountKeys::new(private, user.public_key.clone())),
+        security_stamp: user.security_stamp.clone(),
+        force_password_reset: false,
+        uses_key_connector: false,
+        avatar_color: None,
+        creation_date: wire_time::from_millis(user.created_at),
+        verify_devices: false,
+        organizations: memberships
+            .iter()
+            .map(|membership| profile_organization(membership, self_hosted))
+            .collect(),
+        providers: Vec::new(),
+        provider_organizations: Vec::new(),
+        object: "profile".to_string(),
+    })
+}
+
+fn profile_organization(membership: &Membership, self_hosted: bool) -> ProfileOrganization {
+    let member = &membership.member;
+    let org = &membership.organization;
+    let tier = tier_of(org.org_plan_type).unwrap_or(ProductTier::Free);
+    let enterprise = tier == ProductTier::Enterprise;
+    let paid = matches!(
+        tier,
+        ProductTier::Enterprise | ProductTier::Teams | ProductTier::TeamsStarter
+    );
+    let permissions: Permissions = member
+        .permissions
+        .as_deref()
+        .and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or_default();
+    ProfileOrganization {
+        id: member.organization_id.clone(),
+        name: org.org_name.clone(),
+        use_policies: enterprise,
+        use_sso: enterprise,
+        use_key_connector: false,
+        use_scim: enterprise,
+        use_groups: enterprise,
+        use_directory: paid,
+        use_events: paid,
+        use_totp: true,
+        use_2fa: paid,
+        use_api: paid,
+        use_reset_password: enterprise,
+        use_secrets_manager: false,
+        use_password_manager: true,
+        use_custom_permissions: enterprise,
+        use_admin_sponsored_families: false,
+        self_host: self_hosted || enterprise,
+        users_get_premium: tier != ProductTier::Free,
+        seats: org.org_seats,
+        max_collections: org.org_max_collections,
+        max_storage_gb: None,
+        key: member.key.clone(),
+        status: member.status,
+        member_type: member.member_type,
+        enabled: org.org_enabled,
+        sso_bound: false,
+        identifier: None,
+        permissions,
+        reset_password_enrolled: false,
+        user_id: member.user_id.clone().unwrap_or_default(),
+        organization_user_id: member.id.clone(),
+        has_public_and_private_keys: org.org_has_keys,
+        provider_id: None,
+        provider_name: None,
+        provider_type: None,
+        family_sponsorship_friendly_name: None,
+        // Sponsoring needs an Enterprise organization (reference §1.1); offers come later.
+        family_sponsorship_available: enterprise,
+        family_sponsorship_last_sync_date: None,
+        family_sponsorship_valid_until: None,
+        family_sponsorship_to_delete: None,
+        is_admin_initiated: false,
+        product_tier_type: tier.code(),
+        plan_product_type: tier.code(),
+        key_connector_enabled: false,
+        key_connector_url: None,
+        access_secrets_manager: member.access_secrets_manager,
+        limit_collection_creation: false,
+        limit_collection_deletion: false,
+        allow_admin_access_to_all_collection_items: true,
+        user_is_managed_by_organization: false,
+        object: "profileOrganization".to_string(),
+    }
+}

@@ -1,0 +1,74 @@
+//! `/api/accounts/…`: the signed-in user's own account.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use kinwarden_proto::accounts::{ApiKeyResponse, SecretVerificationRequest, UserKeyIdRequest};
+use kinwarden_proto::sync::ProfileResponse;
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::profile;
+use crate::secret_check::verify_secret;
+use crate::state::AppState;
+use crate::wire_time;
+
+pub async fn profile(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Json<ProfileResponse>, ApiError> {
+    Ok(Json(profile::build(&state, &current.user).await?))
+}
+
+/// The account's revision date as bare epoch milliseconds (what the CLI expects).
+pub async fn revision_date(current: CurrentUser) -> Json<i64> {
+    Json(current.user.revision_date)
+}
+
+/// The user API key (`client_id` `user.<id>`), after the master password is proven.
+pub async fn api_key(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiJson(request): ApiJson<SecretVerificationRequest>,
+) -> Result<Json<ApiKeyResponse>, ApiError> {
+    verify_secret(&state, &current.user, &request).await?;
+    Ok(Json(ApiKeyResponse {
+        api_key: current.user.api_key.clone(),
+        revision_date: wire_time::from_millis(current.user.revision_date),
+        object: "apiKey".to_string(),
+    }))
+}
+
+/// Checks the master password without changing anything.
+pub async fn verify_password(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiJson(request): ApiJson<SecretVerificationRequest>,
+) -> Result<StatusCode, ApiError> {
+    verify_secret(&state, &current.user, &request).await?;
+    Ok(StatusCode::OK)
+}
+
+/// Records the id of the user key a client uses (newer clients send it after logging in).
+pub async fn user_key_id(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiJson(request): ApiJson<UserKeyIdRequest>,
+) -> Result<StatusCode, ApiError> {
+    if request.user_key_id.is_empty() || request.user_key_id.len() > 100 {
+        return Err(ApiError::field(
+            "UserKeyId",
+            "The UserKeyId field is required.",
+        ));
+    }
+    state
+        .store
+        .set_user_key_id(
+            &current.user.id,
+            &request.user_key_id,
+            state.clock.now_millis(),
+        )
+        .await?;
+    Ok(StatusCode::OK)
+}

@@ -1,0 +1,6 @@
+//! `/identity`: prelogin, registration, and the token endpoint.
+
+pub mod prelogin;
+pub mod register;
+pub mod session;
+pub mod token;

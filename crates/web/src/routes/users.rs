@@ -1,0 +1,28 @@
+//! `GET /api/users/{id}/public-key`: what an admin needs to confirm a member.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use kinwarden_core::ids::UserId;
+use kinwarden_proto::accounts::UserPublicKeyResponse;
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub async fn public_key(
+    State(state): State<AppState>,
+    _caller: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<UserPublicKeyResponse>, ApiError> {
+    let id: UserId = id.parse().map_err(|_| ApiError::NotFound)?;
+    let user = state
+        .store
+        .user_by_id(&id.to_string())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(UserPublicKeyResponse {
+        user_id: user.id,
+        public_key: user.public_key,
+        object: "userKey".to_string(),
+    }))
+}
