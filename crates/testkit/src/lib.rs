@@ -2,8 +2,10 @@
 //! ports, each with its own data directory, TLS from its own local CA, and a throw-away database
 //! (SQLite always; PostgreSQL too when `KINWARDEN_TEST_POSTGRES` names a server).
 
+pub mod client_crypto;
 mod database;
 mod server;
 
+pub use client_crypto::{ClientAccount, EncString, Kdf, OrganizationKeys, SymmetricKey};
 pub use database::{ScratchPostgres, TestBackend, backends};
 pub use server::{TestServer, TestServerBuilder, https_client};
