@@ -8,12 +8,17 @@
 mod error;
 mod meta;
 mod open;
+mod outbox;
 
 pub use error::StoreError;
 pub use meta::SERVER_ID;
 pub use open::Backend;
+pub use outbox::{OutboxMail, QueuedMail};
+
+use std::sync::Arc;
 
 use sqlx::{PgPool, SqlitePool};
+use tokio::sync::Notify;
 
 /// The open pool of one backend.
 #[derive(Debug, Clone)]
@@ -38,4 +43,15 @@ pub(crate) use on_pool;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
+    /// Rung after a commit that queued mail, so this process's delivery worker wakes at once.
+    mail_signal: Arc<Notify>,
+}
+
+impl Store {
+    fn with_pool(pool: Pool) -> Self {
+        Self {
+            pool,
+            mail_signal: Arc::new(Notify::new()),
+        }
+    }
 }
