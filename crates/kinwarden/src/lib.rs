@@ -4,6 +4,7 @@
 pub mod bwdata;
 pub mod commands;
 pub mod logging;
+pub mod mail;
 pub mod process;
 pub mod server;
 pub mod tls;

@@ -14,6 +14,7 @@ use kinwarden_web::{AppState, PublicUrls};
 use url::Url;
 
 use crate::bwdata::Bwdata;
+use crate::mail::{self, MailWorker, WorkerSettings};
 use crate::tls;
 
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +32,8 @@ pub enum ServerError {
     },
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Mail(#[from] mail::MailSetupError),
 }
 
 /// A server that is accepting connections.
@@ -41,6 +44,7 @@ pub struct RunningServer {
     /// The URL that reaches this listener directly (differs from `url` behind a proxy).
     pub local_url: Url,
     pub store: Store,
+    mail_worker: MailWorker,
     handle: Handle<SocketAddr>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -89,6 +93,16 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         .clone()
         .unwrap_or_else(|| local_url.clone());
 
+    // Mail queued before a crash or a stop goes out now; new mail wakes the worker at once.
+    let mail_worker = mail::start_worker(
+        &config,
+        bwdata.mail_dir(),
+        &url,
+        store.clone(),
+        options.clock.clone(),
+        WorkerSettings::default(),
+    )?;
+
     let state = AppState {
         config: config.clone(),
         store: store.clone(),
@@ -128,19 +142,22 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         url,
         local_url,
         store,
+        mail_worker,
         handle,
         task,
     })
 }
 
 impl RunningServer {
-    /// Stops accepting, lets requests in flight finish (up to a bound), closes storage.
+    /// Stops accepting, lets requests in flight finish (up to a bound), lets the mail being
+    /// sent finish (up to a bound; the rest stays queued), closes storage.
     pub async fn shutdown(self) -> std::io::Result<()> {
         self.handle.graceful_shutdown(Some(Duration::from_secs(10)));
         let result = match self.task.await {
             Ok(result) => result,
             Err(join) => Err(std::io::Error::other(join.to_string())),
         };
+        self.mail_worker.stop(Duration::from_secs(10)).await;
         self.store.close().await;
         result
     }

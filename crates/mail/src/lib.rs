@@ -17,5 +17,5 @@ mod render;
 
 pub use lang::Lang;
 pub use links::link;
-pub use mail::Mail;
+pub use mail::{Mail, recipient_domain};
 pub use messages::{OrganizationInvite, VerifyEmail};
