@@ -17,8 +17,8 @@ pub(crate) enum Bodies {
     /// Whatever is safe on any SMTP server (7-bit, quoted-printable or base64): a relay need not
     /// support 8BITMIME.
     SevenBitSafe,
-    /// UTF-8 as is, so an `.eml` file reads as text (SPEC §3); falls back to the safe form for a
-    /// body with over-long lines.
+    /// UTF-8 as is (`8bit`), so an `.eml` file reads as text (SPEC §3); falls back to the safe
+    /// form for a body that 8bit cannot carry.
     Utf8,
 }
 
@@ -61,12 +61,26 @@ fn queued_at(created_at_ms: i64) -> SystemTime {
 fn part(content_type: ContentType, text: &str, bodies: Bodies) -> SinglePart {
     let body = match bodies {
         Bodies::SevenBitSafe => Body::new(text.to_string()),
-        Bodies::Utf8 => {
-            Body::new_with_encoding(text.to_string(), ContentTransferEncoding::EightBit)
-                .unwrap_or_else(|_| Body::new(text.to_string()))
-        }
+        Bodies::Utf8 => eight_bit(text).unwrap_or_else(|| Body::new(text.to_string())),
     };
     SinglePart::builder().header(content_type).body(body)
+}
+
+/// `text` as an 8bit body, if it can be one (RFC 2045 §2.8, RFC 5322 §2.1.1): CRLF line ends,
+/// no NUL, no line over 998 octets. lettre's own choice turns any line over 76 characters, which
+/// every HTML body has, into quoted-printable, so the check is made here.
+fn eight_bit(text: &str) -> Option<Body> {
+    let crlf = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\n', "\r\n");
+    if crlf.contains('\0') || crlf.split("\r\n").any(|line| line.len() > 998) {
+        return None;
+    }
+    Some(Body::dangerous_pre_encoded(
+        crlf.into_bytes(),
+        ContentTransferEncoding::EightBit,
+    ))
 }
 
 #[cfg(test)]
@@ -115,6 +129,21 @@ mod tests {
         assert!(text.contains("Hej på dig"));
         assert!(text.contains("https://v.example/a?x=1&y=2"));
         assert!(text.contains("multipart/alternative"));
+    }
+
+    #[test]
+    fn long_lines_stay_8bit_up_to_the_limit() {
+        let long = format!("<p>å{}</p>\n", "x".repeat(400));
+        let body = eight_bit(&long).expect("fits");
+        assert_eq!(body.encoding(), ContentTransferEncoding::EightBit);
+        assert_eq!(body.into_vec(), long.replace('\n', "\r\n").into_bytes());
+        assert!(eight_bit(&"y".repeat(999)).is_none());
+        assert!(eight_bit("nul\0").is_none());
+        let mut row = row();
+        row.body_html = long;
+        let text = String::from_utf8(message(&row, &from(), Bodies::Utf8).expect("m").formatted())
+            .expect("UTF-8");
+        assert!(text.contains(&format!("<p>å{}</p>", "x".repeat(400))));
     }
 
     #[test]
