@@ -169,6 +169,22 @@ impl Store {
         Ok(())
     }
 
+    /// Gives back a claimed message that was never attempted (the worker was stopping): due
+    /// again at `now_ms`, and the claim's attempt not counted.
+    pub async fn release_mail(&self, id: &str, now_ms: i64) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE mail_outbox SET next_attempt_at = $2, attempts = attempts - 1 \
+                 WHERE id = $1 AND sent_at IS NULL AND attempts > 0",
+            )
+            .bind(id)
+            .bind(now_ms)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
     /// Records a failed attempt and when to try again. `error` is stored as given: the caller
     /// passes a description without credentials or message content.
     pub async fn mark_mail_failed(

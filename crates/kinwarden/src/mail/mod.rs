@@ -40,6 +40,8 @@ pub enum DeliveryError {
     Compose(String),
     #[error("SMTP: {0}")]
     Smtp(String),
+    #[error("no answer within {0:?}")]
+    Timeout(std::time::Duration),
     #[error("cannot write {path}: {source}")]
     File {
         path: PathBuf,

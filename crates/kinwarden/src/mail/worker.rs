@@ -14,7 +14,7 @@ use kinwarden_store::{OutboxMail, Store, StoreError};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::Mailer;
+use super::{DeliveryError, Mailer};
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
@@ -22,8 +22,11 @@ pub struct WorkerSettings {
     pub poll: Duration,
     /// Messages taken per claim.
     pub batch: u32,
+    /// Longest one delivery may take before it counts as failed.
+    pub send_timeout: Duration,
     /// How long a claimed message is left to this worker before another may retry it: longer
-    /// than a whole batch can take at the SMTP reply timeout.
+    /// than a whole batch can take (`batch` × `send_timeout`), and also how late a message cut
+    /// off by a crash goes out.
     pub lease: Duration,
     /// Wait after the first failure; doubled after each further one, up to `max_retry`.
     pub first_retry: Duration,
@@ -34,7 +37,8 @@ impl Default for WorkerSettings {
     fn default() -> Self {
         Self {
             poll: Duration::from_secs(5),
-            batch: 10,
+            batch: 5,
+            send_timeout: Duration::from_secs(2 * 60),
             lease: Duration::from_secs(15 * 60),
             first_retry: Duration::from_secs(30),
             max_retry: Duration::from_secs(60 * 60),
@@ -104,9 +108,9 @@ impl<M: Mailer> Worker<M> {
             if *stopped.borrow() {
                 return;
             }
-            let pause = match self.deliver_due(&stopped).await {
-                Ok(Batch::Full) => continue,
-                Ok(Batch::Drained) => self.pause().await,
+            let pause = match self.work(&stopped).await {
+                Ok(None) => continue,
+                Ok(Some(pause)) => pause,
                 Err(err) => {
                     tracing::warn!(error = %err, "mail outbox unavailable; will try again");
                     self.settings.poll
@@ -120,28 +124,53 @@ impl<M: Mailer> Worker<M> {
         }
     }
 
-    /// One claim's worth of messages, each delivered and its outcome recorded.
-    async fn deliver_due(&self, stopped: &watch::Receiver<bool>) -> Result<Batch, StoreError> {
+    /// Delivers what is due. Answers how long to sleep, or `None` to look again at once (more
+    /// may be due, or have been queued meanwhile).
+    async fn work(&self, stopped: &watch::Receiver<bool>) -> Result<Option<Duration>, StoreError> {
+        let poll = self.settings.poll;
+        // Asked with a read first, so an idle server's polls never take the write lock.
+        let Some(due) = self.store.next_mail_due().await? else {
+            return Ok(Some(poll));
+        };
+        let wait = due.saturating_sub(self.clock.now_millis());
+        if wait > 0 {
+            return Ok(Some(Duration::from_millis(wait.unsigned_abs()).min(poll)));
+        }
+        let claimed = self.deliver_due(stopped).await?;
+        // Due, yet nothing claimed: another worker took it since, and its lease will show.
+        Ok(if claimed > 0 { None } else { Some(poll) })
+    }
+
+    /// One claim's worth of messages, each delivered and its outcome recorded. Answers how many
+    /// were claimed.
+    async fn deliver_due(&self, stopped: &watch::Receiver<bool>) -> Result<usize, StoreError> {
         let now = self.clock.now_millis();
         let lease = millis(self.settings.lease);
         let claimed = self
             .store
             .claim_due_mail(now, now.saturating_add(lease), self.settings.batch)
             .await?;
-        let full = claimed.len() >= self.settings.batch as usize;
-        for mail in &claimed {
-            // Stopping mid-batch leaves the rest leased; they go out after the lease.
+        for (done, mail) in claimed.iter().enumerate() {
             if *stopped.borrow() {
-                return Ok(Batch::Drained);
+                // Stopping: what was not attempted is given back, due at once at the next start.
+                for untouched in &claimed[done..] {
+                    self.store
+                        .release_mail(&untouched.id, self.clock.now_millis())
+                        .await?;
+                }
+                break;
             }
             self.deliver(mail).await?;
         }
-        Ok(if full { Batch::Full } else { Batch::Drained })
+        Ok(claimed.len())
     }
 
     async fn deliver(&self, mail: &OutboxMail) -> Result<(), StoreError> {
         let domain = recipient_domain(&mail.recipient);
-        match self.mailer.deliver(mail).await {
+        let outcome = tokio::time::timeout(self.settings.send_timeout, self.mailer.deliver(mail))
+            .await
+            .unwrap_or(Err(DeliveryError::Timeout(self.settings.send_timeout)));
+        match outcome {
             Ok(()) => {
                 self.store
                     .mark_mail_sent(&mail.id, self.clock.now_millis())
@@ -172,24 +201,6 @@ impl<M: Mailer> Worker<M> {
         }
         Ok(())
     }
-
-    /// How long to sleep once nothing is due: until the next retry comes due, at most `poll`.
-    async fn pause(&self) -> Duration {
-        let poll = self.settings.poll;
-        match self.store.next_mail_due().await {
-            Ok(Some(due)) => {
-                let ms = due.saturating_sub(self.clock.now_millis()).max(0);
-                Duration::from_millis(u64::try_from(ms).unwrap_or(0)).min(poll)
-            }
-            Ok(None) | Err(_) => poll,
-        }
-    }
-}
-
-enum Batch {
-    /// The claim was full: look again at once.
-    Full,
-    Drained,
 }
 
 fn millis(duration: Duration) -> i64 {
@@ -210,6 +221,12 @@ fn redact(error: &str, recipient: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_batch_fits_in_the_lease() {
+        let settings = WorkerSettings::default();
+        assert!(settings.send_timeout * settings.batch < settings.lease);
+    }
 
     #[test]
     fn backoff_doubles_up_to_the_cap() {

@@ -122,6 +122,23 @@ async fn sent_mail_is_done_and_failed_mail_waits_for_its_retry() -> anyhow::Resu
 }
 
 #[tokio::test]
+async fn released_mail_is_due_again_without_the_attempt() -> anyhow::Result<()> {
+    for backend in backends() {
+        let db = fresh(&backend).await?;
+        let store = Store::open(&db.config).await?;
+        let queued = store.enqueue_mail(&mail("a@example.com"), 10).await?;
+        assert_eq!(store.claim_due_mail(10, 1_000, 10).await?.len(), 1);
+        store.release_mail(&queued.id, 20).await?;
+        let again = store.claim_due_mail(20, 1_000, 10).await?;
+        assert_eq!(again.len(), 1, "{}", backend.name());
+        assert_eq!(again[0].attempts, 1, "the released claim is not counted");
+        assert_eq!(again[0].message_id, queued.message_id);
+        store.close().await;
+    }
+    Ok(())
+}
+
+#[tokio::test]
 async fn concurrent_claims_never_take_the_same_mail() -> anyhow::Result<()> {
     for backend in backends() {
         let db = fresh(&backend).await?;
