@@ -1,7 +1,7 @@
-//! Delivery through the configured SMTP server (SPEC §4 `globalSettings__mail__smtp__*`), with
-//! Bitwarden's meaning of its switches: `ssl` is TLS from the first byte (usually port 465),
-//! `startTls` requires STARTTLS, and with neither the connection is upgraded when the server
-//! offers STARTTLS and stays plain otherwise.
+//! Delivery through the configured SMTP server (SPEC §4 `globalSettings__mail__smtp__*`). As in
+//! Bitwarden, `ssl` is TLS from the first byte (usually port 465) and `startTls` requires
+//! STARTTLS; with neither, the connection is upgraded when the server offers STARTTLS and stays
+//! plain otherwise.
 
 use std::time::Duration;
 
