@@ -5,6 +5,7 @@ pub mod bwdata;
 pub mod commands;
 pub mod keys;
 pub mod logging;
+pub mod mail;
 pub mod process;
 pub mod server;
 pub mod tls;

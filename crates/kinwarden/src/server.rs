@@ -15,6 +15,7 @@ use url::Url;
 
 use crate::bwdata::Bwdata;
 use crate::keys::{self, KeyError};
+use crate::mail::{self, MailWorker, WorkerSettings};
 use crate::tls;
 
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +35,8 @@ pub enum ServerError {
     Keys(#[from] KeyError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Mail(#[from] mail::MailSetupError),
 }
 
 /// A server that is accepting connections.
@@ -44,6 +47,7 @@ pub struct RunningServer {
     /// The URL that reaches this listener directly (differs from `url` behind a proxy).
     pub local_url: Url,
     pub store: Store,
+    mail_worker: MailWorker,
     handle: Handle<SocketAddr>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -94,6 +98,16 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
 
     let urls = PublicUrls::new(url.clone());
     let tokens = keys::identity_keys(&bwdata, &urls.join("identity"))?;
+    // Mail queued before a crash or a stop goes out now; new mail wakes the worker at once.
+    let mail_worker = mail::start_worker(
+        &config,
+        bwdata.mail_dir(),
+        &url,
+        store.clone(),
+        options.clock.clone(),
+        WorkerSettings::default(),
+    )?;
+
     let state = AppState {
         config: config.clone(),
         store: store.clone(),
@@ -138,19 +152,22 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         url,
         local_url,
         store,
+        mail_worker,
         handle,
         task,
     })
 }
 
 impl RunningServer {
-    /// Stops accepting, lets requests in flight finish (up to a bound), closes storage.
+    /// Stops accepting, lets requests in flight finish (up to a bound), lets the mail being
+    /// sent finish (up to a bound; the rest stays queued), closes storage.
     pub async fn shutdown(self) -> std::io::Result<()> {
         self.handle.graceful_shutdown(Some(Duration::from_secs(10)));
         let result = match self.task.await {
             Ok(result) => result,
             Err(join) => Err(std::io::Error::other(join.to_string())),
         };
+        self.mail_worker.stop(Duration::from_secs(10)).await;
         self.store.close().await;
         result
     }

@@ -11,6 +11,7 @@ mod meta;
 mod open;
 mod organizations;
 mod users;
+mod outbox;
 
 pub use error::StoreError;
 pub use installations::InstallationRecord;
@@ -20,8 +21,12 @@ pub use organizations::{
     MemberDetails, MemberRecord, Membership, OrganizationRecord, OrganizationRecordPrefixed,
 };
 pub use users::{NewUser, UserRecord};
+pub use outbox::{OutboxMail, QueuedMail};
+
+use std::sync::Arc;
 
 use sqlx::{PgPool, SqlitePool};
+use tokio::sync::Notify;
 
 /// The open pool of one backend.
 #[derive(Debug, Clone)]
@@ -46,4 +51,15 @@ pub(crate) use on_pool;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
+    /// Rung after a commit that queued mail, so this process's delivery worker wakes at once.
+    mail_signal: Arc<Notify>,
+}
+
+impl Store {
+    fn with_pool(pool: Pool) -> Self {
+        Self {
+            pool,
+            mail_signal: Arc::new(Notify::new()),
+        }
+    }
 }

@@ -59,9 +59,7 @@ impl Store {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        Ok(Self {
-            pool: Pool::Sqlite(pool),
-        })
+        Ok(Self::with_pool(Pool::Sqlite(pool)))
     }
 
     async fn open_postgres(url: &str) -> Result<Self, StoreError> {
@@ -71,9 +69,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        Ok(Self {
-            pool: Pool::Postgres(pool),
-        })
+        Ok(Self::with_pool(Pool::Postgres(pool)))
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {

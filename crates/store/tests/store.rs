@@ -151,3 +151,7 @@ async fn postgres_has_no_snapshot_file() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+// The outbox's own tests live beside this file; one test binary for the whole store.
+#[path = "store/outbox.rs"]
+mod outbox;

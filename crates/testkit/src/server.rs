@@ -11,6 +11,7 @@ use kinwarden_core::clock::{Clock, SystemClock};
 use url::Url;
 
 use crate::database::{ScratchPostgres, TestBackend};
+use crate::smtp::SmtpSink;
 
 pub struct TestServerBuilder {
     cloud: bool,
@@ -24,6 +25,14 @@ impl TestServerBuilder {
     pub fn setting(mut self, key: &str, value: &str) -> Self {
         self.settings.push((key.to_string(), value.to_string()));
         self
+    }
+
+    /// Sends this server's mail by plain SMTP to `sink` instead of writing `.eml` files.
+    pub fn smtp(self, sink: &SmtpSink) -> Self {
+        self.setting("globalSettings__mail__smtp__host", &sink.host())
+            .setting("globalSettings__mail__smtp__port", &sink.port().to_string())
+            .setting("globalSettings__mail__smtp__ssl", "false")
+            .setting("globalSettings__mail__smtp__startTls", "false")
     }
 
     pub fn backend(mut self, backend: TestBackend) -> Self {
@@ -120,6 +129,11 @@ impl TestServer {
 
     pub async fn get(&self, path: &str) -> anyhow::Result<reqwest::Response> {
         Ok(self.client.get(self.at(path)).send().await?)
+    }
+
+    /// `bwdata/mail/`, where mail goes without an SMTP host.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.bwdata.join("mail")
     }
 
     pub fn store(&self) -> Option<&kinwarden_store::Store> {

@@ -1,0 +1,72 @@
+//! Every text of every e-mail, in English and Swedish (SPEC §7): one table per language, so a
+//! translator reads one place and a missing translation is a compile error, not a blank line.
+//!
+//! Texts are plain text; `{name}` marks a value the message fills in (see `render::fill`). To add
+//! a message, add its fields here for both languages and a type in `messages.rs`.
+
+use crate::Lang;
+
+pub(crate) struct Texts {
+    /// Under every message.
+    pub footer: &'static str,
+    /// Above a button's link written out, for clients that do not show the button.
+    pub link_fallback: &'static str,
+
+    // Organization invitation. {org}: organization name; {email}: the invited address.
+    pub invite_subject: &'static str,
+    pub invite_heading: &'static str,
+    pub invite_body: &'static str,
+    pub invite_account: &'static str,
+    pub invite_button: &'static str,
+    pub invite_ignore: &'static str,
+
+    // Registration e-mail verification. {email}: the address being verified.
+    pub verify_subject: &'static str,
+    pub verify_heading: &'static str,
+    pub verify_body: &'static str,
+    pub verify_button: &'static str,
+    pub verify_ignore: &'static str,
+}
+
+pub(crate) fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::En => &EN,
+        Lang::Sv => &SV,
+    }
+}
+
+static EN: Texts = Texts {
+    footer: "This message was sent by Kinwarden.",
+    link_fallback: "If the button does not work, copy this link into your browser:",
+
+    invite_subject: "You have been invited to join {org}",
+    invite_heading: "Join {org}",
+    invite_body: "{org} has invited you to join their organization on Bitwarden, to share passwords and other items with its members.",
+    invite_account: "Log in, or create an account, with {email} to accept the invitation.",
+    invite_button: "Accept invitation",
+    invite_ignore: "If you did not expect this invitation, you can ignore this e-mail.",
+
+    verify_subject: "Verify Your Email",
+    verify_heading: "Verify your e-mail address",
+    verify_body: "Verify {email} to finish creating your account.",
+    verify_button: "Verify email",
+    verify_ignore: "If you did not ask to create an account, you can ignore this e-mail.",
+};
+
+static SV: Texts = Texts {
+    footer: "Det här meddelandet skickades av Kinwarden.",
+    link_fallback: "Om knappen inte fungerar kan du kopiera den här länken till din webbläsare:",
+
+    invite_subject: "Du har bjudits in att gå med i {org}",
+    invite_heading: "Gå med i {org}",
+    invite_body: "{org} har bjudit in dig till sin organisation i Bitwarden, för att dela lösenord och andra objekt med dess medlemmar.",
+    invite_account: "Logga in, eller skapa ett konto, med {email} för att acceptera inbjudan.",
+    invite_button: "Acceptera inbjudan",
+    invite_ignore: "Om du inte väntade dig den här inbjudan kan du bortse från det här e-postmeddelandet.",
+
+    verify_subject: "Verifiera din e-postadress",
+    verify_heading: "Verifiera din e-postadress",
+    verify_body: "Verifiera {email} för att slutföra skapandet av ditt konto.",
+    verify_button: "Verifiera e-postadress",
+    verify_ignore: "Om du inte har bett om att skapa ett konto kan du bortse från det här e-postmeddelandet.",
+};

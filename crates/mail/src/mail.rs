@@ -1,0 +1,86 @@
+//! One rendered e-mail, ready to be queued.
+
+use crate::Lang;
+
+/// A message as the outbox stores it: who it is for, and its subject and bodies in one language.
+/// Only the catalogue's message types make these, so every body is escaped and every link
+/// absolute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    /// The recipient's address.
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    /// A whole HTML document, every inserted value escaped.
+    pub html: String,
+    pub lang: Lang,
+    /// The vault URL's host: the right-hand side of the Message-ID this mail gets when queued.
+    pub origin_host: String,
+}
+
+impl Mail {
+    /// A fresh, globally unique Message-ID (RFC 5322 §3.6.4) naming this server. The outbox makes
+    /// it once, when the mail is queued, and sends it unchanged on every attempt, so a receiver
+    /// can tell a retry from a new message.
+    pub fn new_message_id(&self) -> String {
+        let host = if self.origin_host.is_empty() {
+            "localhost"
+        } else {
+            self.origin_host.as_str()
+        };
+        format!("<{}@{host}>", uuid::Uuid::new_v4().simple())
+    }
+
+    /// The part after the last `@` of the recipient, for logs that must not name the person.
+    pub fn recipient_domain(&self) -> &str {
+        recipient_domain(&self.to)
+    }
+}
+
+/// The domain of an address (`example.com` for `ann@example.com`), or `?` for a malformed one.
+pub fn recipient_domain(address: &str) -> &str {
+    address
+        .rsplit_once('@')
+        .map(|(_, domain)| domain)
+        .filter(|domain| !domain.is_empty())
+        .unwrap_or("?")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mail(to: &str, host: &str) -> Mail {
+        Mail {
+            to: to.into(),
+            subject: "s".into(),
+            text: "t".into(),
+            html: "<p>t</p>".into(),
+            lang: Lang::En,
+            origin_host: host.into(),
+        }
+    }
+
+    #[test]
+    fn message_ids_are_unique_and_name_the_host() {
+        let m = mail("ann@example.com", "vault.example.com");
+        let a = m.new_message_id();
+        let b = m.new_message_id();
+        assert_ne!(a, b);
+        assert!(
+            a.starts_with('<') && a.ends_with("@vault.example.com>"),
+            "{a}"
+        );
+        assert!(mail("x@y", "").new_message_id().ends_with("@localhost>"));
+    }
+
+    #[test]
+    fn domain_only_for_logs() {
+        assert_eq!(
+            mail("ann@example.com", "h").recipient_domain(),
+            "example.com"
+        );
+        assert_eq!(recipient_domain("no-at-sign"), "?");
+        assert_eq!(recipient_domain("trailing@"), "?");
+    }
+}

@@ -1,0 +1,203 @@
+//! The messages Kinwarden sends. Each is a small type holding what the message needs (passed in
+//! by the use-case that causes it) and a `render` that picks its texts from the catalogue and
+//! builds its absolute links.
+
+use url::Url;
+use uuid::Uuid;
+
+use crate::catalogue::texts;
+use crate::links::{host_of, link};
+use crate::render::{self, Block, fill};
+use crate::{Lang, Mail};
+
+/// "You have been invited to join {org}" (SPEC §9 "members"): links to
+/// `/accept-organization?organizationId=…&organizationUserId=…&email=…&token=…`.
+#[derive(Debug, Clone)]
+pub struct OrganizationInvite<'a> {
+    pub organization_id: Uuid,
+    pub organization_user_id: Uuid,
+    pub organization_name: &'a str,
+    /// The invited address; the mail goes there.
+    pub email: &'a str,
+    /// The signed invitation token.
+    pub token: &'a str,
+}
+
+impl OrganizationInvite<'_> {
+    pub fn render(&self, vault: &Url, lang: Lang) -> Mail {
+        let t = texts(lang);
+        let args = [("org", self.organization_name), ("email", self.email)];
+        let organization_id = self.organization_id.to_string();
+        let organization_user_id = self.organization_user_id.to_string();
+        let url = link(
+            vault,
+            "accept-organization",
+            &[
+                ("organizationId", &organization_id),
+                ("organizationUserId", &organization_user_id),
+                ("email", self.email),
+                ("token", self.token),
+            ],
+        );
+        compose(
+            vault,
+            lang,
+            self.email,
+            fill(t.invite_subject, &args),
+            vec![
+                Block::Heading(fill(t.invite_heading, &args)),
+                Block::Paragraph(fill(t.invite_body, &args)),
+                Block::Paragraph(fill(t.invite_account, &args)),
+                Block::Button {
+                    label: t.invite_button.to_string(),
+                    url,
+                },
+                Block::Note(t.invite_ignore.to_string()),
+            ],
+        )
+    }
+}
+
+/// "Verify Your Email" for a new registration (SPEC §9 "register"): links to
+/// `/finish-signup?token=…&email=…`.
+#[derive(Debug, Clone)]
+pub struct VerifyEmail<'a> {
+    /// The address being verified; the mail goes there.
+    pub email: &'a str,
+    /// The e-mail verification token.
+    pub token: &'a str,
+}
+
+impl VerifyEmail<'_> {
+    pub fn render(&self, vault: &Url, lang: Lang) -> Mail {
+        let t = texts(lang);
+        let args = [("email", self.email)];
+        let url = link(
+            vault,
+            "finish-signup",
+            &[("token", self.token), ("email", self.email)],
+        );
+        compose(
+            vault,
+            lang,
+            self.email,
+            fill(t.verify_subject, &args),
+            vec![
+                Block::Heading(t.verify_heading.to_string()),
+                Block::Paragraph(fill(t.verify_body, &args)),
+                Block::Button {
+                    label: t.verify_button.to_string(),
+                    url,
+                },
+                Block::Note(t.verify_ignore.to_string()),
+            ],
+        )
+    }
+}
+
+fn compose(vault: &Url, lang: Lang, to: &str, subject: String, blocks: Vec<Block>) -> Mail {
+    Mail {
+        to: to.to_string(),
+        text: render::text(lang, &blocks),
+        html: render::html(lang, &subject, &blocks),
+        subject,
+        lang,
+        origin_host: host_of(vault),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vault() -> Url {
+        Url::parse("https://vault.example.com:8443/bw/").expect("url")
+    }
+
+    fn invite() -> OrganizationInvite<'static> {
+        OrganizationInvite {
+            organization_id: Uuid::from_u128(1),
+            organization_user_id: Uuid::from_u128(2),
+            organization_name: "Acme <script>alert(1)</script> & Co",
+            email: "ann+test@example.com",
+            token: "tok/en+with=odd&chars",
+        }
+    }
+
+    const INVITE_LINK: &str = "https://vault.example.com:8443/bw/accept-organization?organizationId=00000000-0000-0000-0000-000000000001&organizationUserId=00000000-0000-0000-0000-000000000002&email=ann%2Btest%40example.com&token=tok%2Fen%2Bwith%3Dodd%26chars";
+
+    #[test]
+    fn invitation_in_english() {
+        let mail = invite().render(&vault(), Lang::En);
+        assert_eq!(mail.to, "ann+test@example.com");
+        assert_eq!(
+            mail.subject,
+            "You have been invited to join Acme <script>alert(1)</script> & Co"
+        );
+        assert_eq!(mail.lang, Lang::En);
+        assert_eq!(mail.origin_host, "vault.example.com");
+        assert!(mail.text.contains(INVITE_LINK), "{}", mail.text);
+        assert!(mail.text.contains("Accept invitation:\n"));
+        // In HTML the link's `&` separators are escaped, and so is the organization's name.
+        let html_link = INVITE_LINK.replace('&', "&amp;");
+        assert!(
+            mail.html.contains(&format!("href=\"{html_link}\"")),
+            "{}",
+            mail.html
+        );
+        assert!(!mail.html.contains("<script>"));
+        assert!(
+            mail.html
+                .contains("Acme &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co")
+        );
+        assert!(mail.html.contains("<html lang=\"en\">"));
+    }
+
+    #[test]
+    fn invitation_in_swedish() {
+        let mail = invite().render(&vault(), Lang::Sv);
+        assert!(
+            mail.subject
+                .starts_with("Du har bjudits in att gå med i Acme")
+        );
+        assert!(mail.text.contains("Acceptera inbjudan:\n"));
+        assert!(mail.html.contains(">Acceptera inbjudan</a>"));
+        assert!(mail.html.contains("<html lang=\"sv\">"));
+        assert!(mail.text.contains(INVITE_LINK));
+        assert!(!mail.html.contains("Accept invitation"));
+    }
+
+    #[test]
+    fn verification_in_both_languages() {
+        let verify = VerifyEmail {
+            email: "bo@example.se",
+            token: "abc.def",
+        };
+        let link =
+            "https://vault.example.com:8443/bw/finish-signup?token=abc.def&email=bo%40example.se";
+        let en = verify.render(&vault(), Lang::En);
+        assert_eq!(en.subject, "Verify Your Email");
+        assert_eq!(en.to, "bo@example.se");
+        assert!(en.text.contains(link));
+        assert!(en.html.contains(&link.replace('&', "&amp;")));
+        assert!(en.html.contains(">Verify email</a>"));
+
+        let sv = verify.render(&vault(), Lang::Sv);
+        assert_eq!(sv.subject, "Verifiera din e-postadress");
+        assert!(sv.text.contains("Verifiera e-postadress:\n"));
+        assert!(sv.text.contains("slutföra skapandet av ditt konto"));
+        assert!(sv.text.contains(link));
+    }
+
+    #[test]
+    fn links_are_absolute() {
+        let mail = invite().render(&Url::parse("http://127.0.0.1:9000").expect("url"), Lang::En);
+        for line in mail.text.lines().filter(|line| line.contains("://")) {
+            assert!(
+                line.starts_with("http://127.0.0.1:9000/accept-organization?"),
+                "{line}"
+            );
+        }
+        assert!(!mail.html.contains("href=\"/"));
+    }
+}

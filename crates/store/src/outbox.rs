@@ -1,0 +1,243 @@
+//! `mail_outbox` (SPEC §9 "mail"): e-mail queued in the same transaction as the change that
+//! causes it, and what the delivery worker needs to send each message at least once.
+//!
+//! A use-case that sends mail queues it inside its own transaction with [`queue_in`]:
+//!
+//! ```text
+//! on_pool!(self, pool => {
+//!     let mut tx = pool.begin().await?;
+//!     sqlx::query("INSERT INTO organization_users …").bind(…).execute(&mut *tx).await?;
+//!     outbox::queue_in(&mut *tx, &invitation, now_ms).await?;
+//!     tx.commit().await?;
+//! });
+//! self.wake_mail_worker();
+//! ```
+//!
+//! so the member and the invitation are stored together or not at all.
+//!
+//! Delivery claims due rows with a lease: the claim counts an attempt and moves
+//! `next_attempt_at` past the lease in one statement, so a second worker (another process on
+//! the same PostgreSQL) skips them, and a worker that dies mid-send leaves them to be retried
+//! when the lease runs out. PostgreSQL claims with `FOR UPDATE SKIP LOCKED`; SQLite has one
+//! writer at a time, so its claim is atomic as it is.
+
+use std::future::Future;
+
+use kinwarden_mail::Mail;
+
+use crate::{Pool, Store, StoreError, on_pool};
+
+/// What queueing a message made: its row id and the Message-ID every attempt will carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedMail {
+    pub id: String,
+    pub message_id: String,
+}
+
+/// One row of the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OutboxMail {
+    pub id: String,
+    pub message_id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub created_at: i64,
+    pub attempts: i32,
+    pub next_attempt_at: i64,
+    pub sent_at: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+const COLUMNS: &str = "id, message_id, recipient, subject, body_text, body_html, created_at, \
+                       attempts, next_attempt_at, sent_at, last_error";
+
+const INSERT: &str = "INSERT INTO mail_outbox \
+     (id, message_id, recipient, subject, body_text, body_html, created_at, attempts, next_attempt_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7)";
+
+/// A connection that can queue mail: the native connection of each backend, which is what
+/// `&mut *tx` gives inside an [`on_pool!`] body. Implemented for both, so one call type-checks
+/// in both arms of the macro.
+pub(crate) trait QueuesMail: Send {
+    fn queue_mail(
+        &mut self,
+        mail: &Mail,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<QueuedMail, sqlx::Error>> + Send;
+}
+
+macro_rules! queues_mail_on {
+    ($connection:ty) => {
+        impl QueuesMail for $connection {
+            async fn queue_mail(
+                &mut self,
+                mail: &Mail,
+                now_ms: i64,
+            ) -> Result<QueuedMail, sqlx::Error> {
+                let queued = QueuedMail {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    message_id: mail.new_message_id(),
+                };
+                sqlx::query(INSERT)
+                    .bind(&queued.id)
+                    .bind(&queued.message_id)
+                    .bind(&mail.to)
+                    .bind(&mail.subject)
+                    .bind(&mail.text)
+                    .bind(&mail.html)
+                    .bind(now_ms)
+                    .execute(&mut *self)
+                    .await?;
+                Ok(queued)
+            }
+        }
+    };
+}
+queues_mail_on!(sqlx::SqliteConnection);
+queues_mail_on!(sqlx::PgConnection);
+
+/// Queues `mail` on a connection that is inside the caller's transaction, so the message is
+/// stored exactly when the rest of the use-case is. After the commit, the caller calls
+/// [`Store::wake_mail_worker`] so it goes out at once rather than at the next poll.
+pub(crate) async fn queue_in<C>(
+    connection: &mut C,
+    mail: &Mail,
+    now_ms: i64,
+) -> Result<QueuedMail, sqlx::Error>
+where
+    C: QueuesMail + ?Sized,
+{
+    connection.queue_mail(mail, now_ms).await
+}
+
+impl Store {
+    /// Queues one message on its own, for a mail that no other change goes with.
+    pub async fn enqueue_mail(&self, mail: &Mail, now_ms: i64) -> Result<QueuedMail, StoreError> {
+        let queued = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let queued = queue_in(&mut *tx, mail, now_ms).await?;
+            tx.commit().await?;
+            queued
+        });
+        self.wake_mail_worker();
+        Ok(queued)
+    }
+
+    /// Takes up to `limit` unsent messages that are due at `now_ms`, oldest due first. Each
+    /// taken message has one more attempt counted and is not due again until `lease_until_ms`,
+    /// by which time the worker has marked it sent or failed, or has died and it is retried.
+    pub async fn claim_due_mail(
+        &self,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<OutboxMail>, StoreError> {
+        let lock = match &self.pool {
+            Pool::Sqlite(_) => "",
+            Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+        };
+        let statement = format!(
+            "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = $1 \
+             WHERE id IN (SELECT id FROM mail_outbox \
+                          WHERE sent_at IS NULL AND next_attempt_at <= $2 \
+                          ORDER BY next_attempt_at, created_at LIMIT $3{lock}) \
+             RETURNING {COLUMNS}"
+        );
+        let mut claimed: Vec<OutboxMail> = on_pool!(self, pool => {
+            sqlx::query_as(&statement)
+                .bind(lease_until_ms)
+                .bind(now_ms)
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await?
+        });
+        // RETURNING promises no order.
+        claimed.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        Ok(claimed)
+    }
+
+    pub async fn mark_mail_sent(&self, id: &str, now_ms: i64) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE mail_outbox SET sent_at = $2, last_error = NULL WHERE id = $1")
+                .bind(id)
+                .bind(now_ms)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Gives back a claimed message that was never attempted (the worker was stopping): due
+    /// again at `now_ms`, and the claim's attempt not counted.
+    pub async fn release_mail(&self, id: &str, now_ms: i64) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE mail_outbox SET next_attempt_at = $2, attempts = attempts - 1 \
+                 WHERE id = $1 AND sent_at IS NULL AND attempts > 0",
+            )
+            .bind(id)
+            .bind(now_ms)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Records a failed attempt and when to try again. `error` is stored as given: the caller
+    /// passes a description without credentials or message content.
+    pub async fn mark_mail_failed(
+        &self,
+        id: &str,
+        error: &str,
+        retry_at_ms: i64,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE mail_outbox SET next_attempt_at = $2, last_error = $3 \
+                 WHERE id = $1 AND sent_at IS NULL",
+            )
+            .bind(id)
+            .bind(retry_at_ms)
+            .bind(error)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Every message, sent or not, oldest first: for tests and diagnostics.
+    pub async fn list_mail(&self) -> Result<Vec<OutboxMail>, StoreError> {
+        let statement = format!("SELECT {COLUMNS} FROM mail_outbox ORDER BY created_at, id");
+        let rows = on_pool!(self, pool => {
+            sqlx::query_as(&statement).fetch_all(pool).await?
+        });
+        Ok(rows)
+    }
+
+    /// The earliest time an unsent message becomes due, if any: how long the worker may sleep.
+    pub async fn next_mail_due(&self) -> Result<Option<i64>, StoreError> {
+        let due: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM mail_outbox WHERE sent_at IS NULL")
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(due)
+    }
+
+    /// Tells the delivery worker of this process to look at the outbox now. Called after every
+    /// commit that queued mail; a worker in another process finds it at its next poll.
+    pub fn wake_mail_worker(&self) {
+        self.mail_signal.notify_one();
+    }
+
+    /// Resolves at the next [`Store::wake_mail_worker`], or at once if one came since the last
+    /// wait (the wake-up is kept, so none is lost between two waits).
+    pub async fn mail_worker_woken(&self) {
+        self.mail_signal.notified().await;
+    }
+}
+
+#[cfg(test)]
+mod tests;
