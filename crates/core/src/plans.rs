@@ -35,6 +35,32 @@ pub fn tier_of(plan_type: i32) -> Option<ProductTier> {
     }
 }
 
+/// Seats an organization gets on creation: the plan's included seats plus those bought.
+/// Teams and Enterprise include none, so at least one must be bought.
+pub fn seats_for(plan_type: i32, additional_seats: i32) -> Result<i32, &'static str> {
+    let tier = tier_of(plan_type).ok_or("Invalid plan type.")?;
+    if additional_seats < 0 {
+        return Err("You can't subtract seats.");
+    }
+    let included = match tier {
+        ProductTier::Free => 2,
+        ProductTier::Families => 6,
+        ProductTier::TeamsStarter => 10,
+        ProductTier::Teams | ProductTier::Enterprise => 0,
+    };
+    match tier {
+        ProductTier::Free | ProductTier::Families | ProductTier::TeamsStarter
+            if additional_seats > 0 =>
+        {
+            Err("Plan does not allow additional users.")
+        }
+        ProductTier::Teams | ProductTier::Enterprise if additional_seats == 0 => {
+            Err("You do not have any seats!")
+        }
+        _ => Ok(included + additional_seats),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +83,16 @@ mod tests {
         }
         assert_eq!(tier_of(23), None);
         assert_eq!(tier_of(-1), None);
+    }
+
+    #[test]
+    fn seats() {
+        assert_eq!(seats_for(0, 0), Ok(2));
+        assert_eq!(seats_for(22, 0), Ok(6));
+        assert!(seats_for(22, 1).is_err());
+        assert_eq!(seats_for(20, 10), Ok(10));
+        assert!(seats_for(20, 0).is_err());
+        assert!(seats_for(20, -1).is_err());
+        assert!(seats_for(99, 1).is_err());
     }
 }

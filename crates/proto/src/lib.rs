@@ -7,6 +7,7 @@ pub mod error;
 pub mod identity;
 pub mod installations;
 pub mod members;
+pub mod organizations;
 pub mod sync;
 
 /// The Bitwarden server version Kinwarden answers as in `/api/config`. Clients gate features on

@@ -19,3 +19,92 @@ pub struct PermissionsModel {
     pub manage_reset_password: bool,
     pub manage_scim: bool,
 }
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InviteRequest {
+    pub emails: Vec<String>,
+    #[serde(rename = "type")]
+    pub member_type: i32,
+    #[serde(default)]
+    pub permissions: Option<PermissionsModel>,
+    #[serde(default)]
+    pub access_secrets_manager: bool,
+    #[serde(default)]
+    pub collections: Vec<serde_json::Value>,
+    #[serde(default)]
+    pub groups: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AcceptRequest {
+    pub token: String,
+    #[serde(default)]
+    pub reset_password_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmRequest {
+    pub key: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateMemberRequest {
+    #[serde(rename = "type")]
+    pub member_type: i32,
+    #[serde(default)]
+    pub permissions: Option<PermissionsModel>,
+    #[serde(default)]
+    pub access_secrets_manager: bool,
+    #[serde(default)]
+    pub collections: Vec<serde_json::Value>,
+    #[serde(default)]
+    pub groups: Vec<serde_json::Value>,
+}
+
+/// A member as the members list shows it (`organizationUserUserDetails`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberResponse {
+    pub id: String,
+    pub user_id: Option<String>,
+    #[serde(rename = "type")]
+    pub member_type: i32,
+    pub status: i32,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub permissions: PermissionsModel,
+    pub access_secrets_manager: bool,
+    pub external_id: Option<String>,
+    pub reset_password_enrolled: bool,
+    pub uses_key_connector: bool,
+    pub two_factor_enabled: bool,
+    pub sso_bound: bool,
+    pub has_master_password: bool,
+    pub avatar_color: Option<String>,
+    pub collections: Vec<serde_json::Value>,
+    pub groups: Vec<serde_json::Value>,
+    pub object: String,
+}
+
+/// The reference's list wrapper.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListResponse<T> {
+    pub data: Vec<T>,
+    pub continuation_token: Option<String>,
+    pub object: String,
+}
+
+impl<T> ListResponse<T> {
+    pub fn new(data: Vec<T>) -> Self {
+        Self {
+            data,
+            continuation_token: None,
+            object: "list".to_string(),
+        }
+    }
+}

@@ -10,8 +10,8 @@ mod installations;
 mod meta;
 mod open;
 mod organizations;
-mod users;
 mod outbox;
+mod users;
 
 pub use error::StoreError;
 pub use installations::InstallationRecord;
@@ -20,8 +20,8 @@ pub use open::Backend;
 pub use organizations::{
     MemberDetails, MemberRecord, Membership, OrganizationRecord, OrganizationRecordPrefixed,
 };
-pub use users::{NewUser, UserRecord};
 pub use outbox::{OutboxMail, QueuedMail};
+pub use users::{NewUser, UserRecord};
 
 use std::sync::Arc;
 

@@ -1,5 +1,7 @@
 //! Organizations and their members.
 
+use kinwarden_mail::Mail;
+
 use crate::error::conflict_or;
 use crate::{Store, StoreError, on_pool};
 
@@ -196,16 +198,28 @@ impl Store {
         Ok(rows)
     }
 
-    /// Adds invited members, all or none; [`StoreError::Conflict`] when one is already there.
-    pub async fn invite_members(&self, invited: &[MemberRecord]) -> Result<(), StoreError> {
+    /// Adds invited members with their invitation mails, all or none;
+    /// [`StoreError::Conflict`] when one is already there.
+    pub async fn invite_members(
+        &self,
+        invited: &[(MemberRecord, Mail)],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            for member in invited {
+            for (member, mail) in invited {
                 insert_member!(&mut *tx, member);
+                crate::outbox::queue_in(&mut *tx, mail, now_ms).await?;
             }
             tx.commit().await?;
         });
+        self.wake_mail_worker();
         Ok(())
+    }
+
+    /// Queues a new invitation mail for a member still invited.
+    pub async fn reinvite_member(&self, mail: &Mail, now_ms: i64) -> Result<(), StoreError> {
+        self.enqueue_mail(mail, now_ms).await.map(|_| ())
     }
 
     /// Links an invited member to the account that accepted, if still invited.

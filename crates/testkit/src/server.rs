@@ -62,6 +62,12 @@ impl TestServerBuilder {
             // Cheap hashing and no lock-outs: tests measure behaviour, not cost.
             ("kinwarden__passwordIterations".into(), "1000".into()),
             ("kinwarden__logLevel".into(), "warn".into()),
+            // Limits and verification mails are tested where a test turns them on.
+            ("kinwarden__loginRateLimit".into(), "off".into()),
+            (
+                "globalSettings__enableEmailVerification".into(),
+                "false".into(),
+            ),
         ];
         if let Some(db) = &scratch {
             env.push(("globalSettings__databaseProvider".into(), "postgres".into()));

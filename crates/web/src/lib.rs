@@ -5,6 +5,8 @@ mod auth;
 mod error;
 mod json;
 mod limiter;
+mod mails;
+mod org_access;
 mod profile;
 mod router;
 mod routes;

@@ -35,6 +35,40 @@ pub fn router(state: AppState) -> Router {
             post(routes::accounts::user_key_id),
         )
         .route("/users/{id}/public-key", get(routes::users::public_key))
+        .route("/organizations", post(routes::organizations::create))
+        .route("/organizations/{org_id}", get(routes::organizations::get))
+        .route(
+            "/organizations/{org_id}/leave",
+            post(routes::members::leave),
+        )
+        .route("/organizations/{org_id}/users", get(routes::members::list))
+        .route(
+            "/organizations/{org_id}/users/invite",
+            post(routes::invitations::invite),
+        )
+        .route(
+            "/organizations/{org_id}/users/{member_id}",
+            get(routes::members::get)
+                .put(routes::members::update)
+                .post(routes::members::update)
+                .delete(routes::members::remove),
+        )
+        .route(
+            "/organizations/{org_id}/users/{member_id}/remove",
+            post(routes::members::remove),
+        )
+        .route(
+            "/organizations/{org_id}/users/{member_id}/reinvite",
+            post(routes::invitations::reinvite),
+        )
+        .route(
+            "/organizations/{org_id}/users/{member_id}/accept",
+            post(routes::members::accept),
+        )
+        .route(
+            "/organizations/{org_id}/users/{member_id}/confirm",
+            post(routes::members::confirm),
+        )
         .route("/installations", post(routes::installations::create))
         .route("/installations/{id}", get(routes::installations::get))
         .fallback(not_found);
@@ -46,6 +80,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/accounts/prelogin/password",
             post(routes::identity::prelogin::prelogin),
+        )
+        .route(
+            "/accounts/register/send-verification-email",
+            post(routes::identity::register::send_verification_email),
         )
         .route(
             "/accounts/register/finish",

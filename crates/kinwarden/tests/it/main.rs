@@ -1,5 +1,7 @@
 //! Integration tests of the Kinwarden program: one test binary, a module per area.
 
+mod accounts;
 mod cli;
 mod http;
 mod mail;
+mod support;

@@ -5,5 +5,8 @@ pub mod config;
 pub mod health;
 pub mod identity;
 pub mod installations;
+pub mod invitations;
+pub mod members;
+pub mod organizations;
 pub mod sync;
 pub mod users;

@@ -176,3 +176,30 @@ async fn prove_address(
         "A verification token is required: follow the link in the verification e-mail.".into(),
     ))
 }
+
+/// `POST /identity/accounts/register/send-verification-email`: with e-mail verification on, mails
+/// a link carrying `token=` and `email=` and answers 204; with it off, answers the token itself.
+/// An address that already has an account gets the same answer and no mail, so the answer does
+/// not reveal who has an account.
+pub async fn send_verification_email(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    ApiJson(request): ApiJson<kinwarden_proto::identity::SendVerificationEmailRequest>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    if state.config.disable_user_registration {
+        return Err(ApiError::BadRequest(REGISTRATION_CLOSED.into()));
+    }
+    let email = email::normalize(&request.email).ok_or_else(|| {
+        ApiError::field("Email", "The Email field is not a valid e-mail address.")
+    })?;
+    let token = verification_token(&state, &email)?;
+    if !state.config.enable_email_verification {
+        return Ok(Json(token).into_response());
+    }
+    if state.store.user_by_email(&email).await?.is_none() {
+        let lang = crate::mails::request_lang(&headers);
+        crate::mails::queue_verification(&state, &email, &token, lang).await?;
+    }
+    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
+}

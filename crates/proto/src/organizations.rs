@@ -1,0 +1,43 @@
+//! `/api/organizations`: creation and reading (SPEC §9 "organizations").
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationKeysModel {
+    pub public_key: String,
+    pub encrypted_private_key: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateOrganizationRequest {
+    pub name: String,
+    pub billing_email: String,
+    pub plan_type: i32,
+    #[serde(default)]
+    pub additional_seats: i32,
+    /// The organization key wrapped for the creator (EncString type 4).
+    pub key: String,
+    pub keys: Option<OrganizationKeysModel>,
+    #[serde(default)]
+    pub collection_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationResponse {
+    pub id: String,
+    pub name: String,
+    pub billing_email: String,
+    pub plan_type: i32,
+    pub product_tier_type: i32,
+    pub seats: Option<i32>,
+    pub max_collections: Option<i32>,
+    pub enabled: bool,
+    pub expiration_date: Option<String>,
+    pub self_host: bool,
+    pub use_sponsorships: bool,
+    pub has_public_and_private_keys: bool,
+    pub object: String,
+}

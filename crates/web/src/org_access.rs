@@ -1,0 +1,97 @@
+//! Organization role checks as extractors (reference §0.4): a handler names the role it needs —
+//! [`OrgMember`], [`OrgManageUsers`] — and receives the organization and the caller's
+//! membership. The organization is the `{org_id}` path segment.
+
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+use kinwarden_core::ids::OrganizationId;
+use kinwarden_core::members::{self, MemberStatus, MemberType, Permissions};
+use kinwarden_store::{MemberRecord, OrganizationRecord};
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A confirmed member of the organization in the path.
+pub struct OrgAccess {
+    pub org: OrganizationRecord,
+    pub membership: MemberRecord,
+}
+
+impl OrgAccess {
+    pub fn role(&self) -> MemberType {
+        MemberType::from_code(self.membership.member_type).unwrap_or(MemberType::User)
+    }
+
+    pub fn permissions(&self) -> Permissions {
+        self.membership
+            .permissions
+            .as_deref()
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// The `{org_id}` segment of the matched route.
+pub async fn org_id_in_path(
+    parts: &mut Parts,
+    state: &AppState,
+) -> Result<OrganizationId, ApiError> {
+    let params = RawPathParams::from_request_parts(parts, state)
+        .await
+        .map_err(|_| ApiError::NotFound)?;
+    params
+        .iter()
+        .find(|(name, _)| *name == "org_id")
+        .and_then(|(_, value)| value.parse().ok())
+        .ok_or(ApiError::NotFound)
+}
+
+async fn load(parts: &mut Parts, state: &AppState) -> Result<OrgAccess, ApiError> {
+    let CurrentUser { user } = CurrentUser::from_request_parts(parts, state).await?;
+    let org_id = org_id_in_path(parts, state).await?.to_string();
+    let org = state
+        .store
+        .organization(&org_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    // Someone who is not (yet) a confirmed member learns nothing about the organization.
+    let membership = state
+        .store
+        .membership(&org_id, &user.id)
+        .await?
+        .filter(|m| MemberStatus::from_code(m.status) == Some(MemberStatus::Confirmed))
+        .ok_or(ApiError::NotFound)?;
+    Ok(OrgAccess { org, membership })
+}
+
+/// Any confirmed member.
+pub struct OrgMember(pub OrgAccess);
+
+impl FromRequestParts<AppState> for OrgMember {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        load(parts, state).await.map(Self)
+    }
+}
+
+/// Owners, admins, and custom members allowed to manage users; others get 403.
+pub struct OrgManageUsers(pub OrgAccess);
+
+impl FromRequestParts<AppState> for OrgManageUsers {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let access = load(parts, state).await?;
+        if members::can_manage_users(access.role(), &access.permissions()) {
+            Ok(Self(access))
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! `/api/organizations/{org_id}/users…` (SPEC §9 "members"): list, read, accept, confirm, change
+//! role, remove, leave. Invitations are in `invitations.rs`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use kinwarden_core::members::{self, MemberStatus, MemberType};
+use kinwarden_core::tokens::{EmailClaims, audience};
+use kinwarden_proto::members::{
+    AcceptRequest, ConfirmRequest, ListResponse, MemberResponse, PermissionsModel,
+    UpdateMemberRequest,
+};
+use kinwarden_store::MemberDetails;
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::org_access::{OrgManageUsers, OrgMember};
+use crate::state::AppState;
+
+pub async fn list(
+    State(state): State<AppState>,
+    OrgManageUsers(access): OrgManageUsers,
+) -> Result<Json<ListResponse<MemberResponse>>, ApiError> {
+    let rows = state.store.members(&access.org.id).await?;
+    Ok(Json(ListResponse::new(rows.iter().map(response).collect())))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    OrgManageUsers(access): OrgManageUsers,
+    Path((_, member_id)): Path<(String, String)>,
+) -> Result<Json<MemberResponse>, ApiError> {
+    let row = state
+        .store
+        .member(&access.org.id, &member_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(response(&row)))
+}
+
+/// The invitee, logged in with the invited address, accepts with the token from the mail.
+pub async fn accept(
+    State(state): State<AppState>,
+    CurrentUser { user }: CurrentUser,
+    Path((org_id, member_id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<AcceptRequest>,
+) -> Result<StatusCode, ApiError> {
+    let invalid = || ApiError::BadRequest("Invalid token.".into());
+    let claims: EmailClaims = state
+        .tokens
+        .verify(&request.token, audience::INVITE, state.now_seconds())
+        .map_err(|_| invalid())?;
+    if claims.subject.as_deref() != Some(member_id.as_str()) {
+        return Err(invalid());
+    }
+    let row = state
+        .store
+        .member(&org_id.to_ascii_lowercase(), &member_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if row.member.status != MemberStatus::Invited.code() {
+        return Err(ApiError::BadRequest("Already accepted.".into()));
+    }
+    if row.member.email.as_deref() != Some(claims.email.as_str()) || claims.email != user.email {
+        return Err(ApiError::BadRequest(
+            "User email does not match invite.".into(),
+        ));
+    }
+    if state
+        .store
+        .membership(&row.member.organization_id, &user.id)
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::BadRequest(
+            "You are already part of this organization.".into(),
+        ));
+    }
+    if !state
+        .store
+        .accept_member(&member_id, &user.id, state.clock.now_millis())
+        .await?
+    {
+        return Err(ApiError::BadRequest("Already accepted.".into()));
+    }
+    Ok(StatusCode::OK)
+}
+
+/// An admin hands an accepted member the organization key, wrapped for that member.
+pub async fn confirm(
+    State(state): State<AppState>,
+    OrgManageUsers(access): OrgManageUsers,
+    Path((_, member_id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<ConfirmRequest>,
+) -> Result<StatusCode, ApiError> {
+    let row = state
+        .store
+        .member(&access.org.id, &member_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if row.member.status != MemberStatus::Accepted.code() {
+        return Err(ApiError::BadRequest("User not valid.".into()));
+    }
+    if !request.key.starts_with("4.") {
+        return Err(ApiError::field(
+            "Key",
+            "The key must be the organization key wrapped for the member (EncString type 4).",
+        ));
+    }
+    let target_role = MemberType::from_code(row.member.member_type).unwrap_or(MemberType::User);
+    if !members::may_assign(access.role(), target_role) {
+        return Err(ApiError::BadRequest(
+            "Only an Owner can confirm another Owner.".into(),
+        ));
+    }
+    if !state
+        .store
+        .confirm_member(&member_id, &request.key, state.clock.now_millis())
+        .await?
+    {
+        return Err(ApiError::BadRequest("User not valid.".into()));
+    }
+    Ok(StatusCode::OK)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    OrgManageUsers(access): OrgManageUsers,
+    Path((_, member_id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<UpdateMemberRequest>,
+) -> Result<StatusCode, ApiError> {
+    let new_role = MemberType::from_code(request.member_type)
+        .ok_or_else(|| ApiError::field("Type", "Invalid member type."))?;
+    let row = state
+        .store
+        .member(&access.org.id, &member_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let old_role = MemberType::from_code(row.member.member_type).unwrap_or(MemberType::User);
+    if !members::may_assign(access.role(), new_role)
+        || !members::may_assign(access.role(), old_role)
+    {
+        return Err(ApiError::BadRequest(
+            "Only an Owner can configure another Owner's account.".into(),
+        ));
+    }
+    if old_role == MemberType::Owner && new_role != MemberType::Owner {
+        ensure_another_owner(&state, &access.org.id, &row).await?;
+    }
+    let permissions = match new_role {
+        MemberType::Custom => Some(
+            serde_json::to_string(&request.permissions.unwrap_or_default())
+                .map_err(ApiError::internal)?,
+        ),
+        _ => None,
+    };
+    state
+        .store
+        .update_member_role(
+            &member_id,
+            new_role.code(),
+            permissions.as_deref(),
+            state.clock.now_millis(),
+        )
+        .await?;
+    Ok(StatusCode::OK)
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    OrgManageUsers(access): OrgManageUsers,
+    Path((_, member_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let row = state
+        .store
+        .member(&access.org.id, &member_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if row.member.id == access.membership.id {
+        return Err(ApiError::BadRequest("You cannot remove yourself.".into()));
+    }
+    let role = MemberType::from_code(row.member.member_type).unwrap_or(MemberType::User);
+    if !members::may_assign(access.role(), role) {
+        return Err(ApiError::BadRequest(
+            "Only owners can delete other owners.".into(),
+        ));
+    }
+    if role == MemberType::Owner {
+        ensure_another_owner(&state, &access.org.id, &row).await?;
+    }
+    state.store.delete_member(&member_id).await?;
+    Ok(StatusCode::OK)
+}
+
+/// A member leaves; the last confirmed owner may not.
+pub async fn leave(
+    State(state): State<AppState>,
+    OrgMember(access): OrgMember,
+) -> Result<StatusCode, ApiError> {
+    if access.role() == MemberType::Owner
+        && state.store.confirmed_owner_count(&access.org.id).await? <= 1
+    {
+        return Err(ApiError::BadRequest(
+            "Organization must have at least one confirmed owner.".into(),
+        ));
+    }
+    state.store.delete_member(&access.membership.id).await?;
+    Ok(StatusCode::OK)
+}
+
+async fn ensure_another_owner(
+    state: &AppState,
+    org_id: &str,
+    row: &MemberDetails,
+) -> Result<(), ApiError> {
+    let confirmed_owner = row.member.status == MemberStatus::Confirmed.code();
+    if confirmed_owner && state.store.confirmed_owner_count(org_id).await? <= 1 {
+        return Err(ApiError::BadRequest(
+            "Organization must have at least one confirmed owner.".into(),
+        ));
+    }
+    Ok(())
+}
+
+pub fn response(row: &MemberDetails) -> MemberResponse {
+    let member = &row.member;
+    let permissions: PermissionsModel = member
+        .permissions
+        .as_deref()
+        .and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or_default();
+    MemberResponse {
+        id: member.id.clone(),
+        user_id: member.user_id.clone(),
+        member_type: member.member_type,
+        status: member.status,
+        email: row.user_email.clone().or_else(|| member.email.clone()),
+        name: row.user_name.clone(),
+        permissions,
+        access_secrets_manager: member.access_secrets_manager,
+        external_id: None,
+        reset_password_enrolled: false,
+        uses_key_connector: false,
+        two_factor_enabled: false,
+        sso_bound: false,
+        has_master_password: member.user_id.is_some(),
+        avatar_color: None,
+        collections: Vec::new(),
+        groups: Vec::new(),
+        object: "organizationUserUserDetails".to_string(),
+    }
+}
