@@ -362,3 +362,74 @@ async fn garbage_and_missing_tokens_are_401() -> anyhow::Result<()> {
     server.stop().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn sign_up_by_the_mailed_verification_link() -> anyhow::Result<()> {
+    let sink = kinwarden_testkit::SmtpSink::start().await?;
+    let server = TestServer::self_hosted()
+        .setting("globalSettings__enableEmailVerification", "true")
+        .smtp(&sink)
+        .start()
+        .await?;
+    let response = server
+        .client
+        .post(server.at("/identity/accounts/register/send-verification-email"))
+        .header("Accept-Language", "sv-SE,sv;q=0.9")
+        .json(&json!({"email": "Greta@Example.com", "name": "Greta", "receiveMarketingEmails": false}))
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let mail = sink
+        .next_message(std::time::Duration::from_secs(20))
+        .await?;
+    assert_eq!(mail.to().as_deref(), Some("greta@example.com"));
+    let body = mail.text_body().unwrap_or_default();
+    let link_start = body.find("https://").expect("a link");
+    let link: String = body[link_start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let url = url::Url::parse(&link)?;
+    assert!(url.path().ends_with("/finish-signup"), "{link}");
+    let token = url
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
+        .expect("token");
+    assert_eq!(
+        url.query_pairs()
+            .find(|(k, _)| k == "email")
+            .map(|(_, v)| v.into_owned())
+            .as_deref(),
+        Some("greta@example.com")
+    );
+
+    let account = ClientAccount::new(
+        "greta@example.com",
+        "a fine password",
+        Kdf::DEFAULT_ITERATIONS,
+    )?;
+    let mut finish = account.register_finish()?;
+    finish.email_verification_token = Some(token);
+    let done = server
+        .client
+        .post(server.at("/identity/accounts/register/finish"))
+        .json(&finish)
+        .send()
+        .await?;
+    assert_eq!(done.status(), 200);
+    login(&server, &account).await?;
+
+    // Asking again for an existing account answers the same and sends nothing.
+    let again = server
+        .client
+        .post(server.at("/identity/accounts/register/send-verification-email"))
+        .json(&json!({"email": "greta@example.com"}))
+        .send()
+        .await?;
+    assert_eq!(again.status(), StatusCode::NO_CONTENT);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(sink.messages().len(), 1);
+    server.stop().await?;
+    Ok(())
+}

@@ -4,4 +4,5 @@ mod accounts;
 mod cli;
 mod http;
 mod mail;
+mod organizations;
 mod support;
