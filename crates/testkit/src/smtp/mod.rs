@@ -45,6 +45,8 @@ pub struct SmtpSink {
     addr: SocketAddr,
     shared: Arc<Shared>,
     task: JoinHandle<()>,
+    /// How many messages `next_message` has handed out.
+    taken: std::sync::atomic::AtomicUsize,
 }
 
 impl SmtpSink {
@@ -66,7 +68,12 @@ impl SmtpSink {
                 tokio::spawn(session::serve(stream, accepting.clone()));
             }
         });
-        Ok(Self { addr, shared, task })
+        Ok(Self {
+            addr,
+            shared,
+            task,
+            taken: std::sync::atomic::AtomicUsize::new(0),
+        })
     }
 
     pub fn host(&self) -> String {
@@ -116,11 +123,13 @@ impl SmtpSink {
         Ok(self.messages())
     }
 
-    /// Waits for the next message after those already received.
+    /// The next message this sink has not handed out yet, in order of arrival, waiting for it if
+    /// it has not arrived: a message that came before the call is not missed.
     pub async fn next_message(&self, timeout: Duration) -> anyhow::Result<ReceivedMail> {
-        let seen = self.messages().len();
-        let mut all = self.wait_for(seen + 1, timeout).await?;
-        all.pop().context("no message")
+        use std::sync::atomic::Ordering;
+        let index = self.taken.fetch_add(1, Ordering::SeqCst);
+        let all = self.wait_for(index + 1, timeout).await?;
+        all.get(index).cloned().context("no message")
     }
 }
 
