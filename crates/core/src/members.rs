@@ -62,6 +62,13 @@ impl MemberStatus {
 /// The permissions of a Custom member, as the wire carries them.
 pub type Permissions = kinwarden_proto::members::PermissionsModel;
 
+/// The permissions stored with a member (JSON), or none when absent or unreadable.
+pub fn parse_permissions(stored: Option<&str>) -> Permissions {
+    stored
+        .and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or_default()
+}
+
 /// What a member may do with the organization's members.
 pub fn can_manage_users(role: MemberType, permissions: &Permissions) -> bool {
     match role {

@@ -24,11 +24,7 @@ impl OrgAccess {
     }
 
     pub fn permissions(&self) -> Permissions {
-        self.membership
-            .permissions
-            .as_deref()
-            .and_then(|text| serde_json::from_str(text).ok())
-            .unwrap_or_default()
+        members::parse_permissions(self.membership.permissions.as_deref())
     }
 }
 

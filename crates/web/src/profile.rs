@@ -1,7 +1,7 @@
 //! The profile a user sees of themself (in `/api/sync` and `/api/accounts/profile`), with each
 //! organization they belong to.
 
-use kinwarden_core::members::Permissions;
+use kinwarden_core::members;
 use kinwarden_core::plans::{ProductTier, tier_of};
 use kinwarden_proto::accounts::AccountKeys;
 use kinwarden_proto::sync::{ProfileOrganization, ProfileResponse};
@@ -55,11 +55,7 @@ fn profile_organization(membership: &Membership, self_hosted: bool) -> ProfileOr
         tier,
         ProductTier::Enterprise | ProductTier::Teams | ProductTier::TeamsStarter
     );
-    let permissions: Permissions = member
-        .permissions
-        .as_deref()
-        .and_then(|text| serde_json::from_str(text).ok())
-        .unwrap_or_default();
+    let permissions = members::parse_permissions(member.permissions.as_deref());
     ProfileOrganization {
         id: member.organization_id.clone(),
         name: org.org_name.clone(),

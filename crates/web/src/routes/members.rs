@@ -7,10 +7,9 @@ use axum::http::StatusCode;
 use kinwarden_core::members::{self, MemberStatus, MemberType};
 use kinwarden_core::tokens::{EmailClaims, audience};
 use kinwarden_proto::members::{
-    AcceptRequest, ConfirmRequest, ListResponse, MemberResponse, PermissionsModel,
-    UpdateMemberRequest,
+    AcceptRequest, ConfirmRequest, ListResponse, MemberResponse, UpdateMemberRequest,
 };
-use kinwarden_store::MemberDetails;
+use kinwarden_store::{MemberDetails, StoreError};
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
@@ -77,12 +76,20 @@ pub async fn accept(
             "You are already part of this organization.".into(),
         ));
     }
-    if !state
+    match state
         .store
         .accept_member(&member_id, &user.id, state.clock.now_millis())
-        .await?
+        .await
     {
-        return Err(ApiError::BadRequest("Already accepted.".into()));
+        Ok(true) => {}
+        Ok(false) => return Err(ApiError::BadRequest("Already accepted.".into())),
+        // Accepted a second invitation to the same organization at the same moment.
+        Err(StoreError::Conflict) => {
+            return Err(ApiError::BadRequest(
+                "You are already part of this organization.".into(),
+            ));
+        }
+        Err(err) => return Err(err.into()),
     }
     Ok(StatusCode::OK)
 }
@@ -225,11 +232,7 @@ async fn ensure_another_owner(
 
 pub fn response(row: &MemberDetails) -> MemberResponse {
     let member = &row.member;
-    let permissions: PermissionsModel = member
-        .permissions
-        .as_deref()
-        .and_then(|text| serde_json::from_str(text).ok())
-        .unwrap_or_default();
+    let permissions = members::parse_permissions(member.permissions.as_deref());
     MemberResponse {
         id: member.id.clone(),
         user_id: member.user_id.clone(),

@@ -29,23 +29,15 @@ pub async fn user_tokens(
     device: Option<String>,
     with_refresh_token: bool,
 ) -> Result<TokenResponse, ApiError> {
-    let now = state.now_seconds();
     let claims = AccessClaims {
-        iss: state.tokens.issuer().to_string(),
-        aud: audience::ACCESS.to_string(),
-        nbf: now,
-        exp: now + USER_TOKEN_SECONDS,
         sub: Some(user.id.clone()),
-        client_id: client_id.to_string(),
-        client_sub: None,
-        scope: scopes.clone(),
         amr: vec!["Application".to_string()],
         email: Some(user.email.clone()),
         name: user.name.clone(),
         email_verified: Some(user.email_verified),
         sstamp: Some(user.security_stamp.clone()),
         device: device.clone(),
-        premium: false,
+        ..base_claims(state, client_id, &scopes, USER_TOKEN_SECONDS)
     };
     let access_token = state
         .tokens
@@ -124,23 +116,9 @@ pub fn client_token(
     scopes: Vec<String>,
     lifetime_seconds: i64,
 ) -> Result<TokenResponse, ApiError> {
-    let now = state.now_seconds();
     let claims = AccessClaims {
-        iss: state.tokens.issuer().to_string(),
-        aud: audience::ACCESS.to_string(),
-        nbf: now,
-        exp: now + lifetime_seconds,
-        sub: None,
-        client_id: client_id.to_string(),
         client_sub: Some(client_sub.to_string()),
-        scope: scopes.clone(),
-        amr: Vec::new(),
-        email: None,
-        name: None,
-        email_verified: None,
-        sstamp: None,
-        device: None,
-        premium: false,
+        ..base_claims(state, client_id, &scopes, lifetime_seconds)
     };
     let access_token = state
         .tokens
@@ -154,4 +132,31 @@ pub fn client_token(
         refresh_token: None,
         user: None,
     })
+}
+
+/// The claims every access token has: issuer, audience, validity, client and scopes.
+fn base_claims(
+    state: &AppState,
+    client_id: &str,
+    scopes: &[String],
+    lifetime_seconds: i64,
+) -> AccessClaims {
+    let now = state.now_seconds();
+    AccessClaims {
+        iss: state.tokens.issuer().to_string(),
+        aud: audience::ACCESS.to_string(),
+        nbf: now,
+        exp: now + lifetime_seconds,
+        sub: None,
+        client_id: client_id.to_string(),
+        client_sub: None,
+        scope: scopes.to_vec(),
+        amr: Vec::new(),
+        email: None,
+        name: None,
+        email_verified: None,
+        sstamp: None,
+        device: None,
+        premium: false,
+    }
 }
