@@ -2,6 +2,7 @@
 
 mod accounts;
 mod cli;
+mod cloud_link;
 mod http;
 mod mail;
 mod organizations;
