@@ -289,19 +289,10 @@ async fn read_json<R: DeserializeOwned>(
 
 /// The message of a Bitwarden error envelope, with its validation messages.
 fn envelope_message(body: &Value) -> Option<String> {
-    let field = |name: &str| {
-        body.get(name).or_else(|| {
-            body.get(
-                &name[..1]
-                    .to_uppercase()
-                    .chars()
-                    .chain(name[1..].chars())
-                    .collect::<String>(),
-            )
-        })
-    };
-    let mut message = field("message")?.as_str()?.to_string();
-    if let Some(errors) = field("validationErrors").and_then(Value::as_object) {
+    // Bitwarden answers camelCase; older servers and stored blobs use PascalCase.
+    let field = |camel: &str, pascal: &str| body.get(camel).or_else(|| body.get(pascal));
+    let mut message = field("message", "Message")?.as_str()?.to_string();
+    if let Some(errors) = field("validationErrors", "ValidationErrors").and_then(Value::as_object) {
         let details: Vec<String> = errors
             .values()
             .filter_map(Value::as_array)
