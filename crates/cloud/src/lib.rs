@@ -8,4 +8,4 @@ mod link;
 mod tokens;
 
 pub use error::{CloudError, NetworkCause};
-pub use link::{CloudLink, LinkSettings};
+pub use link::{CloudLink, LinkSettings, Probe};

@@ -35,6 +35,14 @@ impl Default for LinkSettings {
     }
 }
 
+/// What a host answered to a plain request.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    pub status: u16,
+    /// The host's clock, from its `Date` header.
+    pub date: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 pub struct CloudLink {
     enabled: bool,
     installation_id: Option<String>,
@@ -209,6 +217,30 @@ impl CloudLink {
             return read_json(&url, response).await;
         }
         Err(CloudError::TokenRefused { status: 401 })
+    }
+
+    /// One plain request to `url` (no token, no retry), for `kinwarden doctor`: whether the host
+    /// answers over HTTPS at all, with its status and `Date` header.
+    pub async fn probe(&self, url: &Url) -> Result<Probe, CloudError> {
+        let response =
+            self.http
+                .get(url.as_str())
+                .send()
+                .await
+                .map_err(|err| CloudError::Unreachable {
+                    host: host_of(url.as_str()),
+                    cause: classify(&err),
+                })?;
+        let date = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|text| chrono::DateTime::parse_from_rfc2822(text).ok())
+            .map(|date| date.with_timezone(&chrono::Utc));
+        Ok(Probe {
+            status: response.status().as_u16(),
+            date,
+        })
     }
 
     /// Sends, retrying connection failures, timeouts and gateway errors with doubling waits.

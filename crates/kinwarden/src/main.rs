@@ -37,6 +37,8 @@ enum Command {
     Restart,
     /// Show whether a server runs, where, and any configuration problems.
     Status,
+    /// Check the configuration and the connection to the cloud, one line per check.
+    Doctor,
     /// Write a consistent archive of the data directory, safe while the server runs.
     Backup {
         /// Archive to write (default: kinwarden-backup-<time>.tar.gz here).
@@ -73,6 +75,7 @@ fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Stop => commands::lifecycle::stop(&bwdata)?,
         Command::Restart => commands::lifecycle::restart(&bwdata)?,
         Command::Status => return commands::status::run(&bwdata),
+        Command::Doctor => return runtime.block_on(commands::doctor::run(&bwdata)),
         Command::Backup { out } => runtime.block_on(commands::backup::backup(&bwdata, out))?,
         Command::Restore { file, force } => {
             runtime.block_on(commands::backup::restore(&bwdata, &file, force))?

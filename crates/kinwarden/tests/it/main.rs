@@ -3,6 +3,7 @@
 mod accounts;
 mod cli;
 mod cloud_link;
+mod doctor;
 mod http;
 mod mail;
 mod organizations;

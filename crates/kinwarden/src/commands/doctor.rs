@@ -1,0 +1,199 @@
+//! `kinwarden doctor` (SPEC §2): a pre-flight of everything the seed's setup needs, one line per
+//! check; a failed check says what to change. Exit 1 when any check fails.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use kinwarden_cloud::{CloudError, CloudLink, LinkSettings};
+use kinwarden_config::{Config, Mode, keys};
+use kinwarden_core::clock::{Clock, SystemClock};
+
+use crate::bwdata::Bwdata;
+use crate::commands::{CliError, load_config};
+
+/// Clocks further apart than this make tokens and licenses misbehave.
+const MAX_SKEW: Duration = Duration::minutes(2);
+
+/// The outcome of one check.
+enum Outcome {
+    Ok(String),
+    Fail(String),
+    Skipped(String),
+}
+
+struct Report {
+    failed: bool,
+}
+
+impl Report {
+    fn line(&mut self, name: &str, outcome: Outcome) {
+        match outcome {
+            Outcome::Ok(detail) => println!("ok    {name:<28} {detail}"),
+            Outcome::Skipped(detail) => println!("skip  {name:<28} {detail}"),
+            Outcome::Fail(detail) => {
+                self.failed = true;
+                println!("FAIL  {name:<28} {detail}");
+            }
+        }
+    }
+}
+
+pub async fn run(bwdata: &Bwdata) -> Result<i32, CliError> {
+    let mut report = Report { failed: false };
+    let config = match load_config(bwdata) {
+        Ok(config) => {
+            report.line(
+                "configuration",
+                Outcome::Ok(format!("{} parses", bwdata.env_file().display())),
+            );
+            config
+        }
+        Err(err) => {
+            report.line("configuration", Outcome::Fail(err.message));
+            return Ok(1);
+        }
+    };
+    if config.mode == Mode::Cloud {
+        report.line(
+            "mode",
+            Outcome::Ok(
+                "cloud: no cloud to check against (the checks below are for self-hosted servers)"
+                    .into(),
+            ),
+        );
+        return Ok(0);
+    }
+    cloud_checks(&config, &mut report).await;
+    Ok(if report.failed { 1 } else { 0 })
+}
+
+async fn cloud_checks(config: &Config, report: &mut Report) {
+    if config.enable_cloud_communication {
+        report.line(
+            "cloud communication",
+            Outcome::Ok(format!("{}=true", keys::ENABLE_CLOUD_COMMUNICATION)),
+        );
+    } else {
+        report.line(
+            "cloud communication",
+            Outcome::Fail(CloudError::Disabled.to_string()),
+        );
+    }
+
+    let contradictions = config.region_contradictions();
+    if contradictions.is_empty() {
+        report.line(
+            "region and cloud URIs",
+            Outcome::Ok(format!(
+                "region {}, identity {}, api {}, push {}",
+                config.cloud_region,
+                config.installation.identity_uri,
+                config.installation.api_uri,
+                config.push_relay_base_uri
+            )),
+        );
+    } else {
+        report.line(
+            "region and cloud URIs",
+            Outcome::Fail(contradictions.join("; ")),
+        );
+    }
+
+    for (name, key, set) in [
+        (
+            "installation id",
+            keys::INSTALLATION_ID,
+            config.installation.id.is_some(),
+        ),
+        (
+            "installation key",
+            keys::INSTALLATION_KEY,
+            config.installation.key.is_some(),
+        ),
+    ] {
+        if set {
+            report.line(name, Outcome::Ok(format!("{key} is set")));
+        } else {
+            report.line(
+                name,
+                Outcome::Fail(CloudError::NotConfigured { key }.to_string()),
+            );
+        }
+    }
+
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    // Doctor itself must work while the flag is off, so it talks through a link that is on.
+    let mut probing = config.clone();
+    probing.enable_cloud_communication = true;
+    let settings = LinkSettings {
+        attempts: 1,
+        ..LinkSettings::default()
+    };
+    let link = match CloudLink::new(&probing, clock.clone(), settings) {
+        Ok(link) => link,
+        Err(err) => {
+            report.line("cloud client", Outcome::Fail(err.to_string()));
+            return;
+        }
+    };
+
+    let mut reachable = true;
+    let mut cloud_date = None;
+    for (name, uri) in [
+        ("reach identity", link.identity_uri().clone()),
+        ("reach api", link.api_uri().clone()),
+    ] {
+        match link.probe(&uri).await {
+            Ok(probe) => {
+                cloud_date = cloud_date.or(probe.date);
+                report.line(
+                    name,
+                    Outcome::Ok(format!("{uri} answered HTTP {} over TLS", probe.status)),
+                );
+            }
+            Err(err) => {
+                reachable = false;
+                report.line(name, Outcome::Fail(err.to_string()));
+            }
+        }
+    }
+
+    match cloud_date {
+        Some(date) => {
+            let skew = clock.now().signed_duration_since(date);
+            let seconds = skew.num_seconds();
+            if skew.abs() > MAX_SKEW {
+                report.line(
+                    "clock",
+                    Outcome::Fail(format!(
+                        "this server's clock is {seconds} s off the cloud's; set the system clock (NTP) right"
+                    )),
+                );
+            } else {
+                report.line(
+                    "clock",
+                    Outcome::Ok(format!("{seconds} s from the cloud's clock")),
+                );
+            }
+        }
+        None => report.line(
+            "clock",
+            Outcome::Skipped("the cloud sent no Date header".into()),
+        ),
+    }
+
+    if !reachable || config.installation.id.is_none() || config.installation.key.is_none() {
+        report.line(
+            "installation token",
+            Outcome::Skipped("needs the cloud reachable and the installation set".into()),
+        );
+        return;
+    }
+    match link.token("api.installation").await {
+        Ok(_) => report.line(
+            "installation token",
+            Outcome::Ok("the cloud identity accepts this installation".into()),
+        ),
+        Err(err) => report.line("installation token", Outcome::Fail(err.to_string())),
+    }
+}
