@@ -176,6 +176,10 @@ async fn cloud_checks(config: &Config, report: &mut Report) {
                 );
             }
         }
+        None if !reachable => report.line(
+            "clock",
+            Outcome::Skipped("needs the cloud reachable".into()),
+        ),
         None => report.line(
             "clock",
             Outcome::Skipped("the cloud sent no Date header".into()),
