@@ -2,6 +2,7 @@
 //! world only through traits such as [`clock::Clock`].
 
 pub mod clock;
+pub mod data_key;
 pub mod email;
 pub mod ids;
 pub mod kdf;
@@ -9,4 +10,5 @@ pub mod members;
 pub mod password;
 pub mod plans;
 pub mod secrets;
+pub mod subscription;
 pub mod tokens;
