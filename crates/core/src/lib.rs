@@ -1,6 +1,7 @@
 //! Kinwarden's domain: the rules of each use-case as plain functions and types, talking to the
 //! world only through traits such as [`clock::Clock`].
 
+pub mod api_keys;
 pub mod clock;
 pub mod data_key;
 pub mod email;
