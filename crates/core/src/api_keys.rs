@@ -45,7 +45,11 @@ mod tests {
 
     #[test]
     fn wire_numbers() {
-        for key_type in [ApiKeyType::Default, ApiKeyType::BillingSync, ApiKeyType::Scim] {
+        for key_type in [
+            ApiKeyType::Default,
+            ApiKeyType::BillingSync,
+            ApiKeyType::Scim,
+        ] {
             assert_eq!(ApiKeyType::from_code(key_type.code()), Some(key_type));
         }
         assert_eq!(ApiKeyType::BillingSync.code(), 1);

@@ -174,7 +174,10 @@ mod tests {
         );
         let enterprise = plan(20).expect("enterprise");
         assert_eq!(adjust_seats(enterprise, 10, -9, 1), Ok(1));
-        assert_eq!(adjust_seats(enterprise, 10, -10, 1), Err(SeatError::NoSeats));
+        assert_eq!(
+            adjust_seats(enterprise, 10, -10, 1),
+            Err(SeatError::NoSeats)
+        );
     }
 
     #[test]

@@ -77,6 +77,9 @@ mod tests {
         let again = data_key(&bwdata).expect("loaded");
         assert_eq!(again.open(&sealed, "ctx").expect("open"), "token");
         std::fs::write(&path, "short").expect("write");
-        assert!(data_key(&bwdata).is_err(), "a broken key file stops start-up");
+        assert!(
+            data_key(&bwdata).is_err(),
+            "a broken key file stops start-up"
+        );
     }
 }

@@ -10,7 +10,9 @@ use axum::extract::{Path, State};
 use kinwarden_core::api_keys::ApiKeyType;
 use kinwarden_core::plans::{ProductTier, tier_of};
 use kinwarden_proto::accounts::SecretVerificationRequest;
-use kinwarden_proto::billing::{ApiKeyInformationResponse, ApiKeyResponse, OrganizationApiKeyRequest};
+use kinwarden_proto::billing::{
+    ApiKeyInformationResponse, ApiKeyResponse, OrganizationApiKeyRequest,
+};
 use kinwarden_proto::members::ListResponse;
 
 use crate::auth::CurrentUser;

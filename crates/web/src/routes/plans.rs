@@ -5,7 +5,6 @@ use kinwarden_core::plans::{PLANS, Period, Plan, ProductTier, sponsorship_offere
 use kinwarden_proto::members::ListResponse;
 use kinwarden_proto::plans::{PasswordManagerPlanFeatures, PlanResponse, SponsoredPlanResponse};
 
-
 pub async fn list() -> Json<ListResponse<PlanResponse>> {
     Json(ListResponse::new(PLANS.iter().map(plan_response).collect()))
 }
