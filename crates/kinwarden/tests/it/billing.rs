@@ -243,6 +243,14 @@ async fn the_billing_sync_token_is_for_owners_after_the_password() -> anyhow::Re
             assert_eq!(refused.status(), 404);
             assert_eq!(member.get(&server, &information).await?.status(), 404);
         }
+        // The subscription is for owners and admins; seat changes for owners.
+        let subscription = format!("/api/organizations/{org_id}/subscription");
+        assert_eq!(admin.get(&server, &subscription).await?.status(), 200);
+        assert_eq!(user.get(&server, &subscription).await?.status(), 404);
+        let by_admin = admin
+            .post(&server, &subscription, &json!({"seatAdjustment": 1}))
+            .await?;
+        assert_eq!(by_admin.status(), 404);
         server.stop().await?;
     }
     Ok(())
