@@ -1,7 +1,9 @@
 //! Kinwarden's domain: the rules of each use-case as plain functions and types, talking to the
 //! world only through traits such as [`clock::Clock`].
 
+pub mod api_keys;
 pub mod clock;
+pub mod data_key;
 pub mod email;
 pub mod ids;
 pub mod kdf;
@@ -9,4 +11,5 @@ pub mod members;
 pub mod password;
 pub mod plans;
 pub mod secrets;
+pub mod subscription;
 pub mod tokens;

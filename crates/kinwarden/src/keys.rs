@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use kinwarden_core::data_key::{DataKey, DataKeyError};
 use kinwarden_core::tokens::{self, TokenKeys};
 
 use crate::bwdata::{Bwdata, write_atomic, write_private_atomic};
@@ -15,6 +16,8 @@ pub enum KeyError {
     },
     #[error("{0}")]
     Token(#[from] tokens::TokenError),
+    #[error("{path}: {source}")]
+    Data { path: String, source: DataKeyError },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
@@ -36,4 +39,47 @@ pub fn identity_keys(bwdata: &Bwdata, issuer: &str) -> Result<TokenKeys, KeyErro
     let private = std::fs::read_to_string(&private_path).map_err(io(&private_path))?;
     let public = std::fs::read_to_string(&public_path).map_err(io(&public_path))?;
     Ok(TokenKeys::from_pem(&private, &public, issuer)?)
+}
+
+/// The AES-256-GCM key that seals secrets kept in the database (the billing sync token). It
+/// lives beside the database, not in it, so a database dump alone reveals no token; losing it
+/// loses those tokens (owners rotate them), so `backup` keeps `bwdata/core/` with the database.
+pub fn data_key(bwdata: &Bwdata) -> Result<DataKey, KeyError> {
+    let path = bwdata.core_dir().join("data.key");
+    let data = |source| KeyError::Data {
+        path: path.display().to_string(),
+        source,
+    };
+    if !path.exists() {
+        let (key, text) = DataKey::generate().map_err(data)?;
+        write_private_atomic(&path, text.as_bytes()).map_err(io(&path))?;
+        return Ok(key);
+    }
+    let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+    DataKey::from_base64(&text).map_err(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_data_key_is_made_once_and_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bwdata = Bwdata::new(&dir.path().join("bwdata")).expect("path");
+        bwdata.init().expect("init");
+        let first = data_key(&bwdata).expect("made");
+        let path = bwdata.core_dir().join("data.key");
+        let mode = std::fs::metadata(&path).expect("file").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let sealed = first.seal("token", "ctx").expect("seal");
+        let again = data_key(&bwdata).expect("loaded");
+        assert_eq!(again.open(&sealed, "ctx").expect("open"), "token");
+        std::fs::write(&path, "short").expect("write");
+        assert!(
+            data_key(&bwdata).is_err(),
+            "a broken key file stops start-up"
+        );
+    }
 }

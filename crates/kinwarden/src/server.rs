@@ -98,6 +98,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
 
     let urls = PublicUrls::new(url.clone());
     let tokens = keys::identity_keys(&bwdata, &urls.join("identity"))?;
+    let data_key = keys::data_key(&bwdata)?;
     // Mail queued before a crash or a stop goes out now; new mail wakes the worker at once.
     let mail_worker = mail::start_worker(
         &config,
@@ -114,6 +115,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         clock: options.clock.clone(),
         urls: Arc::new(urls),
         tokens: Arc::new(tokens),
+        data_key: Arc::new(data_key),
         login_limiter: Arc::new(LoginLimiter::new(config.login_rate_limit)),
         hashing: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(2, usize::from),

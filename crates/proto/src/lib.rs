@@ -2,12 +2,14 @@
 //! contract with official clients and with other Kinwarden servers; nothing else defines them.
 
 pub mod accounts;
+pub mod billing;
 pub mod config;
 pub mod error;
 pub mod identity;
 pub mod installations;
 pub mod members;
 pub mod organizations;
+pub mod plans;
 pub mod sync;
 
 /// The Bitwarden server version Kinwarden answers as in `/api/config`. Clients gate features on

@@ -5,6 +5,8 @@
 //! query body once per backend, so each runs with its native driver and types. Each use-case that
 //! writes more than one row does so in one transaction.
 
+mod api_keys;
+mod billing;
 mod error;
 mod installations;
 mod meta;
@@ -13,6 +15,8 @@ mod organizations;
 mod outbox;
 mod users;
 
+pub use api_keys::OrganizationApiKeyRecord;
+pub use billing::SubscriptionPeriodRecord;
 pub use error::StoreError;
 pub use installations::InstallationRecord;
 pub use meta::SERVER_ID;

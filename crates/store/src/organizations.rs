@@ -2,6 +2,7 @@
 
 use kinwarden_mail::Mail;
 
+use crate::billing::{SubscriptionPeriodRecord, insert_period};
 use crate::error::conflict_or;
 use crate::{Store, StoreError, on_pool};
 
@@ -99,11 +100,13 @@ const MEMBER_COLUMNS: &str = "ou.id, ou.organization_id, ou.user_id, ou.email, o
     ou.permissions, ou.access_secrets_manager, ou.created_at, ou.updated_at";
 
 impl Store {
-    /// Creates an organization with its first member (the owner) in one transaction.
+    /// Creates an organization with its first member (the owner) and the first period of its
+    /// billing ledger, in one transaction.
     pub async fn create_organization(
         &self,
         org: &OrganizationRecord,
         owner: &MemberRecord,
+        first_period: &SubscriptionPeriodRecord,
     ) -> Result<(), StoreError> {
         let org_sql = format!(
             "INSERT INTO organizations ({ORG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
@@ -127,6 +130,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             insert_member!(&mut *tx, owner);
+            insert_period!(&mut *tx, first_period);
             tx.commit().await?;
         });
         Ok(())

@@ -7,6 +7,7 @@ mod json;
 mod limiter;
 mod mails;
 mod org_access;
+pub mod org_api_keys;
 mod profile;
 mod router;
 mod routes;

@@ -36,7 +36,28 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/users/{id}/public-key", get(routes::users::public_key))
         .route("/organizations", post(routes::organizations::create))
+        .route("/plans", get(routes::plans::list))
         .route("/organizations/{org_id}", get(routes::organizations::get))
+        .route(
+            "/organizations/{org_id}/subscription",
+            get(routes::subscription::get).post(routes::subscription::adjust),
+        )
+        .route(
+            "/organizations/{org_id}/api-key",
+            post(routes::api_keys::get_or_create),
+        )
+        .route(
+            "/organizations/{org_id}/rotate-api-key",
+            post(routes::api_keys::rotate),
+        )
+        .route(
+            "/organizations/{org_id}/api-key-information",
+            get(routes::api_keys::information),
+        )
+        .route(
+            "/organizations/{org_id}/api-key-information/{key_type}",
+            get(routes::api_keys::information_of_type),
+        )
         .route(
             "/organizations/{org_id}/leave",
             post(routes::members::leave),

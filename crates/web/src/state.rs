@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use kinwarden_config::Config;
 use kinwarden_core::clock::Clock;
+use kinwarden_core::data_key::DataKey;
 use kinwarden_core::tokens::TokenKeys;
 use kinwarden_store::Store;
 use tokio::sync::Semaphore;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub urls: Arc<PublicUrls>,
     /// Signs and checks this server's tokens.
     pub tokens: Arc<TokenKeys>,
+    /// Seals secrets kept in the database that must be shown again (the billing sync token).
+    pub data_key: Arc<DataKey>,
     pub login_limiter: Arc<LoginLimiter>,
     /// Bounds the password hashes computed at once, so logins cannot starve the server.
     pub hashing: Arc<Semaphore>,

@@ -1,6 +1,7 @@
 //! Integration tests of the Kinwarden program: one test binary, a module per area.
 
 mod accounts;
+mod billing;
 mod cli;
 mod cloud_link;
 mod doctor;

@@ -1,6 +1,7 @@
 //! Route handlers, one file per resource.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod config;
 pub mod health;
 pub mod identity;
@@ -8,5 +9,7 @@ pub mod installations;
 pub mod invitations;
 pub mod members;
 pub mod organizations;
+pub mod plans;
+pub mod subscription;
 pub mod sync;
 pub mod users;

@@ -7,9 +7,10 @@ use kinwarden_config::Mode;
 use kinwarden_core::email;
 use kinwarden_core::ids::{OrganizationId, OrganizationUserId};
 use kinwarden_core::members::{MemberStatus, MemberType};
-use kinwarden_core::plans::{ProductTier, seats_for, tier_of};
+use kinwarden_core::plans::{self, ProductTier, seats_for, tier_of};
+use kinwarden_core::subscription::{EntryKind, period_end};
 use kinwarden_proto::organizations::{CreateOrganizationRequest, OrganizationResponse};
-use kinwarden_store::{MemberRecord, OrganizationRecord};
+use kinwarden_store::{MemberRecord, OrganizationRecord, SubscriptionPeriodRecord};
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
@@ -44,6 +45,8 @@ pub async fn create(
     })?;
     let seats = seats_for(request.plan_type, request.additional_seats)
         .map_err(|message| ApiError::field("PlanType", message))?;
+    let plan = plans::plan(request.plan_type)
+        .ok_or_else(|| ApiError::field("PlanType", "Invalid plan type."))?;
     if !request.key.starts_with("4.") {
         return Err(ApiError::field(
             "Key",
@@ -51,6 +54,8 @@ pub async fn create(
         ));
     }
     let now = state.clock.now_millis();
+    // The first period starts now; a cloud organization expires when its paid period ends.
+    let first_period_end = period_end(plan, now);
     let org = OrganizationRecord {
         id: OrganizationId::new().to_string(),
         name: name.to_string(),
@@ -59,7 +64,7 @@ pub async fn create(
         seats: Some(seats),
         max_collections: None,
         enabled: true,
-        expiration_date: None,
+        expiration_date: first_period_end,
         public_key: request.keys.as_ref().map(|keys| keys.public_key.clone()),
         private_key: request
             .keys
@@ -82,7 +87,21 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    state.store.create_organization(&org, &owner).await?;
+    let first_period = SubscriptionPeriodRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        organization_id: org.id.clone(),
+        kind: EntryKind::Initial.name().to_string(),
+        start_date: now,
+        end_date: first_period_end,
+        plan_type: org.plan_type,
+        seats: org.seats,
+        recorded_by: Some(user.id.clone()),
+        created_at: now,
+    };
+    state
+        .store
+        .create_organization(&org, &owner, &first_period)
+        .await?;
     tracing::info!(organization = %org.id, plan = org.plan_type, "organization created");
     Ok(Json(response(&state, &org)))
 }

@@ -1,0 +1,206 @@
+//! The billing ledger's rules (SPEC §5 step 1): what kinds of entries exist, how long a period
+//! lasts, and which seat changes a plan allows. There is no card processor; an entry records
+//! what was agreed, and the organization's seats and expiration follow it.
+
+use chrono::{DateTime, Months, Utc};
+
+use crate::plans::{Period, Plan};
+
+/// Why a ledger entry was written. Stored and sent by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// The first period, written with the organization.
+    Initial,
+    /// The next period of the same plan.
+    Renewal,
+    /// Seats changed within the current period.
+    SeatChange,
+    /// The organization moved to another plan.
+    PlanChange,
+    /// A system administrator recorded a payment for a period.
+    PaymentRecorded,
+}
+
+impl EntryKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Initial => "initial",
+            Self::Renewal => "renewal",
+            Self::SeatChange => "seatChange",
+            Self::PlanChange => "planChange",
+            Self::PaymentRecorded => "paymentRecorded",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::Initial,
+            Self::Renewal,
+            Self::SeatChange,
+            Self::PlanChange,
+            Self::PaymentRecorded,
+        ]
+        .into_iter()
+        .find(|kind| kind.name() == name)
+    }
+
+    /// Whether the entry opens a billing period; a seat change only changes the current one.
+    pub fn starts_a_period(self) -> bool {
+        self != Self::SeatChange
+    }
+}
+
+/// The end of a period of `plan` starting at `start_ms`, or `None` for an open-ended one.
+pub fn period_end(plan: &Plan, start_ms: i64) -> Option<i64> {
+    let months = match plan.period {
+        Period::None => return None,
+        Period::Monthly => Months::new(1),
+        Period::Annual => Months::new(12),
+    };
+    DateTime::<Utc>::from_timestamp_millis(start_ms)
+        .and_then(|start| start.checked_add_months(months))
+        .map(|end| end.timestamp_millis())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SeatError {
+    #[error("Plan does not allow additional seats.")]
+    NoAdditionalSeats,
+    #[error("Cannot adjust seats by zero.")]
+    Zero,
+    #[error("Plan has a minimum of {0} seats.")]
+    BelowBase(i32),
+    #[error("You must have at least 1 seat.")]
+    NoSeats,
+    #[error("Plan allows a maximum of {0} seats.")]
+    AboveMax(i32),
+    #[error(
+        "Your organization currently has {occupied} seats filled. Your new plan only has ({seats}) seats. Remove some users."
+    )]
+    Occupied { occupied: i64, seats: i32 },
+}
+
+/// The seats after adding `adjustment` (negative removes) to `current`, with `occupied` seats
+/// taken by invited, accepted and confirmed members. The messages are Bitwarden's.
+pub fn adjust_seats(
+    plan: &Plan,
+    current: i32,
+    adjustment: i32,
+    occupied: i64,
+) -> Result<i32, SeatError> {
+    if !plan.has_additional_seats_option {
+        return Err(SeatError::NoAdditionalSeats);
+    }
+    if adjustment == 0 {
+        return Err(SeatError::Zero);
+    }
+    let seats = current.saturating_add(adjustment);
+    if seats < plan.base_seats {
+        return Err(SeatError::BelowBase(plan.base_seats));
+    }
+    if seats < 1 {
+        return Err(SeatError::NoSeats);
+    }
+    if let Some(max) = plan.max_seats.filter(|max| seats > *max) {
+        return Err(SeatError::AboveMax(max));
+    }
+    if occupied > i64::from(seats) {
+        return Err(SeatError::Occupied { occupied, seats });
+    }
+    Ok(seats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plans::plan;
+
+    fn millis(text: &str) -> i64 {
+        DateTime::parse_from_rfc3339(text)
+            .expect("date")
+            .timestamp_millis()
+    }
+
+    #[test]
+    fn kinds_round_trip_by_name() {
+        for kind in [
+            EntryKind::Initial,
+            EntryKind::Renewal,
+            EntryKind::SeatChange,
+            EntryKind::PlanChange,
+            EntryKind::PaymentRecorded,
+        ] {
+            assert_eq!(EntryKind::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(EntryKind::from_name("refund"), None);
+        assert!(!EntryKind::SeatChange.starts_a_period());
+        assert!(EntryKind::Initial.starts_a_period());
+    }
+
+    #[test]
+    fn periods_last_a_month_a_year_or_forever() {
+        let start = millis("2026-01-31T10:00:00Z");
+        let monthly = plan(19).expect("enterprise monthly");
+        let annual = plan(20).expect("enterprise annual");
+        assert_eq!(
+            period_end(monthly, start),
+            Some(millis("2026-02-28T10:00:00Z")),
+            "a month from the 31st ends on the last day of a shorter month"
+        );
+        assert_eq!(
+            period_end(annual, start),
+            Some(millis("2027-01-31T10:00:00Z"))
+        );
+        assert_eq!(period_end(plan(0).expect("free"), start), None);
+        assert_eq!(
+            period_end(plan(22).expect("families"), start),
+            Some(millis("2027-01-31T10:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn seat_changes_on_teams_and_enterprise() {
+        let teams = plan(17).expect("teams");
+        assert_eq!(adjust_seats(teams, 5, 3, 2), Ok(8));
+        assert_eq!(adjust_seats(teams, 5, -4, 1), Ok(1));
+        assert_eq!(adjust_seats(teams, 5, -5, 0), Err(SeatError::NoSeats));
+        assert_eq!(adjust_seats(teams, 5, 0, 0), Err(SeatError::Zero));
+        assert_eq!(
+            adjust_seats(teams, 5, -3, 3),
+            Err(SeatError::Occupied {
+                occupied: 3,
+                seats: 2
+            })
+        );
+        let enterprise = plan(20).expect("enterprise");
+        assert_eq!(adjust_seats(enterprise, 10, -9, 1), Ok(1));
+        assert_eq!(
+            adjust_seats(enterprise, 10, -10, 1),
+            Err(SeatError::NoSeats)
+        );
+    }
+
+    #[test]
+    fn free_and_families_cannot_change_seats() {
+        for plan_type in [0, 22] {
+            let fixed = plan(plan_type).expect("plan");
+            assert_eq!(
+                adjust_seats(fixed, fixed.base_seats, 1, 0),
+                Err(SeatError::NoAdditionalSeats)
+            );
+        }
+    }
+
+    #[test]
+    fn the_occupied_message_is_bitwardens() {
+        let message = SeatError::Occupied {
+            occupied: 4,
+            seats: 2,
+        }
+        .to_string();
+        assert_eq!(
+            message,
+            "Your organization currently has 4 seats filled. Your new plan only has (2) seats. Remove some users."
+        );
+    }
+}
