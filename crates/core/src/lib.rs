@@ -5,6 +5,7 @@ pub mod clock;
 pub mod email;
 pub mod ids;
 pub mod kdf;
+pub mod license;
 pub mod members;
 pub mod password;
 pub mod plans;
