@@ -7,6 +7,7 @@
 
 mod error;
 mod installations;
+mod licensing;
 mod meta;
 mod open;
 mod organizations;

@@ -1,5 +1,5 @@
 //! Organization role checks as extractors (reference §0.4): a handler names the role it needs —
-//! [`OrgMember`], [`OrgManageUsers`] — and receives the organization and the caller's
+//! [`OrgMember`], [`OrgManageUsers`], [`OrgOwner`] — and receives the organization and the caller's
 //! membership. The organization is the `{org_id}` path segment.
 
 use axum::extract::{FromRequestParts, RawPathParams};
@@ -92,6 +92,24 @@ impl FromRequestParts<AppState> for OrgManageUsers {
             Ok(Self(access))
         } else {
             Err(ApiError::Forbidden)
+        }
+    }
+}
+
+/// Owners only; anyone else gets 404, as the reference's owner-only routes answer.
+pub struct OrgOwner(pub OrgAccess);
+
+impl FromRequestParts<AppState> for OrgOwner {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let access = load(parts, state).await?;
+        if access.role() == MemberType::Owner {
+            Ok(Self(access))
+        } else {
+            Err(ApiError::NotFound)
         }
     }
 }

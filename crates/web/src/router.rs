@@ -38,6 +38,11 @@ pub fn router(state: AppState) -> Router {
         .route("/organizations", post(routes::organizations::create))
         .route("/organizations/{org_id}", get(routes::organizations::get))
         .route(
+            "/organizations/{org_id}/license",
+            get(routes::licenses::organization_license),
+        )
+        .route("/licenses/public-key", get(routes::licenses::public_key))
+        .route(
             "/organizations/{org_id}/leave",
             post(routes::members::leave),
         )

@@ -29,6 +29,11 @@ pub const CURRENT_VERSION: i32 = 15;
 pub const MIN_SUPPORTED_VERSION: i32 = 1;
 pub const MAX_SUPPORTED_VERSION: i32 = 16;
 
+/// A new organization license key: 20 random alphanumerics, the reference's shape.
+pub fn new_license_key() -> Result<String, crate::secrets::RandomError> {
+    crate::secrets::random_alphanumeric(20)
+}
+
 /// `Hash`: base64 of SHA-256 of the UTF-8 hash data.
 pub fn hash_of(hash_data: &str) -> String {
     STANDARD.encode(digest::digest(&digest::SHA256, hash_data.as_bytes()))

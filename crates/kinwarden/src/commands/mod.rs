@@ -1,6 +1,7 @@
 //! One file per command of SPEC §2. Each returns a [`CliError`] with its exit code on failure.
 
 pub mod backup;
+pub mod license;
 pub mod lifecycle;
 pub mod serve;
 pub mod status;

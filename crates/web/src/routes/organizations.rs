@@ -4,10 +4,10 @@
 use axum::Json;
 use axum::extract::State;
 use kinwarden_config::Mode;
-use kinwarden_core::email;
 use kinwarden_core::ids::{OrganizationId, OrganizationUserId};
 use kinwarden_core::members::{MemberStatus, MemberType};
 use kinwarden_core::plans::{ProductTier, seats_for, tier_of};
+use kinwarden_core::{email, license};
 use kinwarden_proto::organizations::{CreateOrganizationRequest, OrganizationResponse};
 use kinwarden_store::{MemberRecord, OrganizationRecord};
 
@@ -51,6 +51,7 @@ pub async fn create(
         ));
     }
     let now = state.clock.now_millis();
+    let license_key = license::new_license_key().map_err(ApiError::internal)?;
     let org = OrganizationRecord {
         id: OrganizationId::new().to_string(),
         name: name.to_string(),
@@ -65,6 +66,7 @@ pub async fn create(
             .keys
             .as_ref()
             .map(|keys| keys.encrypted_private_key.clone()),
+        license_key: Some(license_key),
         revision_date: now,
         created_at: now,
         updated_at: now,
