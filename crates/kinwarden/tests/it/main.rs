@@ -3,6 +3,7 @@
 mod accounts;
 mod cli;
 mod http;
+mod licenses;
 mod mail;
 mod organizations;
 mod support;

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::support::{Session, login, register};
 
 /// The value of a query parameter in the first link of a mail body.
-fn link_param(body: &str, name: &str) -> Option<String> {
+pub(crate) fn link_param(body: &str, name: &str) -> Option<String> {
     let start = body.find("https://")?;
     let link: String = body[start..]
         .chars()
@@ -21,7 +21,7 @@ fn link_param(body: &str, name: &str) -> Option<String> {
         .map(|(_, value)| value.into_owned())
 }
 
-async fn owner_with_org(
+pub(crate) async fn owner_with_org(
     server: &TestServer,
     email: &str,
     plan_type: i32,
