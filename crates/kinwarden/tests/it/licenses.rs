@@ -211,3 +211,103 @@ async fn self_hosted_servers_publish_no_license_key() -> anyhow::Result<()> {
     server.stop().await?;
     Ok(())
 }
+
+const BIN: &str = env!("CARGO_BIN_EXE_kinwarden");
+
+/// Runs `kinwarden --bwdata DIR license ARGS` with the given settings in the environment.
+fn license_command(
+    bwdata: &std::path::Path,
+    settings: &[(&str, &str)],
+    args: &[&str],
+) -> anyhow::Result<std::process::Output> {
+    let mut command = std::process::Command::new(BIN);
+    command
+        .arg("--bwdata")
+        .arg(bwdata)
+        .arg("license")
+        .args(args)
+        .env_remove("KINWARDEN_BWDATA")
+        .stdin(std::process::Stdio::null());
+    for (key, value) in settings {
+        command.env(key, value);
+    }
+    Ok(command.output()?)
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn the_license_commands_issue_publish_and_verify() -> anyhow::Result<()> {
+    let server = TestServer::cloud().start().await?;
+    let (_owner, _session, _org, org_id) =
+        owner_with_org(&server, "cli@license.test", 20, 3).await?;
+    let installation = new_installation(&server).await?;
+    let installation_text = installation.to_string();
+    let cloud: &[(&str, &str)] = &[("globalSettings__selfHosted", "false")];
+
+    let printed = license_command(&server.bwdata, cloud, &["public-key"])?;
+    assert!(printed.status.success());
+    let served = server.get("/api/licenses/public-key").await?.text().await?;
+    assert_eq!(stdout(&printed), served);
+
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("license.json");
+    let newer = dir.path().join("newer.json");
+    for (path, version) in [(&file, "15"), (&newer, "17")] {
+        let issued = license_command(
+            &server.bwdata,
+            cloud,
+            &[
+                "issue",
+                "--org",
+                &org_id,
+                "--installation",
+                &installation_text,
+                "--version",
+                version,
+                "--out",
+                path.to_str().expect("utf-8 path"),
+            ],
+        )?;
+        assert!(issued.status.success(), "{issued:?}");
+    }
+    let written = std::fs::read_to_string(&file)?;
+    assert!(written.contains("\"LicenseKey\"") && written.contains("\"KinwardenSignature\""));
+
+    // A self-hosted data directory that trusts the cloud's key.
+    let self_hosted = dir.path().join("selfhosted");
+    std::fs::create_dir_all(self_hosted.join("core"))?;
+    std::fs::write(self_hosted.join("core/licensing.pub.pem"), &served)?;
+    let here: &[(&str, &str)] = &[("globalSettings__installation__id", &installation_text)];
+    let file_arg = file.to_str().expect("utf-8 path");
+    let accepted = license_command(&self_hosted, here, &["verify", file_arg])?;
+    assert!(accepted.status.success(), "{accepted:?}");
+    assert!(stdout(&accepted).starts_with("accepted"));
+
+    let elsewhere = Uuid::new_v4().to_string();
+    let other: &[(&str, &str)] = &[("globalSettings__installation__id", &elsewhere)];
+    let refused = license_command(&self_hosted, other, &["verify", file_arg])?;
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stdout(&refused).contains("The installation ID does not match"));
+
+    let too_new = license_command(
+        &self_hosted,
+        here,
+        &["verify", newer.to_str().expect("utf-8 path")],
+    )?;
+    assert_eq!(too_new.status.code(), Some(1));
+    assert!(stdout(&too_new).contains("update Kinwarden"), "{too_new:?}");
+
+    std::fs::write(&file, written.replacen("\"Seats\": 3", "\"Seats\": 30", 1))?;
+    let tampered = license_command(&self_hosted, here, &["verify", file_arg])?;
+    assert_eq!(tampered.status.code(), Some(1));
+    assert!(stdout(&tampered).contains("The license verification failed."));
+
+    let wrong_mode = license_command(&self_hosted, here, &["public-key"])?;
+    assert_eq!(wrong_mode.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong_mode.stderr).contains("self-hosted"));
+    server.stop().await?;
+    Ok(())
+}
