@@ -7,6 +7,7 @@ pub mod data_key;
 pub mod email;
 pub mod ids;
 pub mod kdf;
+pub mod license;
 pub mod members;
 pub mod password;
 pub mod plans;

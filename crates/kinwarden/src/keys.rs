@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use kinwarden_core::data_key::{DataKey, DataKeyError};
+use kinwarden_core::license::{self, LicensePublicKey, LicenseSigningKey};
 use kinwarden_core::tokens::{self, TokenKeys};
+use kinwarden_web::licensing::CloudLicenseKeys;
 
 use crate::bwdata::{Bwdata, write_atomic, write_private_atomic};
 
@@ -18,6 +20,8 @@ pub enum KeyError {
     Token(#[from] tokens::TokenError),
     #[error("{path}: {source}")]
     Data { path: String, source: DataKeyError },
+    #[error("{0}")]
+    License(#[from] license::KeyError),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
@@ -57,6 +61,38 @@ pub fn data_key(bwdata: &Bwdata) -> Result<DataKey, KeyError> {
     }
     let text = std::fs::read_to_string(&path).map_err(io(&path))?;
     DataKey::from_base64(&text).map_err(data)
+}
+
+/// Where a cloud keeps the private half of its license key pair.
+pub fn license_private_key_path(bwdata: &Bwdata) -> std::path::PathBuf {
+    bwdata.core_dir().join("licensing.key.pem")
+}
+
+/// Where a cloud keeps the public half (a self-hosted server's default trusted key has the same
+/// name in its own `core/`).
+pub fn license_public_key_path(bwdata: &Bwdata) -> std::path::PathBuf {
+    bwdata.core_dir().join("licensing.pub.pem")
+}
+
+/// The cloud's license key pair (RSA-2048, PEM), made on first use. Only a cloud calls this: a
+/// self-hosted server must never hold a license signing key.
+pub fn cloud_license_keys(bwdata: &Bwdata) -> Result<CloudLicenseKeys, KeyError> {
+    let private_path = license_private_key_path(bwdata);
+    let public_path = license_public_key_path(bwdata);
+    if !private_path.exists() {
+        let (private, public) = tokens::generate_key_pem()?;
+        write_private_atomic(&private_path, private.as_bytes()).map_err(io(&private_path))?;
+        write_atomic(&public_path, public.as_bytes()).map_err(io(&public_path))?;
+    }
+    let private = std::fs::read_to_string(&private_path).map_err(io(&private_path))?;
+    let public_pem = std::fs::read_to_string(&public_path).map_err(io(&public_path))?;
+    let signing = LicenseSigningKey::from_pem(&private)?;
+    // Check that the public file is a usable key before it is handed out.
+    LicensePublicKey::from_pem(&public_pem)?;
+    Ok(CloudLicenseKeys {
+        signing,
+        public_pem,
+    })
 }
 
 #[cfg(test)]

@@ -52,6 +52,34 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Organization licenses: issue and publish the key (cloud), check a file (self-hosted).
+    License {
+        #[command(subcommand)]
+        command: LicenseCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LicenseCommand {
+    /// Print the PEM public key a self-hosted server trusts (cloud).
+    PublicKey,
+    /// Would this self-hosted server accept the license file? Exit 0 if so, 1 with the reason.
+    Verify { file: PathBuf },
+    /// Issue a signed license of an organization for an installation (cloud).
+    Issue {
+        /// The organization's id.
+        #[arg(long = "org")]
+        org: String,
+        /// The installation's id.
+        #[arg(long)]
+        installation: String,
+        /// License format version (default: the current one).
+        #[arg(long, default_value_t = kinwarden_core::license::CURRENT_VERSION)]
+        version: i32,
+        /// File to write (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() {
@@ -80,6 +108,32 @@ fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Restore { file, force } => {
             runtime.block_on(commands::backup::restore(&bwdata, &file, force))?
         }
+        Command::License { command } => return license(&bwdata, &runtime, command),
     }
     Ok(0)
+}
+
+fn license(
+    bwdata: &Bwdata,
+    runtime: &tokio::runtime::Runtime,
+    command: LicenseCommand,
+) -> Result<i32, CliError> {
+    match command {
+        LicenseCommand::PublicKey => commands::license::public_key(bwdata),
+        LicenseCommand::Verify { file } => commands::license::verify(bwdata, &file),
+        LicenseCommand::Issue {
+            org,
+            installation,
+            version,
+            out,
+        } => runtime.block_on(commands::license::issue(
+            bwdata,
+            commands::license::IssueArgs {
+                organization: &org,
+                installation: &installation,
+                version,
+                out: out.as_deref(),
+            },
+        )),
+    }
 }

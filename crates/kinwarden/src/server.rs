@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum_server::Handle;
 use axum_server::tls_rustls::RustlsConfig;
-use kinwarden_config::{Config, TlsMode};
+use kinwarden_config::{Config, Mode, TlsMode};
 use kinwarden_core::clock::{Clock, SystemClock};
 use kinwarden_store::{SERVER_ID, Store};
 use kinwarden_web::{AppState, LoginLimiter, PublicUrls};
@@ -99,6 +99,11 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
     let urls = PublicUrls::new(url.clone());
     let tokens = keys::identity_keys(&bwdata, &urls.join("identity"))?;
     let data_key = keys::data_key(&bwdata)?;
+    // Only a cloud signs licenses, so only a cloud holds (and on first start makes) the key.
+    let licensing = match config.mode {
+        Mode::Cloud => Some(Arc::new(keys::cloud_license_keys(&bwdata)?)),
+        Mode::SelfHosted => None,
+    };
     // Mail queued before a crash or a stop goes out now; new mail wakes the worker at once.
     let mail_worker = mail::start_worker(
         &config,
@@ -120,6 +125,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         hashing: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(2, usize::from),
         )),
+        licensing,
     };
     let app = kinwarden_web::app(state);
     let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<

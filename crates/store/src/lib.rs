@@ -9,6 +9,7 @@ mod api_keys;
 mod billing;
 mod error;
 mod installations;
+mod licensing;
 mod meta;
 mod open;
 mod organizations;

@@ -44,6 +44,9 @@ pub struct OrganizationRecord {
     pub expiration_date: Option<i64>,
     pub public_key: Option<String>,
     pub private_key: Option<String>,
+    /// Shared by the organization and its licenses (reference §1.5); none on rows made before
+    /// licensing existed, until the first license is issued.
+    pub license_key: Option<String>,
     pub revision_date: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -95,7 +98,7 @@ pub struct OrganizationRecordPrefixed {
 }
 
 const ORG_COLUMNS: &str = "id, name, billing_email, plan_type, seats, max_collections, enabled, \
-    expiration_date, public_key, private_key, revision_date, created_at, updated_at";
+    expiration_date, public_key, private_key, license_key, revision_date, created_at, updated_at";
 const MEMBER_COLUMNS: &str = "ou.id, ou.organization_id, ou.user_id, ou.email, ou.key, ou.status, ou.type, \
     ou.permissions, ou.access_secrets_manager, ou.created_at, ou.updated_at";
 
@@ -109,7 +112,7 @@ impl Store {
         first_period: &SubscriptionPeriodRecord,
     ) -> Result<(), StoreError> {
         let org_sql = format!(
-            "INSERT INTO organizations ({ORG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+            "INSERT INTO organizations ({ORG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         );
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -124,6 +127,7 @@ impl Store {
                 .bind(org.expiration_date)
                 .bind(&org.public_key)
                 .bind(&org.private_key)
+                .bind(&org.license_key)
                 .bind(org.revision_date)
                 .bind(org.created_at)
                 .bind(org.updated_at)

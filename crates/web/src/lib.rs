@@ -4,6 +4,7 @@
 mod auth;
 mod error;
 mod json;
+pub mod licensing;
 mod limiter;
 mod mails;
 mod org_access;

@@ -59,6 +59,11 @@ pub fn router(state: AppState) -> Router {
             get(routes::api_keys::information_of_type),
         )
         .route(
+            "/organizations/{org_id}/license",
+            get(routes::licenses::organization_license),
+        )
+        .route("/licenses/public-key", get(routes::licenses::public_key))
+        .route(
             "/organizations/{org_id}/leave",
             post(routes::members::leave),
         )

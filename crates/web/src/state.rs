@@ -11,6 +11,7 @@ use kinwarden_store::Store;
 use tokio::sync::Semaphore;
 use url::Url;
 
+use crate::licensing::CloudLicenseKeys;
 use crate::limiter::LoginLimiter;
 
 /// This server's public URLs: the vault base and the path bases under it (SPEC §1).
@@ -48,6 +49,8 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// Bounds the password hashes computed at once, so logins cannot starve the server.
     pub hashing: Arc<Semaphore>,
+    /// The cloud's license key pair; none on a self-hosted server, which only verifies.
+    pub licensing: Option<Arc<CloudLicenseKeys>>,
 }
 
 impl AppState {

@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod doctor;
+pub mod license;
 pub mod lifecycle;
 pub mod serve;
 pub mod status;

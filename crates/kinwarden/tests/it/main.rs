@@ -6,6 +6,7 @@ mod cli;
 mod cloud_link;
 mod doctor;
 mod http;
+mod licenses;
 mod mail;
 mod organizations;
 mod support;

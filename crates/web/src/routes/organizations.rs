@@ -4,11 +4,11 @@
 use axum::Json;
 use axum::extract::State;
 use kinwarden_config::Mode;
-use kinwarden_core::email;
 use kinwarden_core::ids::{OrganizationId, OrganizationUserId};
 use kinwarden_core::members::{MemberStatus, MemberType};
 use kinwarden_core::plans::{self, ProductTier, seats_for, tier_of};
 use kinwarden_core::subscription::{EntryKind, period_end};
+use kinwarden_core::{email, license};
 use kinwarden_proto::organizations::{CreateOrganizationRequest, OrganizationResponse};
 use kinwarden_store::{MemberRecord, OrganizationRecord, SubscriptionPeriodRecord};
 
@@ -56,6 +56,7 @@ pub async fn create(
     let now = state.clock.now_millis();
     // The first period starts now; a cloud organization expires when its paid period ends.
     let first_period_end = period_end(plan, now);
+    let license_key = license::new_license_key().map_err(ApiError::internal)?;
     let org = OrganizationRecord {
         id: OrganizationId::new().to_string(),
         name: name.to_string(),
@@ -70,6 +71,7 @@ pub async fn create(
             .keys
             .as_ref()
             .map(|keys| keys.encrypted_private_key.clone()),
+        license_key: Some(license_key),
         revision_date: now,
         created_at: now,
         updated_at: now,

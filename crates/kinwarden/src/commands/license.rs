@@ -1,0 +1,153 @@
+//! `kinwarden license …` (SPEC §2): on a cloud, `public-key` prints the PEM a self-hosted server
+//! trusts and `issue` makes a license (the reference's admin *Generate license*); on a
+//! self-hosted server, `verify FILE` says whether this server would accept a license file.
+
+use std::path::Path;
+
+use kinwarden_config::{Config, Mode, keys as config_keys};
+use kinwarden_core::clock::{Clock, SystemClock};
+use kinwarden_core::license::{self, LicensePublicKey, OrganizationLicense};
+use kinwarden_store::Store;
+use kinwarden_web::licensing::{self as issuing, IssueError};
+use uuid::Uuid;
+
+use crate::bwdata::{Bwdata, write_atomic};
+use crate::commands::{CliError, load_config};
+use crate::keys;
+
+fn cloud_only(config: &Config, command: &str) -> Result<(), CliError> {
+    if config.mode == Mode::Cloud {
+        return Ok(());
+    }
+    Err(CliError::failed(format!(
+        "`license {command}` runs on a cloud server, and this data directory is self-hosted \
+         ({}=true); a self-hosted server trusts the cloud's key at {}",
+        config_keys::SELF_HOSTED,
+        config_keys::LICENSING_PUBLIC_KEY_PATH
+    )))
+}
+
+/// `license public-key`: the PEM of the cloud's license key, made now if this cloud never ran.
+pub fn public_key(bwdata: &Bwdata) -> Result<i32, CliError> {
+    let config = load_config(bwdata)?;
+    cloud_only(&config, "public-key")?;
+    let keys = keys::cloud_license_keys(bwdata).map_err(|err| CliError::failed(err.to_string()))?;
+    print!("{}", keys.public_pem);
+    Ok(0)
+}
+
+/// `license verify FILE`: exit 0 and "accepted", or exit 1 and the reason.
+pub fn verify(bwdata: &Bwdata, file: &Path) -> Result<i32, CliError> {
+    let config = load_config(bwdata)?;
+    if config.mode == Mode::Cloud {
+        return Err(CliError::failed(
+            "`license verify` checks a license as a self-hosted server would; this data \
+             directory is a cloud (globalSettings__selfHosted=false)",
+        ));
+    }
+    let installation_id = config.installation.id.ok_or_else(|| {
+        CliError::usage(format!(
+            "{} is not set: a license is checked against this installation's id",
+            config_keys::INSTALLATION_ID
+        ))
+    })?;
+    let key_path = &config.licensing_public_key_path;
+    let pem = std::fs::read_to_string(key_path).map_err(|err| {
+        CliError::failed(format!(
+            "cannot read the cloud's license public key {} ({}): {err}; get it with \
+             `kinwarden license public-key` on the cloud or GET /api/licenses/public-key",
+            key_path.display(),
+            config_keys::LICENSING_PUBLIC_KEY_PATH
+        ))
+    })?;
+    let key = LicensePublicKey::from_pem(&pem)
+        .map_err(|err| CliError::failed(format!("{}: {err}", key_path.display())))?;
+    let bytes = std::fs::read(file)
+        .map_err(|err| CliError::failed(format!("cannot read {}: {err}", file.display())))?;
+    let license = match OrganizationLicense::from_json(&bytes) {
+        Ok(license) => license,
+        Err(err) => {
+            println!("refused: {err}");
+            return Ok(1);
+        }
+    };
+    match license::verify(&license, &key, installation_id, SystemClock.now()) {
+        Ok(verified) => {
+            let l = verified.license();
+            println!(
+                "accepted: organization {} ({}), version {}, expires {}",
+                l.name.as_deref().unwrap_or(""),
+                l.id,
+                l.version,
+                l.expires
+                    .map_or_else(|| "never".to_string(), |d| d.to_rfc3339())
+            );
+            Ok(0)
+        }
+        Err(reason) => {
+            println!("refused: Invalid license. {reason}");
+            Ok(1)
+        }
+    }
+}
+
+/// What `license issue` needs.
+pub struct IssueArgs<'a> {
+    pub organization: &'a str,
+    pub installation: &'a str,
+    pub version: i32,
+    pub out: Option<&'a Path>,
+}
+
+/// `license issue`: a signed license file (PascalCase, indented), against the configured
+/// database whether or not a server runs.
+pub async fn issue(bwdata: &Bwdata, args: IssueArgs<'_>) -> Result<i32, CliError> {
+    let config = load_config(bwdata)?;
+    cloud_only(&config, "issue")?;
+    let organization: Uuid = args
+        .organization
+        .parse()
+        .map_err(|_| CliError::usage(format!("--org {}: not an id", args.organization)))?;
+    let installation: Uuid = args
+        .installation
+        .parse()
+        .map_err(|_| CliError::usage(format!("--installation {}: not an id", args.installation)))?;
+    if args.version < license::MIN_SUPPORTED_VERSION {
+        return Err(CliError::usage(format!(
+            "--version {}: license versions start at {}",
+            args.version,
+            license::MIN_SUPPORTED_VERSION
+        )));
+    }
+    let keys = keys::cloud_license_keys(bwdata).map_err(|err| CliError::failed(err.to_string()))?;
+    let store = Store::open(&config.database)
+        .await
+        .map_err(|err| CliError::failed(format!("cannot open the database: {err}")))?;
+    let result = issuing::issue(
+        &store,
+        &keys,
+        &organization.to_string(),
+        installation,
+        args.version,
+        SystemClock.now(),
+    )
+    .await;
+    store.close().await;
+    let license = result.map_err(|err| match err {
+        IssueError::InvalidInstallation => CliError::failed(format!(
+            "Invalid installation id: {installation} is not a registered, enabled installation"
+        )),
+        other => CliError::failed(other.to_string()),
+    })?;
+    let text = license.to_file_json();
+    match args.out {
+        Some(path) => {
+            write_atomic(path, text.as_bytes()).map_err(|err| {
+                CliError::failed(format!("cannot write {}: {err}", path.display()))
+            })?;
+            eprintln!("license written to {}", path.display());
+        }
+        None => println!("{text}"),
+    }
+    Ok(0)
+}

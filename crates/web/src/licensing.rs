@@ -1,0 +1,80 @@
+//! Issuing an organization's license on the cloud (reference §5.2, SPEC §9 "license"): the one
+//! use-case behind the owner's download and `kinwarden license issue`.
+
+use chrono::{DateTime, Utc};
+use kinwarden_core::license::{
+    self, KeyError, LicenseSigningKey, OrganizationFacts, OrganizationLicense,
+};
+use kinwarden_store::{Store, StoreError};
+use uuid::Uuid;
+
+/// The cloud's license key pair: the private half signs, the public half is served as PEM.
+pub struct CloudLicenseKeys {
+    pub signing: LicenseSigningKey,
+    pub public_pem: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    #[error("organization {0} does not exist")]
+    OrganizationNotFound(String),
+    /// The reference's text (§5.2 preconditions).
+    #[error("Invalid installation id")]
+    InvalidInstallation,
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Key(#[from] KeyError),
+    #[error("{0}")]
+    Random(#[from] kinwarden_core::secrets::RandomError),
+    #[error("the organization's stored data is not usable: {0}")]
+    Data(String),
+}
+
+/// A signed license of `version` for the organization and installation, issued `now`.
+pub async fn issue(
+    store: &Store,
+    keys: &CloudLicenseKeys,
+    organization_id: &str,
+    installation_id: Uuid,
+    version: i32,
+    now: DateTime<Utc>,
+) -> Result<OrganizationLicense, IssueError> {
+    let org = store
+        .organization(organization_id)
+        .await?
+        .ok_or_else(|| IssueError::OrganizationNotFound(organization_id.to_string()))?;
+    let installation = store.installation(&installation_id.to_string()).await?;
+    if !installation.is_some_and(|i| i.enabled) {
+        return Err(IssueError::InvalidInstallation);
+    }
+    let license_key = match org.license_key.clone() {
+        Some(key) => key,
+        None => store
+            .ensure_license_key(
+                &org.id,
+                &license::new_license_key()?,
+                now.timestamp_millis(),
+            )
+            .await?
+            .ok_or_else(|| IssueError::OrganizationNotFound(organization_id.to_string()))?,
+    };
+    let facts = OrganizationFacts {
+        id: org
+            .id
+            .parse()
+            .map_err(|_| IssueError::Data(format!("id {}", org.id)))?,
+        name: org.name,
+        billing_email: org.billing_email,
+        plan_type: org.plan_type,
+        seats: org.seats,
+        max_collections: org.max_collections,
+        enabled: org.enabled,
+        expiration_date: org
+            .expiration_date
+            .and_then(DateTime::<Utc>::from_timestamp_millis),
+        license_key,
+    };
+    let unsigned = license::build(&facts, installation_id, now, version);
+    Ok(license::sign(unsigned, &keys.signing)?)
+}

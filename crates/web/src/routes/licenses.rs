@@ -1,0 +1,84 @@
+//! Licenses on the cloud (reference §5.1 L5, SPEC §9 "license"): the public key a self-hosted
+//! server trusts, and an owner's download of the organization's license for an installation.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use kinwarden_config::Mode;
+use kinwarden_core::license::{CURRENT_VERSION, Casing};
+use serde::Deserialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::licensing::{self, CloudLicenseKeys, IssueError};
+use crate::org_access::OrgOwner;
+use crate::routes::installations::ONLY_CLOUD;
+use crate::state::AppState;
+
+/// `GET /api/licenses/public-key`: anonymous, PEM. Our own route, so 404 on a self-hosted server.
+pub async fn public_key(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    let keys = state.licensing.as_ref().ok_or(ApiError::NotFound)?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        keys.public_pem.clone(),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LicenseQuery {
+    installation_id: Option<String>,
+}
+
+/// `GET /api/organizations/{org_id}/license?installationId=…`: the license JSON, camelCase,
+/// and the organization↔installation link recorded.
+pub async fn organization_license(
+    State(state): State<AppState>,
+    OrgOwner(access): OrgOwner,
+    Query(query): Query<LicenseQuery>,
+) -> Result<Json<Value>, ApiError> {
+    if state.config.mode != Mode::Cloud {
+        return Err(ApiError::BadRequest(ONLY_CLOUD.into()));
+    }
+    let keys: &CloudLicenseKeys = state
+        .licensing
+        .as_deref()
+        .ok_or_else(|| ApiError::internal("a cloud server without its license key"))?;
+    let installation_id: Uuid = query
+        .installation_id
+        .as_deref()
+        .and_then(|id| id.trim().parse().ok())
+        .ok_or_else(invalid_installation)?;
+    let now = state.clock.now();
+    let license = licensing::issue(
+        &state.store,
+        keys,
+        &access.org.id,
+        installation_id,
+        CURRENT_VERSION,
+        now,
+    )
+    .await
+    .map_err(|err| match err {
+        IssueError::InvalidInstallation => invalid_installation(),
+        IssueError::OrganizationNotFound(_) => ApiError::NotFound,
+        other => ApiError::internal(other),
+    })?;
+    state
+        .store
+        .link_organization_installation(
+            &Uuid::new_v4().to_string(),
+            &access.org.id,
+            &installation_id.to_string(),
+            now.timestamp_millis(),
+        )
+        .await?;
+    tracing::info!(organization = %access.org.id, installation = %installation_id, "license issued");
+    Ok(Json(license.to_value(Casing::Camel)))
+}
+
+fn invalid_installation() -> ApiError {
+    ApiError::BadRequest("Invalid installation id".into())
+}
