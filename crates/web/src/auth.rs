@@ -59,6 +59,43 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
+/// A self-hosted server calling with its installation token (reference §3.3). The handler checks
+/// the scope it needs with [`InstallationCaller::require_scope`]; a user token is refused (403).
+pub struct InstallationCaller {
+    pub installation_id: String,
+    pub claims: AccessClaims,
+}
+
+impl InstallationCaller {
+    pub fn require_scope(&self, scope: &str) -> Result<(), ApiError> {
+        if self.claims.has_scope(scope) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for InstallationCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Caller(claims) = Caller::from_request_parts(parts, state).await?;
+        let installation_id = claims
+            .client_sub
+            .clone()
+            .filter(|_| claims.client_id.starts_with("installation."))
+            .ok_or(ApiError::Forbidden)?;
+        Ok(Self {
+            installation_id,
+            claims,
+        })
+    }
+}
+
 fn bearer_token(parts: &Parts) -> Option<String> {
     if let Some(value) = parts
         .headers

@@ -64,6 +64,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/licenses/public-key", get(routes::licenses::public_key))
         .route(
+            "/licenses/organization/{org_id}",
+            get(routes::license_sync::cloud_license),
+        )
+        .route(
             "/organizations/{org_id}/leave",
             post(routes::members::leave),
         )

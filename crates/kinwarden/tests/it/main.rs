@@ -6,6 +6,7 @@ mod cli;
 mod cloud_link;
 mod doctor;
 mod http;
+mod license_sync;
 mod licenses;
 mod mail;
 mod organizations;

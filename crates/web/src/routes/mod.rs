@@ -7,6 +7,7 @@ pub mod health;
 pub mod identity;
 pub mod installations;
 pub mod invitations;
+pub mod license_sync;
 pub mod licenses;
 pub mod members;
 pub mod organizations;
