@@ -36,6 +36,21 @@ pub fn random_alphanumeric(len: usize) -> Result<String, RandomError> {
     Ok(out)
 }
 
+/// `len` random decimal digits (a one-time code), each equally likely.
+pub fn random_digits(len: usize) -> Result<String, RandomError> {
+    let rng = SystemRandom::new();
+    let mut out = String::with_capacity(len);
+    let mut byte = [0u8; 1];
+    // 250 = 25 × 10: bytes at or above are drawn again so each digit is equally likely.
+    while out.len() < len {
+        rng.fill(&mut byte).map_err(|_| RandomError)?;
+        if byte[0] < 250 {
+            out.push(char::from(b'0' + byte[0] % 10));
+        }
+    }
+    Ok(out)
+}
+
 /// A URL-safe token of 32 random bytes.
 pub fn random_token() -> Result<String, RandomError> {
     Ok(URL_SAFE_NO_PAD.encode(random_bytes::<32>()?))
@@ -76,6 +91,13 @@ mod tests {
         assert!(constant_time_eq("same", "same"));
         assert!(!constant_time_eq("same", "Same"));
         assert!(!constant_time_eq("short", "longer"));
+    }
+
+    #[test]
+    fn digits() {
+        let code = random_digits(6).expect("rng");
+        assert_eq!(code.len(), 6);
+        assert!(code.chars().all(|c| c.is_ascii_digit()));
     }
 
     #[test]

@@ -26,6 +26,12 @@ pub(crate) struct Texts {
     pub verify_body: &'static str,
     pub verify_button: &'static str,
     pub verify_ignore: &'static str,
+
+    // One-time verification code. {code}: the code; {minutes}: how long it works.
+    pub code_subject: &'static str,
+    pub code_heading: &'static str,
+    pub code_body: &'static str,
+    pub code_ignore: &'static str,
 }
 
 pub(crate) fn texts(lang: Lang) -> &'static Texts {
@@ -51,6 +57,11 @@ static EN: Texts = Texts {
     verify_body: "Verify {email} to finish creating your account.",
     verify_button: "Verify email",
     verify_ignore: "If you did not ask to create an account, you can ignore this e-mail.",
+
+    code_subject: "Your Verification Code",
+    code_heading: "Your verification code is {code}",
+    code_body: "Enter this code to confirm it is you. It works once, for {minutes} minutes.",
+    code_ignore: "If you did not ask for a code, someone may know your session: change your master password.",
 };
 
 static SV: Texts = Texts {
@@ -69,4 +80,9 @@ static SV: Texts = Texts {
     verify_body: "Verifiera {email} för att slutföra skapandet av ditt konto.",
     verify_button: "Verifiera e-postadress",
     verify_ignore: "Om du inte har bett om att skapa ett konto kan du bortse från det här e-postmeddelandet.",
+
+    code_subject: "Din verifieringskod",
+    code_heading: "Din verifieringskod är {code}",
+    code_body: "Ange koden för att bekräfta att det är du. Den fungerar en gång, i {minutes} minuter.",
+    code_ignore: "Om du inte har bett om en kod kan någon känna till din session: byt ditt huvudlösenord.",
 };

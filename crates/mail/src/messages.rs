@@ -95,6 +95,34 @@ impl VerifyEmail<'_> {
     }
 }
 
+/// "Your Verification Code": a one-time code that proves the account holder again, in place of
+/// the master password (the billing sync token dialog accepts either).
+#[derive(Debug, Clone)]
+pub struct VerificationCode<'a> {
+    pub email: &'a str,
+    pub code: &'a str,
+    pub minutes: u32,
+}
+
+impl VerificationCode<'_> {
+    pub fn render(&self, vault: &Url, lang: Lang) -> Mail {
+        let t = texts(lang);
+        let minutes = self.minutes.to_string();
+        let args = [("code", self.code), ("minutes", minutes.as_str())];
+        compose(
+            vault,
+            lang,
+            self.email,
+            t.code_subject.to_string(),
+            vec![
+                Block::Heading(fill(t.code_heading, &args)),
+                Block::Paragraph(fill(t.code_body, &args)),
+                Block::Note(t.code_ignore.to_string()),
+            ],
+        )
+    }
+}
+
 fn compose(vault: &Url, lang: Lang, to: &str, subject: String, blocks: Vec<Block>) -> Mail {
     Mail {
         to: to.to_string(),

@@ -14,6 +14,7 @@ mod meta;
 mod open;
 mod organizations;
 mod outbox;
+mod user_codes;
 mod users;
 
 pub use api_keys::OrganizationApiKeyRecord;

@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
             get(routes::accounts::revision_date),
         )
         .route("/accounts/api-key", post(routes::accounts::api_key))
+        .route("/accounts/request-otp", post(routes::accounts::request_otp))
         .route(
             "/accounts/verify-password",
             post(routes::accounts::verify_password),

@@ -1,10 +1,11 @@
-//! "Verify secret": the caller proves the master password again before a sensitive step (the
-//! user API key now; the billing sync token later). A wrong secret costs a fixed delay, as the
+//! "Verify secret": the caller proves the master password again, or gives a one-time code mailed
+//! by `POST /api/accounts/request-otp`, before a sensitive step (the user API key, the billing
+//! sync token). A wrong secret costs a fixed delay, as the
 //! reference's 2 seconds, so guessing is slow.
 
 use std::time::Duration;
 
-use kinwarden_core::password;
+use kinwarden_core::{password, secrets};
 use kinwarden_proto::accounts::SecretVerificationRequest;
 use kinwarden_store::UserRecord;
 
@@ -12,6 +13,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 const WRONG_SECRET_DELAY: Duration = Duration::from_secs(2);
+/// How long an e-mailed code works.
+pub const CODE_MINUTES: u32 = 10;
 
 pub async fn verify_secret(
     state: &AppState,
@@ -23,16 +26,30 @@ pub async fn verify_secret(
         .clone()
         .filter(|hash| !hash.is_empty())
     else {
-        if request.otp.as_deref().is_some_and(|otp| !otp.is_empty()) {
+        let Some(code) = request
+            .otp
+            .as_deref()
+            .map(str::trim)
+            .filter(|otp| !otp.is_empty())
+        else {
             return Err(ApiError::field(
-                "Otp",
-                "This server does not send one-time codes yet; enter your master password instead.",
+                "",
+                "MasterPasswordHash, OTP, or AccessCode must be supplied.",
             ));
+        };
+        let used = state
+            .store
+            .use_user_code(
+                &user.id,
+                &secrets::sha256_hex(code),
+                state.clock.now_millis(),
+            )
+            .await?;
+        if used {
+            return Ok(());
         }
-        return Err(ApiError::field(
-            "",
-            "MasterPasswordHash, OTP, or AccessCode must be supplied.",
-        ));
+        tokio::time::sleep(WRONG_SECRET_DELAY).await;
+        return Err(ApiError::field("Otp", "Invalid OTP code."));
     };
     let stored = password::StoredPassword {
         hash: user.password_hash.clone(),

@@ -433,3 +433,47 @@ async fn sign_up_by_the_mailed_verification_link() -> anyhow::Result<()> {
     server.stop().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_mailed_one_time_code_stands_in_for_the_password_once() -> anyhow::Result<()> {
+    let sink = kinwarden_testkit::SmtpSink::start().await?;
+    let server = TestServer::self_hosted().smtp(&sink).start().await?;
+    let account = ClientAccount::new(
+        "otp@example.com",
+        "a fine password",
+        Kdf::DEFAULT_ITERATIONS,
+    )?;
+    register(&server, &account).await?;
+    let session = login(&server, &account).await?;
+    let requested = session
+        .post(&server, "/api/accounts/request-otp", &json!({}))
+        .await?;
+    assert_eq!(requested.status(), 200);
+    let mail = sink
+        .next_message(std::time::Duration::from_secs(20))
+        .await?;
+    assert_eq!(mail.to().as_deref(), Some("otp@example.com"));
+    let body = mail.text_body().unwrap_or_default();
+    let code: String = body
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 6)
+        .expect("a six-digit code")
+        .to_string();
+
+    let wrong = session
+        .post(&server, "/api/accounts/api-key", &json!({"otp": "000000x"}))
+        .await?;
+    assert_eq!(wrong.status(), 400);
+    let key = session
+        .post(&server, "/api/accounts/api-key", &json!({"otp": code}))
+        .await?;
+    assert_eq!(key.status(), 200, "the code works");
+    let again = session
+        .post(&server, "/api/accounts/api-key", &json!({"otp": code}))
+        .await?;
+    assert_eq!(again.status(), 400, "and only once");
+    let body: Value = again.json().await?;
+    assert_eq!(body["validationErrors"]["Otp"][0], "Invalid OTP code.");
+    server.stop().await?;
+    Ok(())
+}

@@ -50,6 +50,42 @@ pub async fn verify_password(
     Ok(StatusCode::OK)
 }
 
+/// `POST /api/accounts/request-otp`: mails a one-time code that can stand in for the master
+/// password once, for a few minutes.
+pub async fn request_otp(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    current: CurrentUser,
+) -> Result<StatusCode, ApiError> {
+    let user = &current.user;
+    let code = kinwarden_core::secrets::random_digits(6).map_err(ApiError::internal)?;
+    let lang = kinwarden_mail::Lang::pick(
+        Some(user.culture.as_str()),
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let mail = kinwarden_mail::messages::VerificationCode {
+        email: &user.email,
+        code: &code,
+        minutes: crate::secret_check::CODE_MINUTES,
+    }
+    .render(&state.urls.vault, lang);
+    let now = state.clock.now();
+    let expires = now + chrono::Duration::minutes(i64::from(crate::secret_check::CODE_MINUTES));
+    state
+        .store
+        .issue_user_code(
+            &user.id,
+            &kinwarden_core::secrets::sha256_hex(&code),
+            expires.timestamp_millis(),
+            &mail,
+            now.timestamp_millis(),
+        )
+        .await?;
+    Ok(StatusCode::OK)
+}
+
 /// Records the id of the user key a client uses (newer clients send it after logging in).
 pub async fn user_key_id(
     State(state): State<AppState>,
