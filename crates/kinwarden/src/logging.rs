@@ -8,11 +8,8 @@ use kinwarden_config::{Config, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 pub fn init(config: &Config) {
-    let filter = EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(&config.log_level))
-        .unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_env_filter(filter(config))
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     // A second init (a test that runs two servers) keeps the first subscriber.
@@ -20,4 +17,21 @@ pub fn init(config: &Config) {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Text => builder.try_init(),
     };
+}
+
+/// Logs of a server started inside a test, written through the test harness's output capture
+/// (shown for a failing test, or with `--nocapture`). The first call in a test process sets
+/// the filter for all of it.
+pub fn init_for_tests(config: &Config) {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter(config))
+        .with_ansi(false)
+        .with_test_writer()
+        .try_init();
+}
+
+fn filter(config: &Config) -> EnvFilter {
+    EnvFilter::try_from_default_env()
+        .or_else(|_| EnvFilter::try_new(&config.log_level))
+        .unwrap_or_else(|_| EnvFilter::new("info"))
 }

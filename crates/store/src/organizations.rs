@@ -148,17 +148,22 @@ impl Store {
         Ok(org)
     }
 
-    /// Every organization the user belongs to (any status but revoked), with the membership.
-    pub async fn memberships_of_user(&self, user_id: &str) -> Result<Vec<Membership>, StoreError> {
+    /// Every organization in which the user's membership has the given status code, with the
+    /// membership.
+    pub async fn memberships_of_user(
+        &self,
+        user_id: &str,
+        status: i32,
+    ) -> Result<Vec<Membership>, StoreError> {
         let sql = format!(
             "SELECT {MEMBER_COLUMNS}, o.name AS org_name, o.plan_type AS org_plan_type, o.seats AS org_seats, \
              o.max_collections AS org_max_collections, o.enabled AS org_enabled, \
              (o.public_key IS NOT NULL AND o.private_key IS NOT NULL) AS org_has_keys \
              FROM organization_users ou JOIN organizations o ON o.id = ou.organization_id \
-             WHERE ou.user_id = $1 AND ou.status >= 0 ORDER BY o.name"
+             WHERE ou.user_id = $1 AND ou.status = $2 ORDER BY o.name"
         );
         let rows = on_pool!(self, pool => {
-            sqlx::query_as::<_, Membership>(&sql).bind(user_id).fetch_all(pool).await?
+            sqlx::query_as::<_, Membership>(&sql).bind(user_id).bind(status).fetch_all(pool).await?
         });
         Ok(rows)
     }

@@ -76,8 +76,17 @@ impl TestServerBuilder {
                 db.url().into(),
             ));
         }
+        // Logs only when a test asks for them, by its own level or RUST_LOG.
+        let wants_logs = std::env::var_os("RUST_LOG").is_some()
+            || self
+                .settings
+                .iter()
+                .any(|(key, _)| key.eq_ignore_ascii_case("kinwarden__logLevel"));
         env.extend(self.settings);
         let config = Config::load(bwdata.root(), env).context("test configuration")?;
+        if wants_logs {
+            kinwarden::logging::init_for_tests(&config);
+        }
         let running = server::start(config, RunOptions { clock: self.clock }).await?;
         let client = if running.local_url.scheme() == "https" {
             https_client(&bwdata.root().join("ssl/ca.crt"))?

@@ -1,7 +1,7 @@
 //! The profile a user sees of themself (in `/api/sync` and `/api/accounts/profile`), with each
 //! organization they belong to.
 
-use kinwarden_core::members;
+use kinwarden_core::members::{self, MemberStatus};
 use kinwarden_core::plans::{ProductTier, tier_of};
 use kinwarden_proto::accounts::AccountKeys;
 use kinwarden_proto::sync::{ProfileOrganization, ProfileResponse};
@@ -12,7 +12,15 @@ use crate::state::AppState;
 use crate::wire_time;
 
 pub async fn build(state: &AppState, user: &UserRecord) -> Result<ProfileResponse, ApiError> {
-    let memberships = state.store.memberships_of_user(&user.id).await?;
+    // Confirmed memberships only, as the reference's sync and profile (bitwarden/server
+    // `SyncController.Get`, `AccountsController.GetProfile`): an invited or accepted member has
+    // no org key yet, and clients that find an organization with a null `key` fail to unlock
+    // (the `bw` CLI's SDK stops its login with "invalid type: unit value, expected a valid
+    // string").
+    let memberships = state
+        .store
+        .memberships_of_user(&user.id, MemberStatus::Confirmed.code())
+        .await?;
     let self_hosted = state.config.mode == kinwarden_config::Mode::SelfHosted;
     Ok(ProfileResponse {
         id: user.id.clone(),

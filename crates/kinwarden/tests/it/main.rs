@@ -2,6 +2,7 @@
 
 mod accounts;
 mod billing;
+mod bw_cli;
 mod cli;
 mod cloud_link;
 mod doctor;
