@@ -1,7 +1,7 @@
 //! The data directory (SPEC §3): its layout, its creation on first run, and atomic file writes.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use kinwarden_config::keys;
@@ -89,20 +89,7 @@ impl Bwdata {
     }
 }
 
-/// Writes a file so that a reader sees the old content or the new, never a part: write a
-/// temporary file beside it, flush it to disk, rename it over, then flush the directory.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no directory"))?;
-    fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|err| err.error)?;
-    fs::File::open(dir)?.sync_all()?;
-    Ok(())
-}
+pub use kinwarden_store::files::write_atomic;
 
 /// Like [`write_atomic`], readable by the owner only: for keys.
 pub fn write_private_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {

@@ -126,6 +126,9 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
             std::thread::available_parallelism().map_or(2, usize::from),
         )),
         licensing,
+        license_files: kinwarden_store::files::LicenseFiles::new(
+            bwdata.core_dir().join("licenses").join("organization"),
+        ),
     };
     let app = kinwarden_web::app(state);
     let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<

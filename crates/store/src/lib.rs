@@ -8,6 +8,7 @@
 mod api_keys;
 mod billing;
 mod error;
+pub mod files;
 mod installations;
 mod licensing;
 mod meta;
@@ -24,7 +25,8 @@ pub use installations::InstallationRecord;
 pub use meta::SERVER_ID;
 pub use open::Backend;
 pub use organizations::{
-    MemberDetails, MemberRecord, Membership, OrganizationRecord, OrganizationRecordPrefixed,
+    LicenseTerms, MemberDetails, MemberRecord, Membership, OrganizationRecord,
+    OrganizationRecordPrefixed,
 };
 pub use outbox::{OutboxMail, QueuedMail};
 pub use users::{NewUser, UserRecord};

@@ -68,6 +68,19 @@ pub struct MemberRecord {
     pub updated_at: i64,
 }
 
+/// What a license decides about a self-hosted organization.
+#[derive(Debug, Clone)]
+pub struct LicenseTerms {
+    pub name: String,
+    pub billing_email: String,
+    pub plan_type: i32,
+    pub seats: Option<i32>,
+    pub max_collections: Option<i32>,
+    pub enabled: bool,
+    pub expiration_date: Option<i64>,
+    pub license_key: Option<String>,
+}
+
 /// A member with the account behind it, as lists show them.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MemberDetails {
@@ -103,13 +116,14 @@ const MEMBER_COLUMNS: &str = "ou.id, ou.organization_id, ou.user_id, ou.email, o
     ou.permissions, ou.access_secrets_manager, ou.created_at, ou.updated_at";
 
 impl Store {
-    /// Creates an organization with its first member (the owner) and the first period of its
-    /// billing ledger, in one transaction.
+    /// Creates an organization with its first member (the owner) and, on a cloud, the first
+    /// period of its billing ledger, in one transaction. A self-hosted organization has no
+    /// ledger: its license carries its dates.
     pub async fn create_organization(
         &self,
         org: &OrganizationRecord,
         owner: &MemberRecord,
-        first_period: &SubscriptionPeriodRecord,
+        first_period: Option<&SubscriptionPeriodRecord>,
     ) -> Result<(), StoreError> {
         let org_sql = format!(
             "INSERT INTO organizations ({ORG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
@@ -134,10 +148,60 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             insert_member!(&mut *tx, owner);
-            insert_period!(&mut *tx, first_period);
+            if let Some(first_period) = first_period {
+                insert_period!(&mut *tx, first_period);
+            }
             tx.commit().await?;
         });
         Ok(())
+    }
+
+    /// Whether an enabled organization other than `except` holds this license key.
+    pub async fn license_key_in_use(
+        &self,
+        license_key: &str,
+        except: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let count = on_pool!(self, pool => {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM organizations WHERE license_key = $1 AND enabled AND id <> $2",
+            )
+            .bind(license_key)
+            .bind(except.unwrap_or(""))
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(count > 0)
+    }
+
+    /// Copies a license's terms onto a self-hosted organization (reference §5.5 step 7).
+    pub async fn apply_license_terms(
+        &self,
+        org_id: &str,
+        terms: &LicenseTerms,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let changed = on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE organizations SET name = $2, billing_email = $3, plan_type = $4, seats = $5, \
+                 max_collections = $6, enabled = $7, expiration_date = $8, license_key = $9, \
+                 revision_date = $10, updated_at = $10 WHERE id = $1",
+            )
+            .bind(org_id)
+            .bind(&terms.name)
+            .bind(&terms.billing_email)
+            .bind(terms.plan_type)
+            .bind(terms.seats)
+            .bind(terms.max_collections)
+            .bind(terms.enabled)
+            .bind(terms.expiration_date)
+            .bind(&terms.license_key)
+            .bind(now_ms)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(changed == 1)
     }
 
     pub async fn organization(&self, id: &str) -> Result<Option<OrganizationRecord>, StoreError> {

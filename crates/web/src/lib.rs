@@ -13,6 +13,7 @@ mod profile;
 mod router;
 mod routes;
 mod secret_check;
+mod self_hosted_license;
 mod state;
 mod wire_time;
 

@@ -65,6 +65,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/licenses/public-key", get(routes::licenses::public_key))
         .route(
+            "/organizations/licenses/self-hosted",
+            post(routes::self_hosted_licenses::create),
+        )
+        .route(
+            "/organizations/licenses/self-hosted/{org_id}",
+            post(routes::self_hosted_licenses::replace),
+        )
+        .route(
             "/licenses/organization/{org_id}",
             get(routes::license_sync::cloud_license),
         )

@@ -11,4 +11,5 @@ mod license_sync;
 mod licenses;
 mod mail;
 mod organizations;
+mod self_hosted_license;
 mod support;

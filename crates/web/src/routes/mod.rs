@@ -12,6 +12,7 @@ pub mod licenses;
 pub mod members;
 pub mod organizations;
 pub mod plans;
+pub mod self_hosted_licenses;
 pub mod subscription;
 pub mod sync;
 pub mod users;

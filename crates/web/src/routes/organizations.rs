@@ -102,7 +102,7 @@ pub async fn create(
     };
     state
         .store
-        .create_organization(&org, &owner, &first_period)
+        .create_organization(&org, &owner, Some(&first_period))
         .await?;
     tracing::info!(organization = %org.id, plan = org.plan_type, "organization created");
     Ok(Json(response(&state, &org)))

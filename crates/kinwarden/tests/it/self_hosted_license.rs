@@ -1,0 +1,282 @@
+//! A self-hosted organization from the cloud's license (SPEC §5 step 3, reference §5.1 L3–L4),
+//! with a cloud and a self-hosted Kinwarden on loopback.
+
+use kinwarden_testkit::{ClientAccount, Kdf, OrganizationKeys, TestServer, backends};
+use serde_json::{Value, json};
+
+use crate::organizations::owner_with_org;
+use crate::support::{Session, login, register};
+
+const BIN: &str = env!("CARGO_BIN_EXE_kinwarden");
+
+/// A cloud with an Enterprise organization, an installation, and a self-hosted server that is
+/// that installation and trusts the cloud's license key.
+pub(crate) struct Pair {
+    pub cloud: TestServer,
+    pub self_hosted: TestServer,
+    pub cloud_owner: ClientAccount,
+    pub cloud_session: Session,
+    pub cloud_org_id: String,
+    pub installation_id: String,
+}
+
+pub(crate) async fn pair(
+    backend: kinwarden_testkit::TestBackend,
+    seats: i32,
+) -> anyhow::Result<Pair> {
+    let cloud = TestServer::cloud().backend(backend.clone()).start().await?;
+    let (cloud_owner, cloud_session, _org, cloud_org_id) =
+        owner_with_org(&cloud, "owner@cloud.test", 20, seats).await?;
+    let created: Value = cloud
+        .client
+        .post(cloud.at("/api/installations"))
+        .json(&json!({"email": "ops@selfhost.test"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let installation_id = created["id"].as_str().unwrap_or_default().to_string();
+    let installation_key = created["key"].as_str().unwrap_or_default().to_string();
+    let base = cloud.url.as_str().trim_end_matches('/').to_string();
+    let ca = cloud
+        .bwdata
+        .join("ssl/ca.crt")
+        .to_string_lossy()
+        .into_owned();
+    let self_hosted = TestServer::self_hosted()
+        .backend(backend)
+        .setting("globalSettings__enableCloudCommunication", "true")
+        .setting("globalSettings__installation__id", &installation_id)
+        .setting("globalSettings__installation__key", &installation_key)
+        .setting(
+            "globalSettings__installation__identityUri",
+            &format!("{base}/identity"),
+        )
+        .setting(
+            "globalSettings__installation__apiUri",
+            &format!("{base}/api"),
+        )
+        .setting("kinwarden__cloudCaFile", &ca)
+        .start()
+        .await?;
+    // SPEC §5 step 3: the admin puts the cloud's public key where the server looks for it.
+    let pem = cloud.get("/api/licenses/public-key").await?.text().await?;
+    std::fs::write(self_hosted.bwdata.join("core/licensing.pub.pem"), pem)?;
+    Ok(Pair {
+        cloud,
+        self_hosted,
+        cloud_owner,
+        cloud_session,
+        cloud_org_id,
+        installation_id,
+    })
+}
+
+impl Pair {
+    /// The license file as the cloud owner downloads it.
+    pub async fn download_license(&self, installation_id: &str) -> anyhow::Result<String> {
+        let path = format!(
+            "/api/organizations/{}/license?installationId={installation_id}",
+            self.cloud_org_id
+        );
+        Ok(self
+            .cloud_session
+            .get(&self.cloud, &path)
+            .await?
+            .text()
+            .await?)
+    }
+
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.self_hosted.stop().await?;
+        self.cloud.stop().await
+    }
+}
+
+/// A self-hosted owner, and the body of an upload of `license` with a fresh organization key.
+pub(crate) async fn self_hosted_owner(
+    server: &TestServer,
+) -> anyhow::Result<(ClientAccount, Session, OrganizationKeys)> {
+    let owner = ClientAccount::new(
+        "admin@selfhost.test",
+        "self hosted pw!",
+        Kdf::DEFAULT_ITERATIONS,
+    )?;
+    register(server, &owner).await?;
+    let session = login(server, &owner).await?;
+    Ok((owner, session, OrganizationKeys::generate()?))
+}
+
+pub(crate) async fn upload(
+    server: &TestServer,
+    session: &Session,
+    path: &str,
+    license: &str,
+    owner: &ClientAccount,
+    org: &OrganizationKeys,
+) -> anyhow::Result<reqwest::Response> {
+    let keys = org.asymmetric_keys()?;
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "license",
+            reqwest::multipart::Part::bytes(license.as_bytes().to_vec())
+                .file_name("bitwarden_organization_license.json"),
+        )
+        .text("key", org.wrap_for(&owner.public_key()?)?.to_string())
+        .text("collectionName", "2.AAAA|BBBB|CCCC")
+        .text("keys[publicKey]", keys.public_key.clone())
+        .text(
+            "keys[encryptedPrivateKey]",
+            keys.encrypted_private_key.to_string(),
+        );
+    Ok(server
+        .client
+        .post(server.at(path))
+        .bearer_auth(&session.access_token)
+        .multipart(form)
+        .send()
+        .await?)
+}
+
+async fn message(response: reqwest::Response) -> anyhow::Result<String> {
+    let body: Value = response.json().await?;
+    Ok(body["message"].as_str().unwrap_or_default().to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cloud_license_creates_the_organization_and_bad_ones_are_refused() -> anyhow::Result<()>
+{
+    for backend in backends() {
+        let pair = pair(backend, 10).await?;
+        let server = &pair.self_hosted;
+        let (owner, session, org) = self_hosted_owner(server).await?;
+        let license = pair.download_license(&pair.installation_id).await?;
+        const CREATE: &str = "/api/organizations/licenses/self-hosted";
+
+        // A license for another installation.
+        let other: Value = pair
+            .cloud
+            .client
+            .post(pair.cloud.at("/api/installations"))
+            .json(&json!({"email": "other@selfhost.test"}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let foreign = pair
+            .download_license(other["id"].as_str().unwrap_or_default())
+            .await?;
+        let refused = upload(server, &session, CREATE, &foreign, &owner, &org).await?;
+        assert_eq!(refused.status(), 400);
+        assert_eq!(
+            message(refused).await?,
+            "Invalid license. The installation ID does not match the current installation."
+        );
+
+        // A tampered one: one more seat.
+        let mut tampered: Value = serde_json::from_str(&license)?;
+        tampered["seats"] = json!(11);
+        let refused = upload(
+            server,
+            &session,
+            CREATE,
+            &tampered.to_string(),
+            &owner,
+            &org,
+        )
+        .await?;
+        assert_eq!(refused.status(), 400);
+        assert_eq!(
+            message(refused).await?,
+            "Invalid license. The license verification failed."
+        );
+
+        // A newer format than this server reads, signed by the cloud.
+        let newer_path = pair.cloud.bwdata.join("newer.json");
+        let output = std::process::Command::new(BIN)
+            .arg("--bwdata")
+            .arg(&pair.cloud.bwdata)
+            .args([
+                "license",
+                "issue",
+                "--org",
+                &pair.cloud_org_id,
+                "--installation",
+                &pair.installation_id,
+            ])
+            .args(["--version", "17", "--out"])
+            .arg(&newer_path)
+            .env("globalSettings__selfHosted", "false")
+            .env_remove("KINWARDEN_BWDATA")
+            .output()?;
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let newer = std::fs::read_to_string(&newer_path)?;
+        let refused = upload(server, &session, CREATE, &newer, &owner, &org).await?;
+        assert_eq!(refused.status(), 400);
+        let text = message(refused).await?;
+        assert!(
+            text.contains("Version 17 is not supported") && text.contains("update Kinwarden"),
+            "{text}"
+        );
+
+        // The real one creates the organization with the cloud's plan and seats.
+        let created = upload(server, &session, CREATE, &license, &owner, &org).await?;
+        assert_eq!(created.status(), 200);
+        let created: Value = created.json().await?;
+        assert_eq!(created["planType"], 20);
+        assert_eq!(created["seats"], 10);
+        assert_eq!(created["object"], "organization");
+        let org_id = created["id"].as_str().expect("id").to_string();
+        assert_ne!(
+            org_id, pair.cloud_org_id,
+            "the self-hosted organization has its own id"
+        );
+        let stored = std::fs::read_to_string(
+            server
+                .bwdata
+                .join(format!("core/licenses/organization/{org_id}.json")),
+        )?;
+        assert!(stored.contains("\"LicenseKey\""), "stored PascalCase");
+
+        let sync: Value = session.get(server, "/api/sync").await?.json().await?;
+        let orgs = sync["profile"]["organizations"].as_array().expect("orgs");
+        assert_eq!(orgs.len(), 1);
+        assert_eq!(orgs[0]["type"], 0);
+        assert_eq!(orgs[0]["familySponsorshipAvailable"], true);
+
+        // The same license cannot make a second organization; it can replace this one's.
+        let again = upload(server, &session, CREATE, &license, &owner, &org).await?;
+        assert_eq!(
+            message(again).await?,
+            "License is already in use by another organization vault."
+        );
+        let replaced = upload(
+            server,
+            &session,
+            &format!("/api/organizations/licenses/self-hosted/{org_id}"),
+            &license,
+            &owner,
+            &org,
+        )
+        .await?;
+        assert_eq!(replaced.status(), 200);
+
+        // On a cloud, organizations come from the plan form instead.
+        let on_cloud = upload(
+            &pair.cloud,
+            &pair.cloud_session,
+            CREATE,
+            &license,
+            &pair.cloud_owner,
+            &org,
+        )
+        .await?;
+        assert_eq!(message(on_cloud).await?, "Only allowed when self hosted.");
+        pair.stop().await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! Files that matter, written atomically (SPEC §3): a reader sees the old content or the new,
+//! never a part. Used for keys, configuration and license files.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes a temporary file beside the target, flushes it to disk, renames it over the target,
+/// then flushes the directory so the rename itself survives a crash.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no directory"))?;
+    fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(contents)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|err| err.error)?;
+    fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+/// `bwdata/core/licenses/organization/{id}.json`: the license each self-hosted organization
+/// runs on (reference §5.5 step 6).
+#[derive(Debug, Clone)]
+pub struct LicenseFiles {
+    dir: PathBuf,
+}
+
+impl LicenseFiles {
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir }
+    }
+
+    pub fn path(&self, organization_id: &str) -> PathBuf {
+        self.dir.join(format!("{organization_id}.json"))
+    }
+
+    pub fn write(&self, organization_id: &str, contents: &str) -> io::Result<()> {
+        write_atomic(&self.path(organization_id), contents.as_bytes())
+    }
+
+    /// The stored license, or `None` when there is none.
+    pub fn read(&self, organization_id: &str) -> io::Result<Option<Vec<u8>>> {
+        match fs::read(self.path(organization_id)) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    pub fn remove(&self, organization_id: &str) -> io::Result<()> {
+        match fs::remove_file(self.path(organization_id)) {
+            Err(err) if err.kind() != io::ErrorKind::NotFound => Err(err),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_read_replace_remove() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files = LicenseFiles::new(dir.path().join("licenses/organization"));
+        assert_eq!(files.read("a").expect("read"), None);
+        files.write("a", "one").expect("write");
+        files.write("a", "two").expect("replace");
+        assert_eq!(files.read("a").expect("read"), Some(b"two".to_vec()));
+        files.remove("a").expect("remove");
+        files.remove("a").expect("removing twice is fine");
+        assert_eq!(files.read("a").expect("read"), None);
+    }
+}
