@@ -9,3 +9,5 @@ mod tokens;
 
 pub use error::{CloudError, NetworkCause};
 pub use link::{CloudLink, LinkSettings, Probe};
+/// The HTTP method of a cloud call, re-exported so callers need no HTTP crate of their own.
+pub use reqwest::Method;

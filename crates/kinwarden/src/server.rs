@@ -34,6 +34,8 @@ pub enum ServerError {
     #[error("{0}")]
     Keys(#[from] KeyError),
     #[error("{0}")]
+    Cloud(String),
+    #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Mail(#[from] mail::MailSetupError),
@@ -114,6 +116,19 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         WorkerSettings::default(),
     )?;
 
+    // A self-hosted server talks to its cloud through one link (SPEC §6); a CA file that cannot
+    // be read stops start-up here rather than failing the first sync.
+    let cloud = match config.mode {
+        Mode::SelfHosted => Some(Arc::new(
+            kinwarden_cloud::CloudLink::new(
+                &config,
+                options.clock.clone(),
+                kinwarden_cloud::LinkSettings::default(),
+            )
+            .map_err(|err| ServerError::Cloud(err.to_string()))?,
+        )),
+        Mode::Cloud => None,
+    };
     let state = AppState {
         config: config.clone(),
         store: store.clone(),
@@ -126,6 +141,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
             std::thread::available_parallelism().map_or(2, usize::from),
         )),
         licensing,
+        cloud,
         license_files: kinwarden_store::files::LicenseFiles::new(
             bwdata.core_dir().join("licenses").join("organization"),
         ),

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod billing;
 pub mod config;
+pub mod connections;
 pub mod error;
 pub mod identity;
 pub mod installations;

@@ -7,6 +7,7 @@
 
 mod api_keys;
 mod billing;
+mod connections;
 mod error;
 pub mod files;
 mod installations;
@@ -20,6 +21,7 @@ mod users;
 
 pub use api_keys::OrganizationApiKeyRecord;
 pub use billing::SubscriptionPeriodRecord;
+pub use connections::{ConnectionRecord, OutcomeRecord};
 pub use error::StoreError;
 pub use installations::InstallationRecord;
 pub use meta::SERVER_ID;

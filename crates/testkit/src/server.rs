@@ -83,7 +83,7 @@ impl TestServerBuilder {
                 .iter()
                 .any(|(key, _)| key.eq_ignore_ascii_case("kinwarden__logLevel"));
         env.extend(self.settings);
-        let config = Config::load(bwdata.root(), env).context("test configuration")?;
+        let config = Config::load(bwdata.root(), env.clone()).context("test configuration")?;
         if wants_logs {
             kinwarden::logging::init_for_tests(&config);
         }
@@ -94,6 +94,7 @@ impl TestServerBuilder {
             reqwest::Client::new()
         };
         Ok(TestServer {
+            settings: env,
             url: running.local_url.clone(),
             client,
             bwdata: bwdata.root().to_path_buf(),
@@ -105,6 +106,9 @@ impl TestServerBuilder {
 }
 
 pub struct TestServer {
+    /// The settings it was started with, beside its env file: a `kinwarden` command run on its
+    /// data directory needs them in its environment to see the same configuration.
+    pub settings: Vec<(String, String)>,
     /// Where the server listens (its public vault URL may be configured to be elsewhere).
     pub url: Url,
     pub client: reqwest::Client,

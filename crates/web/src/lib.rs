@@ -2,6 +2,7 @@
 //! and the mapping of every error to the Bitwarden envelopes.
 
 mod auth;
+mod cloud_errors;
 mod error;
 mod json;
 pub mod licensing;

@@ -37,6 +37,22 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/users/{id}/public-key", get(routes::users::public_key))
         .route("/organizations", post(routes::organizations::create))
+        .route(
+            "/organizations/connections",
+            post(routes::connections::create),
+        )
+        .route(
+            "/organizations/connections/enabled",
+            get(routes::connections::enabled),
+        )
+        .route(
+            "/organizations/connections/{connection_id}",
+            axum::routing::put(routes::connections::update).delete(routes::connections::delete),
+        )
+        .route(
+            "/organizations/connections/{conn_org_id}/{connection_type}",
+            get(routes::connections::get),
+        )
         .route("/plans", get(routes::plans::list))
         .route("/organizations/{org_id}", get(routes::organizations::get))
         .route(
@@ -71,6 +87,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/organizations/licenses/self-hosted/{org_id}",
             post(routes::self_hosted_licenses::replace),
+        )
+        .route(
+            "/organizations/licenses/self-hosted/{org_id}/sync",
+            post(routes::sync_license::sync),
         )
         .route(
             "/licenses/organization/{org_id}",

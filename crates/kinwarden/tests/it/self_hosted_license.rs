@@ -206,7 +206,7 @@ async fn the_cloud_license_creates_the_organization_and_bad_ones_are_refused() -
             ])
             .args(["--version", "17", "--out"])
             .arg(&newer_path)
-            .env("globalSettings__selfHosted", "false")
+            .envs(pair.cloud.settings.iter().cloned())
             .env_remove("KINWARDEN_BWDATA")
             .output()?;
         assert!(

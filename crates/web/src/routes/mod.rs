@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod config;
+pub mod connections;
 pub mod health;
 pub mod identity;
 pub mod installations;
@@ -15,4 +16,5 @@ pub mod plans;
 pub mod self_hosted_licenses;
 pub mod subscription;
 pub mod sync;
+pub mod sync_license;
 pub mod users;

@@ -1,0 +1,158 @@
+//! *Sync license* (reference §5.1 L2; SPEC §5 step 10): a self-hosted owner fetches a fresh
+//! license from the cloud through the billing sync connection, checks it and applies it. Every
+//! attempt is recorded (when, by whom, result, reason) and the outcome is the answer.
+
+use axum::Json;
+use axum::extract::State;
+use kinwarden_cloud::Method;
+use kinwarden_proto::connections::{BillingSyncConfig, OutcomeResponse};
+use kinwarden_store::OutcomeRecord;
+use serde_json::{Value, json};
+
+use crate::cloud_errors;
+use crate::error::ApiError;
+use crate::org_access::OrgOwner;
+use crate::routes::connections::BILLING_SYNC;
+use crate::routes::self_hosted_licenses::{ONLY_SELF_HOSTED, apply};
+use crate::state::AppState;
+use crate::{self_hosted_license, wire_time};
+
+pub const KIND: &str = "license-sync";
+
+pub async fn sync(
+    State(state): State<AppState>,
+    OrgOwner(access): OrgOwner,
+) -> Result<Json<OutcomeResponse>, ApiError> {
+    if state.config.mode != kinwarden_config::Mode::SelfHosted {
+        return Err(ApiError::BadRequest(ONLY_SELF_HOSTED.into()));
+    }
+    let org_id = access.org.id.clone();
+    // The first billing sync connection, enabled or not, as the reference takes it.
+    let connection = state
+        .store
+        .connections_of(&org_id, BILLING_SYNC)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(ApiError::NotFound)?;
+    let started_at = state.clock.now_millis();
+    let started_by = format!(
+        "owner:{}",
+        access.membership.user_id.clone().unwrap_or_default()
+    );
+    let result = fetch_and_apply(
+        &state,
+        &org_id,
+        connection.config.as_deref(),
+        access.org.license_key.as_deref(),
+    )
+    .await;
+    let (succeeded, code, message, counts) = match &result {
+        Ok(seats) => (true, None, None, Some(json!({ "seats": seats }))),
+        Err((code, err)) => (false, Some(code.clone()), Some(error_text(err)), None),
+    };
+    let outcome = OutcomeRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        organization_id: org_id.clone(),
+        kind: KIND.to_string(),
+        started_by,
+        started_at,
+        finished_at: state.clock.now_millis(),
+        succeeded,
+        code,
+        message,
+        counts: counts.as_ref().map(Value::to_string),
+    };
+    state.store.record_outcome(&outcome).await?;
+    if let Ok(_seats) = &result {
+        // Remember when, on the connection too, as Bitwarden clients read it there.
+        let mut record = connection.clone();
+        if let Some(mut config) = record
+            .config
+            .as_deref()
+            .and_then(|text| serde_json::from_str::<BillingSyncConfig>(text).ok())
+        {
+            config.last_license_sync = Some(wire_time::from_millis(outcome.finished_at));
+            record.config = Some(serde_json::to_string(&config).map_err(ApiError::internal)?);
+            record.updated_at = outcome.finished_at;
+            state.store.save_connection(&record).await?;
+        }
+    }
+    match result {
+        Ok(_) => Ok(Json(outcome_response(&outcome))),
+        Err((_, err)) => Err(err),
+    }
+}
+
+type Failure = (String, ApiError);
+
+async fn fetch_and_apply(
+    state: &AppState,
+    org_id: &str,
+    config: Option<&str>,
+    license_key: Option<&str>,
+) -> Result<Option<i32>, Failure> {
+    let config: BillingSyncConfig = config
+        .and_then(|text| serde_json::from_str(text).ok())
+        .ok_or_else(|| {
+            (
+                "connection_config".to_string(),
+                ApiError::BadRequest(format!(
+                    "No saved Connection config for organization {org_id}"
+                )),
+            )
+        })?;
+    let link = state.cloud.as_deref().ok_or_else(|| {
+        (
+            "cloud_link".to_string(),
+            ApiError::internal("a self-hosted server without its cloud link"),
+        )
+    })?;
+    let fresh: Value = link
+        .call(
+            Method::GET,
+            &format!("licenses/organization/{}", config.cloud_organization_id),
+            "api.licensing",
+            Some(&json!({"licenseKey": license_key, "billingSyncKey": config.billing_sync_key})),
+        )
+        .await
+        .map_err(|err| {
+            (
+                err.code().to_string(),
+                cloud_errors::to_api("Syncing the license", &err),
+            )
+        })?;
+    let bytes = serde_json::to_vec(&fresh)
+        .map_err(|err| ("bad_answer".to_string(), ApiError::internal(err)))?;
+    let verified = self_hosted_license::check(state, &bytes)
+        .map_err(|err| ("license_refused".to_string(), err))?;
+    let org = apply(state, org_id, verified.license())
+        .await
+        .map_err(|err| ("license_not_applied".to_string(), err))?;
+    tracing::info!(organization = %org_id, seats = ?org.seats, "license synced from the cloud");
+    Ok(org.seats)
+}
+
+fn error_text(err: &ApiError) -> String {
+    match err {
+        ApiError::BadRequest(message) => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub fn outcome_response(outcome: &OutcomeRecord) -> OutcomeResponse {
+    OutcomeResponse {
+        kind: outcome.kind.clone(),
+        started_by: outcome.started_by.clone(),
+        started_at: wire_time::from_millis(outcome.started_at),
+        finished_at: wire_time::from_millis(outcome.finished_at),
+        succeeded: outcome.succeeded,
+        code: outcome.code.clone(),
+        message: outcome.message.clone(),
+        counts: outcome
+            .counts
+            .as_deref()
+            .and_then(|text| serde_json::from_str(text).ok()),
+        object: "syncOutcome".to_string(),
+    }
+}
