@@ -204,6 +204,15 @@ impl Store {
         Ok(changed == 1)
     }
 
+    /// Every organization, by name.
+    pub async fn all_organizations(&self) -> Result<Vec<OrganizationRecord>, StoreError> {
+        let sql = format!("SELECT {ORG_COLUMNS} FROM organizations ORDER BY name, id");
+        let orgs = on_pool!(self, pool => {
+            sqlx::query_as::<_, OrganizationRecord>(&sql).fetch_all(pool).await?
+        });
+        Ok(orgs)
+    }
+
     pub async fn organization(&self, id: &str) -> Result<Option<OrganizationRecord>, StoreError> {
         let sql = format!("SELECT {ORG_COLUMNS} FROM organizations WHERE id = $1");
         let org = on_pool!(self, pool => {

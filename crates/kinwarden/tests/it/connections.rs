@@ -42,6 +42,26 @@ fn connection(org_id: &str, token: &str) -> Value {
     json!({"type": 1, "organizationId": org_id, "enabled": true, "config": {"billingSyncKey": token}})
 }
 
+/// `kinwarden doctor` on a test server's data directory, off the runtime that serves it.
+async fn doctor(server: &TestServer) -> anyhow::Result<(i32, String)> {
+    let root = server.bwdata.clone();
+    let settings = server.settings.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kinwarden"))
+            .arg("--bwdata")
+            .arg(root)
+            .arg("doctor")
+            .envs(settings)
+            .env_remove("KINWARDEN_BWDATA")
+            .output()
+    })
+    .await??;
+    Ok((
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    ))
+}
+
 async fn message(response: reqwest::Response) -> anyhow::Result<String> {
     let body: Value = response.json().await?;
     Ok(body["message"].as_str().unwrap_or_default().to_string())
@@ -165,6 +185,37 @@ async fn the_token_is_checked_on_save_and_sync_license_brings_the_seats() -> any
             .json()
             .await?;
         assert!(read["config"]["LastLicenseSync"].is_string());
+
+        // Doctor checks the license and the token of each organization.
+        let (code, out) = doctor(&pair.self_hosted).await?;
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with("ok") && l.contains("license of Acme Corp")),
+            "{out}"
+        );
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with("ok") && l.contains("billing sync of Acme Corp")),
+            "{out}"
+        );
+        let rotated = pair
+            .cloud_session
+            .post(
+                &pair.cloud,
+                &format!("/api/organizations/{}/rotate-api-key", pair.cloud_org_id),
+                &json!({"type": 1, "masterPasswordHash": pair.cloud_owner.master_password_hash}),
+            )
+            .await?;
+        assert_eq!(rotated.status(), 200);
+        let (code, out) = doctor(&pair.self_hosted).await?;
+        assert_ne!(code, 0);
+        assert!(
+            out.lines().any(|l| l.starts_with("FAIL")
+                && l.contains("billing sync of Acme Corp")
+                && l.contains("Manage billing sync")),
+            "{out}"
+        );
 
         // With the cloud stopped, it fails naming the host, and nothing changes.
         let cloud_host = format!(
