@@ -76,19 +76,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let owner = MemberRecord {
-        id: OrganizationUserId::new().to_string(),
-        organization_id: org.id.clone(),
-        user_id: Some(user.id.clone()),
-        email: None,
-        key: Some(request.key),
-        status: MemberStatus::Confirmed.code(),
-        member_type: MemberType::Owner.code(),
-        permissions: None,
-        access_secrets_manager: false,
-        created_at: now,
-        updated_at: now,
-    };
+    let owner = founding_owner(&org.id, &user.id, request.key, now);
     let first_period = SubscriptionPeriodRecord {
         id: uuid::Uuid::new_v4().to_string(),
         organization_id: org.id.clone(),
@@ -113,6 +101,24 @@ pub async fn get(
     OrgMember(access): OrgMember,
 ) -> Json<OrganizationResponse> {
     Json(response(&state, &access.org))
+}
+
+/// The member who creates an organization: its confirmed owner, holding the organization key
+/// wrapped for them.
+pub fn founding_owner(org_id: &str, user_id: &str, key: String, now: i64) -> MemberRecord {
+    MemberRecord {
+        id: OrganizationUserId::new().to_string(),
+        organization_id: org_id.to_string(),
+        user_id: Some(user_id.to_string()),
+        email: None,
+        key: Some(key),
+        status: MemberStatus::Confirmed.code(),
+        member_type: MemberType::Owner.code(),
+        permissions: None,
+        access_secrets_manager: false,
+        created_at: now,
+        updated_at: now,
+    }
 }
 
 pub fn response(state: &AppState, org: &OrganizationRecord) -> OrganizationResponse {

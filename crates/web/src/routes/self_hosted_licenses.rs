@@ -4,15 +4,14 @@
 use axum::Json;
 use axum::extract::{Multipart, State};
 use kinwarden_config::Mode;
-use kinwarden_core::ids::{OrganizationId, OrganizationUserId};
-use kinwarden_core::members::{MemberStatus, MemberType};
+use kinwarden_core::ids::OrganizationId;
 use kinwarden_proto::organizations::OrganizationResponse;
-use kinwarden_store::{MemberRecord, OrganizationRecord};
+use kinwarden_store::OrganizationRecord;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::org_access::OrgOwner;
-use crate::routes::organizations::response;
+use crate::routes::organizations::{founding_owner, response};
 use crate::self_hosted_license::{self, MAX_LICENSE_BYTES};
 use crate::state::AppState;
 
@@ -111,19 +110,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let owner = MemberRecord {
-        id: OrganizationUserId::new().to_string(),
-        organization_id: org.id.clone(),
-        user_id: Some(user.id.clone()),
-        email: None,
-        key: Some(key),
-        status: MemberStatus::Confirmed.code(),
-        member_type: MemberType::Owner.code(),
-        permissions: None,
-        access_secrets_manager: false,
-        created_at: now,
-        updated_at: now,
-    };
+    let owner = founding_owner(&org.id, &user.id, key, now);
     // The file first: an organization never exists without its license. Should the database
     // refuse, the file is taken back.
     state
