@@ -3,6 +3,7 @@
 
 pub mod bwdata;
 pub mod commands;
+pub mod jobs;
 pub mod keys;
 pub mod logging;
 pub mod mail;

@@ -39,6 +39,9 @@ enum Command {
     Status,
     /// Check the configuration and the connection to the cloud, one line per check.
     Doctor,
+    /// Scheduled jobs: list them, or run one now.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
     /// Write a consistent archive of the data directory, safe while the server runs.
     Backup {
         /// Archive to write (default: kinwarden-backup-<time>.tar.gz here).
@@ -82,6 +85,14 @@ enum LicenseCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Every job with its last run, outcome and next run.
+    List,
+    /// Run a job now, with the scheduler's code; exit 1 when it fails.
+    Run { name: String },
+}
+
 fn main() {
     let cli = Cli::parse();
     let code = match run(cli) {
@@ -104,6 +115,10 @@ fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Restart => commands::lifecycle::restart(&bwdata)?,
         Command::Status => return commands::status::run(&bwdata),
         Command::Doctor => return runtime.block_on(commands::doctor::run(&bwdata)),
+        Command::Jobs(JobsCommand::List) => return runtime.block_on(commands::jobs::list(&bwdata)),
+        Command::Jobs(JobsCommand::Run { name }) => {
+            return runtime.block_on(commands::jobs::run(&bwdata, &name));
+        }
         Command::Backup { out } => runtime.block_on(commands::backup::backup(&bwdata, out))?,
         Command::Restore { file, force } => {
             runtime.block_on(commands::backup::restore(&bwdata, &file, force))?

@@ -50,6 +50,10 @@ pub struct RunningServer {
     pub local_url: Url,
     pub store: Store,
     mail_worker: MailWorker,
+    scheduler: (
+        tokio::sync::watch::Sender<bool>,
+        tokio::task::JoinHandle<()>,
+    ),
     handle: Handle<SocketAddr>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -146,6 +150,18 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
             bwdata.core_dir().join("licenses").join("organization"),
         ),
     };
+    // Jobs run beside the requests, from the same store and clock (SPEC §9 "jobs").
+    let (stop_scheduler, scheduler_stop) = tokio::sync::watch::channel(false);
+    let scheduler_task = crate::jobs::spawn_scheduler(
+        crate::jobs::JobContext {
+            config: config.clone(),
+            store: store.clone(),
+            clock: options.clock.clone(),
+            vault: url.clone(),
+        },
+        scheduler_stop,
+    );
+    let scheduler = (stop_scheduler, scheduler_task);
     let app = kinwarden_web::app(state);
     let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
         SocketAddr,
@@ -180,6 +196,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         local_url,
         store,
         mail_worker,
+        scheduler,
         handle,
         task,
     })
@@ -194,6 +211,9 @@ impl RunningServer {
             Ok(result) => result,
             Err(join) => Err(std::io::Error::other(join.to_string())),
         };
+        let (stop_scheduler, scheduler) = self.scheduler;
+        let _ = stop_scheduler.send(true);
+        let _ = scheduler.await;
         self.mail_worker.stop(Duration::from_secs(10)).await;
         self.store.close().await;
         result

@@ -32,6 +32,12 @@ pub(crate) struct Texts {
     pub code_heading: &'static str,
     pub code_body: &'static str,
     pub code_ignore: &'static str,
+
+    // License expired (self-hosted). {org}: organization name; {reason}: why it was disabled.
+    pub expired_subject: &'static str,
+    pub expired_heading: &'static str,
+    pub expired_body: &'static str,
+    pub expired_action: &'static str,
 }
 
 pub(crate) fn texts(lang: Lang) -> &'static Texts {
@@ -62,6 +68,11 @@ static EN: Texts = Texts {
     code_heading: "Your verification code is {code}",
     code_body: "Enter this code to confirm it is you. It works once, for {minutes} minutes.",
     code_ignore: "If you did not ask for a code, someone may know your session: change your master password.",
+
+    expired_subject: "License Expired",
+    expired_heading: "The license of {org} has expired",
+    expired_body: "Your organization license for {org} is no longer valid ({reason}), so the organization has been disabled on this server.",
+    expired_action: "Download a new license from the cloud organization and upload it in Billing → Subscription, or select Sync license if billing sync is set up.",
 };
 
 static SV: Texts = Texts {
@@ -85,4 +96,9 @@ static SV: Texts = Texts {
     code_heading: "Din verifieringskod är {code}",
     code_body: "Ange koden för att bekräfta att det är du. Den fungerar en gång, i {minutes} minuter.",
     code_ignore: "Om du inte har bett om en kod kan någon känna till din session: byt ditt huvudlösenord.",
+
+    expired_subject: "Licensen har gått ut",
+    expired_heading: "Licensen för {org} har gått ut",
+    expired_body: "Organisationslicensen för {org} gäller inte längre ({reason}), så organisationen har inaktiverats på den här servern.",
+    expired_action: "Hämta en ny licens från molnorganisationen och ladda upp den under Fakturering → Prenumeration, eller välj Synkronisera licens om faktureringssynkronisering är inställd.",
 };

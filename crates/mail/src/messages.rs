@@ -123,6 +123,32 @@ impl VerificationCode<'_> {
     }
 }
 
+/// "License Expired": the twice-daily validation disabled an organization (reference §5.6).
+#[derive(Debug, Clone)]
+pub struct LicenseExpired<'a> {
+    pub billing_email: &'a str,
+    pub organization_name: &'a str,
+    pub reason: &'a str,
+}
+
+impl LicenseExpired<'_> {
+    pub fn render(&self, vault: &Url, lang: Lang) -> Mail {
+        let t = texts(lang);
+        let args = [("org", self.organization_name), ("reason", self.reason)];
+        compose(
+            vault,
+            lang,
+            self.billing_email,
+            t.expired_subject.to_string(),
+            vec![
+                Block::Heading(fill(t.expired_heading, &args)),
+                Block::Paragraph(fill(t.expired_body, &args)),
+                Block::Paragraph(t.expired_action.to_string()),
+            ],
+        )
+    }
+}
+
 fn compose(vault: &Url, lang: Lang, to: &str, subject: String, blocks: Vec<Block>) -> Mail {
     Mail {
         to: to.to_string(),

@@ -11,6 +11,7 @@ mod connections;
 mod error;
 pub mod files;
 mod installations;
+mod jobs;
 mod licensing;
 mod meta;
 mod open;
@@ -24,6 +25,7 @@ pub use billing::SubscriptionPeriodRecord;
 pub use connections::{ConnectionRecord, OutcomeRecord};
 pub use error::StoreError;
 pub use installations::InstallationRecord;
+pub use jobs::JobRunRecord;
 pub use meta::SERVER_ID;
 pub use open::Backend;
 pub use organizations::{

@@ -204,6 +204,33 @@ impl Store {
         Ok(changed == 1)
     }
 
+    /// Disables an organization whose license no longer holds, with the mail that tells its
+    /// billing contact, in one transaction (reference §5.6).
+    pub async fn disable_organization(
+        &self,
+        org_id: &str,
+        expiration_ms: i64,
+        mail: &Mail,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "UPDATE organizations SET enabled = $2, expiration_date = $3, revision_date = $4, updated_at = $4 WHERE id = $1",
+            )
+            .bind(org_id)
+            .bind(false)
+            .bind(expiration_ms)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+            crate::outbox::queue_in(&mut *tx, mail, now_ms).await?;
+            tx.commit().await?;
+        });
+        self.wake_mail_worker();
+        Ok(())
+    }
+
     /// Every organization, by name.
     pub async fn all_organizations(&self) -> Result<Vec<OrganizationRecord>, StoreError> {
         let sql = format!("SELECT {ORG_COLUMNS} FROM organizations ORDER BY name, id");

@@ -8,6 +8,7 @@ mod cloud_link;
 mod connections;
 mod doctor;
 mod http;
+mod jobs;
 mod license_sync;
 mod licenses;
 mod mail;

@@ -1,0 +1,131 @@
+//! Scheduled jobs (SPEC §9 "jobs"): one code path for the scheduler in the server and for
+//! `kinwarden jobs run NAME`. A scheduled run claims its slot in `job_runs` first, so a slot runs
+//! once even with several processes on one database, and a slot missed while the server was
+//! down is made up at the next check.
+
+mod license_validation;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use kinwarden_config::Config;
+use kinwarden_core::clock::Clock;
+use kinwarden_core::schedule::Schedule;
+use kinwarden_store::Store;
+use tokio::sync::watch;
+use url::Url;
+
+/// How often the scheduler looks for due slots.
+const CHECK_EVERY: Duration = Duration::from_secs(30);
+
+/// What a job needs.
+#[derive(Clone)]
+pub struct JobContext {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub vault: Url,
+}
+
+/// The jobs this build has, by the name `jobs run` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    LicenseValidation,
+}
+
+impl Job {
+    pub const ALL: [Job; 1] = [Job::LicenseValidation];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::LicenseValidation => "license-validation",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|job| job.name() == name)
+    }
+
+    /// License validation runs twice a day, at 00:30 and 12:30 UTC (reference §5.6).
+    pub fn schedule(self, _config: &Config) -> Schedule {
+        match self {
+            Self::LicenseValidation => Schedule::daily_at(&[30, 12 * 60 + 30]),
+        }
+    }
+
+    /// Runs the job once; the text says what it did, or why it failed.
+    pub async fn run(self, ctx: &JobContext) -> Result<String, String> {
+        match self {
+            Self::LicenseValidation => license_validation::run(ctx).await,
+        }
+    }
+}
+
+/// Runs `job` for `slot` if this process wins the slot, and records the outcome.
+pub async fn run_slot(
+    ctx: &JobContext,
+    job: Job,
+    slot: DateTime<Utc>,
+    started_by: &str,
+) -> Result<Option<Result<String, String>>, kinwarden_store::StoreError> {
+    let slot_ms = slot.timestamp_millis();
+    if !ctx
+        .store
+        .claim_job_slot(job.name(), slot_ms, started_by, ctx.clock.now_millis())
+        .await?
+    {
+        return Ok(None);
+    }
+    let outcome = job.run(ctx).await;
+    let (succeeded, message) = match &outcome {
+        Ok(text) => (true, text.as_str()),
+        Err(text) => (false, text.as_str()),
+    };
+    ctx.store
+        .finish_job_run(
+            job.name(),
+            slot_ms,
+            succeeded,
+            message,
+            ctx.clock.now_millis(),
+        )
+        .await?;
+    match &outcome {
+        Ok(text) => tracing::info!(job = job.name(), "{text}"),
+        Err(text) => tracing::warn!(job = job.name(), "failed: {text}"),
+    }
+    Ok(Some(outcome))
+}
+
+/// The scheduler: checks at start and every half minute, until told to stop.
+pub fn spawn_scheduler(
+    ctx: JobContext,
+    mut stop: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            for job in Job::ALL {
+                if let Err(err) = run_if_due(&ctx, job).await {
+                    tracing::warn!(job = job.name(), error = %err, "scheduler check failed");
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(CHECK_EVERY) => {}
+                _ = stop.changed() => return,
+            }
+        }
+    })
+}
+
+async fn run_if_due(ctx: &JobContext, job: Job) -> Result<(), kinwarden_store::StoreError> {
+    let last = ctx
+        .store
+        .last_scheduled_slot(job.name())
+        .await?
+        .and_then(DateTime::<Utc>::from_timestamp_millis);
+    if let Some(slot) = job.schedule(&ctx.config).due(ctx.clock.now(), last) {
+        run_slot(ctx, job, slot, "scheduler").await?;
+    }
+    Ok(())
+}
