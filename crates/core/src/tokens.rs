@@ -27,6 +27,10 @@ pub mod audience {
     pub const ACCESS: &str = "kinwarden:access";
     pub const REGISTER: &str = "kinwarden:register";
     pub const INVITE: &str = "kinwarden:invite";
+    /// A System Administrator Portal login link (single use; `subject` is the link id).
+    pub const ADMIN_LOGIN: &str = "kinwarden:admin-login";
+    /// A System Administrator Portal session cookie.
+    pub const ADMIN_SESSION: &str = "kinwarden:admin-session";
 }
 
 /// A fresh RSA-2048 key pair as PEM (PKCS#8 private, SPKI public).

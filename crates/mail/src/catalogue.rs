@@ -38,6 +38,13 @@ pub(crate) struct Texts {
     pub expired_heading: &'static str,
     pub expired_body: &'static str,
     pub expired_action: &'static str,
+
+    // System Administrator Portal login link. {minutes}: how long it works.
+    pub admin_subject: &'static str,
+    pub admin_heading: &'static str,
+    pub admin_body: &'static str,
+    pub admin_button: &'static str,
+    pub admin_ignore: &'static str,
 }
 
 pub(crate) fn texts(lang: Lang) -> &'static Texts {
@@ -73,6 +80,12 @@ static EN: Texts = Texts {
     expired_heading: "The license of {org} has expired",
     expired_body: "Your organization license for {org} is no longer valid ({reason}), so the organization has been disabled on this server.",
     expired_action: "Download a new license from the cloud organization and upload it in Billing → Subscription, or select Sync license if billing sync is set up.",
+
+    admin_subject: "System Administrator Portal login",
+    admin_heading: "Log in to the System Administrator Portal",
+    admin_body: "Use this link within {minutes} minutes. It works once.",
+    admin_button: "Continue to the Portal",
+    admin_ignore: "If you did not ask to log in, you can ignore this e-mail.",
 };
 
 static SV: Texts = Texts {
@@ -101,4 +114,10 @@ static SV: Texts = Texts {
     expired_heading: "Licensen för {org} har gått ut",
     expired_body: "Organisationslicensen för {org} gäller inte längre ({reason}), så organisationen har inaktiverats på den här servern.",
     expired_action: "Hämta en ny licens från molnorganisationen och ladda upp den under Fakturering → Prenumeration, eller välj Synkronisera licens om faktureringssynkronisering är inställd.",
+
+    admin_subject: "Inloggning till systemadministratörsportalen",
+    admin_heading: "Logga in i systemadministratörsportalen",
+    admin_body: "Använd länken inom {minutes} minuter. Den fungerar en gång.",
+    admin_button: "Fortsätt till portalen",
+    admin_ignore: "Om du inte har bett om att logga in kan du bortse från det här e-postmeddelandet.",
 };

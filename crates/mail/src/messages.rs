@@ -149,6 +149,38 @@ impl LicenseExpired<'_> {
     }
 }
 
+/// The System Administrator Portal's login link (SPEC §9): `/admin/login/confirm?token=…`.
+#[derive(Debug, Clone)]
+pub struct AdminLogin<'a> {
+    pub email: &'a str,
+    pub token: &'a str,
+    pub minutes: u32,
+}
+
+impl AdminLogin<'_> {
+    pub fn render(&self, vault: &Url, lang: Lang) -> Mail {
+        let t = texts(lang);
+        let minutes = self.minutes.to_string();
+        let args = [("minutes", minutes.as_str())];
+        let url = link(vault, "admin/login/confirm", &[("token", self.token)]);
+        compose(
+            vault,
+            lang,
+            self.email,
+            t.admin_subject.to_string(),
+            vec![
+                Block::Heading(t.admin_heading.to_string()),
+                Block::Paragraph(fill(t.admin_body, &args)),
+                Block::Button {
+                    label: t.admin_button.to_string(),
+                    url,
+                },
+                Block::Note(t.admin_ignore.to_string()),
+            ],
+        )
+    }
+}
+
 fn compose(vault: &Url, lang: Lang, to: &str, subject: String, blocks: Vec<Block>) -> Mail {
     Mail {
         to: to.to_string(),

@@ -5,6 +5,7 @@
 //! query body once per backend, so each runs with its native driver and types. Each use-case that
 //! writes more than one row does so in one transaction.
 
+mod admin;
 mod api_keys;
 mod billing;
 mod connections;

@@ -1,6 +1,7 @@
 //! Kinwarden's HTTP surface: one axum router for `/identity`, `/api`, `/admin` and the pages,
 //! and the mapping of every error to the Bitwarden envelopes.
 
+mod admin;
 mod auth;
 mod cloud_errors;
 mod error;

@@ -155,6 +155,7 @@ pub fn router(state: AppState) -> Router {
         .route("/alive", get(routes::health::alive))
         .nest("/api", api)
         .nest("/identity", identity)
+        .nest("/admin", crate::admin::router())
         .fallback(page_not_found)
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))

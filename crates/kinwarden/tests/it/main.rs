@@ -13,5 +13,6 @@ mod license_sync;
 mod licenses;
 mod mail;
 mod organizations;
+mod portal;
 mod self_hosted_license;
 mod support;

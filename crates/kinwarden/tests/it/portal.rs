@@ -1,0 +1,139 @@
+//! The System Administrator Portal (SPEC §9): login by a single-use e-mailed link, CSRF on every
+//! form, the organizations list and an organization's Connections section.
+
+use std::time::Duration;
+
+use kinwarden_testkit::{SmtpSink, TestServer};
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+
+use crate::organizations::link_param;
+
+/// The cookies a response sets, as `name=value` pairs.
+fn cookies(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|text| text.split(';').next().map(str::to_string))
+        .collect()
+}
+
+fn hidden(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    Some(html[start..].split('"').next()?.to_string())
+}
+
+fn no_redirects(ca: &std::path::Path) -> anyhow::Result<reqwest::Client> {
+    let pem = std::fs::read(ca)?;
+    Ok(reqwest::Client::builder()
+        .tls_certs_only(reqwest::Certificate::from_pem_bundle(&pem)?)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?)
+}
+
+#[tokio::test]
+async fn login_by_link_and_the_organizations_pages() -> anyhow::Result<()> {
+    let sink = SmtpSink::start().await?;
+    let server = TestServer::self_hosted()
+        .setting("adminSettings__admins", "Ops@Example.com")
+        .smtp(&sink)
+        .start()
+        .await?;
+    let client = no_redirects(&server.bwdata.join("ssl/ca.crt"))?;
+
+    // Without a session the Portal sends you to the login form, which sets a CSRF cookie.
+    let home = client.get(server.at("/admin/organizations")).send().await?;
+    assert_eq!(home.status(), 303);
+    assert_eq!(home.headers()[LOCATION], "/admin/login");
+    let form = client.get(server.at("/admin/login")).send().await?;
+    let csrf_cookie = cookies(&form)
+        .into_iter()
+        .find(|c| c.starts_with("kw_admin_csrf="))
+        .expect("csrf cookie");
+    let html = form.text().await?;
+    let csrf = hidden(&html, "csrf").expect("csrf field");
+    assert!(html.contains("Email address"));
+
+    // A form without the matching token is refused.
+    let forged = client
+        .post(server.at("/admin/login"))
+        .header(COOKIE, &csrf_cookie)
+        .form(&[("email", "ops@example.com"), ("csrf", "forged")])
+        .send()
+        .await?;
+    assert_eq!(forged.status(), 403);
+
+    // The same answer for a stranger and an admin; only the admin gets mail.
+    for email in ["stranger@example.com", "ops@example.com"] {
+        let answer = client
+            .post(server.at("/admin/login"))
+            .header(COOKIE, &csrf_cookie)
+            .form(&[("email", email), ("csrf", csrf.as_str())])
+            .send()
+            .await?;
+        assert_eq!(answer.status(), 200);
+        assert!(answer.text().await?.contains("a login link is on its way"));
+    }
+    let mail = sink.next_message(Duration::from_secs(20)).await?;
+    assert_eq!(mail.to().as_deref(), Some("ops@example.com"));
+    let body = mail.text_body().unwrap_or_default();
+    let token = link_param(&body, "token").expect("token");
+    assert!(body.contains("/admin/login/confirm?token="), "{body}");
+
+    // Opening the link changes nothing; Continue posts it.
+    let confirm_page = client
+        .get(server.at(&format!("/admin/login/confirm?token={token}")))
+        .header(COOKIE, &csrf_cookie)
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert_eq!(
+        hidden(&confirm_page, "token").as_deref(),
+        Some(token.as_str())
+    );
+    let confirmed = client
+        .post(server.at("/admin/login/confirm"))
+        .header(COOKIE, &csrf_cookie)
+        .form(&[("token", token.as_str()), ("csrf", csrf.as_str())])
+        .send()
+        .await?;
+    assert_eq!(confirmed.status(), 303);
+    let set_cookie = confirmed.headers()[SET_COOKIE].to_str()?.to_string();
+    assert!(
+        set_cookie.contains("HttpOnly")
+            && set_cookie.contains("Secure")
+            && set_cookie.contains("SameSite=Strict")
+    );
+    let session = cookies(&confirmed)
+        .into_iter()
+        .find(|c| c.starts_with("kw_admin="))
+        .expect("session");
+
+    // The link works once.
+    let again = client
+        .post(server.at("/admin/login/confirm"))
+        .header(COOKIE, &csrf_cookie)
+        .form(&[("token", token.as_str()), ("csrf", csrf.as_str())])
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(again.contains("used already"));
+
+    let both = format!("{session}; {csrf_cookie}");
+    let list = client
+        .get(server.at("/admin/organizations"))
+        .header(COOKIE, &both)
+        .send()
+        .await?;
+    assert_eq!(list.status(), 200);
+    let html = list.text().await?;
+    assert!(html.contains("Organizations") && html.contains("ops@example.com"));
+    let css = client.get(server.at("/admin/portal.css")).send().await?;
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    server.stop().await?;
+    Ok(())
+}

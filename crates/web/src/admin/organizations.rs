@@ -1,0 +1,208 @@
+//! The Portal's organizations: a searchable list, and one organization with, on a self-hosted
+//! server, its Connections section and the recorded exchanges with the cloud (SPEC §6).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use kinwarden_config::Mode;
+use kinwarden_core::members::MemberType;
+use kinwarden_proto::connections::BillingSyncConfig;
+use kinwarden_store::OrganizationRecord;
+use serde::Deserialize;
+
+use super::pages::page;
+use super::session::{self, AdminSession};
+use crate::routes::connections::BILLING_SYNC;
+use crate::state::AppState;
+use crate::wire_time;
+
+/// One organization as the Portal shows it.
+struct OrgRow {
+    id: String,
+    name: String,
+    plan: String,
+    seats: String,
+    enabled: bool,
+    expires: String,
+    billing_email: String,
+    owners: String,
+}
+
+struct ConnectionView {
+    enabled: bool,
+    cloud_organization_id: String,
+    last_license_sync: String,
+}
+
+struct OutcomeView {
+    when: String,
+    kind: String,
+    started_by: String,
+    succeeded: bool,
+    summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/organizations.html")]
+struct ListPage {
+    admin: String,
+    csrf: String,
+    query: String,
+    organizations: Vec<OrgRow>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/organization.html")]
+struct OrganizationPage {
+    admin: String,
+    csrf: String,
+    org: OrgRow,
+    self_hosted: bool,
+    connection: Option<ConnectionView>,
+    outcomes: Vec<OutcomeView>,
+}
+
+fn plan_name(plan_type: i32) -> String {
+    kinwarden_core::plans::PLANS
+        .iter()
+        .find(|plan| plan.plan_type == plan_type)
+        .map_or_else(|| format!("plan {plan_type}"), |plan| plan.name.to_string())
+}
+
+async fn row(state: &AppState, org: &OrganizationRecord) -> Result<OrgRow, crate::ApiError> {
+    let owners: Vec<String> = state
+        .store
+        .members(&org.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.member.member_type == MemberType::Owner.code())
+        .filter_map(|m| m.user_email.or(m.member.email))
+        .collect();
+    Ok(OrgRow {
+        id: org.id.clone(),
+        name: org.name.clone(),
+        plan: plan_name(org.plan_type),
+        seats: org
+            .seats
+            .map_or_else(|| "unlimited".to_string(), |s| s.to_string()),
+        enabled: org.enabled,
+        expires: org
+            .expiration_date
+            .map_or_else(|| "never".to_string(), wire_time::from_millis),
+        billing_email: org.billing_email.clone(),
+        owners: owners.join(", "),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct Search {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    admin: AdminSession,
+    headers: HeaderMap,
+    Query(search): Query<Search>,
+) -> Result<Response, crate::ApiError> {
+    let needle = search.q.trim().to_lowercase();
+    let mut organizations = Vec::new();
+    for org in state.store.all_organizations().await? {
+        let row = row(&state, &org).await?;
+        let matches = needle.is_empty()
+            || row.name.to_lowercase().contains(&needle)
+            || row.id.contains(&needle)
+            || row.owners.to_lowercase().contains(&needle);
+        if matches {
+            organizations.push(row);
+        }
+    }
+    let (csrf, set) = session::csrf_token(&headers);
+    Ok(page(
+        &ListPage {
+            admin: admin.email,
+            csrf,
+            query: search.q,
+            organizations,
+        },
+        set,
+    ))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    admin: AdminSession,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, crate::ApiError> {
+    let org = state
+        .store
+        .organization(&id)
+        .await?
+        .ok_or(crate::ApiError::NotFound)?;
+    let self_hosted = state.config.mode == Mode::SelfHosted;
+    let connection = state
+        .store
+        .connections_of(&org.id, BILLING_SYNC)
+        .await?
+        .into_iter()
+        .next()
+        .map(|record| {
+            let config: Option<BillingSyncConfig> = record
+                .config
+                .as_deref()
+                .and_then(|text| serde_json::from_str(text).ok());
+            ConnectionView {
+                enabled: record.enabled,
+                cloud_organization_id: config
+                    .as_ref()
+                    .map(|c| c.cloud_organization_id.clone())
+                    .unwrap_or_default(),
+                last_license_sync: config
+                    .and_then(|c| c.last_license_sync)
+                    .unwrap_or_else(|| "never".to_string()),
+            }
+        });
+    let mut outcomes = Vec::new();
+    for kind in ["sponsorship-sync", "license-sync"] {
+        for outcome in state.store.recent_outcomes(&org.id, kind, 10).await? {
+            let summary = if outcome.succeeded {
+                outcome
+                    .counts
+                    .clone()
+                    .map_or_else(|| "ok".to_string(), |counts| format!("ok {counts}"))
+            } else {
+                format!(
+                    "{}: {}",
+                    outcome.code.clone().unwrap_or_default(),
+                    outcome.message.clone().unwrap_or_default()
+                )
+            };
+            outcomes.push((
+                outcome.started_at,
+                OutcomeView {
+                    when: wire_time::from_millis(outcome.started_at),
+                    kind: outcome.kind,
+                    started_by: outcome.started_by,
+                    succeeded: outcome.succeeded,
+                    summary,
+                },
+            ));
+        }
+    }
+    outcomes.sort_by_key(|(started_at, _)| std::cmp::Reverse(*started_at));
+    let (csrf, set) = session::csrf_token(&headers);
+    Ok(page(
+        &OrganizationPage {
+            admin: admin.email,
+            csrf,
+            org: row(&state, &org).await?,
+            self_hosted,
+            connection,
+            outcomes: outcomes.into_iter().map(|(_, view)| view).collect(),
+        },
+        set,
+    ))
+}
