@@ -10,7 +10,7 @@ use crate::support::{Session, login, register};
 const CREATE: &str = "/api/organizations/licenses/self-hosted";
 
 /// The self-hosted organization made from the pair's license, with its owner's session.
-async fn licensed_org(pair: &Pair) -> anyhow::Result<(Session, String)> {
+pub(crate) async fn licensed_org(pair: &Pair) -> anyhow::Result<(Session, String)> {
     let server = &pair.self_hosted;
     let (owner, session, org) = self_hosted_owner(server).await?;
     let license = pair.download_license(&pair.installation_id).await?;
@@ -24,7 +24,7 @@ async fn licensed_org(pair: &Pair) -> anyhow::Result<(Session, String)> {
     ))
 }
 
-async fn billing_sync_token(pair: &Pair) -> anyhow::Result<String> {
+pub(crate) async fn billing_sync_token(pair: &Pair) -> anyhow::Result<String> {
     let answer: Value = pair
         .cloud_session
         .post(
@@ -38,7 +38,7 @@ async fn billing_sync_token(pair: &Pair) -> anyhow::Result<String> {
     Ok(answer["apiKey"].as_str().unwrap_or_default().to_string())
 }
 
-fn connection(org_id: &str, token: &str) -> Value {
+pub(crate) fn connection(org_id: &str, token: &str) -> Value {
     json!({"type": 1, "organizationId": org_id, "enabled": true, "config": {"billingSyncKey": token}})
 }
 

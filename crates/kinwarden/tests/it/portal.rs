@@ -137,3 +137,112 @@ async fn login_by_link_and_the_organizations_pages() -> anyhow::Result<()> {
     server.stop().await?;
     Ok(())
 }
+
+/// Logs in to the Portal of a server without SMTP, reading the link from its outbox directory.
+async fn portal_session(
+    server: &TestServer,
+    client: &reqwest::Client,
+    admin: &str,
+) -> anyhow::Result<String> {
+    let form = client.get(server.at("/admin/login")).send().await?;
+    let csrf_cookie = cookies(&form)
+        .into_iter()
+        .find(|c| c.starts_with("kw_admin_csrf="))
+        .expect("csrf cookie");
+    let csrf = hidden(&form.text().await?, "csrf").expect("csrf");
+    client
+        .post(server.at("/admin/login"))
+        .header(COOKIE, &csrf_cookie)
+        .form(&[("email", admin), ("csrf", csrf.as_str())])
+        .send()
+        .await?;
+    let mut token = None;
+    for _ in 0..100 {
+        token = std::fs::read_dir(server.mail_dir())?
+            .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
+            .find(|mail| mail.contains("/admin/login/confirm?token="))
+            .and_then(|mail| link_param(&mail.replace("=\r\n", "").replace("=\n", ""), "token"));
+        if token.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let token = token.expect("a login link in the outbox");
+    let confirmed = client
+        .post(server.at("/admin/login/confirm"))
+        .header(COOKIE, &csrf_cookie)
+        .form(&[("token", token.as_str()), ("csrf", csrf.as_str())])
+        .send()
+        .await?;
+    let session = cookies(&confirmed)
+        .into_iter()
+        .find(|c| c.starts_with("kw_admin="))
+        .expect("session");
+    Ok(format!("{session}; {csrf_cookie}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_organization_page_shows_its_connection_and_outcomes() -> anyhow::Result<()> {
+    use crate::connections::{billing_sync_token, connection, licensed_org};
+    let pair = crate::self_hosted_license::pair_with(
+        kinwarden_testkit::TestBackend::Sqlite,
+        5,
+        &[("adminSettings__admins", "ops@example.com")],
+    )
+    .await?;
+    let server = &pair.self_hosted;
+    let (session, org_id) = licensed_org(&pair).await?;
+    let token = billing_sync_token(&pair).await?;
+    session
+        .post(
+            server,
+            "/api/organizations/connections",
+            &connection(&org_id, &token),
+        )
+        .await?;
+    let synced = session
+        .post(
+            server,
+            &format!("/api/organizations/licenses/self-hosted/{org_id}/sync"),
+            &serde_json::json!({}),
+        )
+        .await?;
+    assert_eq!(synced.status(), 200);
+
+    let client = no_redirects(&server.bwdata.join("ssl/ca.crt"))?;
+    let cookie = portal_session(server, &client, "ops@example.com").await?;
+    let list = client
+        .get(server.at("/admin/organizations?q=acme"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        list.contains(&format!("/admin/organizations/{org_id}")),
+        "{list}"
+    );
+    let none = client
+        .get(server.at("/admin/organizations?q=nothing-like-it"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(none.contains("No organization matches."));
+    let page = client
+        .get(server.at(&format!("/admin/organizations/{org_id}")))
+        .header(COOKIE, &cookie)
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(page.contains("Connections"), "{page}");
+    assert!(
+        page.contains(&pair.cloud_org_id),
+        "the cloud organization is shown"
+    );
+    assert!(page.contains("license-sync"), "the recorded sync is shown");
+    pair.stop().await?;
+    Ok(())
+}

@@ -24,6 +24,15 @@ pub(crate) async fn pair(
     backend: kinwarden_testkit::TestBackend,
     seats: i32,
 ) -> anyhow::Result<Pair> {
+    pair_with(backend, seats, &[]).await
+}
+
+/// [`pair`], with more settings on the self-hosted server.
+pub(crate) async fn pair_with(
+    backend: kinwarden_testkit::TestBackend,
+    seats: i32,
+    extra: &[(&str, &str)],
+) -> anyhow::Result<Pair> {
     let cloud = TestServer::cloud().backend(backend.clone()).start().await?;
     let (cloud_owner, cloud_session, _org, cloud_org_id) =
         owner_with_org(&cloud, "owner@cloud.test", 20, seats).await?;
@@ -43,8 +52,11 @@ pub(crate) async fn pair(
         .join("ssl/ca.crt")
         .to_string_lossy()
         .into_owned();
-    let self_hosted = TestServer::self_hosted()
-        .backend(backend)
+    let mut builder = TestServer::self_hosted().backend(backend);
+    for (key, value) in extra {
+        builder = builder.setting(key, value);
+    }
+    let self_hosted = builder
         .setting("globalSettings__enableCloudCommunication", "true")
         .setting("globalSettings__installation__id", &installation_id)
         .setting("globalSettings__installation__key", &installation_key)
