@@ -12,5 +12,6 @@ pub mod members;
 pub mod password;
 pub mod plans;
 pub mod secrets;
+pub mod sponsorships;
 pub mod subscription;
 pub mod tokens;
