@@ -189,23 +189,19 @@ pub fn create(
         notes: request.notes.clone(),
     };
     // 7. One per member: a redeemed one blocks, an unredeemed one is replaced in place.
-    if !request.is_admin_initiated {
-        if let Some(own) = members_own {
-            if own.sponsored_organization_id.is_some() {
-                return Err(CreateError::OnePerMember);
-            }
-            sponsorship.id = own.id;
+    if let Some(own) = members_own.filter(|_| !request.is_admin_initiated) {
+        if own.sponsored_organization_id.is_some() {
+            return Err(CreateError::OnePerMember);
         }
+        sponsorship.id = own.id;
     }
     // 8. Admin-initiated offers take a seat.
-    let mut add_seat = false;
-    if request.is_admin_initiated {
-        if let Some(seats) = org.seats {
-            if i64::from(seats) - org.occupied_seats <= 0 {
-                org.can_scale.clone().map_err(CreateError::NoSeats)?;
-                add_seat = true;
-            }
-        }
+    let seats_full = org
+        .seats
+        .is_some_and(|seats| i64::from(seats) - org.occupied_seats <= 0);
+    let add_seat = request.is_admin_initiated && seats_full;
+    if add_seat {
+        org.can_scale.clone().map_err(CreateError::NoSeats)?;
     }
     Ok(Offer::Save {
         sponsorship,
