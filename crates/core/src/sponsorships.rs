@@ -236,13 +236,11 @@ pub fn self_hosted_revoke(sponsorship: Option<&Sponsorship>) -> Result<Revoke, R
 }
 
 /// `familySponsorshipAvailable` of a profile organization (reference §1.1): an Enterprise
-/// organization, and the member holds no sponsorship of their own.
-pub fn family_sponsorship_available(plan_type: i32, members_own: Option<&Sponsorship>) -> bool {
-    let free = members_own.is_none_or(|own| own.is_admin_initiated);
-    free && plans::sponsorship_offered_by(
-        tier_of(plan_type).unwrap_or(crate::plans::ProductTier::Free),
-    )
-    .is_some()
+/// organization whose member holds no sponsorship of their own (admin-initiated rows do not
+/// count).
+pub fn family_sponsorship_available(plan_type: i32, holds_own_sponsorship: bool) -> bool {
+    let tier = tier_of(plan_type).unwrap_or(plans::ProductTier::Free);
+    !holds_own_sponsorship && plans::sponsorship_offered_by(tier).is_some()
 }
 
 #[cfg(test)]
