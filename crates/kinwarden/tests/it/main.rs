@@ -13,4 +13,5 @@ mod licenses;
 mod mail;
 mod organizations;
 mod self_hosted_license;
+mod sponsorships;
 mod support;

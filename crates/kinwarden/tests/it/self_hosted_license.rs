@@ -24,6 +24,15 @@ pub(crate) async fn pair(
     backend: kinwarden_testkit::TestBackend,
     seats: i32,
 ) -> anyhow::Result<Pair> {
+    pair_with_mail(backend, seats, None).await
+}
+
+/// [`pair`], with the self-hosted server's mail going to `smtp` (invitations).
+pub(crate) async fn pair_with_mail(
+    backend: kinwarden_testkit::TestBackend,
+    seats: i32,
+    smtp: Option<&kinwarden_testkit::SmtpSink>,
+) -> anyhow::Result<Pair> {
     let cloud = TestServer::cloud().backend(backend.clone()).start().await?;
     let (cloud_owner, cloud_session, _org, cloud_org_id) =
         owner_with_org(&cloud, "owner@cloud.test", 20, seats).await?;
@@ -43,8 +52,11 @@ pub(crate) async fn pair(
         .join("ssl/ca.crt")
         .to_string_lossy()
         .into_owned();
-    let self_hosted = TestServer::self_hosted()
-        .backend(backend)
+    let mut self_hosted = TestServer::self_hosted().backend(backend);
+    if let Some(sink) = smtp {
+        self_hosted = self_hosted.smtp(sink);
+    }
+    let self_hosted = self_hosted
         .setting("globalSettings__enableCloudCommunication", "true")
         .setting("globalSettings__installation__id", &installation_id)
         .setting("globalSettings__installation__key", &installation_key)
