@@ -57,6 +57,10 @@ typed_id!(
     /// A self-hosted server registered with the cloud.
     InstallationId
 );
+typed_id!(
+    /// A Families for Enterprise offer or sponsorship (reference §1.1).
+    SponsorshipId
+);
 
 #[cfg(test)]
 mod tests {

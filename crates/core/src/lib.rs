@@ -13,5 +13,6 @@ pub mod password;
 pub mod plans;
 pub mod schedule;
 pub mod secrets;
+pub mod sponsorships;
 pub mod subscription;
 pub mod tokens;

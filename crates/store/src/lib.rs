@@ -18,6 +18,7 @@ mod meta;
 mod open;
 mod organizations;
 mod outbox;
+mod sponsorships;
 mod user_codes;
 mod users;
 
@@ -30,10 +31,11 @@ pub use jobs::JobRunRecord;
 pub use meta::SERVER_ID;
 pub use open::Backend;
 pub use organizations::{
-    LicenseTerms, MemberDetails, MemberRecord, Membership, OrganizationRecord,
+    LicenseTerms, MemberDetails, MemberRecord, MemberSponsorship, Membership, OrganizationRecord,
     OrganizationRecordPrefixed,
 };
 pub use outbox::{OutboxMail, QueuedMail};
+pub use sponsorships::SponsorshipRecord;
 pub use users::{NewUser, UserRecord};
 
 use std::sync::Arc;

@@ -97,6 +97,19 @@ pub struct Membership {
     pub member: MemberRecord,
     #[sqlx(flatten)]
     pub organization: OrganizationRecordPrefixed,
+    #[sqlx(flatten)]
+    pub sponsorship: MemberSponsorship,
+}
+
+/// The member's own sponsorship, as the profile shows it (reference §1.1, profile fields); all
+/// none when there is none.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberSponsorship {
+    pub sp_id: Option<String>,
+    pub sp_friendly_name: Option<String>,
+    pub sp_last_sync_date: Option<i64>,
+    pub sp_valid_until: Option<i64>,
+    pub sp_to_delete: Option<bool>,
 }
 
 /// The organization columns of a join, selected with an `org_` prefix.
@@ -249,7 +262,9 @@ impl Store {
     }
 
     /// Every organization in which the user's membership has the given status code, with the
-    /// membership.
+    /// membership and the member's own sponsorship. The join leaves out admin-initiated rows,
+    /// which may be many per member, so each organization is listed once (the reference lists
+    /// it once per joined row).
     pub async fn memberships_of_user(
         &self,
         user_id: &str,
@@ -258,8 +273,12 @@ impl Store {
         let sql = format!(
             "SELECT {MEMBER_COLUMNS}, o.name AS org_name, o.plan_type AS org_plan_type, o.seats AS org_seats, \
              o.max_collections AS org_max_collections, o.enabled AS org_enabled, \
-             (o.public_key IS NOT NULL AND o.private_key IS NOT NULL) AS org_has_keys \
+             (o.public_key IS NOT NULL AND o.private_key IS NOT NULL) AS org_has_keys, \
+             s.id AS sp_id, s.friendly_name AS sp_friendly_name, s.last_sync_date AS sp_last_sync_date, \
+             s.valid_until AS sp_valid_until, s.to_delete AS sp_to_delete \
              FROM organization_users ou JOIN organizations o ON o.id = ou.organization_id \
+             LEFT JOIN organization_sponsorships s \
+             ON s.sponsoring_organization_user_id = ou.id AND NOT s.is_admin_initiated \
              WHERE ou.user_id = $1 AND ou.status = $2 ORDER BY o.name"
         );
         let rows = on_pool!(self, pool => {
@@ -390,17 +409,6 @@ impl Store {
                 .bind(member_type)
                 .bind(permissions)
                 .bind(now_ms)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        Ok(changed == 1)
-    }
-
-    pub async fn delete_member(&self, member_id: &str) -> Result<bool, StoreError> {
-        let changed = on_pool!(self, pool => {
-            sqlx::query("DELETE FROM organization_users WHERE id = $1")
-                .bind(member_id)
                 .execute(pool)
                 .await?
                 .rows_affected()

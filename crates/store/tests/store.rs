@@ -155,3 +155,5 @@ async fn postgres_has_no_snapshot_file() -> anyhow::Result<()> {
 // The outbox's own tests live beside this file; one test binary for the whole store.
 #[path = "store/outbox.rs"]
 mod outbox;
+#[path = "store/sponsorships.rs"]
+mod sponsorships;

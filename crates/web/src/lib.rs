@@ -16,6 +16,7 @@ mod router;
 mod routes;
 mod secret_check;
 mod self_hosted_license;
+mod sponsorship_rows;
 mod state;
 mod wire_time;
 

@@ -3,6 +3,7 @@
 
 use kinwarden_core::members::{self, MemberStatus};
 use kinwarden_core::plans::{ProductTier, tier_of};
+use kinwarden_core::sponsorships;
 use kinwarden_proto::accounts::AccountKeys;
 use kinwarden_proto::sync::{ProfileOrganization, ProfileResponse};
 use kinwarden_store::{Membership, UserRecord};
@@ -57,6 +58,7 @@ pub async fn build(state: &AppState, user: &UserRecord) -> Result<ProfileRespons
 fn profile_organization(membership: &Membership, self_hosted: bool) -> ProfileOrganization {
     let member = &membership.member;
     let org = &membership.organization;
+    let own = &membership.sponsorship;
     let tier = tier_of(org.org_plan_type).unwrap_or(ProductTier::Free);
     let enterprise = tier == ProductTier::Enterprise;
     let paid = matches!(
@@ -101,12 +103,15 @@ fn profile_organization(membership: &Membership, self_hosted: bool) -> ProfileOr
         provider_id: None,
         provider_name: None,
         provider_type: None,
-        family_sponsorship_friendly_name: None,
-        // Sponsoring needs an Enterprise organization (reference §1.1); offers come later.
-        family_sponsorship_available: enterprise,
-        family_sponsorship_last_sync_date: None,
-        family_sponsorship_valid_until: None,
-        family_sponsorship_to_delete: None,
+        // The member's own offer (reference §1.1); no lastSyncDate shows as Awaiting Sync.
+        family_sponsorship_friendly_name: own.sp_friendly_name.clone(),
+        family_sponsorship_available: sponsorships::family_sponsorship_available(
+            org.org_plan_type,
+            own.sp_id.is_some(),
+        ),
+        family_sponsorship_last_sync_date: own.sp_last_sync_date.map(wire_time::from_millis),
+        family_sponsorship_valid_until: own.sp_valid_until.map(wire_time::from_millis),
+        family_sponsorship_to_delete: own.sp_to_delete,
         is_admin_initiated: false,
         product_tier_type: tier.code(),
         plan_product_type: tier.code(),

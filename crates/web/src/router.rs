@@ -128,6 +128,30 @@ pub fn router(state: AppState) -> Router {
             "/organizations/{org_id}/users/{member_id}/confirm",
             post(routes::members::confirm),
         )
+        .route(
+            "/organization/sponsorship/self-hosted/{org_id}/families-for-enterprise",
+            post(routes::sponsorships::create),
+        )
+        .route(
+            "/organization/sponsorship/self-hosted/{org_id}",
+            axum::routing::delete(routes::sponsorships::revoke_own),
+        )
+        .route(
+            "/organization/sponsorship/self-hosted/{org_id}/delete",
+            post(routes::sponsorships::revoke_own),
+        )
+        .route(
+            "/organization/sponsorship/self-hosted/{org_id}/{friendly_name}/revoke",
+            axum::routing::delete(routes::sponsorships::revoke_by_name),
+        )
+        .route(
+            "/organization/sponsorship/self-hosted/{org_id}/sponsored",
+            get(routes::sponsorships::list_sponsored),
+        )
+        .route(
+            "/organization/sponsorship/{org_id}/sync-status",
+            get(routes::sponsorships::sync_status),
+        )
         .route("/installations", post(routes::installations::create))
         .route("/installations/{id}", get(routes::installations::get))
         .fallback(not_found);

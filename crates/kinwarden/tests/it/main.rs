@@ -15,4 +15,5 @@ mod mail;
 mod organizations;
 mod portal;
 mod self_hosted_license;
+mod sponsorships;
 mod support;

@@ -24,7 +24,7 @@ pub(crate) async fn pair(
     backend: kinwarden_testkit::TestBackend,
     seats: i32,
 ) -> anyhow::Result<Pair> {
-    pair_with(backend, seats, &[]).await
+    pair_setup(backend, seats, &[], None).await
 }
 
 /// [`pair`], with more settings on the self-hosted server.
@@ -32,6 +32,24 @@ pub(crate) async fn pair_with(
     backend: kinwarden_testkit::TestBackend,
     seats: i32,
     extra: &[(&str, &str)],
+) -> anyhow::Result<Pair> {
+    pair_setup(backend, seats, extra, None).await
+}
+
+/// [`pair`], with the self-hosted server's mail going to `smtp` (invitations).
+pub(crate) async fn pair_with_mail(
+    backend: kinwarden_testkit::TestBackend,
+    seats: i32,
+    smtp: Option<&kinwarden_testkit::SmtpSink>,
+) -> anyhow::Result<Pair> {
+    pair_setup(backend, seats, &[], smtp).await
+}
+
+async fn pair_setup(
+    backend: kinwarden_testkit::TestBackend,
+    seats: i32,
+    extra: &[(&str, &str)],
+    smtp: Option<&kinwarden_testkit::SmtpSink>,
 ) -> anyhow::Result<Pair> {
     let cloud = TestServer::cloud().backend(backend.clone()).start().await?;
     let (cloud_owner, cloud_session, _org, cloud_org_id) =
@@ -55,6 +73,9 @@ pub(crate) async fn pair_with(
     let mut builder = TestServer::self_hosted().backend(backend);
     for (key, value) in extra {
         builder = builder.setting(key, value);
+    }
+    if let Some(sink) = smtp {
+        builder = builder.smtp(sink);
     }
     let self_hosted = builder
         .setting("globalSettings__enableCloudCommunication", "true")

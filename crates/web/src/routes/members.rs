@@ -196,7 +196,7 @@ pub async fn remove(
     if role == MemberType::Owner {
         ensure_another_owner(&state, &access.org.id, &row).await?;
     }
-    state.store.delete_member(&member_id).await?;
+    state.store.remove_member(&member_id).await?;
     Ok(StatusCode::OK)
 }
 
@@ -212,7 +212,7 @@ pub async fn leave(
             "Organization must have at least one confirmed owner.".into(),
         ));
     }
-    state.store.delete_member(&access.membership.id).await?;
+    state.store.remove_member(&access.membership.id).await?;
     Ok(StatusCode::OK)
 }
 

@@ -1,0 +1,187 @@
+//! Families for Enterprise offers and sponsorships (reference §1.1), and removing a member
+//! together with what becomes of their sponsorship (SPEC §5 step 9).
+
+use crate::error::conflict_or;
+use crate::{Store, StoreError, on_pool};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SponsorshipRecord {
+    pub id: String,
+    pub sponsoring_organization_id: Option<String>,
+    pub sponsoring_organization_user_id: String,
+    pub sponsored_organization_id: Option<String>,
+    pub friendly_name: Option<String>,
+    pub offered_to_email: Option<String>,
+    pub plan_sponsorship_type: Option<i32>,
+    pub to_delete: bool,
+    pub last_sync_date: Option<i64>,
+    pub valid_until: Option<i64>,
+    pub is_admin_initiated: bool,
+    pub notes: Option<String>,
+}
+
+const COLUMNS: &str = "id, sponsoring_organization_id, sponsoring_organization_user_id, \
+    sponsored_organization_id, friendly_name, offered_to_email, plan_sponsorship_type, to_delete, \
+    last_sync_date, valid_until, is_admin_initiated, notes";
+
+impl Store {
+    /// Inserts the row, or replaces every column of the row with its id (reference "Upsert":
+    /// a member's unredeemed offer is rewritten in place). One statement, so a failure leaves
+    /// nothing half-written. A second own sponsorship of the same member (two offers racing)
+    /// is [`StoreError::Conflict`].
+    pub async fn save_sponsorship(&self, row: &SponsorshipRecord) -> Result<(), StoreError> {
+        let sql = format!(
+            "INSERT INTO organization_sponsorships ({COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (id) DO UPDATE SET \
+             sponsoring_organization_id = excluded.sponsoring_organization_id, \
+             sponsoring_organization_user_id = excluded.sponsoring_organization_user_id, \
+             sponsored_organization_id = excluded.sponsored_organization_id, \
+             friendly_name = excluded.friendly_name, offered_to_email = excluded.offered_to_email, \
+             plan_sponsorship_type = excluded.plan_sponsorship_type, to_delete = excluded.to_delete, \
+             last_sync_date = excluded.last_sync_date, valid_until = excluded.valid_until, \
+             is_admin_initiated = excluded.is_admin_initiated, notes = excluded.notes"
+        );
+        on_pool!(self, pool => {
+            sqlx::query(&sql)
+                .bind(&row.id)
+                .bind(&row.sponsoring_organization_id)
+                .bind(&row.sponsoring_organization_user_id)
+                .bind(&row.sponsored_organization_id)
+                .bind(&row.friendly_name)
+                .bind(&row.offered_to_email)
+                .bind(row.plan_sponsorship_type)
+                .bind(row.to_delete)
+                .bind(row.last_sync_date)
+                .bind(row.valid_until)
+                .bind(row.is_admin_initiated)
+                .bind(&row.notes)
+                .execute(pool)
+                .await
+                .map_err(conflict_or)?;
+        });
+        Ok(())
+    }
+
+    /// The member's own (not admin-initiated) sponsorship, if any.
+    pub async fn sponsorship_of_member(
+        &self,
+        member_id: &str,
+    ) -> Result<Option<SponsorshipRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM organization_sponsorships \
+             WHERE sponsoring_organization_user_id = $1 AND NOT is_admin_initiated"
+        );
+        let row = on_pool!(self, pool => {
+            sqlx::query_as::<_, SponsorshipRecord>(&sql).bind(member_id).fetch_optional(pool).await?
+        });
+        Ok(row)
+    }
+
+    /// Every sponsorship an organization pays for, in any state, oldest offer first.
+    pub async fn sponsorships_of_organization(
+        &self,
+        organization_id: &str,
+    ) -> Result<Vec<SponsorshipRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM organization_sponsorships \
+             WHERE sponsoring_organization_id = $1 ORDER BY id"
+        );
+        let rows = on_pool!(self, pool => {
+            sqlx::query_as::<_, SponsorshipRecord>(&sql).bind(organization_id).fetch_all(pool).await?
+        });
+        Ok(rows)
+    }
+
+    pub async fn mark_sponsorship_to_delete(&self, id: &str) -> Result<bool, StoreError> {
+        let changed = on_pool!(self, pool => {
+            sqlx::query("UPDATE organization_sponsorships SET to_delete = TRUE WHERE id = $1")
+                .bind(id)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(changed == 1)
+    }
+
+    pub async fn delete_sponsorship(&self, id: &str) -> Result<bool, StoreError> {
+        let changed = on_pool!(self, pool => {
+            sqlx::query("DELETE FROM organization_sponsorships WHERE id = $1")
+                .bind(id)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(changed == 1)
+    }
+
+    /// Records what the cloud answered for a row (reference §2.4: `LastSyncDate`, `ValidUntil`).
+    pub async fn set_sponsorship_synced(
+        &self,
+        id: &str,
+        last_sync_date: i64,
+        valid_until: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let changed = on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE organization_sponsorships SET last_sync_date = $2, valid_until = $3 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(last_sync_date)
+            .bind(valid_until)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(changed == 1)
+    }
+
+    /// The newest sync date among an organization's sponsorships (reference §2.8).
+    pub async fn latest_sponsorship_sync(
+        &self,
+        organization_id: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        let latest = on_pool!(self, pool => {
+            sqlx::query_scalar::<_, Option<i64>>(
+                "SELECT MAX(last_sync_date) FROM organization_sponsorships \
+                 WHERE sponsoring_organization_id = $1",
+            )
+            .bind(organization_id)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(latest)
+    }
+
+    /// Removes a member and ends their sponsorships in one transaction (SPEC §5 step 9), with
+    /// the self-hosted revoke rule (reference §2.3): a row the cloud never saw is deleted, a
+    /// synced one is marked to delete so the next sync ends it there. The reference's SQL
+    /// Server marks every row and its EF providers delete every row; neither fits both cases.
+    pub async fn remove_member(&self, member_id: &str) -> Result<bool, StoreError> {
+        let removed = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "DELETE FROM organization_sponsorships \
+                 WHERE sponsoring_organization_user_id = $1 AND last_sync_date IS NULL",
+            )
+            .bind(member_id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE organization_sponsorships SET to_delete = TRUE \
+                 WHERE sponsoring_organization_user_id = $1",
+            )
+            .bind(member_id)
+            .execute(&mut *tx)
+            .await?;
+            let removed = sqlx::query("DELETE FROM organization_users WHERE id = $1")
+                .bind(member_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            removed
+        });
+        Ok(removed == 1)
+    }
+}

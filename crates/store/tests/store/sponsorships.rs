@@ -1,0 +1,81 @@
+//! Sponsorship rows: upsert in place, one own sponsorship per member, revoke, sync date.
+
+use kinwarden_store::{SponsorshipRecord, Store, StoreError};
+use kinwarden_testkit::backends;
+
+use super::fresh;
+
+fn row(id: &str, member: &str, admin: bool) -> SponsorshipRecord {
+    SponsorshipRecord {
+        id: id.into(),
+        // No organization row is needed for these rules; the reference allows none too.
+        sponsoring_organization_id: None,
+        sponsoring_organization_user_id: member.into(),
+        sponsored_organization_id: None,
+        friendly_name: Some(format!("{id}@example.net")),
+        offered_to_email: Some(format!("{id}@example.net")),
+        plan_sponsorship_type: Some(0),
+        to_delete: false,
+        last_sync_date: None,
+        valid_until: None,
+        is_admin_initiated: admin,
+        notes: None,
+    }
+}
+
+#[tokio::test]
+async fn one_own_sponsorship_per_member_replaced_in_place() -> anyhow::Result<()> {
+    for backend in backends() {
+        let db = fresh(&backend).await?;
+        let store = Store::open(&db.config).await?;
+        let first = row("a", "member-1", false);
+        store.save_sponsorship(&first).await?;
+        let mut replaced = first.clone();
+        replaced.offered_to_email = Some("other@example.net".into());
+        store.save_sponsorship(&replaced).await?;
+        assert_eq!(
+            store.sponsorship_of_member("member-1").await?,
+            Some(replaced.clone()),
+            "{}",
+            backend.name()
+        );
+        // Another own row for the same member is refused; admin-initiated rows are not own.
+        let second = store.save_sponsorship(&row("b", "member-1", false)).await;
+        assert!(
+            matches!(second, Err(StoreError::Conflict)),
+            "{}",
+            backend.name()
+        );
+        store.save_sponsorship(&row("c", "member-1", true)).await?;
+        store.save_sponsorship(&row("d", "member-1", true)).await?;
+        assert_eq!(
+            store.sponsorship_of_member("member-1").await?,
+            Some(replaced)
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn revoke_marks_or_deletes_and_sync_date_is_recorded() -> anyhow::Result<()> {
+    for backend in backends() {
+        let db = fresh(&backend).await?;
+        let store = Store::open(&db.config).await?;
+        store.save_sponsorship(&row("a", "member-1", false)).await?;
+        assert!(
+            store
+                .set_sponsorship_synced("a", 5_000, Some(9_000))
+                .await?
+        );
+        assert!(store.mark_sponsorship_to_delete("a").await?);
+        let marked = store.sponsorship_of_member("member-1").await?;
+        let marked = marked.ok_or_else(|| anyhow::anyhow!("row gone"))?;
+        assert!(marked.to_delete);
+        assert_eq!(marked.last_sync_date, Some(5_000));
+        assert_eq!(marked.valid_until, Some(9_000));
+        assert!(store.delete_sponsorship("a").await?);
+        assert_eq!(store.sponsorship_of_member("member-1").await?, None);
+        assert!(!store.delete_sponsorship("a").await?, "{}", backend.name());
+    }
+    Ok(())
+}
