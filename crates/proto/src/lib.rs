@@ -12,6 +12,7 @@ pub mod members;
 pub mod organizations;
 pub mod plans;
 pub mod sponsorships;
+pub mod sponsorship_sync;
 pub mod sync;
 
 /// The Bitwarden server version Kinwarden answers as in `/api/config`. Clients gate features on
