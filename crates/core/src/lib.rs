@@ -13,6 +13,7 @@ pub mod password;
 pub mod plans;
 pub mod schedule;
 pub mod secrets;
+pub mod self_hosted_sync;
 pub mod sponsorships;
 pub mod subscription;
 pub mod tokens;

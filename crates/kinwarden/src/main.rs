@@ -39,6 +39,12 @@ enum Command {
     Status,
     /// Check the configuration and the connection to the cloud, one line per check.
     Doctor,
+    /// Send the sponsorships to the cloud now (the code of Manually Sync).
+    Sync {
+        /// Only this organization.
+        #[arg(long)]
+        org: Option<String>,
+    },
     /// Scheduled jobs: list them, or run one now.
     #[command(subcommand)]
     Jobs(JobsCommand),
@@ -115,6 +121,9 @@ fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Restart => commands::lifecycle::restart(&bwdata)?,
         Command::Status => return commands::status::run(&bwdata),
         Command::Doctor => return runtime.block_on(commands::doctor::run(&bwdata)),
+        Command::Sync { org } => {
+            return runtime.block_on(commands::sync::run(&bwdata, org.as_deref()));
+        }
         Command::Jobs(JobsCommand::List) => return runtime.block_on(commands::jobs::list(&bwdata)),
         Command::Jobs(JobsCommand::Run { name }) => {
             return runtime.block_on(commands::jobs::run(&bwdata, &name));

@@ -184,4 +184,38 @@ impl Store {
         });
         Ok(removed == 1)
     }
+
+    /// Applies one answered sync batch: deletes what the cloud removed and records the new
+    /// sync state of the rest, in one transaction.
+    pub async fn apply_sync_changes(
+        &self,
+        delete: &[String],
+        update: &[(String, Option<i64>, Option<i64>, bool)],
+    ) -> Result<(), StoreError> {
+        if delete.is_empty() && update.is_empty() {
+            return Ok(());
+        }
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for id in delete {
+                sqlx::query("DELETE FROM organization_sponsorships WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for (id, last_sync_date, valid_until, to_delete) in update {
+                sqlx::query(
+                    "UPDATE organization_sponsorships SET last_sync_date = $2, valid_until = $3, to_delete = $4 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(last_sync_date)
+                .bind(valid_until)
+                .bind(to_delete)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
 }

@@ -17,6 +17,7 @@ mod routes;
 mod secret_check;
 mod self_hosted_license;
 mod sponsorship_rows;
+pub mod sponsorship_sync;
 mod state;
 mod wire_time;
 

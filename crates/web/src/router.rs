@@ -56,6 +56,10 @@ pub fn router(state: AppState) -> Router {
         .route("/plans", get(routes::plans::list))
         .route("/organizations/{org_id}", get(routes::organizations::get))
         .route(
+            "/organizations/{org_id}/billing-sync/status",
+            get(routes::billing_sync_status::status),
+        )
+        .route(
             "/organizations/{org_id}/subscription",
             get(routes::subscription::get).post(routes::subscription::adjust),
         )

@@ -12,7 +12,7 @@ use crate::bwdata::Bwdata;
 use crate::commands::{CliError, load_config};
 use crate::jobs::{Job, JobContext, run_slot};
 
-async fn context(bwdata: &Bwdata) -> Result<JobContext, CliError> {
+pub(crate) async fn context(bwdata: &Bwdata) -> Result<JobContext, CliError> {
     let config = load_config(bwdata)?;
     let store = Store::open(&config.database)
         .await

@@ -7,6 +7,7 @@ pub mod license;
 pub mod lifecycle;
 pub mod serve;
 pub mod status;
+pub mod sync;
 
 use std::fmt;
 

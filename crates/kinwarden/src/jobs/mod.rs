@@ -4,6 +4,7 @@
 //! down is made up at the next check.
 
 mod license_validation;
+pub mod sponsorship_sync;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,14 +32,16 @@ pub struct JobContext {
 /// The jobs this build has, by the name `jobs run` takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
+    SponsorshipSync,
     LicenseValidation,
 }
 
 impl Job {
-    pub const ALL: [Job; 1] = [Job::LicenseValidation];
+    pub const ALL: [Job; 2] = [Job::SponsorshipSync, Job::LicenseValidation];
 
     pub fn name(self) -> &'static str {
         match self {
+            Self::SponsorshipSync => "sponsorship-sync",
             Self::LicenseValidation => "license-validation",
         }
     }
@@ -47,9 +50,11 @@ impl Job {
         Self::ALL.into_iter().find(|job| job.name() == name)
     }
 
-    /// License validation runs twice a day, at 00:30 and 12:30 UTC (reference §5.6).
-    pub fn schedule(self, _config: &Config) -> Schedule {
+    /// The sponsorship sync runs daily at `kinwarden__syncTime`; license validation twice a
+    /// day, at 00:30 and 12:30 UTC (reference §5.6).
+    pub fn schedule(self, config: &Config) -> Schedule {
         match self {
+            Self::SponsorshipSync => Schedule::daily_at(&[config.sync_time_minutes]),
             Self::LicenseValidation => Schedule::daily_at(&[30, 12 * 60 + 30]),
         }
     }
@@ -57,6 +62,7 @@ impl Job {
     /// Runs the job once; the text says what it did, or why it failed.
     pub async fn run(self, ctx: &JobContext) -> Result<String, String> {
         match self {
+            Self::SponsorshipSync => sponsorship_sync::run(ctx).await,
             Self::LicenseValidation => license_validation::run(ctx).await,
         }
     }

@@ -22,6 +22,10 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(pages::logout))
         .route("/organizations", get(organizations::list))
         .route("/organizations/{id}", get(organizations::show))
+        .route(
+            "/organizations/{id}/sync",
+            post(organizations::manually_sync),
+        )
         .route("/portal.css", get(stylesheet))
 }
 

@@ -206,3 +206,40 @@ pub async fn show(
         set,
     ))
 }
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// *Manually Sync* (SPEC §5 step 7): the same sync as the daily job, now; the page then shows the
+/// recorded outcome, which stays after a refresh.
+pub async fn manually_sync(
+    State(state): State<AppState>,
+    admin: AdminSession,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<CsrfForm>,
+) -> Result<Response, crate::ApiError> {
+    use axum::response::IntoResponse;
+    if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
+        return Ok(refused.into_response());
+    }
+    let org = state
+        .store
+        .organization(&id)
+        .await?
+        .ok_or(crate::ApiError::NotFound)?;
+    let link = state.cloud.as_deref().ok_or(crate::ApiError::NotFound)?;
+    let deps = crate::sponsorship_sync::SyncDeps {
+        config: &state.config,
+        store: &state.store,
+        link,
+        clock: state.clock.as_ref(),
+    };
+    let outcome =
+        crate::sponsorship_sync::sync_organization(&deps, &org.id, "portal", &mut |_, _| {})
+            .await?;
+    tracing::info!(organization = %org.id, admin = %admin.email, succeeded = outcome.succeeded, "manual sponsorship sync");
+    Ok(axum::response::Redirect::to(&format!("/admin/organizations/{}", org.id)).into_response())
+}

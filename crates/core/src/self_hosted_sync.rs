@@ -1,0 +1,159 @@
+//! The self-hosted side of the sponsorship sync (reference §2.4), as pure functions: what to send
+//! for each local row, and what the cloud's answer changes locally. Only rows whose values change
+//! are written, so a sync with nothing new writes almost nothing (SPEC §10).
+
+use std::collections::HashMap;
+
+/// A local row as the sync sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalRow {
+    pub id: String,
+    pub member_id: String,
+    pub to_delete: bool,
+    pub last_sync_date: Option<i64>,
+    pub valid_until: Option<i64>,
+}
+
+/// What the cloud answered for one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloudAnswer {
+    pub member_id: String,
+    pub removed: bool,
+    pub last_sync_date: Option<i64>,
+    pub valid_until: Option<i64>,
+    pub to_delete: bool,
+}
+
+/// A local row's new sync state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowUpdate {
+    pub id: String,
+    pub last_sync_date: Option<i64>,
+    pub valid_until: Option<i64>,
+    pub to_delete: bool,
+}
+
+/// The local changes one answered batch calls for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Rows the cloud removed (unredeemed offers that were revoked).
+    pub delete: Vec<String>,
+    /// Rows whose sync state changed.
+    pub update: Vec<RowUpdate>,
+    /// Answered rows whose state was already what the cloud said.
+    pub unchanged: usize,
+    /// Answers for members this server has no row of (it was removed meanwhile): ignored.
+    pub unknown: usize,
+}
+
+/// Applies the cloud's answers to the local rows. Unlike the reference, an answer for a row that
+/// is gone locally is ignored rather than failing the whole sync.
+pub fn reconcile(local: &[LocalRow], answers: &[CloudAnswer]) -> Changes {
+    let by_member: HashMap<&str, &LocalRow> = local
+        .iter()
+        .map(|row| (row.member_id.as_str(), row))
+        .collect();
+    let mut changes = Changes::default();
+    for answer in answers {
+        let Some(row) = by_member.get(answer.member_id.as_str()) else {
+            changes.unknown += 1;
+            continue;
+        };
+        if answer.removed {
+            changes.delete.push(row.id.clone());
+            continue;
+        }
+        let update = RowUpdate {
+            id: row.id.clone(),
+            last_sync_date: answer.last_sync_date,
+            valid_until: answer.valid_until,
+            to_delete: answer.to_delete,
+        };
+        let same = row.last_sync_date == update.last_sync_date
+            && row.valid_until == update.valid_until
+            && row.to_delete == update.to_delete;
+        if same {
+            changes.unchanged += 1;
+        } else {
+            changes.update.push(update);
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, member: &str, to_delete: bool, last: Option<i64>) -> LocalRow {
+        LocalRow {
+            id: id.into(),
+            member_id: member.into(),
+            to_delete,
+            last_sync_date: last,
+            valid_until: None,
+        }
+    }
+
+    fn answer(
+        member: &str,
+        removed: bool,
+        last: Option<i64>,
+        valid: Option<i64>,
+        to_delete: bool,
+    ) -> CloudAnswer {
+        CloudAnswer {
+            member_id: member.into(),
+            removed,
+            last_sync_date: last,
+            valid_until: valid,
+            to_delete,
+        }
+    }
+
+    #[test]
+    fn items_the_cloud_removed_are_deleted_locally() {
+        let changes = reconcile(
+            &[row("r1", "m1", true, Some(1))],
+            &[answer("m1", true, Some(2), None, true)],
+        );
+        assert_eq!(changes.delete, vec!["r1".to_string()]);
+        assert!(changes.update.is_empty());
+    }
+
+    #[test]
+    fn other_items_take_the_clouds_dates_and_echoed_flag() {
+        let changes = reconcile(
+            &[row("r1", "m1", false, None)],
+            &[answer("m1", false, Some(5), Some(9), false)],
+        );
+        assert_eq!(
+            changes.update,
+            vec![RowUpdate {
+                id: "r1".into(),
+                last_sync_date: Some(5),
+                valid_until: Some(9),
+                to_delete: false
+            }]
+        );
+    }
+
+    #[test]
+    fn nothing_changed_writes_nothing() {
+        let mut local = row("r1", "m1", false, Some(5));
+        local.valid_until = Some(9);
+        let changes = reconcile(&[local], &[answer("m1", false, Some(5), Some(9), false)]);
+        assert!(changes.update.is_empty() && changes.delete.is_empty());
+        assert_eq!(changes.unchanged, 1);
+    }
+
+    #[test]
+    fn skipped_items_stay_untouched_and_unknown_answers_are_ignored() {
+        let changes = reconcile(
+            &[row("r1", "m1", false, None), row("r2", "m2", false, None)],
+            &[answer("m3", false, Some(1), None, false)],
+        );
+        assert_eq!(changes.unknown, 1);
+        assert!(changes.update.is_empty() && changes.delete.is_empty());
+    }
+}

@@ -1,0 +1,56 @@
+//! `kinwarden sync [--org ID]` (SPEC §2): the sponsorship sync now, with the code of *Manually
+//! Sync* and the daily job, and a progress bar over batches; whether or not a server runs.
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::bwdata::Bwdata;
+use crate::commands::CliError;
+use crate::commands::jobs::context;
+use crate::jobs::sponsorship_sync::sync_all;
+
+pub async fn run(bwdata: &Bwdata, org: Option<&str>) -> Result<i32, CliError> {
+    let ctx = context(bwdata).await?;
+    if ctx.config.mode != kinwarden_config::Mode::SelfHosted {
+        return Err(CliError::failed(
+            "`kinwarden sync` sends a self-hosted server's sponsorships to its cloud; this is a cloud",
+        ));
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} batches")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let outcomes = sync_all(&ctx, org, "cli", &mut |name, done, total| {
+        bar.set_message(name.to_string());
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .await
+    .map_err(CliError::failed)?;
+    bar.finish_and_clear();
+    ctx.store.close().await;
+    if outcomes.is_empty() {
+        println!("No organization has an enabled billing sync connection: nothing to sync.");
+        return Ok(0);
+    }
+    let mut failed = false;
+    for (name, outcome) in &outcomes {
+        if outcome.succeeded {
+            let counts = outcome.counts.clone().unwrap_or_default();
+            let note = outcome
+                .message
+                .clone()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default();
+            println!("{name}: synced {counts}{note}");
+        } else {
+            failed = true;
+            println!(
+                "{name}: FAILED [{}] {}",
+                outcome.code.clone().unwrap_or_default(),
+                outcome.message.clone().unwrap_or_default()
+            );
+        }
+    }
+    Ok(if failed { 1 } else { 0 })
+}

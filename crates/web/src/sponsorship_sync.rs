@@ -1,0 +1,228 @@
+//! The self-hosted → cloud sponsorship sync (reference §2.4; SPEC §5 step 7, §6): one use-case
+//! behind the daily job, `kinwarden sync` and the Portal's *Manually Sync*. It sends the
+//! organization's sponsorships in batches of 1,000, applies each answered batch in one
+//! transaction, and records the outcome whatever happens.
+
+use chrono::DateTime;
+use kinwarden_cloud::{CloudError, CloudLink, Method};
+use kinwarden_config::Config;
+use kinwarden_core::clock::Clock;
+use kinwarden_core::self_hosted_sync::{CloudAnswer, LocalRow, reconcile};
+use kinwarden_proto::connections::BillingSyncConfig;
+use kinwarden_proto::sponsorship_sync::{
+    BATCH_SIZE, SkippedItem, SyncItem, SyncRequest, SyncResponse,
+};
+use kinwarden_store::{OutcomeRecord, SponsorshipRecord, Store, StoreError};
+use serde_json::json;
+
+use crate::routes::connections::BILLING_SYNC;
+use crate::wire_time;
+
+pub const KIND: &str = "sponsorship-sync";
+
+/// What the sync needs from its caller.
+pub struct SyncDeps<'a> {
+    pub config: &'a Config,
+    pub store: &'a Store,
+    pub link: &'a CloudLink,
+    pub clock: &'a dyn Clock,
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    sent: usize,
+    updated: usize,
+    removed: usize,
+    unchanged: usize,
+    skipped: Vec<SkippedItem>,
+}
+
+/// Syncs one organization and records the outcome; `on_batch(done, total)` reports progress.
+pub async fn sync_organization(
+    deps: &SyncDeps<'_>,
+    org_id: &str,
+    started_by: &str,
+    on_batch: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<OutcomeRecord, StoreError> {
+    let started_at = deps.clock.now_millis();
+    let result = run(deps, org_id, on_batch).await;
+    let (succeeded, code, message, counts) = match &result {
+        Ok(tally) if tally.sent == 0 => (
+            true,
+            None,
+            Some("nothing to sync".to_string()),
+            Some(json!({"sent": 0})),
+        ),
+        Ok(tally) => (
+            true,
+            None,
+            (!tally.skipped.is_empty()).then(|| {
+                let reasons: Vec<String> = tally
+                    .skipped
+                    .iter()
+                    .map(|item| {
+                        format!("{}: {}", item.sponsoring_organization_user_id, item.reason)
+                    })
+                    .collect();
+                format!("the cloud skipped {}", reasons.join(", "))
+            }),
+            Some(json!({
+                "sent": tally.sent,
+                "updated": tally.updated,
+                "removed": tally.removed,
+                "unchanged": tally.unchanged,
+                "skipped": tally.skipped.len(),
+            })),
+        ),
+        Err((code, message)) => (false, Some(code.clone()), Some(message.clone()), None),
+    };
+    let outcome = OutcomeRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        organization_id: org_id.to_string(),
+        kind: KIND.to_string(),
+        started_by: started_by.to_string(),
+        started_at,
+        finished_at: deps.clock.now_millis(),
+        succeeded,
+        code,
+        message,
+        counts: counts.map(|counts| counts.to_string()),
+    };
+    deps.store.record_outcome(&outcome).await?;
+    Ok(outcome)
+}
+
+type Failure = (String, String);
+
+fn failure(err: &CloudError) -> Failure {
+    let message = match crate::cloud_errors::to_api("The sponsorship sync", err) {
+        crate::ApiError::BadRequest(message) => message,
+        other => other.to_string(),
+    };
+    (err.code().to_string(), message)
+}
+
+fn store_failure(err: StoreError) -> Failure {
+    (
+        "storage".to_string(),
+        format!("this server's database failed: {err}"),
+    )
+}
+
+async fn run(
+    deps: &SyncDeps<'_>,
+    org_id: &str,
+    on_batch: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<Tally, Failure> {
+    if !deps.config.enable_cloud_communication {
+        return Err(failure(&CloudError::Disabled));
+    }
+    let connection = deps
+        .store
+        .connections_of(org_id, BILLING_SYNC)
+        .await
+        .map_err(store_failure)?
+        .into_iter()
+        .find(|connection| connection.enabled)
+        .ok_or_else(|| {
+            (
+                "no_connection".to_string(),
+                "There is no enabled billing sync connection: an owner sets it up in Billing → Subscription → Manage billing sync."
+                    .to_string(),
+            )
+        })?;
+    let config: BillingSyncConfig = connection
+        .config
+        .as_deref()
+        .and_then(|text| serde_json::from_str(text).ok())
+        .filter(|config: &BillingSyncConfig| !config.billing_sync_key.trim().is_empty())
+        .ok_or_else(|| {
+            (
+                "connection_config".to_string(),
+                "Failed to get Billing Sync Key".to_string(),
+            )
+        })?;
+    let rows = deps
+        .store
+        .sponsorships_of_organization(org_id)
+        .await
+        .map_err(store_failure)?;
+    let mut tally = Tally::default();
+    let batches: Vec<&[SponsorshipRecord]> = rows.chunks(BATCH_SIZE).collect();
+    for (index, batch) in batches.iter().enumerate() {
+        let request = SyncRequest {
+            billing_sync_key: config.billing_sync_key.clone(),
+            sponsoring_organization_cloud_id: config.cloud_organization_id.clone(),
+            sponsorships_batch: Some(batch.iter().map(item).collect()),
+        };
+        let body = serde_json::to_value(&request)
+            .map_err(|err| ("bad_request".to_string(), err.to_string()))?;
+        let answer: SyncResponse = deps
+            .link
+            .call(
+                Method::POST,
+                "organization/sponsorship/sync",
+                "api.installation",
+                Some(&body),
+            )
+            .await
+            .map_err(|err| failure(&err))?;
+        let local: Vec<LocalRow> = batch.iter().map(local_row).collect();
+        let answers: Vec<CloudAnswer> =
+            answer.sponsorships_batch.iter().map(cloud_answer).collect();
+        let changes = reconcile(&local, &answers);
+        let updates: Vec<(String, Option<i64>, Option<i64>, bool)> = changes
+            .update
+            .iter()
+            .map(|u| (u.id.clone(), u.last_sync_date, u.valid_until, u.to_delete))
+            .collect();
+        deps.store
+            .apply_sync_changes(&changes.delete, &updates)
+            .await
+            .map_err(store_failure)?;
+        tally.sent += batch.len();
+        tally.updated += changes.update.len();
+        tally.removed += changes.delete.len();
+        tally.unchanged += changes.unchanged;
+        tally.skipped.extend(answer.skipped);
+        on_batch(index + 1, batches.len());
+    }
+    Ok(tally)
+}
+
+fn item(row: &SponsorshipRecord) -> SyncItem {
+    SyncItem {
+        sponsoring_organization_user_id: row.sponsoring_organization_user_id.clone(),
+        friendly_name: row.friendly_name.clone(),
+        offered_to_email: row.offered_to_email.clone(),
+        plan_sponsorship_type: Some(row.plan_sponsorship_type.unwrap_or(0)),
+        last_sync_date: row.last_sync_date.map(wire_time::from_millis),
+        valid_until: row.valid_until.map(wire_time::from_millis),
+        to_delete: row.to_delete,
+    }
+}
+
+fn local_row(row: &SponsorshipRecord) -> LocalRow {
+    LocalRow {
+        id: row.id.clone(),
+        member_id: row.sponsoring_organization_user_id.clone(),
+        to_delete: row.to_delete,
+        last_sync_date: row.last_sync_date,
+        valid_until: row.valid_until,
+    }
+}
+
+fn millis(text: Option<&str>) -> Option<i64> {
+    text.and_then(|text| DateTime::parse_from_rfc3339(text).ok())
+        .map(|date| date.timestamp_millis())
+}
+
+fn cloud_answer(item: &kinwarden_proto::sponsorship_sync::SyncResultItem) -> CloudAnswer {
+    CloudAnswer {
+        member_id: item.sponsoring_organization_user_id.clone(),
+        removed: item.cloud_sponsorship_removed,
+        last_sync_date: millis(item.last_sync_date.as_deref()),
+        valid_until: millis(item.valid_until.as_deref()),
+        to_delete: item.to_delete,
+    }
+}
