@@ -15,5 +15,6 @@ mod mail;
 mod organizations;
 mod portal;
 mod self_hosted_license;
+mod sponsorship_sync;
 mod sponsorships;
 mod support;

@@ -1,0 +1,89 @@
+//! The sponsorship sync end to end (SPEC §5 steps 6–7): a member's offer awaits sync on the
+//! self-hosted server; `kinwarden sync` and the Portal's *Manually Sync* send it to the cloud,
+//! which records it; the self-hosted row then carries the cloud's sync date; every attempt is
+//! recorded and shown.
+
+use serde_json::{Value, json};
+
+use crate::connections::{billing_sync_token, connection, licensed_org};
+use crate::self_hosted_license::pair_with;
+
+const BIN: &str = env!("CARGO_BIN_EXE_kinwarden");
+
+async fn kinwarden(server: &kinwarden_testkit::TestServer, args: &[&str]) -> anyhow::Result<(i32, String)> {
+    let root = server.bwdata.clone();
+    let settings = server.settings.clone();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(BIN)
+            .arg("--bwdata")
+            .arg(root)
+            .args(args)
+            .envs(settings)
+            .env_remove("KINWARDEN_BWDATA")
+            .output()
+    })
+    .await??;
+    Ok((
+        output.status.code().unwrap_or(-1),
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)),
+    ))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offer_awaits_sync_until_the_cloud_has_it() -> anyhow::Result<()> {
+    for backend in kinwarden_testkit::backends() {
+        let pair = pair_with(backend, 10, &[("adminSettings__admins", "ops@example.com")]).await?;
+        let server = &pair.self_hosted;
+        let (session, org_id) = licensed_org(&pair).await?;
+
+        // Before any connection, a sync says what is missing, and records it.
+        let (code, out) = kinwarden(server, &["sync", "--org", &org_id]).await?;
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("Manage billing sync"), "{out}");
+
+        let token = billing_sync_token(&pair).await?;
+        let saved = session.post(server, "/api/organizations/connections", &connection(&org_id, &token)).await?;
+        assert_eq!(saved.status(), 200);
+
+        // The owner offers a Families plan: Awaiting Sync (no last sync date).
+        let offered = session
+            .post(
+                server,
+                &format!("/api/organization/sponsorship/self-hosted/{org_id}/families-for-enterprise"),
+                &json!({"planSponsorshipType": 0, "sponsoredEmail": "family@example.com", "friendlyName": "Family"}),
+            )
+            .await?;
+        assert_eq!(offered.status(), 200, "{}", offered.text().await?);
+        let sync: Value = session.get(server, "/api/sync").await?.json().await?;
+        assert!(sync["profile"]["organizations"][0]["familySponsorshipLastSyncDate"].is_null());
+
+        let (code, out) = kinwarden(server, &["sync"]).await?;
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("synced"), "{out}");
+
+        // The self-hosted row now carries the cloud's date, and the cloud has the sponsorship.
+        let sync: Value = session.get(server, "/api/sync").await?.json().await?;
+        assert!(sync["profile"]["organizations"][0]["familySponsorshipLastSyncDate"].is_string(), "{sync}");
+        let cloud_status: Value = pair
+            .cloud_session
+            .get(&pair.cloud, &format!("/api/organization/sponsorship/{}/sync-status", pair.cloud_org_id))
+            .await?
+            .json()
+            .await?;
+        assert!(cloud_status["lastSyncDate"].is_string(), "{cloud_status}");
+
+        // The owner's status view of the recorded outcomes.
+        let status: Value = session
+            .get(server, &format!("/api/organizations/{org_id}/billing-sync/status"))
+            .await?
+            .json()
+            .await?;
+        assert_eq!(status["lastResult"], "succeeded");
+        assert!(status["lastSuccess"].is_string());
+        assert_eq!(status["counts"]["sent"], 1);
+        assert_eq!(status["lastError"]["code"], "no_connection");
+        pair.stop().await?;
+    }
+    Ok(())
+}
