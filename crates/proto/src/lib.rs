@@ -11,8 +11,8 @@ pub mod installations;
 pub mod members;
 pub mod organizations;
 pub mod plans;
-pub mod sponsorships;
 pub mod sponsorship_sync;
+pub mod sponsorships;
 pub mod sync;
 
 /// The Bitwarden server version Kinwarden answers as in `/api/config`. Clients gate features on
