@@ -16,7 +16,9 @@ mod router;
 mod routes;
 mod secret_check;
 mod self_hosted_license;
+mod sponsorship_offers;
 mod sponsorship_rows;
+mod sponsorship_sync_wire;
 mod state;
 mod wire_time;
 
