@@ -2,6 +2,8 @@
 //! entity as plain data, and the rules of offering and revoking on a self-hosted server as pure
 //! functions. The caller loads what a rule needs, calls it, and writes what it decides.
 
+pub mod cloud_sync;
+
 use crate::ids::{OrganizationId, OrganizationUserId, SponsorshipId};
 use crate::members::{self, MemberStatus, MemberType, Permissions};
 use crate::plans::{self, tier_of};

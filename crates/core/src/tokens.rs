@@ -31,6 +31,8 @@ pub mod audience {
     pub const ADMIN_LOGIN: &str = "kinwarden:admin-login";
     /// A System Administrator Portal session cookie.
     pub const ADMIN_SESSION: &str = "kinwarden:admin-session";
+    /// The link of a Families sponsorship offer (reference §4.4).
+    pub const SPONSORSHIP_OFFER: &str = "kinwarden:sponsorship-offer";
 }
 
 /// A fresh RSA-2048 key pair as PEM (PKCS#8 private, SPKI public).
@@ -169,6 +171,28 @@ impl TimeBounded for EmailClaims {
     }
 }
 
+/// The claims of a sponsorship offer link (reference §4.4). Only Kinwarden issues and reads it,
+/// so a signed token replaces the reference's Data Protection blob. It has no expiry of its own,
+/// as in the reference: it stops working when the row is deleted or redeemed (the address no
+/// longer matches), which the redeeming code checks against the row.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SponsorshipOfferClaims {
+    pub iss: String,
+    pub aud: String,
+    pub nbf: i64,
+    /// The sponsorship id.
+    pub sid: String,
+    pub email: String,
+    /// `PlanSponsorshipType` of the row at issue time.
+    pub sponsorship_type: i32,
+}
+
+impl TimeBounded for SponsorshipOfferClaims {
+    fn window(&self) -> (i64, i64) {
+        (self.nbf, i64::MAX)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,6 +273,32 @@ mod tests {
         assert!(
             keys()
                 .verify::<EmailClaims>("garbage", audience::REGISTER, 150)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn sponsorship_offer_has_no_expiry_and_its_own_audience() {
+        let claims = SponsorshipOfferClaims {
+            iss: "https://vault.test".into(),
+            aud: audience::SPONSORSHIP_OFFER.into(),
+            nbf: 100,
+            sid: "00000000-0000-0000-0000-000000000001".into(),
+            email: "a@example.com".into(),
+            sponsorship_type: 0,
+        };
+        let token = keys().sign(&claims, "JWT").expect("sign");
+        let read = keys()
+            .verify::<SponsorshipOfferClaims>(
+                &token,
+                audience::SPONSORSHIP_OFFER,
+                100 + 10 * 365 * 86_400,
+            )
+            .expect("still valid years later");
+        assert_eq!(read, claims);
+        assert!(
+            keys()
+                .verify::<SponsorshipOfferClaims>(&token, audience::INVITE, 150)
                 .is_err()
         );
     }

@@ -45,6 +45,16 @@ pub(crate) struct Texts {
     pub admin_body: &'static str,
     pub admin_button: &'static str,
     pub admin_ignore: &'static str,
+
+    // Families sponsorship offer (reference §4.3). {org}: the sponsoring organization's name;
+    // {email}: the offered address.
+    pub offer_subject: &'static str,
+    pub offer_heading: &'static str,
+    pub offer_body: &'static str,
+    pub offer_existing_account: &'static str,
+    pub offer_new_account: &'static str,
+    pub offer_button: &'static str,
+    pub offer_ignore: &'static str,
 }
 
 pub(crate) fn texts(lang: Lang) -> &'static Texts {
@@ -86,6 +96,14 @@ static EN: Texts = Texts {
     admin_body: "Use this link within {minutes} minutes. It works once.",
     admin_button: "Continue to the Portal",
     admin_ignore: "If you did not ask to log in, you can ignore this e-mail.",
+
+    offer_subject: "Accept your Sponsored Families Plan",
+    offer_heading: "A free Families plan from {org}",
+    offer_body: "{org} has sponsored a free Families plan for you!",
+    offer_existing_account: "Accept the offer to activate your complimentary plan: log in with {email}.",
+    offer_new_account: "To accept the offer, create a Bitwarden account with your personal e-mail {email} and activate your complimentary plan.",
+    offer_button: "Accept offer",
+    offer_ignore: "If you did not expect this offer, you can ignore this e-mail.",
 };
 
 static SV: Texts = Texts {
@@ -120,4 +138,12 @@ static SV: Texts = Texts {
     admin_body: "Använd länken inom {minutes} minuter. Den fungerar en gång.",
     admin_button: "Fortsätt till portalen",
     admin_ignore: "Om du inte har bett om att logga in kan du bortse från det här e-postmeddelandet.",
+
+    offer_subject: "Acceptera din sponsrade Families-plan",
+    offer_heading: "En kostnadsfri Families-plan från {org}",
+    offer_body: "{org} har sponsrat en kostnadsfri Families-plan åt dig!",
+    offer_existing_account: "Acceptera erbjudandet för att aktivera din kostnadsfria plan: logga in med {email}.",
+    offer_new_account: "För att acceptera erbjudandet skapar du ett Bitwarden-konto med din privata e-postadress {email} och aktiverar din kostnadsfria plan.",
+    offer_button: "Acceptera erbjudandet",
+    offer_ignore: "Om du inte väntade dig det här erbjudandet kan du bortse från det här e-postmeddelandet.",
 };

@@ -18,4 +18,4 @@ mod render;
 pub use lang::Lang;
 pub use links::link;
 pub use mail::{Mail, recipient_domain};
-pub use messages::{OrganizationInvite, VerifyEmail};
+pub use messages::{OrganizationInvite, SponsorshipOffer, VerifyEmail};

@@ -181,6 +181,53 @@ impl AdminLogin<'_> {
     }
 }
 
+/// "Accept your Sponsored Families Plan" (reference §4.3): links to
+/// `/accept-families-for-enterprise?token=…&email=…`, with `&register=true` when no account
+/// has the address yet.
+#[derive(Debug, Clone)]
+pub struct SponsorshipOffer<'a> {
+    /// The sponsoring organization's name.
+    pub organization_name: &'a str,
+    /// The offered address; the mail goes there.
+    pub email: &'a str,
+    /// The signed offer token.
+    pub token: &'a str,
+    pub existing_account: bool,
+}
+
+impl SponsorshipOffer<'_> {
+    pub fn render(&self, vault: &Url, lang: Lang) -> Mail {
+        let t = texts(lang);
+        let args = [("org", self.organization_name), ("email", self.email)];
+        let mut params = vec![("token", self.token), ("email", self.email)];
+        if !self.existing_account {
+            params.push(("register", "true"));
+        }
+        let url = link(vault, "accept-families-for-enterprise", &params);
+        let account = if self.existing_account {
+            t.offer_existing_account
+        } else {
+            t.offer_new_account
+        };
+        compose(
+            vault,
+            lang,
+            self.email,
+            t.offer_subject.to_string(),
+            vec![
+                Block::Heading(fill(t.offer_heading, &args)),
+                Block::Paragraph(fill(t.offer_body, &args)),
+                Block::Paragraph(fill(account, &args)),
+                Block::Button {
+                    label: t.offer_button.to_string(),
+                    url,
+                },
+                Block::Note(t.offer_ignore.to_string()),
+            ],
+        )
+    }
+}
+
 fn compose(vault: &Url, lang: Lang, to: &str, subject: String, blocks: Vec<Block>) -> Mail {
     Mail {
         to: to.to_string(),
@@ -285,5 +332,41 @@ mod tests {
             );
         }
         assert!(!mail.html.contains("href=\"/"));
+    }
+
+    #[test]
+    fn sponsorship_offer_in_both_languages() {
+        let offer = SponsorshipOffer {
+            organization_name: "Acme & Co",
+            email: "kid+1@example.se",
+            token: "a.b.c",
+            existing_account: false,
+        };
+        let link = "https://vault.example.com:8443/bw/accept-families-for-enterprise?token=a.b.c&email=kid%2B1%40example.se&register=true";
+        let en = offer.render(&vault(), Lang::En);
+        assert_eq!(en.to, "kid+1@example.se");
+        assert_eq!(en.subject, "Accept your Sponsored Families Plan");
+        assert!(en.text.contains(link), "{}", en.text);
+        assert!(
+            en.text
+                .contains("Acme & Co has sponsored a free Families plan for you!")
+        );
+        assert!(en.html.contains("Acme &amp; Co"));
+        let sv = offer.render(&vault(), Lang::Sv);
+        assert_eq!(sv.subject, "Acceptera din sponsrade Families-plan");
+        assert!(sv.text.contains("Acceptera erbjudandet:\n"));
+        assert!(sv.text.contains(link));
+
+        let existing = SponsorshipOffer {
+            existing_account: true,
+            ..offer
+        }
+        .render(&vault(), Lang::En);
+        assert!(!existing.text.contains("register=true"));
+        assert!(
+            existing
+                .text
+                .contains("accept-families-for-enterprise?token=a.b.c&email=kid%2B1%40example.se")
+        );
     }
 }

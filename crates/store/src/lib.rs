@@ -8,6 +8,7 @@
 mod admin;
 mod api_keys;
 mod billing;
+mod cloud_sponsorships;
 mod connections;
 mod error;
 pub mod files;
@@ -24,6 +25,7 @@ mod users;
 
 pub use api_keys::OrganizationApiKeyRecord;
 pub use billing::SubscriptionPeriodRecord;
+pub use cloud_sponsorships::CloudSyncWrite;
 pub use connections::{ConnectionRecord, OutcomeRecord};
 pub use error::StoreError;
 pub use installations::InstallationRecord;

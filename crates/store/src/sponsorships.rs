@@ -20,7 +20,7 @@ pub struct SponsorshipRecord {
     pub notes: Option<String>,
 }
 
-const COLUMNS: &str = "id, sponsoring_organization_id, sponsoring_organization_user_id, \
+pub(crate) const COLUMNS: &str = "id, sponsoring_organization_id, sponsoring_organization_user_id, \
     sponsored_organization_id, friendly_name, offered_to_email, plan_sponsorship_type, to_delete, \
     last_sync_date, valid_until, is_admin_initiated, notes";
 

@@ -153,6 +153,10 @@ pub fn router(state: AppState) -> Router {
             get(routes::sponsorships::list_sponsored),
         )
         .route(
+            "/organization/sponsorship/sync",
+            post(routes::sponsorship_sync::sync),
+        )
+        .route(
             "/organization/sponsorship/{org_id}/sync-status",
             get(routes::sponsorships::sync_status),
         )

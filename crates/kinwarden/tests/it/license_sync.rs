@@ -10,7 +10,10 @@ use uuid::Uuid;
 
 use crate::organizations::owner_with_org;
 
-async fn installation_token(server: &TestServer, scope: &str) -> anyhow::Result<(Uuid, String)> {
+pub(crate) async fn installation_token(
+    server: &TestServer,
+    scope: &str,
+) -> anyhow::Result<(Uuid, String)> {
     let created: Value = server
         .client
         .post(server.at("/api/installations"))

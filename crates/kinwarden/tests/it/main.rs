@@ -5,6 +5,7 @@ mod billing;
 mod bw_cli;
 mod cli;
 mod cloud_link;
+mod cloud_sponsorship_sync;
 mod connections;
 mod doctor;
 mod http;

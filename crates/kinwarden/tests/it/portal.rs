@@ -243,6 +243,37 @@ async fn the_organization_page_shows_its_connection_and_outcomes() -> anyhow::Re
         "the cloud organization is shown"
     );
     assert!(page.contains("license-sync"), "the recorded sync is shown");
+
+    // Manually Sync: a POST with the CSRF token; the outcome stays on the page after a refresh.
+    let csrf = hidden(&page, "csrf").expect("csrf");
+    let synced = client
+        .post(server.at(&format!("/admin/organizations/{org_id}/sync")))
+        .header(COOKIE, &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await?;
+    assert_eq!(synced.status(), 303);
+    for _ in 0..2 {
+        let page = client
+            .get(server.at(&format!("/admin/organizations/{org_id}")))
+            .header(COOKIE, &cookie)
+            .send()
+            .await?
+            .text()
+            .await?;
+        assert!(
+            page.contains("sponsorship-sync") && page.contains("nothing to sync"),
+            "{page}"
+        );
+        assert!(page.contains("portal"), "who started it is shown");
+    }
+    let forged = client
+        .post(server.at(&format!("/admin/organizations/{org_id}/sync")))
+        .header(COOKIE, &cookie)
+        .form(&[("csrf", "forged")])
+        .send()
+        .await?;
+    assert_eq!(forged.status(), 403);
     pair.stop().await?;
     Ok(())
 }

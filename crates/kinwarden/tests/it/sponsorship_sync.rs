@@ -10,7 +10,10 @@ use crate::self_hosted_license::pair_with;
 
 const BIN: &str = env!("CARGO_BIN_EXE_kinwarden");
 
-async fn kinwarden(server: &kinwarden_testkit::TestServer, args: &[&str]) -> anyhow::Result<(i32, String)> {
+async fn kinwarden(
+    server: &kinwarden_testkit::TestServer,
+    args: &[&str],
+) -> anyhow::Result<(i32, String)> {
     let root = server.bwdata.clone();
     let settings = server.settings.clone();
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
@@ -26,7 +29,11 @@ async fn kinwarden(server: &kinwarden_testkit::TestServer, args: &[&str]) -> any
     .await??;
     Ok((
         output.status.code().unwrap_or(-1),
-        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
     ))
 }
 
@@ -43,7 +50,13 @@ async fn an_offer_awaits_sync_until_the_cloud_has_it() -> anyhow::Result<()> {
         assert!(out.contains("Manage billing sync"), "{out}");
 
         let token = billing_sync_token(&pair).await?;
-        let saved = session.post(server, "/api/organizations/connections", &connection(&org_id, &token)).await?;
+        let saved = session
+            .post(
+                server,
+                "/api/organizations/connections",
+                &connection(&org_id, &token),
+            )
+            .await?;
         assert_eq!(saved.status(), 200);
 
         // The owner offers a Families plan: Awaiting Sync (no last sync date).
@@ -64,10 +77,19 @@ async fn an_offer_awaits_sync_until_the_cloud_has_it() -> anyhow::Result<()> {
 
         // The self-hosted row now carries the cloud's date, and the cloud has the sponsorship.
         let sync: Value = session.get(server, "/api/sync").await?.json().await?;
-        assert!(sync["profile"]["organizations"][0]["familySponsorshipLastSyncDate"].is_string(), "{sync}");
+        assert!(
+            sync["profile"]["organizations"][0]["familySponsorshipLastSyncDate"].is_string(),
+            "{sync}"
+        );
         let cloud_status: Value = pair
             .cloud_session
-            .get(&pair.cloud, &format!("/api/organization/sponsorship/{}/sync-status", pair.cloud_org_id))
+            .get(
+                &pair.cloud,
+                &format!(
+                    "/api/organization/sponsorship/{}/sync-status",
+                    pair.cloud_org_id
+                ),
+            )
             .await?
             .json()
             .await?;
@@ -75,7 +97,10 @@ async fn an_offer_awaits_sync_until_the_cloud_has_it() -> anyhow::Result<()> {
 
         // The owner's status view of the recorded outcomes.
         let status: Value = session
-            .get(server, &format!("/api/organizations/{org_id}/billing-sync/status"))
+            .get(
+                server,
+                &format!("/api/organizations/{org_id}/billing-sync/status"),
+            )
             .await?
             .json()
             .await?;

@@ -168,18 +168,7 @@ pub async fn show(
     let mut outcomes = Vec::new();
     for kind in ["sponsorship-sync", "license-sync"] {
         for outcome in state.store.recent_outcomes(&org.id, kind, 10).await? {
-            let summary = if outcome.succeeded {
-                outcome
-                    .counts
-                    .clone()
-                    .map_or_else(|| "ok".to_string(), |counts| format!("ok {counts}"))
-            } else {
-                format!(
-                    "{}: {}",
-                    outcome.code.clone().unwrap_or_default(),
-                    outcome.message.clone().unwrap_or_default()
-                )
-            };
+            let summary = summary(&outcome);
             outcomes.push((
                 outcome.started_at,
                 OutcomeView {
@@ -242,4 +231,32 @@ pub async fn manually_sync(
             .await?;
     tracing::info!(organization = %org.id, admin = %admin.email, succeeded = outcome.succeeded, "manual sponsorship sync");
     Ok(axum::response::Redirect::to(&format!("/admin/organizations/{}", org.id)).into_response())
+}
+
+/// How an outcome reads in the table: the result, what it said, and its counts in words.
+fn summary(outcome: &kinwarden_store::OutcomeRecord) -> String {
+    let counts: Vec<String> = outcome
+        .counts
+        .as_deref()
+        .and_then(|text| {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).ok()
+        })
+        .map(|map| {
+            map.iter()
+                .map(|(name, value)| format!("{name} {value}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut parts = vec![if outcome.succeeded {
+        "ok".to_string()
+    } else {
+        outcome.code.clone().unwrap_or_else(|| "failed".into())
+    }];
+    if let Some(message) = &outcome.message {
+        parts.push(message.clone());
+    }
+    if !counts.is_empty() {
+        parts.push(counts.join(", "));
+    }
+    parts.join(" · ")
 }

@@ -15,6 +15,7 @@ pub mod members;
 pub mod organizations;
 pub mod plans;
 pub mod self_hosted_licenses;
+pub mod sponsorship_sync;
 pub mod sponsorships;
 pub mod subscription;
 pub mod sync;

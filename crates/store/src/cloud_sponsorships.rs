@@ -1,0 +1,106 @@
+//! The cloud side of the sponsorship sync (reference §4.2, C1): a batch's rows, deletions and
+//! offer e-mails written in one transaction (SPEC §9 "mail": a row and its offer are stored
+//! together or not at all, so a retried batch neither loses nor repeats an offer).
+
+use std::collections::HashMap;
+
+use kinwarden_mail::Mail;
+
+use crate::error::conflict_or;
+use crate::sponsorships::COLUMNS;
+use crate::{SponsorshipRecord, Store, StoreError, on_pool};
+
+/// Addresses looked up per query: well under both backends' limit on bound values.
+const LOOKUP_CHUNK: usize = 500;
+
+/// What one sync batch writes on the cloud.
+#[derive(Debug, Clone, Copy)]
+pub struct CloudSyncWrite<'a> {
+    pub organization_id: &'a str,
+    pub upserts: &'a [SponsorshipRecord],
+    pub deletes: &'a [String],
+    /// One offer e-mail per new row.
+    pub mails: &'a [Mail],
+    pub now_ms: i64,
+}
+
+impl Store {
+    /// Applies a sync batch in one transaction. Deletions are limited to the organization's own
+    /// rows, so a batch can never remove another organization's sponsorship. Two syncs of one
+    /// organization racing to create the same member's row end in [`StoreError::Conflict`] for
+    /// the second, which writes nothing.
+    pub async fn apply_cloud_sync(&self, write: CloudSyncWrite<'_>) -> Result<(), StoreError> {
+        let upsert = format!(
+            "INSERT INTO organization_sponsorships ({COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (id) DO UPDATE SET \
+             to_delete = excluded.to_delete, last_sync_date = excluded.last_sync_date"
+        );
+        // A known row takes only what a sync changes: a redemption or renewal committed since
+        // the batch read the row keeps its sponsored organization and `validUntil`.
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for row in write.upserts {
+                sqlx::query(&upsert)
+                    .bind(&row.id)
+                    .bind(&row.sponsoring_organization_id)
+                    .bind(&row.sponsoring_organization_user_id)
+                    .bind(&row.sponsored_organization_id)
+                    .bind(&row.friendly_name)
+                    .bind(&row.offered_to_email)
+                    .bind(row.plan_sponsorship_type)
+                    .bind(row.to_delete)
+                    .bind(row.last_sync_date)
+                    .bind(row.valid_until)
+                    .bind(row.is_admin_initiated)
+                    .bind(&row.notes)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(conflict_or)?;
+            }
+            for id in write.deletes {
+                sqlx::query(
+                    "DELETE FROM organization_sponsorships \
+                     WHERE id = $1 AND sponsoring_organization_id = $2",
+                )
+                .bind(id)
+                .bind(write.organization_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for mail in write.mails {
+                crate::outbox::queue_in(&mut *tx, mail, write.now_ms).await?;
+            }
+            tx.commit().await?;
+        });
+        if !write.mails.is_empty() {
+            self.wake_mail_worker();
+        }
+        Ok(())
+    }
+
+    /// The accounts among these (normalized) addresses, with each account's language setting:
+    /// an offer links to registration when the address has no account (reference §4.3).
+    pub async fn cultures_by_email(
+        &self,
+        emails: &[String],
+    ) -> Result<HashMap<String, String>, StoreError> {
+        let mut found = HashMap::new();
+        for chunk in emails.chunks(LOOKUP_CHUNK) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT email, culture FROM users WHERE email IN ({})",
+                placeholders.join(", ")
+            );
+            let rows: Vec<(String, String)> = on_pool!(self, pool => {
+                let mut query = sqlx::query_as::<_, (String, String)>(&sql);
+                for email in chunk {
+                    query = query.bind(email);
+                }
+                query.fetch_all(pool).await?
+            });
+            found.extend(rows);
+        }
+        Ok(found)
+    }
+}

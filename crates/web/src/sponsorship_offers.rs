@@ -1,0 +1,63 @@
+//! The offer e-mail of a sponsorship new to the cloud (reference §4.3, §4.4): a signed token
+//! naming the row and the address, in a link to `/accept-families-for-enterprise`, in the
+//! recipient's language when they have an account.
+
+use kinwarden_core::email;
+use kinwarden_core::sponsorships::cloud_sync::CloudSyncOutcome;
+use kinwarden_core::tokens::{SponsorshipOfferClaims, audience};
+use kinwarden_mail::{Lang, Mail, SponsorshipOffer};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// One rendered offer per row in `outcome.offers`.
+pub async fn offer_mails(
+    state: &AppState,
+    sponsor_name: &str,
+    outcome: &CloudSyncOutcome,
+) -> Result<Vec<Mail>, ApiError> {
+    let offered: Vec<_> = outcome
+        .upserts
+        .iter()
+        .filter(|row| outcome.offers.contains(&row.id))
+        .collect();
+    if offered.is_empty() {
+        return Ok(Vec::new());
+    }
+    let addresses: Vec<String> = offered
+        .iter()
+        .filter_map(|row| row.offered_to_email.as_deref().and_then(email::normalize))
+        .collect();
+    let accounts = state.store.cultures_by_email(&addresses).await?;
+    let now = state.now_seconds();
+    let mut mails = Vec::with_capacity(offered.len());
+    for row in offered {
+        let Some(address) = row.offered_to_email.as_deref().map(str::trim) else {
+            continue;
+        };
+        let claims = SponsorshipOfferClaims {
+            iss: state.tokens.issuer().to_string(),
+            aud: audience::SPONSORSHIP_OFFER.to_string(),
+            nbf: now,
+            sid: row.id.to_string(),
+            email: address.to_string(),
+            sponsorship_type: row.plan_sponsorship_type.unwrap_or_default(),
+        };
+        let token = state
+            .tokens
+            .sign(&claims, "JWT")
+            .map_err(ApiError::internal)?;
+        let culture = email::normalize(address).and_then(|key| accounts.get(&key));
+        let lang = Lang::pick(culture.map(String::as_str), None);
+        mails.push(
+            SponsorshipOffer {
+                organization_name: sponsor_name,
+                email: address,
+                token: &token,
+                existing_account: culture.is_some(),
+            }
+            .render(&state.urls.vault, lang),
+        );
+    }
+    Ok(mails)
+}
