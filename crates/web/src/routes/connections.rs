@@ -261,8 +261,7 @@ pub fn stored_license(state: &AppState, org_id: &str) -> Result<OrganizationLice
         .map_err(|_| ApiError::BadRequest("Cannot verify license file.".into()))
 }
 
-/// Asks the cloud whether it accepts `key` for the license's organization: the license-sync
-/// endpoint checks exactly the license key and the billing sync token.
+/// Asks the cloud whether it accepts `key` for the license's organization.
 async fn ask_the_cloud(
     state: &AppState,
     license: &OrganizationLicense,
@@ -272,11 +271,17 @@ async fn ask_the_cloud(
         .cloud
         .as_deref()
         .ok_or_else(|| ApiError::internal("a self-hosted server without its cloud link"))?;
+    // An empty sync batch: a Bitwarden cloud answers it too, and it checks exactly the token for
+    // this cloud organization (SPEC §6 "Token checked on Save").
     link.call::<Value>(
-        kinwarden_cloud::Method::GET,
-        &format!("licenses/organization/{}", license.id),
-        "api.licensing",
-        Some(&json!({"licenseKey": license.license_key, "billingSyncKey": key})),
+        kinwarden_cloud::Method::POST,
+        "organization/sponsorship/sync",
+        "api.installation",
+        Some(&json!({
+            "billingSyncKey": key,
+            "sponsoringOrganizationCloudId": license.id.to_string(),
+            "sponsorshipsBatch": [],
+        })),
     )
     .await
     .map(|_| ())
