@@ -20,7 +20,10 @@ pub fn to_api(what: &str, err: &CloudError) -> ApiError {
         } if message.starts_with("Invalid license key") => format!(
             "{what} failed: the cloud did not accept this organization's license key ({message})"
         ),
-        CloudError::Rejected { status: 400, message } if message.starts_with("Invalid organization") => format!(
+        CloudError::Rejected {
+            status: 400,
+            message,
+        } if message.starts_with("Invalid organization") => format!(
             "{what} failed: the cloud does not know this organization; upload a license downloaded from the cloud organization that pays"
         ),
         CloudError::Rejected { status: 404, .. } => format!(
