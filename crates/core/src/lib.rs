@@ -11,6 +11,7 @@ pub mod license;
 pub mod members;
 pub mod password;
 pub mod plans;
+pub mod redemption;
 pub mod schedule;
 pub mod secrets;
 pub mod self_hosted_sync;

@@ -19,6 +19,8 @@ pub enum EntryKind {
     PlanChange,
     /// A system administrator recorded a payment for a period.
     PaymentRecorded,
+    /// A Families organization is sponsored by an Enterprise member until the period's end.
+    Sponsored,
 }
 
 impl EntryKind {
@@ -29,6 +31,7 @@ impl EntryKind {
             Self::SeatChange => "seatChange",
             Self::PlanChange => "planChange",
             Self::PaymentRecorded => "paymentRecorded",
+            Self::Sponsored => "sponsored",
         }
     }
 
@@ -39,6 +42,7 @@ impl EntryKind {
             Self::SeatChange,
             Self::PlanChange,
             Self::PaymentRecorded,
+            Self::Sponsored,
         ]
         .into_iter()
         .find(|kind| kind.name() == name)

@@ -218,4 +218,69 @@ impl Store {
         });
         Ok(())
     }
+
+    pub async fn sponsorship(&self, id: &str) -> Result<Option<SponsorshipRecord>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM organization_sponsorships WHERE id = $1");
+        let row = on_pool!(self, pool => {
+            sqlx::query_as::<_, SponsorshipRecord>(&sql).bind(id).fetch_optional(pool).await?
+        });
+        Ok(row)
+    }
+
+    /// The sponsorship a Families organization redeemed, if any.
+    pub async fn sponsorship_of_sponsored(
+        &self,
+        organization_id: &str,
+    ) -> Result<Option<SponsorshipRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM organization_sponsorships WHERE sponsored_organization_id = $1"
+        );
+        let row = on_pool!(self, pool => {
+            sqlx::query_as::<_, SponsorshipRecord>(&sql).bind(organization_id).fetch_optional(pool).await?
+        });
+        Ok(row)
+    }
+
+    /// Redeems an offer onto a Families organization (reference §4.6 step 8): the sponsorship
+    /// points at it and forgets the offered address, the organization is paid until
+    /// `valid_until`, and the ledger says so, all in one transaction. `false` when the offer was
+    /// redeemed meanwhile.
+    pub async fn redeem_sponsorship(
+        &self,
+        sponsorship_id: &str,
+        organization_id: &str,
+        valid_until_ms: i64,
+        period: &crate::SubscriptionPeriodRecord,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let redeemed = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(
+                "UPDATE organization_sponsorships SET sponsored_organization_id = $2, offered_to_email = NULL, \
+                 valid_until = $3 WHERE id = $1 AND sponsored_organization_id IS NULL AND offered_to_email IS NOT NULL",
+            )
+            .bind(sponsorship_id)
+            .bind(organization_id)
+            .bind(valid_until_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(conflict_or)?
+            .rows_affected();
+            if changed == 1 {
+                sqlx::query(
+                    "UPDATE organizations SET enabled = $2, expiration_date = $3, revision_date = $4, updated_at = $4 WHERE id = $1",
+                )
+                .bind(organization_id)
+                .bind(true)
+                .bind(valid_until_ms)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?;
+                crate::billing::insert_period!(&mut *tx, period);
+                tx.commit().await?;
+            }
+            changed == 1
+        });
+        Ok(redeemed)
+    }
 }

@@ -36,6 +36,14 @@ pub fn router(state: AppState) -> Router {
             post(routes::accounts::user_key_id),
         )
         .route("/users/{id}/public-key", get(routes::users::public_key))
+        .route(
+            "/organization/sponsorship/validate-token",
+            post(routes::redemption::validate_token),
+        )
+        .route(
+            "/organization/sponsorship/redeem",
+            post(routes::redemption::redeem),
+        )
         .route("/organizations", post(routes::organizations::create))
         .route(
             "/organizations/connections",

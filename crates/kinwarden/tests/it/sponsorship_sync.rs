@@ -3,7 +3,11 @@
 //! which records it; the self-hosted row then carries the cloud's sync date; every attempt is
 //! recorded and shown.
 
+use kinwarden_testkit::{ClientAccount, Kdf, OrganizationKeys};
 use serde_json::{Value, json};
+
+use crate::organizations::link_param;
+use crate::support::login;
 
 use crate::connections::{billing_sync_token, connection, licensed_org};
 use crate::self_hosted_license::pair_with;
@@ -35,6 +39,24 @@ async fn kinwarden(
             String::from_utf8_lossy(&output.stderr)
         ),
     ))
+}
+
+/// The token of the offer e-mail the cloud wrote to its outbox directory.
+async fn offer_token(cloud: &kinwarden_testkit::TestServer) -> anyhow::Result<String> {
+    for _ in 0..150 {
+        let found = std::fs::read_dir(cloud.mail_dir())?
+            .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
+            .filter(|mail| mail.contains("accept-families-for-enterprise"))
+            .find_map(|mail| {
+                let start = mail.find("https://")?;
+                link_param(&mail[start..], "token")
+            });
+        if let Some(token) = found {
+            return Ok(token);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("no offer e-mail in {}", cloud.mail_dir().display())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -108,6 +130,83 @@ async fn an_offer_awaits_sync_until_the_cloud_has_it() -> anyhow::Result<()> {
         assert!(status["lastSuccess"].is_string());
         assert_eq!(status["counts"]["sent"], 1);
         assert_eq!(status["lastError"]["code"], "no_connection");
+
+        // The cloud mailed the offer; the recipient registers with its token, creates a Families
+        // organization and redeems.
+        let token = offer_token(&pair.cloud).await?;
+        let family = ClientAccount::new(
+            "family@example.com",
+            "family password!",
+            Kdf::DEFAULT_ITERATIONS,
+        )?;
+        let mut finish = family.register_finish()?;
+        finish.org_sponsored_free_family_plan_token = Some(token.clone());
+        let registered = pair
+            .cloud
+            .client
+            .post(pair.cloud.at("/identity/accounts/register/finish"))
+            .json(&finish)
+            .send()
+            .await?;
+        assert_eq!(registered.status(), 200, "{}", registered.text().await?);
+        let family_session = login(&pair.cloud, &family).await?;
+        let checked: Value = family_session
+            .post(
+                &pair.cloud,
+                &format!("/api/organization/sponsorship/validate-token?sponsorshipToken={token}"),
+                &json!({}),
+            )
+            .await?
+            .json()
+            .await?;
+        assert_eq!(checked["isTokenValid"], true);
+        let keys = OrganizationKeys::generate()?;
+        let mut body = keys.create_request(&family, "The Family", "family@example.com")?;
+        body["planType"] = json!(22);
+        body["additionalSeats"] = json!(0);
+        let created: Value = family_session
+            .post(&pair.cloud, "/api/organizations", &body)
+            .await?
+            .json()
+            .await?;
+        let family_org = created["id"].as_str().expect("families org").to_string();
+        let redeemed = family_session
+            .post(
+                &pair.cloud,
+                &format!("/api/organization/sponsorship/redeem?sponsorshipToken={token}"),
+                &json!({"planSponsorshipType": 0, "sponsoredOrganizationId": family_org}),
+            )
+            .await?;
+        assert_eq!(redeemed.status(), 200, "{}", redeemed.text().await?);
+        let again = family_session
+            .post(
+                &pair.cloud,
+                &format!("/api/organization/sponsorship/redeem?sponsorshipToken={token}"),
+                &json!({"planSponsorshipType": 0, "sponsoredOrganizationId": family_org}),
+            )
+            .await?;
+        assert_eq!(again.status(), 400, "a token redeems once");
+        let subscription: Value = family_session
+            .get(
+                &pair.cloud,
+                &format!("/api/organizations/{family_org}/subscription"),
+            )
+            .await?
+            .json()
+            .await?;
+        assert!(
+            subscription.to_string().contains("sponsored"),
+            "the ledger shows the sponsorship: {subscription}"
+        );
+
+        // The next sync brings the sponsored period back to the self-hosted member.
+        let (code, out) = kinwarden(server, &["sync"]).await?;
+        assert_eq!(code, 0, "{out}");
+        let sync: Value = session.get(server, "/api/sync").await?.json().await?;
+        assert!(
+            sync["profile"]["organizations"][0]["familySponsorshipValidUntil"].is_string(),
+            "{sync}"
+        );
         pair.stop().await?;
     }
     Ok(())

@@ -14,6 +14,7 @@ pub mod licenses;
 pub mod members;
 pub mod organizations;
 pub mod plans;
+pub mod redemption;
 pub mod self_hosted_licenses;
 pub mod sponsorship_sync;
 pub mod sponsorships;

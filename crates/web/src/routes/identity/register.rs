@@ -45,6 +45,7 @@ pub fn verification_token(state: &AppState, email: &str) -> Result<String, ApiEr
 enum Proof {
     EmailToken,
     Invitation,
+    SponsorshipOffer,
 }
 
 pub async fn finish(
@@ -55,7 +56,7 @@ pub async fn finish(
         ApiError::field("Email", "The Email field is not a valid e-mail address.")
     })?;
     let proof = prove_address(&state, &request, &email).await?;
-    if state.config.disable_user_registration && !matches!(proof, Proof::Invitation) {
+    if state.config.disable_user_registration && matches!(proof, Proof::EmailToken) {
         return Err(ApiError::BadRequest(REGISTRATION_CLOSED.into()));
     }
     let kdf = KdfSettings {
@@ -171,6 +172,19 @@ async fn prove_address(
             return Err(ApiError::BadRequest("Invalid invitation token.".into()));
         }
         return Ok(Proof::Invitation);
+    }
+    if let Some(token) = request
+        .org_sponsored_free_family_plan_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+    {
+        // The offer e-mail proves the address it was sent to (reference §4.5).
+        return match crate::routes::redemption::valid_offer(state, token, email).await? {
+            Some(_) => Ok(Proof::SponsorshipOffer),
+            None => Err(ApiError::BadRequest(
+                "Invalid org sponsored free family plan token.".into(),
+            )),
+        };
     }
     Err(ApiError::BadRequest(
         "A verification token is required: follow the link in the verification e-mail.".into(),
