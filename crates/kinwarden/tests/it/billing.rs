@@ -2,64 +2,12 @@
 //! backend: only owners of Teams and Enterprise organizations get a token, after the password;
 //! the token is sealed at rest; rotation retires the old token at once.
 
-use std::time::Duration;
-
 use kinwarden_core::data_key::DataKey;
-use kinwarden_testkit::{ClientAccount, Kdf, OrganizationKeys, SmtpSink, TestServer, backends};
+use kinwarden_testkit::{SmtpSink, TestServer, backends};
 use serde_json::{Value, json};
 
-use crate::organizations::{link_param, owner_with_org};
-use crate::support::{Session, login, register};
-
-/// Invites `email` with `member_type`, lets the member accept and confirms them.
-async fn add_member(
-    server: &TestServer,
-    sink: &SmtpSink,
-    owner: &Session,
-    org: &OrganizationKeys,
-    org_id: &str,
-    email: &str,
-    member_type: i32,
-) -> anyhow::Result<Session> {
-    let account = ClientAccount::new(email, "member password!", Kdf::DEFAULT_ITERATIONS)?;
-    register(server, &account).await?;
-    let session = login(server, &account).await?;
-    let invited = owner
-        .post(
-            server,
-            &format!("/api/organizations/{org_id}/users/invite"),
-            &json!({"emails": [email], "type": member_type}),
-        )
-        .await?;
-    anyhow::ensure!(invited.status() == 200, "invite: {}", invited.status());
-    let mail = sink.next_message(Duration::from_secs(20)).await?;
-    let body = mail.text_body().unwrap_or_default();
-    let member_id = link_param(&body, "organizationUserId").expect("member id");
-    let token = link_param(&body, "token").expect("token");
-    session
-        .post(
-            server,
-            &format!("/api/organizations/{org_id}/users/{member_id}/accept"),
-            &json!({"token": token}),
-        )
-        .await?;
-    let user_id = session.user_id(server).await?;
-    let public: Value = owner
-        .get(server, &format!("/api/users/{user_id}/public-key"))
-        .await?
-        .json()
-        .await?;
-    let confirm = org.confirm_request(public["publicKey"].as_str().expect("public key"))?;
-    let confirmed = owner
-        .post(
-            server,
-            &format!("/api/organizations/{org_id}/users/{member_id}/confirm"),
-            &confirm,
-        )
-        .await?;
-    anyhow::ensure!(confirmed.status() == 200, "confirm: {}", confirmed.status());
-    Ok(session)
-}
+use crate::organizations::owner_with_org;
+use crate::support::confirmed_member;
 
 fn data_key(server: &TestServer) -> anyhow::Result<DataKey> {
     let text = std::fs::read_to_string(server.bwdata.join("core").join("data.key"))?;
@@ -213,7 +161,7 @@ async fn the_billing_sync_token_is_for_owners_after_the_password() -> anyhow::Re
         assert_eq!(listed["data"][0]["revisionDate"], rotated["revisionDate"]);
 
         // Admins and users of the organization learn nothing.
-        let admin = add_member(
+        let admin = confirmed_member(
             &server,
             &sink,
             &session,
@@ -223,7 +171,8 @@ async fn the_billing_sync_token_is_for_owners_after_the_password() -> anyhow::Re
             1,
         )
         .await?;
-        let user = add_member(&server, &sink, &session, &org, &org_id, "user@bill.test", 2).await?;
+        let user =
+            confirmed_member(&server, &sink, &session, &org, &org_id, "user@bill.test", 2).await?;
         for member in [&admin, &user] {
             let refused = member
                 .post(

@@ -5,7 +5,7 @@ use kinwarden_testkit::{ClientAccount, Kdf, TestServer, backends};
 use serde_json::{Value, json};
 
 use crate::self_hosted_license::{Pair, pair, self_hosted_owner, upload};
-use crate::support::{Session, login, register};
+use crate::support::{Session, kinwarden, login, register};
 
 const CREATE: &str = "/api/organizations/licenses/self-hosted";
 
@@ -40,26 +40,6 @@ pub(crate) async fn billing_sync_token(pair: &Pair) -> anyhow::Result<String> {
 
 pub(crate) fn connection(org_id: &str, token: &str) -> Value {
     json!({"type": 1, "organizationId": org_id, "enabled": true, "config": {"billingSyncKey": token}})
-}
-
-/// `kinwarden doctor` on a test server's data directory, off the runtime that serves it.
-async fn doctor(server: &TestServer) -> anyhow::Result<(i32, String)> {
-    let root = server.bwdata.clone();
-    let settings = server.settings.clone();
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_kinwarden"))
-            .arg("--bwdata")
-            .arg(root)
-            .arg("doctor")
-            .envs(settings)
-            .env_remove("KINWARDEN_BWDATA")
-            .output()
-    })
-    .await??;
-    Ok((
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-    ))
 }
 
 async fn message(response: reqwest::Response) -> anyhow::Result<String> {
@@ -187,7 +167,7 @@ async fn the_token_is_checked_on_save_and_sync_license_brings_the_seats() -> any
         assert!(read["config"]["LastLicenseSync"].is_string());
 
         // Doctor checks the license and the token of each organization.
-        let (code, out) = doctor(&pair.self_hosted).await?;
+        let (code, out) = kinwarden(&pair.self_hosted, &["doctor"]).await?;
         assert_eq!(code, 0, "{out}");
         assert!(
             out.lines()
@@ -208,7 +188,7 @@ async fn the_token_is_checked_on_save_and_sync_license_brings_the_seats() -> any
             )
             .await?;
         assert_eq!(rotated.status(), 200);
-        let (code, out) = doctor(&pair.self_hosted).await?;
+        let (code, out) = kinwarden(&pair.self_hosted, &["doctor"]).await?;
         assert_ne!(code, 0);
         assert!(
             out.lines().any(|l| l.starts_with("FAIL")

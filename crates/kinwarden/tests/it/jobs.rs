@@ -5,31 +5,7 @@
 use serde_json::Value;
 
 use crate::self_hosted_license::{pair, self_hosted_owner, upload};
-
-const BIN: &str = env!("CARGO_BIN_EXE_kinwarden");
-
-async fn kinwarden(
-    server: &kinwarden_testkit::TestServer,
-    args: &[&str],
-) -> anyhow::Result<(i32, String)> {
-    let root = server.bwdata.clone();
-    let settings = server.settings.clone();
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(BIN)
-            .arg("--bwdata")
-            .arg(root)
-            .args(args)
-            .envs(settings)
-            .env_remove("KINWARDEN_BWDATA")
-            .output()
-    })
-    .await??;
-    Ok((
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-    ))
-}
+use crate::support::kinwarden;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn license_validation_disables_an_organization_without_its_license() -> anyhow::Result<()> {

@@ -2,66 +2,14 @@
 //! installation; it verifies with the published key; any changed field, or another
 //! installation, is refused; admins and users get 404; an unknown installation 400.
 
-use std::time::Duration;
-
 use chrono::Utc;
 use kinwarden_core::license::{self, LicenseError, LicensePublicKey, OrganizationLicense};
-use kinwarden_testkit::{ClientAccount, Kdf, OrganizationKeys, SmtpSink, TestServer, backends};
+use kinwarden_testkit::{SmtpSink, TestServer, backends};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::organizations::{link_param, owner_with_org};
-use crate::support::{Session, login, register};
-
-/// A confirmed member of the organization with the given role (1 admin, 2 user).
-async fn confirmed_member(
-    server: &TestServer,
-    sink: &SmtpSink,
-    owner: &Session,
-    org: &OrganizationKeys,
-    org_id: &str,
-    email: &str,
-    role: i32,
-) -> anyhow::Result<Session> {
-    let account = ClientAccount::new(email, "member password!", Kdf::DEFAULT_ITERATIONS)?;
-    register(server, &account).await?;
-    let session = login(server, &account).await?;
-    let invite = owner
-        .post(
-            server,
-            &format!("/api/organizations/{org_id}/users/invite"),
-            &json!({"emails": [email], "type": role}),
-        )
-        .await?;
-    anyhow::ensure!(invite.status() == 200, "invite: {}", invite.status());
-    let mail = sink.next_message(Duration::from_secs(20)).await?;
-    let body = mail.text_body().unwrap_or_default();
-    let member_id = link_param(&body, "organizationUserId").expect("member id");
-    let token = link_param(&body, "token").expect("token");
-    session
-        .post(
-            server,
-            &format!("/api/organizations/{org_id}/users/{member_id}/accept"),
-            &json!({"token": token}),
-        )
-        .await?;
-    let user_id = session.user_id(server).await?;
-    let public: Value = owner
-        .get(server, &format!("/api/users/{user_id}/public-key"))
-        .await?
-        .json()
-        .await?;
-    let confirm = org.confirm_request(public["publicKey"].as_str().expect("public key"))?;
-    let confirmed = owner
-        .post(
-            server,
-            &format!("/api/organizations/{org_id}/users/{member_id}/confirm"),
-            &confirm,
-        )
-        .await?;
-    anyhow::ensure!(confirmed.status() == 200, "confirm: {}", confirmed.status());
-    Ok(session)
-}
+use crate::organizations::owner_with_org;
+use crate::support::confirmed_member;
 
 async fn new_installation(server: &TestServer) -> anyhow::Result<Uuid> {
     let created: Value = server

@@ -7,39 +7,10 @@ use kinwarden_testkit::{ClientAccount, Kdf, OrganizationKeys};
 use serde_json::{Value, json};
 
 use crate::organizations::link_param;
-use crate::support::login;
+use crate::support::{kinwarden, login};
 
 use crate::connections::{billing_sync_token, connection, licensed_org};
 use crate::self_hosted_license::pair_with;
-
-const BIN: &str = env!("CARGO_BIN_EXE_kinwarden");
-
-async fn kinwarden(
-    server: &kinwarden_testkit::TestServer,
-    args: &[&str],
-) -> anyhow::Result<(i32, String)> {
-    let root = server.bwdata.clone();
-    let settings = server.settings.clone();
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(BIN)
-            .arg("--bwdata")
-            .arg(root)
-            .args(args)
-            .envs(settings)
-            .env_remove("KINWARDEN_BWDATA")
-            .output()
-    })
-    .await??;
-    Ok((
-        output.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ),
-    ))
-}
 
 /// The token of the offer e-mail the cloud wrote to its outbox directory.
 async fn offer_token(cloud: &kinwarden_testkit::TestServer) -> anyhow::Result<String> {

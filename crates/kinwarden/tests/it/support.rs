@@ -1,8 +1,12 @@
 //! Shared steps of the integration tests: register and log in as a real client would.
 
-use kinwarden_testkit::{ClientAccount, TestServer};
+use std::time::Duration;
+
+use kinwarden_testkit::{ClientAccount, Kdf, OrganizationKeys, SmtpSink, TestServer};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
+
+use crate::organizations::link_param;
 
 /// Registers through the API: asks for a verification token (answered directly, since the test
 /// kit turns e-mail verification off unless a test turns it on) and finishes with the keys.
@@ -127,4 +131,81 @@ impl Session {
             .await?;
         Ok(profile["id"].as_str().unwrap_or_default().to_string())
     }
+}
+
+/// Invites `email` with `member_type` (1 admin, 2 user, …), lets the member accept, and confirms
+/// them with the organization key wrapped for them.
+pub(crate) async fn confirmed_member(
+    server: &TestServer,
+    sink: &SmtpSink,
+    owner: &Session,
+    org: &OrganizationKeys,
+    org_id: &str,
+    email: &str,
+    member_type: i32,
+) -> anyhow::Result<Session> {
+    let account = ClientAccount::new(email, "member password!", Kdf::DEFAULT_ITERATIONS)?;
+    register(server, &account).await?;
+    let session = login(server, &account).await?;
+    let invited = owner
+        .post(
+            server,
+            &format!("/api/organizations/{org_id}/users/invite"),
+            &json!({"emails": [email], "type": member_type}),
+        )
+        .await?;
+    anyhow::ensure!(invited.status() == 200, "invite: {}", invited.status());
+    let mail = sink.next_message(Duration::from_secs(20)).await?;
+    let body = mail.text_body().unwrap_or_default();
+    let member_id = link_param(&body, "organizationUserId").expect("member id");
+    let token = link_param(&body, "token").expect("token");
+    session
+        .post(
+            server,
+            &format!("/api/organizations/{org_id}/users/{member_id}/accept"),
+            &json!({"token": token}),
+        )
+        .await?;
+    let user_id = session.user_id(server).await?;
+    let public: Value = owner
+        .get(server, &format!("/api/users/{user_id}/public-key"))
+        .await?
+        .json()
+        .await?;
+    let confirm = org.confirm_request(public["publicKey"].as_str().expect("public key"))?;
+    let confirmed = owner
+        .post(
+            server,
+            &format!("/api/organizations/{org_id}/users/{member_id}/confirm"),
+            &confirm,
+        )
+        .await?;
+    anyhow::ensure!(confirmed.status() == 200, "confirm: {}", confirmed.status());
+    Ok(session)
+}
+
+/// Runs the `kinwarden` binary on a test server's data directory with the settings the server
+/// was started with, off the runtime that serves it; answers the exit code and the output.
+pub async fn kinwarden(server: &TestServer, args: &[&str]) -> anyhow::Result<(i32, String)> {
+    let root = server.bwdata.clone();
+    let settings = server.settings.clone();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kinwarden"))
+            .arg("--bwdata")
+            .arg(root)
+            .args(args)
+            .envs(settings)
+            .env_remove("KINWARDEN_BWDATA")
+            .output()
+    })
+    .await??;
+    Ok((
+        output.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    ))
 }
