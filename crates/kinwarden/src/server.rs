@@ -54,6 +54,7 @@ pub struct RunningServer {
         tokio::sync::watch::Sender<bool>,
         tokio::task::JoinHandle<()>,
     ),
+    sync_soon_task: Option<tokio::task::JoinHandle<()>>,
     handle: Handle<SocketAddr>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -133,6 +134,20 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         )),
         Mode::Cloud => None,
     };
+    // Offers that change are synced soon after, when a delay is configured (SPEC §6).
+    let (sync_soon, sync_soon_task) = match (&cloud, config.sync_debounce) {
+        (Some(link), Some(delay)) => {
+            let (handle, task) = kinwarden_web::sync_soon::start(
+                config.clone(),
+                store.clone(),
+                link.clone(),
+                options.clock.clone(),
+                delay,
+            );
+            (Some(handle), Some(task))
+        }
+        _ => (None, None),
+    };
     let state = AppState {
         config: config.clone(),
         store: store.clone(),
@@ -146,6 +161,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         )),
         licensing,
         cloud,
+        sync_soon,
         license_files: kinwarden_store::files::LicenseFiles::new(
             bwdata.core_dir().join("licenses").join("organization"),
         ),
@@ -197,6 +213,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         store,
         mail_worker,
         scheduler,
+        sync_soon_task,
         handle,
         task,
     })
@@ -211,6 +228,9 @@ impl RunningServer {
             Ok(result) => result,
             Err(join) => Err(std::io::Error::other(join.to_string())),
         };
+        if let Some(task) = self.sync_soon_task {
+            task.abort();
+        }
         let (stop_scheduler, scheduler) = self.scheduler;
         let _ = stop_scheduler.send(true);
         let _ = scheduler.await;

@@ -21,6 +21,7 @@ mod sponsorship_rows;
 pub mod sponsorship_sync;
 mod sponsorship_sync_wire;
 mod state;
+pub mod sync_soon;
 mod wire_time;
 
 pub use error::{ApiError, IdentityErrorResponse};

@@ -51,6 +51,8 @@ pub struct AppState {
     pub hashing: Arc<Semaphore>,
     /// The cloud's license key pair; none on a self-hosted server, which only verifies.
     pub licensing: Option<Arc<CloudLicenseKeys>>,
+    /// Asks for a sync soon after an offer changes; none when that is off or on a cloud.
+    pub sync_soon: Option<crate::sync_soon::SyncSoon>,
     /// A self-hosted server's link to its cloud; none on a cloud.
     pub cloud: Option<Arc<kinwarden_cloud::CloudLink>>,
     /// Where a self-hosted server keeps each organization's license file.

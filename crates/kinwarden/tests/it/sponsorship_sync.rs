@@ -182,3 +182,79 @@ async fn an_offer_awaits_sync_until_the_cloud_has_it() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// The member's profile organization, polled until `done` holds (the sync runs in the background).
+async fn profile_until(
+    server: &kinwarden_testkit::TestServer,
+    session: &crate::support::Session,
+    done: impl Fn(&Value) -> bool,
+) -> anyhow::Result<Value> {
+    for _ in 0..100 {
+        let sync: Value = session.get(server, "/api/sync").await?.json().await?;
+        let org = sync["profile"]["organizations"][0].clone();
+        if done(&org) {
+            return Ok(org);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the profile never reached the expected state")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_is_synced_soon_after() -> anyhow::Result<()> {
+    let pair = pair_with(
+        kinwarden_testkit::TestBackend::Sqlite,
+        10,
+        &[("kinwarden__syncDebounce", "200ms")],
+    )
+    .await?;
+    let server = &pair.self_hosted;
+    let (session, org_id) = licensed_org(&pair).await?;
+    let token = billing_sync_token(&pair).await?;
+    session
+        .post(
+            server,
+            "/api/organizations/connections",
+            &connection(&org_id, &token),
+        )
+        .await?;
+    let offered = session
+        .post(
+            server,
+            &format!("/api/organization/sponsorship/self-hosted/{org_id}/families-for-enterprise"),
+            &json!({"planSponsorshipType": 0, "sponsoredEmail": "soon@example.com", "friendlyName": "Soon"}),
+        )
+        .await?;
+    assert_eq!(offered.status(), 200);
+    // No one asked for a sync: the change itself brings it.
+    profile_until(server, &session, |org| {
+        org["familySponsorshipLastSyncDate"].is_string()
+    })
+    .await?;
+
+    // Revoking the synced offer marks it to delete; the next sync removes it on both sides.
+    let revoked = session
+        .delete(
+            server,
+            &format!("/api/organization/sponsorship/self-hosted/{org_id}"),
+        )
+        .await?;
+    assert_eq!(revoked.status(), 200);
+    profile_until(server, &session, |org| {
+        org["familySponsorshipFriendlyName"].is_null()
+    })
+    .await?;
+    let outcomes = server
+        .store()
+        .expect("running")
+        .recent_outcomes(&org_id, "sponsorship-sync", 5)
+        .await?;
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| o.succeeded && o.started_by == "change"),
+        "{outcomes:?}"
+    );
+    pair.stop().await?;
+    Ok(())
+}

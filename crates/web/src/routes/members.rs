@@ -197,6 +197,8 @@ pub async fn remove(
         ensure_another_owner(&state, &access.org.id, &row).await?;
     }
     state.store.remove_member(&member_id).await?;
+    // A removed member's sponsorship ends: the cloud should hear of it soon.
+    crate::routes::sponsorships::sync_soon(&state, &access.org.id);
     Ok(StatusCode::OK)
 }
 
@@ -213,6 +215,7 @@ pub async fn leave(
         ));
     }
     state.store.remove_member(&access.membership.id).await?;
+    crate::routes::sponsorships::sync_soon(&state, &access.org.id);
     Ok(StatusCode::OK)
 }
 

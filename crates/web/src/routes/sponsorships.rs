@@ -102,6 +102,7 @@ pub async fn create(
             Err(StoreError::Conflict) => return Err(create_error(CreateError::OnePerMember)),
             Err(err) => return Err(err.into()),
         }
+        sync_soon(&state, &org_id);
     }
     Ok(StatusCode::OK)
 }
@@ -200,8 +201,18 @@ async fn revoke(state: &AppState, row: Option<&SponsorshipRecord>) -> Result<Sta
             Revoke::Delete => state.store.delete_sponsorship(&row.id).await?,
             Revoke::MarkToDelete => state.store.mark_sponsorship_to_delete(&row.id).await?,
         };
+        if let Some(org_id) = &row.sponsoring_organization_id {
+            sync_soon(state, org_id);
+        }
     }
     Ok(StatusCode::OK)
+}
+
+/// Tells the debounced sync this organization's offers changed (SPEC §6).
+pub fn sync_soon(state: &AppState, org_id: &str) {
+    if let Some(soon) = &state.sync_soon {
+        soon.changed(org_id);
+    }
 }
 
 /// S5 `GET …/self-hosted/{org_id}/sponsored`: the organization's admin-initiated offers.

@@ -1,0 +1,108 @@
+//! Sync soon after a change (SPEC §6): a new, changed or revoked offer asks for a sync of its
+//! organization `kinwarden__syncDebounce` after the last change, when automatic sync is on (an
+//! enabled billing sync connection). Changes that come close together make one sync.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use kinwarden_cloud::CloudLink;
+use kinwarden_config::Config;
+use kinwarden_core::clock::Clock;
+use kinwarden_store::Store;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::routes::connections::BILLING_SYNC;
+use crate::sponsorship_sync::{SyncDeps, sync_organization};
+
+/// The handle handlers use to say an organization's offers changed.
+#[derive(Clone)]
+pub struct SyncSoon {
+    changed: mpsc::UnboundedSender<String>,
+}
+
+impl SyncSoon {
+    pub fn changed(&self, organization_id: &str) {
+        // The worker is gone only while the server stops; nothing to do then.
+        let _ = self.changed.send(organization_id.to_string());
+    }
+}
+
+/// Starts the worker that turns changes into syncs after `delay` of quiet.
+pub fn start(
+    config: Arc<Config>,
+    store: Store,
+    link: Arc<CloudLink>,
+    clock: Arc<dyn Clock>,
+    delay: Duration,
+) -> (SyncSoon, tokio::task::JoinHandle<()>) {
+    let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+    let task = tokio::spawn(async move {
+        let mut due: HashMap<String, Instant> = HashMap::new();
+        loop {
+            let next = due.values().min().copied();
+            tokio::select! {
+                changed = rx.recv() => match changed {
+                    Some(org) => {
+                        due.insert(org, Instant::now() + delay);
+                    }
+                    None => return,
+                },
+                _ = sleep_until(next) => {
+                    let now = Instant::now();
+                    let ready: Vec<String> = due.iter().filter(|(_, at)| **at <= now).map(|(org, _)| org.clone()).collect();
+                    for org in ready {
+                        due.remove(&org);
+                        sync_if_automatic(&config, &store, &link, clock.as_ref(), &org).await;
+                    }
+                }
+            }
+        }
+    });
+    (SyncSoon { changed: tx }, task)
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn sync_if_automatic(
+    config: &Config,
+    store: &Store,
+    link: &CloudLink,
+    clock: &dyn Clock,
+    org: &str,
+) {
+    if !config.enable_cloud_communication {
+        return;
+    }
+    let automatic = store
+        .connections_of(org, BILLING_SYNC)
+        .await
+        .map(|connections| connections.iter().any(|c| c.enabled))
+        .unwrap_or(false);
+    if !automatic {
+        return;
+    }
+    let deps = SyncDeps {
+        config,
+        store,
+        link,
+        clock,
+    };
+    match sync_organization(&deps, org, "change", &mut |_, _| {}).await {
+        Ok(outcome) if outcome.succeeded => {
+            tracing::info!(organization = %org, "synced after a change")
+        }
+        Ok(outcome) => {
+            tracing::warn!(organization = %org, reason = ?outcome.message, "sync after a change failed")
+        }
+        Err(err) => {
+            tracing::warn!(organization = %org, error = %err, "sync after a change could not be recorded")
+        }
+    }
+}
