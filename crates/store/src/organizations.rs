@@ -244,6 +244,21 @@ impl Store {
         Ok(())
     }
 
+    /// The e-mail addresses of every organization's owners, in one query (the Portal's list).
+    pub async fn owner_emails(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = on_pool!(self, pool => {
+            sqlx::query_as::<_, (String, String)>(
+                "SELECT ou.organization_id, COALESCE(u.email, ou.email) FROM organization_users ou \
+                 LEFT JOIN users u ON u.id = ou.user_id \
+                 WHERE ou.type = 0 AND COALESCE(u.email, ou.email) IS NOT NULL \
+                 ORDER BY ou.organization_id, 2",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows)
+    }
+
     /// Every organization, by name.
     pub async fn all_organizations(&self) -> Result<Vec<OrganizationRecord>, StoreError> {
         let sql = format!("SELECT {ORG_COLUMNS} FROM organizations ORDER BY name, id");

@@ -70,16 +70,20 @@ fn plan_name(plan_type: i32) -> String {
         .map_or_else(|| format!("plan {plan_type}"), |plan| plan.name.to_string())
 }
 
-async fn row(state: &AppState, org: &OrganizationRecord) -> Result<OrgRow, crate::ApiError> {
-    let owners: Vec<String> = state
+/// The owners of one organization, for its own page.
+async fn owners_of(state: &AppState, org_id: &str) -> Result<Vec<String>, crate::ApiError> {
+    Ok(state
         .store
-        .members(&org.id)
+        .members(org_id)
         .await?
         .into_iter()
         .filter(|m| m.member.member_type == MemberType::Owner.code())
         .filter_map(|m| m.user_email.or(m.member.email))
-        .collect();
-    Ok(OrgRow {
+        .collect())
+}
+
+fn row(org: &OrganizationRecord, owners: &[String]) -> OrgRow {
+    OrgRow {
         id: org.id.clone(),
         name: org.name.clone(),
         plan: plan_name(org.plan_type),
@@ -92,7 +96,7 @@ async fn row(state: &AppState, org: &OrganizationRecord) -> Result<OrgRow, crate
             .map_or_else(|| "never".to_string(), wire_time::from_millis),
         billing_email: org.billing_email.clone(),
         owners: owners.join(", "),
-    })
+    }
 }
 
 #[derive(Deserialize)]
@@ -108,9 +112,15 @@ pub async fn list(
     Query(search): Query<Search>,
 ) -> Result<Response, crate::ApiError> {
     let needle = search.q.trim().to_lowercase();
+    // Every organization's owners in one query, not one query per row.
+    let mut owners: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for (org_id, email) in state.store.owner_emails().await? {
+        owners.entry(org_id).or_default().push(email);
+    }
     let mut organizations = Vec::new();
     for org in state.store.all_organizations().await? {
-        let row = row(&state, &org).await?;
+        let row = row(&org, owners.get(&org.id).map_or(&[][..], Vec::as_slice));
         let matches = needle.is_empty()
             || row.name.to_lowercase().contains(&needle)
             || row.id.contains(&needle)
@@ -187,7 +197,7 @@ pub async fn show(
         &OrganizationPage {
             admin: admin.email,
             csrf,
-            org: row(&state, &org).await?,
+            org: row(&org, &owners_of(&state, &org.id).await?),
             self_hosted,
             connection,
             outcomes: outcomes.into_iter().map(|(_, view)| view).collect(),

@@ -52,9 +52,10 @@ pub async fn invite(
             emails.push(email);
         }
     }
-    let seats_taken = state.store.members(&access.org.id).await?.len();
+    let seats_taken = state.store.occupied_seats(&access.org.id).await?;
+    let wanted = i64::try_from(emails.len()).unwrap_or(i64::MAX);
     if let Some(seats) = access.org.seats
-        && seats_taken + emails.len() > usize::try_from(seats).unwrap_or(0)
+        && seats_taken.saturating_add(wanted) > i64::from(seats)
     {
         return Err(ApiError::BadRequest(format!(
             "Your organization has {seats} seats and they are all taken; add seats to invite more members."

@@ -158,9 +158,9 @@ pub async fn apply(
     {
         return Err(ApiError::BadRequest(IN_USE.into()));
     }
-    let occupied = state.store.members(org_id).await?.len();
+    let occupied = state.store.occupied_seats(org_id).await?;
     if let Some(seats) = terms.seats
-        && occupied > usize::try_from(seats).unwrap_or(0)
+        && occupied > i64::from(seats)
     {
         return Err(ApiError::BadRequest(format!(
             "Your organization currently has {occupied} seats filled. Your new license only has ({seats}) seats. Remove some users."
