@@ -2,7 +2,9 @@
 //! entity as plain data, and the rules of offering and revoking on a self-hosted server as pure
 //! functions. The caller loads what a rule needs, calls it, and writes what it decides.
 
+pub mod cloud_revoke;
 pub mod cloud_sync;
+pub mod validation;
 
 use crate::ids::{OrganizationId, OrganizationUserId, SponsorshipId};
 use crate::members::{self, MemberStatus, MemberType, Permissions};

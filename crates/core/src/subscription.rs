@@ -21,6 +21,8 @@ pub enum EntryKind {
     PaymentRecorded,
     /// A Families organization is sponsored by an Enterprise member until the period's end.
     Sponsored,
+    /// A sponsorship ended: the organization is back on its own plan, unpaid (SPEC §5 step 8).
+    SponsorshipEnded,
 }
 
 impl EntryKind {
@@ -32,6 +34,7 @@ impl EntryKind {
             Self::PlanChange => "planChange",
             Self::PaymentRecorded => "paymentRecorded",
             Self::Sponsored => "sponsored",
+            Self::SponsorshipEnded => "sponsorshipEnded",
         }
     }
 
@@ -43,6 +46,7 @@ impl EntryKind {
             Self::PlanChange,
             Self::PaymentRecorded,
             Self::Sponsored,
+            Self::SponsorshipEnded,
         ]
         .into_iter()
         .find(|kind| kind.name() == name)
@@ -52,6 +56,16 @@ impl EntryKind {
     pub fn starts_a_period(self) -> bool {
         self != Self::SeatChange
     }
+}
+
+/// Whether a payment recorded in the ledger covers `now_ms`: what keeps a Families organization
+/// enabled once its sponsorship has ended (SPEC §5 step 8). Entries are `(kind, start, end)`.
+pub fn paid_at(entries: &[(EntryKind, i64, Option<i64>)], now_ms: i64) -> bool {
+    entries.iter().any(|(kind, start, end)| {
+        *kind == EntryKind::PaymentRecorded
+            && *start <= now_ms
+            && end.is_none_or(|end| now_ms < end)
+    })
 }
 
 /// The end of a period of `plan` starting at `start_ms`, or `None` for an open-ended one.
@@ -126,12 +140,40 @@ mod tests {
     }
 
     #[test]
+    fn only_a_recorded_payment_covering_now_counts_as_paid() {
+        let now = millis("2027-01-01T00:00:00Z");
+        let year_ago = millis("2026-01-01T00:00:00Z");
+        let in_a_year = millis("2028-01-01T00:00:00Z");
+        assert!(!paid_at(&[], now));
+        assert!(!paid_at(
+            &[
+                (EntryKind::Initial, year_ago, Some(in_a_year)),
+                (EntryKind::Sponsored, year_ago, Some(in_a_year)),
+            ],
+            now
+        ));
+        assert!(paid_at(
+            &[(EntryKind::PaymentRecorded, year_ago, Some(in_a_year))],
+            now
+        ));
+        assert!(!paid_at(
+            &[(EntryKind::PaymentRecorded, year_ago, Some(now))],
+            now
+        ));
+        assert!(!paid_at(
+            &[(EntryKind::PaymentRecorded, in_a_year, None)],
+            now
+        ));
+    }
+
+    #[test]
     fn kinds_round_trip_by_name() {
         for kind in [
             EntryKind::Initial,
             EntryKind::Renewal,
             EntryKind::SeatChange,
             EntryKind::PlanChange,
+            EntryKind::SponsorshipEnded,
             EntryKind::PaymentRecorded,
         ] {
             assert_eq!(EntryKind::from_name(kind.name()), Some(kind));

@@ -49,6 +49,8 @@ pub struct RunningServer {
     /// The URL that reaches this listener directly (differs from `url` behind a proxy).
     pub local_url: Url,
     pub store: Store,
+    /// What the scheduler runs jobs with: `kinwarden jobs run` in the server's process.
+    pub jobs: crate::jobs::JobContext,
     mail_worker: MailWorker,
     scheduler: (
         tokio::sync::watch::Sender<bool>,
@@ -168,15 +170,13 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
     };
     // Jobs run beside the requests, from the same store and clock (SPEC §9 "jobs").
     let (stop_scheduler, scheduler_stop) = tokio::sync::watch::channel(false);
-    let scheduler_task = crate::jobs::spawn_scheduler(
-        crate::jobs::JobContext {
-            config: config.clone(),
-            store: store.clone(),
-            clock: options.clock.clone(),
-            vault: url.clone(),
-        },
-        scheduler_stop,
-    );
+    let jobs = crate::jobs::JobContext {
+        config: config.clone(),
+        store: store.clone(),
+        clock: options.clock.clone(),
+        vault: url.clone(),
+    };
+    let scheduler_task = crate::jobs::spawn_scheduler(jobs.clone(), scheduler_stop);
     let scheduler = (stop_scheduler, scheduler_task);
     let app = kinwarden_web::app(state);
     let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
@@ -211,6 +211,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         url,
         local_url,
         store,
+        jobs,
         mail_worker,
         scheduler,
         sync_soon_task,

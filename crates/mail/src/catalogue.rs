@@ -55,6 +55,13 @@ pub(crate) struct Texts {
     pub offer_new_account: &'static str,
     pub offer_button: &'static str,
     pub offer_ignore: &'static str,
+
+    // A Families sponsorship ends (reference §4.11 "Reverting"). {org}: the Families
+    // organization; {date}: its last sponsored day.
+    pub revert_subject: &'static str,
+    pub revert_heading: &'static str,
+    pub revert_body: &'static str,
+    pub revert_action: &'static str,
 }
 
 pub(crate) fn texts(lang: Lang) -> &'static Texts {
@@ -104,6 +111,11 @@ static EN: Texts = Texts {
     offer_new_account: "To accept the offer, create a Bitwarden account with your personal e-mail {email} and activate your complimentary plan.",
     offer_button: "Accept offer",
     offer_ignore: "If you did not expect this offer, you can ignore this e-mail.",
+
+    revert_subject: "Your Families Sponsorship was Removed",
+    revert_heading: "The sponsorship of {org} is ending",
+    revert_body: "The Families plan of {org} is no longer sponsored. It will remain sponsored until {date}.",
+    revert_action: "To keep using {org} after that day, its owner pays for the Families plan; otherwise the organization is disabled.",
 };
 
 static SV: Texts = Texts {
@@ -146,4 +158,9 @@ static SV: Texts = Texts {
     offer_new_account: "För att acceptera erbjudandet skapar du ett Bitwarden-konto med din privata e-postadress {email} och aktiverar din kostnadsfria plan.",
     offer_button: "Acceptera erbjudandet",
     offer_ignore: "Om du inte väntade dig det här erbjudandet kan du bortse från det här e-postmeddelandet.",
+
+    revert_subject: "Din Families-sponsring har tagits bort",
+    revert_heading: "Sponsringen av {org} upphör",
+    revert_body: "Families-planen för {org} sponsras inte längre. Den förblir sponsrad till och med {date}.",
+    revert_action: "För att fortsätta använda {org} efter den dagen betalar ägaren för Families-planen; annars inaktiveras organisationen.",
 };

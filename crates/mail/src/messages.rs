@@ -228,6 +228,34 @@ impl SponsorshipOffer<'_> {
     }
 }
 
+/// "Your Families Sponsorship was Removed" (reference §4.11 "Reverting"): to the Families
+/// organization's billing address, with the last sponsored day.
+#[derive(Debug, Clone)]
+pub struct SponsorshipReverting<'a> {
+    pub billing_email: &'a str,
+    pub organization_name: &'a str,
+    /// The last sponsored day, already formatted (`YYYY-MM-DD`).
+    pub date: &'a str,
+}
+
+impl SponsorshipReverting<'_> {
+    pub fn render(&self, vault: &Url, lang: Lang) -> Mail {
+        let t = texts(lang);
+        let args = [("org", self.organization_name), ("date", self.date)];
+        compose(
+            vault,
+            lang,
+            self.billing_email,
+            t.revert_subject.to_string(),
+            vec![
+                Block::Heading(fill(t.revert_heading, &args)),
+                Block::Paragraph(fill(t.revert_body, &args)),
+                Block::Paragraph(fill(t.revert_action, &args)),
+            ],
+        )
+    }
+}
+
 fn compose(vault: &Url, lang: Lang, to: &str, subject: String, blocks: Vec<Block>) -> Mail {
     Mail {
         to: to.to_string(),
@@ -368,5 +396,24 @@ mod tests {
                 .text
                 .contains("accept-families-for-enterprise?token=a.b.c&email=kid%2B1%40example.se")
         );
+    }
+
+    #[test]
+    fn sponsorship_reverting_names_the_last_day_in_both_languages() {
+        let revert = SponsorshipReverting {
+            billing_email: "family@example.se",
+            organization_name: "The Smiths",
+            date: "2027-11-25",
+        };
+        let en = revert.render(&vault(), Lang::En);
+        assert_eq!(en.to, "family@example.se");
+        assert_eq!(en.subject, "Your Families Sponsorship was Removed");
+        assert!(
+            en.text
+                .contains("It will remain sponsored until 2027-11-25.")
+        );
+        let sv = revert.render(&vault(), Lang::Sv);
+        assert_eq!(sv.subject, "Din Families-sponsring har tagits bort");
+        assert!(sv.text.contains("till och med 2027-11-25"));
     }
 }

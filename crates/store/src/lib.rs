@@ -19,7 +19,9 @@ mod meta;
 mod open;
 mod organizations;
 mod outbox;
+mod sponsorship_lifecycle;
 mod sponsorships;
+mod sync_skips;
 mod user_codes;
 mod users;
 
@@ -37,6 +39,7 @@ pub use organizations::{
     OrganizationRecordPrefixed,
 };
 pub use outbox::{OutboxMail, QueuedMail};
+pub use sponsorship_lifecycle::{RedeemedSponsorship, SponsorshipEnd};
 pub use sponsorships::SponsorshipRecord;
 pub use users::{NewUser, UserRecord};
 

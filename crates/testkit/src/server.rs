@@ -159,6 +159,17 @@ impl TestServer {
         self.running.as_ref().map(|running| &running.store)
     }
 
+    /// Runs a job now as `kinwarden jobs run NAME` does, with this server's store and clock
+    /// (so a test clock decides what "today" is); its outcome text.
+    pub async fn run_job(&self, name: &str) -> anyhow::Result<Result<String, String>> {
+        let running = self.running.as_ref().context("the server is stopped")?;
+        let job = kinwarden::jobs::Job::from_name(name).context("no such job")?;
+        let now = running.jobs.clock.now();
+        kinwarden::jobs::run_slot(&running.jobs, job, now, "test")
+            .await?
+            .context("another run took this slot")
+    }
+
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(running) = self.running.take() {
             running.shutdown().await?;

@@ -17,7 +17,7 @@ mod routes;
 mod secret_check;
 mod self_hosted_license;
 mod sponsorship_offers;
-mod sponsorship_rows;
+pub mod sponsorship_rows;
 pub mod sponsorship_sync;
 mod sponsorship_sync_wire;
 mod state;

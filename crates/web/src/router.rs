@@ -4,7 +4,7 @@
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use tower::Layer;
 use tower_http::normalize_path::{NormalizePath, NormalizePathLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -167,6 +167,26 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/organization/sponsorship/{org_id}/sync-status",
             get(routes::sponsorships::sync_status),
+        )
+        .route(
+            "/organization/sponsorship/{org_id}",
+            delete(routes::cloud_sponsorships::revoke_own),
+        )
+        .route(
+            "/organization/sponsorship/{org_id}/delete",
+            post(routes::cloud_sponsorships::revoke_own),
+        )
+        .route(
+            "/organization/sponsorship/{org_id}/{friendly_name}/revoke",
+            delete(routes::cloud_sponsorships::revoke_by_name),
+        )
+        .route(
+            "/organization/sponsorship/sponsored/{org_id}",
+            delete(routes::cloud_sponsorships::remove),
+        )
+        .route(
+            "/organization/sponsorship/sponsored/{org_id}/remove",
+            post(routes::cloud_sponsorships::remove),
         )
         .route("/installations", post(routes::installations::create))
         .route("/installations/{id}", get(routes::installations::get))

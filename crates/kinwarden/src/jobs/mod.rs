@@ -3,8 +3,10 @@
 //! once even with several processes on one database, and a slot missed while the server was
 //! down is made up at the next check.
 
+mod expired_sponsorships;
 mod license_validation;
 pub mod sponsorship_sync;
+mod sponsorship_validation;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,15 +35,24 @@ pub struct JobContext {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
     SponsorshipSync,
+    SponsorshipValidation,
+    ExpiredSponsorships,
     LicenseValidation,
 }
 
 impl Job {
-    pub const ALL: [Job; 2] = [Job::SponsorshipSync, Job::LicenseValidation];
+    pub const ALL: [Job; 4] = [
+        Job::SponsorshipSync,
+        Job::SponsorshipValidation,
+        Job::ExpiredSponsorships,
+        Job::LicenseValidation,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Self::SponsorshipSync => "sponsorship-sync",
+            Self::SponsorshipValidation => "sponsorship-validation",
+            Self::ExpiredSponsorships => "expired-sponsorships",
             Self::LicenseValidation => "license-validation",
         }
     }
@@ -50,11 +61,14 @@ impl Job {
         Self::ALL.into_iter().find(|job| job.name() == name)
     }
 
-    /// The sponsorship sync runs daily at `kinwarden__syncTime`; license validation twice a
-    /// day, at 00:30 and 12:30 UTC (reference §5.6).
+    /// The sponsorship sync runs daily at `kinwarden__syncTime`; the cloud's sponsorship
+    /// validation daily at 01:00 UTC and the clean-up of expired sponsorships at 02:00 UTC
+    /// (SPEC §9 "time"); license validation twice a day, at 00:30 and 12:30 UTC (reference §5.6).
     pub fn schedule(self, config: &Config) -> Schedule {
         match self {
             Self::SponsorshipSync => Schedule::daily_at(&[config.sync_time_minutes]),
+            Self::SponsorshipValidation => Schedule::daily_at(&[60]),
+            Self::ExpiredSponsorships => Schedule::daily_at(&[2 * 60]),
             Self::LicenseValidation => Schedule::daily_at(&[30, 12 * 60 + 30]),
         }
     }
@@ -63,6 +77,8 @@ impl Job {
     pub async fn run(self, ctx: &JobContext) -> Result<String, String> {
         match self {
             Self::SponsorshipSync => sponsorship_sync::run(ctx).await,
+            Self::SponsorshipValidation => sponsorship_validation::run(ctx).await,
+            Self::ExpiredSponsorships => expired_sponsorships::run(ctx).await,
             Self::LicenseValidation => license_validation::run(ctx).await,
         }
     }

@@ -18,4 +18,5 @@ mod portal;
 mod self_hosted_license;
 mod sponsorship_sync;
 mod sponsorships;
+mod story;
 mod support;

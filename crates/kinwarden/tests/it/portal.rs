@@ -19,13 +19,13 @@ fn cookies(response: &reqwest::Response) -> Vec<String> {
         .collect()
 }
 
-fn hidden(html: &str, name: &str) -> Option<String> {
+pub(crate) fn hidden(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker)? + marker.len();
     Some(html[start..].split('"').next()?.to_string())
 }
 
-fn no_redirects(ca: &std::path::Path) -> anyhow::Result<reqwest::Client> {
+pub(crate) fn no_redirects(ca: &std::path::Path) -> anyhow::Result<reqwest::Client> {
     let pem = std::fs::read(ca)?;
     Ok(reqwest::Client::builder()
         .tls_certs_only(reqwest::Certificate::from_pem_bundle(&pem)?)
@@ -144,18 +144,7 @@ async fn portal_session(
     client: &reqwest::Client,
     admin: &str,
 ) -> anyhow::Result<String> {
-    let form = client.get(server.at("/admin/login")).send().await?;
-    let csrf_cookie = cookies(&form)
-        .into_iter()
-        .find(|c| c.starts_with("kw_admin_csrf="))
-        .expect("csrf cookie");
-    let csrf = hidden(&form.text().await?, "csrf").expect("csrf");
-    client
-        .post(server.at("/admin/login"))
-        .header(COOKIE, &csrf_cookie)
-        .form(&[("email", admin), ("csrf", csrf.as_str())])
-        .send()
-        .await?;
+    let (csrf_cookie, csrf) = request_login_link(server, client, admin).await?;
     let mut token = None;
     for _ in 0..100 {
         token = std::fs::read_dir(server.mail_dir())?
@@ -168,10 +157,42 @@ async fn portal_session(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let token = token.expect("a login link in the outbox");
+    confirm_login(server, client, &csrf_cookie, &csrf, &token).await
+}
+
+/// Asks for a login link on the Portal's form; the CSRF cookie and token the confirmation needs.
+pub(crate) async fn request_login_link(
+    server: &TestServer,
+    client: &reqwest::Client,
+    admin: &str,
+) -> anyhow::Result<(String, String)> {
+    let form = client.get(server.at("/admin/login")).send().await?;
+    let csrf_cookie = cookies(&form)
+        .into_iter()
+        .find(|c| c.starts_with("kw_admin_csrf="))
+        .expect("csrf cookie");
+    let csrf = hidden(&form.text().await?, "csrf").expect("csrf");
+    client
+        .post(server.at("/admin/login"))
+        .header(COOKIE, &csrf_cookie)
+        .form(&[("email", admin), ("csrf", csrf.as_str())])
+        .send()
+        .await?;
+    Ok((csrf_cookie, csrf))
+}
+
+/// Confirms a login link's token; the cookies of the Portal session.
+pub(crate) async fn confirm_login(
+    server: &TestServer,
+    client: &reqwest::Client,
+    csrf_cookie: &str,
+    csrf: &str,
+    token: &str,
+) -> anyhow::Result<String> {
     let confirmed = client
         .post(server.at("/admin/login/confirm"))
-        .header(COOKIE, &csrf_cookie)
-        .form(&[("token", token.as_str()), ("csrf", csrf.as_str())])
+        .header(COOKIE, csrf_cookie)
+        .form(&[("token", token), ("csrf", csrf)])
         .send()
         .await?;
     let session = cookies(&confirmed)

@@ -20,11 +20,24 @@ pub(crate) struct Pair {
     pub installation_id: String,
 }
 
+/// How a [`Pair`] is started beyond the defaults.
+#[derive(Default)]
+pub(crate) struct PairOptions<'a> {
+    /// More settings on the self-hosted server.
+    pub extra: &'a [(&'a str, &'a str)],
+    /// Where the self-hosted server's mail goes (else its outbox directory).
+    pub smtp: Option<&'a kinwarden_testkit::SmtpSink>,
+    /// Where the cloud's mail goes (else its outbox directory).
+    pub cloud_smtp: Option<&'a kinwarden_testkit::SmtpSink>,
+    /// The cloud's clock (else the system's).
+    pub cloud_clock: Option<std::sync::Arc<dyn kinwarden_core::clock::Clock>>,
+}
+
 pub(crate) async fn pair(
     backend: kinwarden_testkit::TestBackend,
     seats: i32,
 ) -> anyhow::Result<Pair> {
-    pair_setup(backend, seats, &[], None).await
+    pair_setup(backend, seats, PairOptions::default()).await
 }
 
 /// [`pair`], with more settings on the self-hosted server.
@@ -33,7 +46,15 @@ pub(crate) async fn pair_with(
     seats: i32,
     extra: &[(&str, &str)],
 ) -> anyhow::Result<Pair> {
-    pair_setup(backend, seats, extra, None).await
+    pair_setup(
+        backend,
+        seats,
+        PairOptions {
+            extra,
+            ..PairOptions::default()
+        },
+    )
+    .await
 }
 
 /// [`pair`], with the self-hosted server's mail going to `smtp` (invitations).
@@ -42,16 +63,30 @@ pub(crate) async fn pair_with_mail(
     seats: i32,
     smtp: Option<&kinwarden_testkit::SmtpSink>,
 ) -> anyhow::Result<Pair> {
-    pair_setup(backend, seats, &[], smtp).await
+    pair_setup(
+        backend,
+        seats,
+        PairOptions {
+            smtp,
+            ..PairOptions::default()
+        },
+    )
+    .await
 }
 
-async fn pair_setup(
+pub(crate) async fn pair_setup(
     backend: kinwarden_testkit::TestBackend,
     seats: i32,
-    extra: &[(&str, &str)],
-    smtp: Option<&kinwarden_testkit::SmtpSink>,
+    options: PairOptions<'_>,
 ) -> anyhow::Result<Pair> {
-    let cloud = TestServer::cloud().backend(backend.clone()).start().await?;
+    let mut cloud = TestServer::cloud().backend(backend.clone());
+    if let Some(sink) = options.cloud_smtp {
+        cloud = cloud.smtp(sink);
+    }
+    if let Some(clock) = options.cloud_clock {
+        cloud = cloud.clock(clock);
+    }
+    let cloud = cloud.start().await?;
     let (cloud_owner, cloud_session, _org, cloud_org_id) =
         owner_with_org(&cloud, "owner@cloud.test", 20, seats).await?;
     let created: Value = cloud
@@ -71,10 +106,10 @@ async fn pair_setup(
         .to_string_lossy()
         .into_owned();
     let mut builder = TestServer::self_hosted().backend(backend);
-    for (key, value) in extra {
+    for (key, value) in options.extra {
         builder = builder.setting(key, value);
     }
-    if let Some(sink) = smtp {
+    if let Some(sink) = options.smtp {
         builder = builder.smtp(sink);
     }
     let self_hosted = builder

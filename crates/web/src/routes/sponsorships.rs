@@ -177,19 +177,28 @@ pub async fn revoke_by_name(
     Path((_, friendly_name)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     self_hosted_only(&state)?;
-    let rows = state
+    let row = find_by_friendly_name(&state, &access.org.id, &friendly_name).await?;
+    revoke(&state, Some(&row)).await
+}
+
+/// The organization's sponsorship with this friendly name, ignoring case (S4 and C8).
+pub async fn find_by_friendly_name(
+    state: &AppState,
+    org_id: &str,
+    friendly_name: &str,
+) -> Result<SponsorshipRecord, ApiError> {
+    let wanted = friendly_name.to_lowercase();
+    state
         .store
-        .sponsorships_of_organization(&access.org.id)
-        .await?;
-    let row = rows
+        .sponsorships_of_organization(org_id)
+        .await?
         .into_iter()
         .find(|row| {
             row.friendly_name
                 .as_deref()
-                .is_some_and(|name| name.to_lowercase() == friendly_name.to_lowercase())
+                .is_some_and(|name| name.to_lowercase() == wanted)
         })
-        .ok_or_else(|| ApiError::BadRequest(NOT_FOUND_BY_NAME.into()))?;
-    revoke(&state, Some(&row)).await
+        .ok_or_else(|| ApiError::BadRequest(NOT_FOUND_BY_NAME.into()))
 }
 
 async fn revoke(state: &AppState, row: Option<&SponsorshipRecord>) -> Result<StatusCode, ApiError> {
