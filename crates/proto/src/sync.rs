@@ -79,6 +79,9 @@ pub struct ProfileOrganization {
     pub family_sponsorship_last_sync_date: Option<String>,
     pub family_sponsorship_valid_until: Option<String>,
     pub family_sponsorship_to_delete: Option<bool>,
+    /// Kinwarden's addition (SPEC §6): why the cloud skipped the member's offer at the last
+    /// sync that carried it (`wrong_plan_tier`, `sponsor_disabled`, …); none when it did not.
+    pub family_sponsorship_sync_skipped_reason: Option<String>,
     pub is_admin_initiated: bool,
     pub product_tier_type: i32,
     pub plan_product_type: i32,

@@ -110,6 +110,8 @@ pub struct MemberSponsorship {
     pub sp_last_sync_date: Option<i64>,
     pub sp_valid_until: Option<i64>,
     pub sp_to_delete: Option<bool>,
+    /// Why the cloud skipped it at the last sync that carried it (SPEC §6), if it did.
+    pub sp_skipped_reason: Option<String>,
 }
 
 /// The organization columns of a join, selected with an `org_` prefix.
@@ -290,10 +292,12 @@ impl Store {
              o.max_collections AS org_max_collections, o.enabled AS org_enabled, \
              (o.public_key IS NOT NULL AND o.private_key IS NOT NULL) AS org_has_keys, \
              s.id AS sp_id, s.friendly_name AS sp_friendly_name, s.last_sync_date AS sp_last_sync_date, \
-             s.valid_until AS sp_valid_until, s.to_delete AS sp_to_delete \
+             s.valid_until AS sp_valid_until, s.to_delete AS sp_to_delete, \
+             CASE WHEN s.id IS NULL THEN NULL ELSE k.reason END AS sp_skipped_reason \
              FROM organization_users ou JOIN organizations o ON o.id = ou.organization_id \
              LEFT JOIN organization_sponsorships s \
              ON s.sponsoring_organization_user_id = ou.id AND NOT s.is_admin_initiated \
+             LEFT JOIN sponsorship_sync_skips k ON k.sponsoring_organization_user_id = ou.id \
              WHERE ou.user_id = $1 AND ou.status = $2 ORDER BY o.name"
         );
         let rows = on_pool!(self, pool => {

@@ -22,6 +22,7 @@ pub mod sponsorship_sync;
 mod sponsorship_sync_wire;
 mod state;
 pub mod sync_soon;
+pub mod sync_status;
 mod wire_time;
 
 pub use error::{ApiError, IdentityErrorResponse};

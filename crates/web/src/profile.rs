@@ -112,6 +112,7 @@ fn profile_organization(membership: &Membership, self_hosted: bool) -> ProfileOr
         family_sponsorship_last_sync_date: own.sp_last_sync_date.map(wire_time::from_millis),
         family_sponsorship_valid_until: own.sp_valid_until.map(wire_time::from_millis),
         family_sponsorship_to_delete: own.sp_to_delete,
+        family_sponsorship_sync_skipped_reason: own.sp_skipped_reason.clone(),
         is_admin_initiated: false,
         product_tier_type: tier.code(),
         plan_product_type: tier.code(),

@@ -180,6 +180,24 @@ async fn run(
             .apply_sync_changes(&changes.delete, &updates)
             .await
             .map_err(store_failure)?;
+        let batch_members: Vec<String> = batch
+            .iter()
+            .map(|row| row.sponsoring_organization_user_id.clone())
+            .collect();
+        let skipped: Vec<(String, String)> = answer
+            .skipped
+            .iter()
+            .map(|item| {
+                (
+                    item.sponsoring_organization_user_id.clone(),
+                    item.reason.clone(),
+                )
+            })
+            .collect();
+        deps.store
+            .replace_sync_skips(org_id, &batch_members, &skipped, deps.clock.now_millis())
+            .await
+            .map_err(store_failure)?;
         tally.sent += batch.len();
         tally.updated += changes.update.len();
         tally.removed += changes.delete.len();

@@ -139,7 +139,7 @@ async fn login_by_link_and_the_organizations_pages() -> anyhow::Result<()> {
 }
 
 /// Logs in to the Portal of a server without SMTP, reading the link from its outbox directory.
-async fn portal_session(
+pub(crate) async fn portal_session(
     server: &TestServer,
     client: &reqwest::Client,
     admin: &str,

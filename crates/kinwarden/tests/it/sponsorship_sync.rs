@@ -258,3 +258,81 @@ async fn a_change_is_synced_soon_after() -> anyhow::Result<()> {
     pair.stop().await?;
     Ok(())
 }
+
+/// SPEC §6: when the cloud skips an offer (here: its sponsoring organization has been disabled
+/// for more than 93 days), the reason is kept beside the offer: in the member's profile and on
+/// the Portal's organization page. It stays Awaiting Sync.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_skipped_offer_says_why() -> anyhow::Result<()> {
+    use anyhow::Context;
+    let pair = pair_with(
+        kinwarden_testkit::TestBackend::Sqlite,
+        10,
+        &[("adminSettings__admins", "ops@example.com")],
+    )
+    .await?;
+    let server = &pair.self_hosted;
+    let (session, org_id) = licensed_org(&pair).await?;
+    let token = billing_sync_token(&pair).await?;
+    session
+        .post(
+            server,
+            "/api/organizations/connections",
+            &connection(&org_id, &token),
+        )
+        .await?;
+    let offered = session
+        .post(
+            server,
+            &format!("/api/organization/sponsorship/self-hosted/{org_id}/families-for-enterprise"),
+            &json!({"planSponsorshipType": 0, "sponsoredEmail": "family@example.com", "friendlyName": "Family"}),
+        )
+        .await?;
+    assert_eq!(offered.status(), 200);
+
+    let cloud_store = pair.cloud.store().context("cloud store")?;
+    let long_ago = chrono::Utc::now().timestamp_millis() - 100 * 24 * 60 * 60 * 1000;
+    let notice = kinwarden_mail::messages::LicenseExpired {
+        billing_email: "billing@cloud.test",
+        organization_name: "Acme",
+        reason: "test",
+    }
+    .render(&pair.cloud.url, kinwarden_mail::Lang::En);
+    cloud_store
+        .disable_organization(&pair.cloud_org_id, long_ago, &notice, long_ago)
+        .await?;
+
+    let (code, out) = kinwarden(server, &["sync"]).await?;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("sponsor_disabled"), "{out}");
+    let sync: Value = session.get(server, "/api/sync").await?.json().await?;
+    let member_org = &sync["profile"]["organizations"][0];
+    assert_eq!(
+        member_org["familySponsorshipSyncSkippedReason"],
+        "sponsor_disabled"
+    );
+    assert!(
+        member_org["familySponsorshipLastSyncDate"].is_null(),
+        "still Awaiting Sync"
+    );
+
+    let client = crate::portal::no_redirects(&server.bwdata.join("ssl/ca.crt"))?;
+    let cookie = crate::portal::portal_session(server, &client, "ops@example.com").await?;
+    let page = client
+        .get(server.at(&format!("/admin/organizations/{org_id}")))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        page.contains("Awaiting Sync") && page.contains("sponsor_disabled"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Last success") && page.contains("Next run"),
+        "{page}"
+    );
+    pair.stop().await?;
+    Ok(())
+}

@@ -8,13 +8,14 @@ use axum::response::Response;
 use kinwarden_config::Mode;
 use kinwarden_core::members::MemberType;
 use kinwarden_proto::connections::BillingSyncConfig;
-use kinwarden_store::OrganizationRecord;
+use kinwarden_store::{OrganizationRecord, SponsorshipRecord};
 use serde::Deserialize;
 
 use super::pages::page;
 use super::session::{self, AdminSession};
 use crate::routes::connections::BILLING_SYNC;
 use crate::state::AppState;
+use crate::sync_status::SyncStatus;
 use crate::wire_time;
 
 /// One organization as the Portal shows it.
@@ -33,6 +34,22 @@ struct ConnectionView {
     enabled: bool,
     cloud_organization_id: String,
     last_license_sync: String,
+}
+
+/// The sponsorship sync at a glance (SPEC §6).
+struct SyncView {
+    last_attempt: String,
+    last_success: String,
+    next_run: String,
+    last_error: String,
+}
+
+/// One offer of the organization's members, with where it stands and why the cloud skipped it.
+struct OfferView {
+    friendly_name: String,
+    offered_to: String,
+    status: &'static str,
+    skipped: String,
 }
 
 struct OutcomeView {
@@ -60,7 +77,63 @@ struct OrganizationPage {
     org: OrgRow,
     self_hosted: bool,
     connection: Option<ConnectionView>,
+    sync: SyncView,
+    offers: Vec<OfferView>,
     outcomes: Vec<OutcomeView>,
+}
+
+fn sync_view(status: &SyncStatus) -> SyncView {
+    let never = || "never".to_string();
+    SyncView {
+        last_attempt: status.last.as_ref().map_or_else(never, |o| {
+            let result = if o.succeeded { "succeeded" } else { "failed" };
+            format!("{} ({result})", wire_time::from_millis(o.started_at))
+        }),
+        last_success: status
+            .last_success
+            .as_ref()
+            .map_or_else(never, |o| wire_time::from_millis(o.finished_at)),
+        next_run: wire_time::from_millis(status.next_run),
+        last_error: status.last_error.as_ref().map_or_else(
+            || "none".to_string(),
+            |o| {
+                format!(
+                    "{}: {}",
+                    wire_time::from_millis(o.started_at),
+                    o.message.as_deref().unwrap_or_default()
+                )
+            },
+        ),
+    }
+}
+
+/// Where an offer stands, as a member would read it (SPEC §7 labels).
+fn offer_status(row: &SponsorshipRecord) -> &'static str {
+    match (row.last_sync_date, row.to_delete, row.valid_until) {
+        (None, _, _) => "Awaiting Sync",
+        (Some(_), true, _) => "Pending removal",
+        (Some(_), false, Some(_)) => "Active",
+        (Some(_), false, None) => "Sent",
+    }
+}
+
+async fn offers_of(state: &AppState, org_id: &str) -> Result<Vec<OfferView>, crate::ApiError> {
+    let skips = state.store.sync_skips_of_organization(org_id).await?;
+    Ok(state
+        .store
+        .sponsorships_of_organization(org_id)
+        .await?
+        .iter()
+        .map(|row| OfferView {
+            friendly_name: row.friendly_name.clone().unwrap_or_default(),
+            offered_to: row.offered_to_email.clone().unwrap_or_default(),
+            status: offer_status(row),
+            skipped: skips
+                .get(&row.sponsoring_organization_user_id)
+                .cloned()
+                .unwrap_or_default(),
+        })
+        .collect())
 }
 
 fn plan_name(plan_type: i32) -> String {
@@ -193,6 +266,12 @@ pub async fn show(
     }
     outcomes.sort_by_key(|(started_at, _)| std::cmp::Reverse(*started_at));
     let (csrf, set) = session::csrf_token(&headers);
+    let sync = sync_view(&SyncStatus::load(&state, &org.id).await?);
+    let offers = if self_hosted {
+        offers_of(&state, &org.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(page(
         &OrganizationPage {
             admin: admin.email,
@@ -200,6 +279,8 @@ pub async fn show(
             org: row(&org, &owners_of(&state, &org.id).await?),
             self_hosted,
             connection,
+            sync,
+            offers,
             outcomes: outcomes.into_iter().map(|(_, view)| view).collect(),
         },
         set,

@@ -4,34 +4,26 @@
 
 use axum::Json;
 use axum::extract::State;
-use kinwarden_core::schedule::Schedule;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::org_access::OrgOwner;
-use crate::sponsorship_sync::KIND;
 use crate::state::AppState;
+use crate::sync_status::SyncStatus;
 use crate::wire_time;
 
 pub async fn status(
     State(state): State<AppState>,
     OrgOwner(access): OrgOwner,
 ) -> Result<Json<Value>, ApiError> {
-    let outcomes = state
-        .store
-        .recent_outcomes(&access.org.id, KIND, 50)
-        .await?;
-    let last = outcomes.first();
-    let last_success = outcomes.iter().find(|outcome| outcome.succeeded);
-    let last_error = outcomes.iter().find(|outcome| !outcome.succeeded);
-    let next_run =
-        Schedule::daily_at(&[state.config.sync_time_minutes]).next_slot(state.clock.now());
+    let status = SyncStatus::load(&state, &access.org.id).await?;
+    let last = status.last.as_ref();
     Ok(Json(json!({
         "lastAttempt": last.map(|o| wire_time::from_millis(o.started_at)),
         "lastResult": last.map(|o| if o.succeeded { "succeeded" } else { "failed" }),
-        "lastSuccess": last_success.map(|o| wire_time::from_millis(o.finished_at)),
-        "nextRun": wire_time::from_millis(next_run.timestamp_millis()),
-        "lastError": last_error.map(|o| json!({
+        "lastSuccess": status.last_success.as_ref().map(|o| wire_time::from_millis(o.finished_at)),
+        "nextRun": wire_time::from_millis(status.next_run),
+        "lastError": status.last_error.as_ref().map(|o| json!({
             "code": o.code,
             "message": o.message,
             "at": wire_time::from_millis(o.started_at),
