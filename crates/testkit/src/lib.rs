@@ -10,11 +10,13 @@
 pub mod bw_cli;
 pub mod client_crypto;
 mod database;
+pub mod fault_proxy;
 mod server;
 mod smtp;
 
 pub use bw_cli::{BW_CLI_VERSION, BwCli, BwSession};
 pub use client_crypto::{ClientAccount, EncString, Kdf, OrganizationKeys, SymmetricKey};
 pub use database::{ScratchPostgres, TestBackend, backends};
+pub use fault_proxy::{Fault, FaultProxy};
 pub use server::{TestServer, TestServerBuilder, https_client};
 pub use smtp::{ReceivedMail, SmtpSink};

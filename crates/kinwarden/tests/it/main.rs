@@ -20,3 +20,4 @@ mod sponsorship_sync;
 mod sponsorships;
 mod story;
 mod support;
+mod sync_at_scale;

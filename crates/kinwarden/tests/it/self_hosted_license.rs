@@ -18,6 +18,8 @@ pub(crate) struct Pair {
     pub cloud_session: Session,
     pub cloud_org_id: String,
     pub installation_id: String,
+    /// Between the self-hosted server and the cloud, when asked for.
+    pub proxy: Option<kinwarden_testkit::FaultProxy>,
 }
 
 /// How a [`Pair`] is started beyond the defaults.
@@ -31,6 +33,8 @@ pub(crate) struct PairOptions<'a> {
     pub cloud_smtp: Option<&'a kinwarden_testkit::SmtpSink>,
     /// The cloud's clock (else the system's).
     pub cloud_clock: Option<std::sync::Arc<dyn kinwarden_core::clock::Clock>>,
+    /// Whether the self-hosted server reaches the cloud through a [`FaultProxy`].
+    pub via_proxy: bool,
 }
 
 pub(crate) async fn pair(
@@ -99,12 +103,18 @@ pub(crate) async fn pair_setup(
         .await?;
     let installation_id = created["id"].as_str().unwrap_or_default().to_string();
     let installation_key = created["key"].as_str().unwrap_or_default().to_string();
-    let base = cloud.url.as_str().trim_end_matches('/').to_string();
-    let ca = cloud
-        .bwdata
-        .join("ssl/ca.crt")
-        .to_string_lossy()
-        .into_owned();
+    let cloud_ca = cloud.bwdata.join("ssl/ca.crt");
+    let proxy = if options.via_proxy {
+        Some(kinwarden_testkit::FaultProxy::start(&cloud.url, &cloud_ca).await?)
+    } else {
+        None
+    };
+    let (base, ca) = match &proxy {
+        Some(proxy) => (proxy.url.as_str(), proxy.ca_file()),
+        None => (cloud.url.as_str(), cloud_ca.as_path()),
+    };
+    let base = base.trim_end_matches('/').to_string();
+    let ca = ca.to_string_lossy().into_owned();
     let mut builder = TestServer::self_hosted().backend(backend);
     for (key, value) in options.extra {
         builder = builder.setting(key, value);
@@ -137,6 +147,7 @@ pub(crate) async fn pair_setup(
         cloud_session,
         cloud_org_id,
         installation_id,
+        proxy,
     })
 }
 

@@ -1,0 +1,229 @@
+//! A fault-injecting HTTPS proxy to put between a self-hosted server and its cloud (SPEC §6, §10):
+//! it forwards every request to the cloud, except those a rule picks, which it answers with an
+//! injected fault — an error status, malformed JSON, a delay, or a body cut off after the cloud
+//! has answered (the cloud committed; the caller never learns it). It serves TLS from its own
+//! local CA, whose certificate the self-hosted server is told to trust.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum_server::Handle;
+use axum_server::tls_rustls::RustlsConfig;
+use kinwarden::bwdata::Bwdata;
+use url::Url;
+
+/// What the proxy does with a request a rule picked.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Answers this status itself, without asking the cloud.
+    Status(u16),
+    /// Answers 200 with a body that is not JSON, without asking the cloud.
+    Malformed,
+    /// Waits this long, then forwards.
+    Delay(Duration),
+    /// Forwards, then sends the cloud's status and half its body, and cuts the connection.
+    CutBody,
+}
+
+#[derive(Debug, Clone)]
+struct Rule {
+    path_contains: String,
+    /// Matching requests let through before the fault applies.
+    pass_first: usize,
+    seen: usize,
+    fault: Fault,
+}
+
+#[derive(Clone)]
+struct Shared {
+    upstream: Url,
+    client: reqwest::Client,
+    rules: Arc<Mutex<Vec<Rule>>>,
+    forwarded: Arc<Mutex<Vec<String>>>,
+}
+
+pub struct FaultProxy {
+    /// The proxy's base URL (`https://127.0.0.1:port`).
+    pub url: Url,
+    ca_file: PathBuf,
+    shared: Shared,
+    handle: Handle<SocketAddr>,
+    _dir: tempfile::TempDir,
+}
+
+impl FaultProxy {
+    /// A proxy to `upstream` (a cloud's base URL), trusting `upstream_ca` for it.
+    pub async fn start(upstream: &Url, upstream_ca: &Path) -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let bwdata = Bwdata::new(&dir.path().join("bwdata"))?;
+        bwdata.init()?;
+        let files = kinwarden::tls::ensure_auto_certificate(&bwdata, &["127.0.0.1".to_string()])
+            .context("the proxy's certificate")?;
+        let shared = Shared {
+            upstream: upstream.clone(),
+            client: crate::https_client(upstream_ca)?,
+            rules: Arc::default(),
+            forwarded: Arc::default(),
+        };
+        let tls = RustlsConfig::from_pem_file(&files.certificate, &files.private_key).await?;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let handle = Handle::new();
+        let app = Router::new().fallback(forward).with_state(shared.clone());
+        let server = axum_server::from_tcp_rustls(listener, tls)?.handle(handle.clone());
+        tokio::spawn(server.serve(app.into_make_service()));
+        handle.listening().await;
+        Ok(Self {
+            url: Url::parse(&format!("https://{addr}"))?,
+            ca_file: files.ca_cert,
+            shared,
+            handle,
+            _dir: dir,
+        })
+    }
+
+    /// The CA certificate a client must trust to talk to the proxy.
+    pub fn ca_file(&self) -> &Path {
+        &self.ca_file
+    }
+
+    /// From now on, requests whose path contains `path_contains` get `fault`, after the first
+    /// `pass_first` of them have gone through.
+    pub fn inject(&self, path_contains: &str, pass_first: usize, fault: Fault) {
+        if let Ok(mut rules) = self.shared.rules.lock() {
+            rules.push(Rule {
+                path_contains: path_contains.to_string(),
+                pass_first,
+                seen: 0,
+                fault,
+            });
+        }
+    }
+
+    /// Removes every rule: the proxy forwards everything again.
+    pub fn heal(&self) {
+        if let Ok(mut rules) = self.shared.rules.lock() {
+            rules.clear();
+        }
+    }
+
+    /// How many requests with this path fragment reached the cloud.
+    pub fn forwarded(&self, path_contains: &str) -> usize {
+        self.shared
+            .forwarded
+            .lock()
+            .map(|paths| paths.iter().filter(|p| p.contains(path_contains)).count())
+            .unwrap_or_default()
+    }
+
+    pub fn stop(&self) {
+        self.handle.shutdown();
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        self.handle.shutdown();
+    }
+}
+
+/// The fault for a request on `path`, if a rule picks it (counting the request either way).
+fn pick(shared: &Shared, path: &str) -> Option<Fault> {
+    let mut rules = shared.rules.lock().ok()?;
+    let rule = rules
+        .iter_mut()
+        .find(|rule| path.contains(&rule.path_contains))?;
+    rule.seen += 1;
+    (rule.seen > rule.pass_first).then(|| rule.fault.clone())
+}
+
+async fn forward(State(shared): State<Shared>, request: Request) -> Response {
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str().to_string())
+        .unwrap_or_default();
+    let fault = pick(&shared, &path);
+    match &fault {
+        Some(Fault::Status(code)) => {
+            return answer(
+                StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                Body::from(r#"{"message":"injected fault","object":"error"}"#),
+            );
+        }
+        Some(Fault::Malformed) => {
+            return answer(StatusCode::OK, Body::from("{\"sponsorshipsBatch\": [tru"));
+        }
+        Some(Fault::Delay(wait)) => tokio::time::sleep(*wait).await,
+        Some(Fault::CutBody) | None => {}
+    }
+    let (status, headers, body) = match relay(&shared, request, &path).await {
+        Ok(parts) => parts,
+        Err(err) => {
+            return answer(StatusCode::BAD_GATEWAY, Body::from(format!("proxy: {err}")));
+        }
+    };
+    let body = if matches!(fault, Some(Fault::CutBody)) {
+        // Headers promise the whole body; half of it comes, then the stream fails, so the
+        // connection is cut mid-body.
+        let half = body.slice(..body.len() / 2);
+        let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+            Ok(half),
+            Err(std::io::Error::other("injected: connection cut")),
+        ];
+        Body::from_stream(futures_util::stream::iter(chunks))
+    } else {
+        Body::from(body)
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    for (name, value) in &headers {
+        if name != "transfer-encoding" && name != "connection" {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    response
+}
+
+fn answer(status: StatusCode, body: Body) -> Response {
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+async fn relay(
+    shared: &Shared,
+    request: Request,
+    path: &str,
+) -> anyhow::Result<(StatusCode, HeaderMap, Bytes)> {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, 64 * 1024 * 1024).await?;
+    let url = format!("{}{}", shared.upstream.as_str().trim_end_matches('/'), path);
+    let mut outgoing = shared.client.request(parts.method.clone(), url).body(body);
+    for (name, value) in &parts.headers {
+        if name != "host" && name != "content-length" {
+            outgoing = outgoing.header(name, value);
+        }
+    }
+    let response = outgoing.send().await?;
+    if let Ok(mut forwarded) = shared.forwarded.lock() {
+        forwarded.push(path.to_string());
+    }
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await?;
+    Ok((status, headers, bytes))
+}
