@@ -140,7 +140,8 @@ pub fn spawn_scheduler(
     })
 }
 
-async fn run_if_due(ctx: &JobContext, job: Job) -> Result<(), kinwarden_store::StoreError> {
+/// Runs `job`'s latest slot if no process has run it yet: what the scheduler does each check.
+pub async fn run_if_due(ctx: &JobContext, job: Job) -> Result<(), kinwarden_store::StoreError> {
     let last = ctx
         .store
         .last_scheduled_slot(job.name())

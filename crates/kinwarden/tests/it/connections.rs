@@ -18,10 +18,10 @@ pub(crate) async fn licensed_org(pair: &Pair) -> anyhow::Result<(Session, String
         .await?
         .json()
         .await?;
-    Ok((
-        session,
-        created["id"].as_str().unwrap_or_default().to_string(),
-    ))
+    let id = created["id"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("the license upload failed: {created}"))?;
+    Ok((session, id.to_string()))
 }
 
 pub(crate) async fn billing_sync_token(pair: &Pair) -> anyhow::Result<String> {

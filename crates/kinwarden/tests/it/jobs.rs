@@ -78,3 +78,109 @@ async fn license_validation_disables_an_organization_without_its_license() -> an
     pair.stop().await?;
     Ok(())
 }
+
+/// Issue acceptance: the daily sponsorship sync runs once per day per organization even with two
+/// self-hosted processes on one PostgreSQL database, both checking at the same moment on a test
+/// clock. (PostgreSQL only: it is where several processes share a database.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daily_sync_runs_once_with_two_processes_on_one_database() -> anyhow::Result<()> {
+    use std::sync::Arc;
+
+    use anyhow::Context;
+    use chrono::{Duration, Utc};
+    use kinwarden_core::clock::ManualClock;
+    use kinwarden_core::schedule::Schedule;
+    use kinwarden_testkit::{TestBackend, TestServer};
+
+    use crate::connections::{billing_sync_token, connection, licensed_org};
+    use crate::self_hosted_license::{PairOptions, pair_setup};
+
+    for backend in kinwarden_testkit::backends() {
+        if !matches!(backend, TestBackend::Postgres(_)) {
+            continue;
+        }
+        // The clock starts a little ahead (the cloud issues the license on real time, and it
+        // must not look issued in the future) and moves to each of the next three daily slots.
+        let now = Utc::now() + Duration::hours(1);
+        let first_slot = Schedule::daily_at(&[3 * 60]).next_slot(now);
+        let clock = Arc::new(ManualClock::new(now));
+        let pair = pair_setup(
+            backend,
+            10,
+            PairOptions {
+                extra: &[("kinwarden__syncTime", "03:00")],
+                self_hosted_clock: Some(clock.clone()),
+                ..PairOptions::default()
+            },
+        )
+        .await?;
+        let first = &pair.self_hosted;
+        let (session, org_id) = licensed_org(&pair).await?;
+        let token = billing_sync_token(&pair).await?;
+        session
+            .post(
+                first,
+                "/api/organizations/connections",
+                &connection(&org_id, &token),
+            )
+            .await?;
+        // A second process: the same configuration and database, the same clock.
+        let mut second = TestServer::self_hosted().clock(clock.clone());
+        for (key, value) in &first.settings {
+            second = second.setting(key, value);
+        }
+        let second = second.start().await?;
+        std::fs::copy(
+            first.bwdata.join("core/licensing.pub.pem"),
+            second.bwdata.join("core/licensing.pub.pem"),
+        )?;
+        let licenses = "core/licenses/organization";
+        std::fs::create_dir_all(second.bwdata.join(licenses))?;
+        for entry in std::fs::read_dir(first.bwdata.join(licenses))? {
+            let entry = entry?;
+            std::fs::copy(
+                entry.path(),
+                second.bwdata.join(licenses).join(entry.file_name()),
+            )?;
+        }
+        let store = first.store().context("store")?;
+        let runs = || async {
+            anyhow::Ok(
+                store
+                    .recent_outcomes(&org_id, "sponsorship-sync", 100)
+                    .await?
+                    .iter()
+                    .filter(|outcome| outcome.started_by == "job")
+                    .count(),
+            )
+        };
+        // Yesterday's slot was made up at start by whichever process came first (before the
+        // connection existed, so nothing was recorded for the organization).
+        let at_start = runs().await?;
+
+        for day in 0..3 {
+            clock.set(first_slot + Duration::days(day) + Duration::minutes(1));
+            let (a, b) = tokio::join!(
+                first.run_if_due("sponsorship-sync"),
+                second.run_if_due("sponsorship-sync")
+            );
+            a?;
+            b?;
+            let (a, b) = tokio::join!(
+                first.run_if_due("sponsorship-sync"),
+                second.run_if_due("sponsorship-sync")
+            );
+            a?;
+            b?;
+            let last = store.last_job_run("sponsorship-sync").await?;
+            assert_eq!(
+                runs().await? - at_start,
+                usize::try_from(day + 1)?,
+                "one run on day {day}: {last:?}"
+            );
+        }
+        second.stop().await?;
+        pair.stop().await?;
+    }
+    Ok(())
+}

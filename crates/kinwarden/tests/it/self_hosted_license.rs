@@ -33,6 +33,8 @@ pub(crate) struct PairOptions<'a> {
     pub cloud_smtp: Option<&'a kinwarden_testkit::SmtpSink>,
     /// The cloud's clock (else the system's).
     pub cloud_clock: Option<std::sync::Arc<dyn kinwarden_core::clock::Clock>>,
+    /// The self-hosted server's clock (else the system's).
+    pub self_hosted_clock: Option<std::sync::Arc<dyn kinwarden_core::clock::Clock>>,
     /// Whether the self-hosted server reaches the cloud through a [`FaultProxy`].
     pub via_proxy: bool,
 }
@@ -118,6 +120,9 @@ pub(crate) async fn pair_setup(
     let mut builder = TestServer::self_hosted().backend(backend);
     for (key, value) in options.extra {
         builder = builder.setting(key, value);
+    }
+    if let Some(clock) = options.self_hosted_clock {
+        builder = builder.clock(clock);
     }
     if let Some(sink) = options.smtp {
         builder = builder.smtp(sink);

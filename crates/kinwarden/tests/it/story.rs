@@ -54,7 +54,7 @@ async fn the_whole_sponsorship_story() -> anyhow::Result<()> {
                 smtp: Some(&self_hosted_mail),
                 cloud_smtp: Some(&cloud_mail),
                 cloud_clock: Some(cloud_clock.clone()),
-                via_proxy: false,
+                ..PairOptions::default()
             },
         )
         .await?;
