@@ -157,3 +157,6 @@ async fn postgres_has_no_snapshot_file() -> anyhow::Result<()> {
 mod outbox;
 #[path = "store/sponsorships.rs"]
 mod sponsorships;
+
+#[path = "store/sponsorship_lifecycle.rs"]
+mod sponsorship_lifecycle;
