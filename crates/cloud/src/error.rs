@@ -60,6 +60,11 @@ pub enum CloudError {
     Rejected { status: u16, message: String },
     #[error("the cloud at {host} answered something this server cannot read: {detail}")]
     BadAnswer { host: String, detail: String },
+    /// The answer's head arrived, its body did not: the cloud may have done what was asked.
+    #[error(
+        "the connection to the cloud at {host} broke while its answer was arriving ({cause}); the cloud may have applied the request, and the next sync reconciles it"
+    )]
+    AnswerCut { host: String, cause: NetworkCause },
     #[error("cannot prepare calls to the cloud: {0}")]
     Setup(String),
 }
@@ -75,6 +80,7 @@ impl CloudError {
             Self::TokenRefused { .. } => "token_refused",
             Self::Rejected { .. } => "cloud_rejected",
             Self::BadAnswer { .. } => "bad_answer",
+            Self::AnswerCut { .. } => "answer_cut",
             Self::Setup(_) => "cloud_client_setup",
         }
     }

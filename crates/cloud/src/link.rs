@@ -35,6 +35,17 @@ impl Default for LinkSettings {
     }
 }
 
+impl LinkSettings {
+    /// The configured bound and tries (`kinwarden__cloudTimeout`, `kinwarden__cloudAttempts`).
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            timeout: config.cloud_timeout,
+            attempts: config.cloud_attempts,
+            ..Self::default()
+        }
+    }
+}
+
 /// What a host answered to a plain request.
 #[derive(Debug, Clone)]
 pub struct Probe {
@@ -309,7 +320,7 @@ async fn read_json<R: DeserializeOwned>(
     let bytes = response
         .bytes()
         .await
-        .map_err(|err| CloudError::Unreachable {
+        .map_err(|err| CloudError::AnswerCut {
             host: host_of(url),
             cause: classify(&err),
         })?;

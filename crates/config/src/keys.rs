@@ -63,6 +63,8 @@ pub const TLS: &str = "kinwarden__tls";
 pub const TLS_CERT: &str = "kinwarden__tlsCert";
 pub const TLS_KEY: &str = "kinwarden__tlsKey";
 pub const CLOUD_CA_FILE: &str = "kinwarden__cloudCaFile";
+pub const CLOUD_TIMEOUT: &str = "kinwarden__cloudTimeout";
+pub const CLOUD_ATTEMPTS: &str = "kinwarden__cloudAttempts";
 pub const METRICS: &str = "kinwarden__metrics";
 pub const PASSWORD_ITERATIONS: &str = "kinwarden__passwordIterations";
 pub const LOGIN_RATE_LIMIT: &str = "kinwarden__loginRateLimit";
@@ -186,6 +188,16 @@ pub const KNOWN_KEYS: &[KeyDoc] = &[
         LOGIN_RATE_LIMIT,
         "10/min",
         "password and API-key grants per IP and per account (N/sec, N/min, N/hour, or off)",
+    ),
+    key(
+        CLOUD_TIMEOUT,
+        "30s",
+        "bound on one call to the cloud, connecting included (e.g. 30s, 2m)",
+    ),
+    key(
+        CLOUD_ATTEMPTS,
+        "3",
+        "tries of a cloud call that failed in a passing way (unreachable, timeout, 502–504); 1 = no retry",
     ),
     key(
         SYNC_DEBOUNCE,

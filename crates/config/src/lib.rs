@@ -111,6 +111,10 @@ pub struct Config {
     pub password_iterations: u32,
     pub login_rate_limit: Option<RateLimit>,
     pub sync_debounce: Option<Duration>,
+    /// Bound on one call to the cloud.
+    pub cloud_timeout: Duration,
+    /// Tries of a call that failed transiently (at least 1).
+    pub cloud_attempts: u32,
     /// Minutes after midnight UTC.
     pub sync_time_minutes: u32,
     pub log_format: LogFormat,
@@ -304,6 +308,27 @@ impl Config {
                 .map(|(count, window)| RateLimit { count, window });
         let sync_debounce = parse::optional_duration(raw.get(keys::SYNC_DEBOUNCE).unwrap_or("30s"))
             .map_err(|problem| ConfigError::invalid(keys::SYNC_DEBOUNCE, problem))?;
+        let cloud_timeout = parse::optional_duration(raw.get(keys::CLOUD_TIMEOUT).unwrap_or("30s"))
+            .map_err(|problem| ConfigError::invalid(keys::CLOUD_TIMEOUT, problem))?
+            .ok_or_else(|| {
+                ConfigError::invalid(
+                    keys::CLOUD_TIMEOUT,
+                    "a call to the cloud needs a bound".to_string(),
+                )
+            })?;
+        let cloud_attempts = raw
+            .get(keys::CLOUD_ATTEMPTS)
+            .unwrap_or("3")
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|attempts| (1..=10).contains(attempts))
+            .ok_or_else(|| {
+                ConfigError::invalid(
+                    keys::CLOUD_ATTEMPTS,
+                    "expected a whole number from 1 to 10".to_string(),
+                )
+            })?;
         let sync_time_minutes = parse::time_of_day(raw.get(keys::SYNC_TIME).unwrap_or("03:00"))
             .map_err(|problem| ConfigError::invalid(keys::SYNC_TIME, problem))?;
         let log_format = match raw
@@ -362,6 +387,8 @@ impl Config {
             password_iterations,
             login_rate_limit,
             sync_debounce,
+            cloud_timeout,
+            cloud_attempts,
             sync_time_minutes,
             log_format,
             log_level: raw.get(keys::LOG_LEVEL).unwrap_or("info").to_string(),

@@ -130,7 +130,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
             kinwarden_cloud::CloudLink::new(
                 &config,
                 options.clock.clone(),
-                kinwarden_cloud::LinkSettings::default(),
+                kinwarden_cloud::LinkSettings::from_config(&config),
             )
             .map_err(|err| ServerError::Cloud(err.to_string()))?,
         )),

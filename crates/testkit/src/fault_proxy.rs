@@ -47,16 +47,20 @@ struct Shared {
     upstream: Url,
     client: reqwest::Client,
     rules: Arc<Mutex<Vec<Rule>>>,
+    /// Every request's path, whether it reached the cloud or not.
+    received: Arc<Mutex<Vec<String>>>,
     forwarded: Arc<Mutex<Vec<String>>>,
 }
 
 pub struct FaultProxy {
     /// The proxy's base URL (`https://127.0.0.1:port`).
     pub url: Url,
+    addr: SocketAddr,
     ca_file: PathBuf,
+    certificate: (PathBuf, PathBuf),
     shared: Shared,
-    handle: Handle<SocketAddr>,
-    _dir: tempfile::TempDir,
+    handle: Mutex<Handle<SocketAddr>>,
+    dir: tempfile::TempDir,
 }
 
 impl FaultProxy {
@@ -71,24 +75,73 @@ impl FaultProxy {
             upstream: upstream.clone(),
             client: crate::https_client(upstream_ca)?,
             rules: Arc::default(),
+            received: Arc::default(),
             forwarded: Arc::default(),
         };
-        let tls = RustlsConfig::from_pem_file(&files.certificate, &files.private_key).await?;
+        let certificate = (files.certificate, files.private_key);
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-        listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let handle = Handle::new();
-        let app = Router::new().fallback(forward).with_state(shared.clone());
-        let server = axum_server::from_tcp_rustls(listener, tls)?.handle(handle.clone());
-        tokio::spawn(server.serve(app.into_make_service()));
-        handle.listening().await;
+        let handle = serve(listener, &certificate, &shared).await?;
         Ok(Self {
             url: Url::parse(&format!("https://{addr}"))?,
+            addr,
             ca_file: files.ca_cert,
+            certificate,
             shared,
-            handle,
-            _dir: dir,
+            handle: Mutex::new(handle),
+            dir,
         })
+    }
+
+    /// Stops listening: connections are refused until [`FaultProxy::resume`].
+    pub fn pause(&self) {
+        if let Ok(handle) = self.handle.lock() {
+            handle.shutdown();
+        }
+    }
+
+    /// Listens again on the same address, with the proxy's own certificate.
+    pub async fn resume(&self) -> anyhow::Result<()> {
+        self.listen(&self.certificate).await
+    }
+
+    /// Listens again on the same address, with a certificate from another CA, which a client
+    /// trusting [`FaultProxy::ca_file`] refuses.
+    pub async fn resume_untrusted(&self) -> anyhow::Result<()> {
+        let other = Bwdata::new(&self.dir.path().join("untrusted"))?;
+        other.init()?;
+        let files = kinwarden::tls::ensure_auto_certificate(&other, &["127.0.0.1".to_string()])?;
+        self.listen(&(files.certificate, files.private_key)).await
+    }
+
+    async fn listen(&self, certificate: &(PathBuf, PathBuf)) -> anyhow::Result<()> {
+        self.pause();
+        let mut listener = None;
+        // The old listener closes in the background; its port is free again shortly.
+        for _ in 0..50 {
+            match std::net::TcpListener::bind(self.addr) {
+                Ok(bound) => {
+                    listener = Some(bound);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+        let listener = listener.context("the proxy's port stayed taken")?;
+        let handle = serve(listener, certificate, &self.shared).await?;
+        if let Ok(mut slot) = self.handle.lock() {
+            *slot = handle;
+        }
+        Ok(())
+    }
+
+    /// How many requests with this path fragment the proxy received (answered or not).
+    pub fn received(&self, path_contains: &str) -> usize {
+        self.shared
+            .received
+            .lock()
+            .map(|paths| paths.iter().filter(|p| p.contains(path_contains)).count())
+            .unwrap_or_default()
     }
 
     /// The CA certificate a client must trust to talk to the proxy.
@@ -126,14 +179,29 @@ impl FaultProxy {
     }
 
     pub fn stop(&self) {
-        self.handle.shutdown();
+        self.pause();
     }
 }
 
 impl Drop for FaultProxy {
     fn drop(&mut self) {
-        self.handle.shutdown();
+        self.pause();
     }
+}
+
+async fn serve(
+    listener: std::net::TcpListener,
+    (certificate, key): &(PathBuf, PathBuf),
+    shared: &Shared,
+) -> anyhow::Result<Handle<SocketAddr>> {
+    listener.set_nonblocking(true)?;
+    let tls = RustlsConfig::from_pem_file(certificate, key).await?;
+    let handle = Handle::new();
+    let app = Router::new().fallback(forward).with_state(shared.clone());
+    let server = axum_server::from_tcp_rustls(listener, tls)?.handle(handle.clone());
+    tokio::spawn(server.serve(app.into_make_service()));
+    handle.listening().await;
+    Ok(handle)
 }
 
 /// The fault for a request on `path`, if a rule picks it (counting the request either way).
@@ -152,6 +220,9 @@ async fn forward(State(shared): State<Shared>, request: Request) -> Response {
         .path_and_query()
         .map(|pq| pq.as_str().to_string())
         .unwrap_or_default();
+    if let Ok(mut received) = shared.received.lock() {
+        received.push(path.clone());
+    }
     let fault = pick(&shared, &path);
     match &fault {
         Some(Fault::Status(code)) => {
@@ -175,12 +246,15 @@ async fn forward(State(shared): State<Shared>, request: Request) -> Response {
     let body = if matches!(fault, Some(Fault::CutBody)) {
         // Headers promise the whole body; half of it comes, then the stream fails, so the
         // connection is cut mid-body.
+        use futures_util::StreamExt;
         let half = body.slice(..body.len() / 2);
-        let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-            Ok(half),
-            Err(std::io::Error::other("injected: connection cut")),
-        ];
-        Body::from_stream(futures_util::stream::iter(chunks))
+        // The half is flushed before the stream fails, so the head and part of the body arrive.
+        let first = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(half) });
+        let cut = futures_util::stream::once(async {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            Err(std::io::Error::other("injected: connection cut"))
+        });
+        Body::from_stream(first.chain(cut))
     } else {
         Body::from(body)
     };

@@ -45,8 +45,12 @@ pub async fn sync_all(
     started_by: &str,
     on_batch: &mut (dyn FnMut(&str, usize, usize) + Send),
 ) -> Result<Vec<(String, OutcomeRecord)>, String> {
-    let link = CloudLink::new(&ctx.config, ctx.clock.clone(), LinkSettings::default())
-        .map_err(|err| err.to_string())?;
+    let link = CloudLink::new(
+        &ctx.config,
+        ctx.clock.clone(),
+        LinkSettings::from_config(&ctx.config),
+    )
+    .map_err(|err| err.to_string())?;
     let deps = SyncDeps {
         config: &ctx.config,
         store: &ctx.store,

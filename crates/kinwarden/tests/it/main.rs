@@ -13,6 +13,7 @@ mod jobs;
 mod license_sync;
 mod licenses;
 mod mail;
+mod network_faults;
 mod organizations;
 mod portal;
 mod self_hosted_license;
