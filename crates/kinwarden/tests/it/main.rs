@@ -2,6 +2,7 @@
 
 mod accounts;
 mod billing;
+mod browser;
 mod bw_cli;
 mod cli;
 mod cloud_link;

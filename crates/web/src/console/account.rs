@@ -117,6 +117,7 @@ pub async fn login_form(
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LoginForm {
+    #[serde(default)]
     csrf: String,
     email: String,
     #[serde(default)]
@@ -164,6 +165,7 @@ async fn signed_in(state: &AppState, user: &kinwarden_store::UserRecord, next: &
 
 #[derive(Deserialize)]
 pub struct CsrfOnly {
+    #[serde(default)]
     csrf: String,
 }
 
@@ -252,6 +254,7 @@ pub async fn register_form(
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisterForm {
+    #[serde(default)]
     csrf: String,
     email: String,
     #[serde(default)]
@@ -375,7 +378,9 @@ pub async fn register(
 
 #[derive(Deserialize)]
 pub struct LangForm {
+    #[serde(default)]
     csrf: String,
+    #[serde(default)]
     lang: String,
     #[serde(default)]
     next: String,
@@ -403,6 +408,7 @@ pub async fn settings_form(
 
 #[derive(Deserialize)]
 pub struct SettingsForm {
+    #[serde(default)]
     csrf: String,
     culture: String,
 }

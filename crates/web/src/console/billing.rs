@@ -153,6 +153,7 @@ async fn cloud_page(
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenForm {
+    #[serde(default)]
     csrf: String,
     #[serde(default)]
     master_password_hash: String,
@@ -385,6 +386,7 @@ async fn self_hosted_page(
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionForm {
+    #[serde(default)]
     csrf: String,
     #[serde(default)]
     billing_sync_key: String,
@@ -440,6 +442,7 @@ pub async fn save_connection(
 
 #[derive(Deserialize)]
 pub struct CsrfForm {
+    #[serde(default)]
     csrf: String,
 }
 

@@ -120,6 +120,7 @@ pub async fn page(
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OfferForm {
+    #[serde(default)]
     csrf: String,
     organization_id: String,
     sponsored_email: String,
@@ -169,6 +170,7 @@ pub async fn offer(
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RevokeForm {
+    #[serde(default)]
     csrf: String,
     organization_id: String,
 }

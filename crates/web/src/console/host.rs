@@ -62,6 +62,7 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response
 
 #[derive(Deserialize)]
 pub struct HostForm {
+    #[serde(default)]
     csrf: String,
     email: String,
 }

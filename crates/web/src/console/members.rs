@@ -174,6 +174,7 @@ where
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InviteForm {
+    #[serde(default)]
     csrf: String,
     emails: String,
     #[serde(rename = "type")]
@@ -205,6 +206,7 @@ pub async fn invite(
 
 #[derive(Deserialize)]
 pub struct ConfirmForm {
+    #[serde(default)]
     csrf: String,
     #[serde(default)]
     key: String,
@@ -228,6 +230,7 @@ pub async fn confirm(
 
 #[derive(Deserialize)]
 pub struct RoleForm {
+    #[serde(default)]
     csrf: String,
     #[serde(rename = "type")]
     member_type: i32,
@@ -251,6 +254,7 @@ pub async fn role(
 
 #[derive(Deserialize)]
 pub struct CsrfForm {
+    #[serde(default)]
     csrf: String,
 }
 

@@ -60,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .route("/host", get(host::page).post(host::create))
         .route("/static/console.js", get(script))
         .route("/static/console.css", get(stylesheet))
+        .route("/favicon.ico", get(icon))
 }
 
 /// The pages' one script, served from the binary (the CSP allows no inline script).
@@ -74,6 +75,14 @@ async fn stylesheet() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         include_str!("../../static/console.css"),
+    )
+}
+
+/// The pages' icon (browsers ask for it on every site).
+async fn icon() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml")],
+        include_str!("../../static/favicon.svg"),
     )
 }
 

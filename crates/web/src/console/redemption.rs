@@ -127,6 +127,7 @@ async fn redeem_page(
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RedeemForm {
+    #[serde(default)]
     csrf: String,
     token: String,
     #[serde(default)]

@@ -1,0 +1,231 @@
+//! The seed walked through the pages in a real browser (issue "pages", acceptance 1–4): headless
+//! Chromium from Debian's `chromium` package, driven by `playwright-core` from npm
+//! (`tests/browser/walk.mjs`). This module starts a cloud and a self-hosted Kinwarden, sets up
+//! the accounts the story starts with (the cloud's Enterprise organization, the self-hosted
+//! organization from its license, a confirmed member), and hands the rest to the script: token,
+//! *Manage billing sync*, the offer, the Portal's *Manually Sync*, registration and redemption,
+//! the active sponsorship, Swedish labels, CSRF refusals and JavaScript errors.
+//!
+//! `playwright-core` is installed once per machine into a cache directory outside the clone
+//! (`$KINWARDEN_PLAYWRIGHT_CACHE`, else `~/.cache/kinwarden-playwright/<version>`); it never
+//! downloads a browser. Screenshots go to `$KINWARDEN_SCREENSHOTS`, else
+//! `target/browser-screenshots` (ignored by git). Without node, npm or chromium the test says so
+//! and passes, except when `CI` is set: then it fails.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use kinwarden_testkit::{ClientAccount, Kdf, OrganizationKeys, TestServer};
+use serde_json::{Value, json};
+use tokio::process::Command;
+
+use crate::organizations::link_param;
+use crate::self_hosted_license::{Pair, pair_with, self_hosted_owner, upload};
+use crate::support::{Session, login, register};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const ADMIN: &str = "ops@example.com";
+const MEMBER: (&str, &str) = ("member@selfhost.test", "member password!");
+const RECIPIENT: (&str, &str) = ("family@home.test", "family password!");
+const WALK_TIMEOUT: Duration = Duration::from_secs(300);
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/browser")
+}
+
+/// The pinned `playwright-core` version, from `tests/browser/package.json`.
+fn playwright_version() -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(browser_dir().join("package.json"))?;
+    let manifest: Value = serde_json::from_str(&text)?;
+    manifest["dependencies"]["playwright-core"]
+        .as_str()
+        .map(str::to_string)
+        .context("tests/browser/package.json pins no playwright-core")
+}
+
+fn cache_dir(version: &str) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("KINWARDEN_PLAYWRIGHT_CACHE") {
+        return Ok(PathBuf::from(dir));
+    }
+    let home = std::env::var_os("HOME").context("HOME is not set")?;
+    Ok(PathBuf::from(home)
+        .join(".cache/kinwarden-playwright")
+        .join(version))
+}
+
+/// `npm install playwright-core@<version>` into a private directory renamed into place, so a
+/// concurrent or interrupted install is never seen half done.
+async fn install_playwright() -> anyhow::Result<PathBuf> {
+    let version = playwright_version()?;
+    let dir = cache_dir(&version)?;
+    let marker = dir.join("node_modules/playwright-core/package.json");
+    if marker.is_file() {
+        return Ok(dir);
+    }
+    let parent = dir.parent().context("cache dir without parent")?;
+    std::fs::create_dir_all(parent)?;
+    let staging = parent.join(format!(".partial-{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()));
+    let output = Command::new("npm")
+        .arg("install")
+        .arg("--prefix")
+        .arg(&staging)
+        .args(["--no-audit", "--no-fund", "--loglevel=error"])
+        .arg(format!("playwright-core@{version}"))
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output()
+        .await
+        .context("running npm")?;
+    if !output.status.success() {
+        let _ = std::fs::remove_dir_all(&staging);
+        bail!("npm install playwright-core@{version} failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    if std::fs::rename(&staging, &dir).is_err() && !marker.is_file() {
+        bail!("could not move {} to {}", staging.display(), dir.display());
+    }
+    let _ = std::fs::remove_dir_all(&staging);
+    Ok(dir)
+}
+
+/// Whether the browser test can run here; on CI a missing tool is a failure.
+fn tools_present() -> anyhow::Result<bool> {
+    let has = |program: &str| {
+        std::process::Command::new(program)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    let missing: Vec<&str> = [("node", has("node")), ("npm", has("npm")), (CHROMIUM, Path::new(CHROMIUM).is_file())]
+        .into_iter()
+        .filter(|(_, present)| !present)
+        .map(|(name, _)| name)
+        .collect();
+    if missing.is_empty() {
+        return Ok(true);
+    }
+    if std::env::var_os("CI").is_some() {
+        bail!("the browser test needs {} (Debian: apt-get install chromium nodejs npm)", missing.join(", "));
+    }
+    eprintln!("browser test skipped: {} missing (set CI to make this a failure)", missing.join(", "));
+    Ok(false)
+}
+
+/// The self-hosted organization from the cloud's license, with a member who accepted the
+/// invitation (mailed to the outbox) and was confirmed with the organization key.
+async fn self_hosted_org(pair: &Pair) -> anyhow::Result<String> {
+    let server = &pair.self_hosted;
+    let (owner, owner_session, org) = self_hosted_owner(server).await?;
+    let license = pair.download_license(&pair.installation_id).await?;
+    let created: Value = upload(server, &owner_session, "/api/organizations/licenses/self-hosted", &license, &owner, &org)
+        .await?
+        .json()
+        .await?;
+    let org_id = created["id"].as_str().context("no organization id")?.to_string();
+    confirmed_member(server, &owner_session, &org, &org_id).await?;
+    Ok(org_id)
+}
+
+async fn confirmed_member(server: &TestServer, owner: &Session, org: &OrganizationKeys, org_id: &str) -> anyhow::Result<()> {
+    let account = ClientAccount::new(MEMBER.0, MEMBER.1, Kdf::DEFAULT_ITERATIONS)?;
+    register(server, &account).await?;
+    let session = login(server, &account).await?;
+    let invited = owner
+        .post(server, &format!("/api/organizations/{org_id}/users/invite"), &json!({"emails": [MEMBER.0], "type": 2}))
+        .await?;
+    anyhow::ensure!(invited.status() == 200, "invite: {}", invited.status());
+    let mut mail = None;
+    for _ in 0..100 {
+        mail = std::fs::read_dir(server.mail_dir())?
+            .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
+            .find(|text| text.contains("organizationUserId"));
+        if mail.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mail = mail.context("no invitation in the outbox")?;
+    let start = mail.find("https://").context("no link")?;
+    let member_id = link_param(&mail[start..], "organizationUserId").context("no member id")?;
+    let token = link_param(&mail[start..], "token").context("no token")?;
+    session
+        .post(server, &format!("/api/organizations/{org_id}/users/{member_id}/accept"), &json!({"token": token}))
+        .await?;
+    let user_id = session.user_id(server).await?;
+    let public: Value = owner.get(server, &format!("/api/users/{user_id}/public-key")).await?.json().await?;
+    let confirm = org.confirm_request(public["publicKey"].as_str().context("no public key")?)?;
+    let confirmed = owner
+        .post(server, &format!("/api/organizations/{org_id}/users/{member_id}/confirm"), &confirm)
+        .await?;
+    anyhow::ensure!(confirmed.status() == 200, "confirm: {}", confirmed.status());
+    Ok(())
+}
+
+fn screenshots_dir() -> PathBuf {
+    std::env::var_os("KINWARDEN_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-screenshots"))
+}
+
+fn base(server: &TestServer) -> String {
+    server.url.as_str().trim_end_matches('/').to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seed_walks_through_the_pages_in_a_browser() -> anyhow::Result<()> {
+    if !tools_present()? {
+        return Ok(());
+    }
+    let playwright = install_playwright().await?;
+    // One backend: the pages call the same use-cases the API tests run on both.
+    let backend = kinwarden_testkit::backends().into_iter().next().context("no backend")?;
+    let pair = pair_with(backend, 10, &[("adminSettings__admins", ADMIN), ("kinwarden__syncDebounce", "off")]).await?;
+    let self_org_id = self_hosted_org(&pair).await?;
+    let config = json!({
+        "playwright": playwright,
+        "chromium": CHROMIUM,
+        "cloud": base(&pair.cloud),
+        "selfHosted": base(&pair.self_hosted),
+        "cloudMail": pair.cloud.mail_dir(),
+        "selfMail": pair.self_hosted.mail_dir(),
+        "certificates": [pair.cloud.bwdata.join("ssl/certificate.crt"), pair.self_hosted.bwdata.join("ssl/certificate.crt")],
+        "shots": screenshots_dir(),
+        "cloudOwner": {"email": pair.cloud_owner.email, "password": "owner password!"},
+        "selfOwner": {"email": "admin@selfhost.test", "password": "self hosted pw!"},
+        "member": {"email": MEMBER.0, "password": MEMBER.1},
+        "recipient": {"email": RECIPIENT.0, "password": RECIPIENT.1},
+        "admin": ADMIN,
+        "cloudOrgId": pair.cloud_org_id,
+        "selfOrgId": self_org_id,
+    });
+    let walk = Command::new("node")
+        .arg(browser_dir().join("walk.mjs"))
+        .env("KINWARDEN_WALK", config.to_string())
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(WALK_TIMEOUT, walk)
+        .await
+        .context("the browser walk took too long")??;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "browser walk failed\n{stdout}\n{stderr}\nscreenshots: {}", screenshots_dir().display());
+
+    // What the pages showed is what the servers hold: the member's sponsorship is valid until a
+    // date on the self-hosted server, and the cloud's Families organization is sponsored.
+    let member = ClientAccount::new(MEMBER.0, MEMBER.1, Kdf::DEFAULT_ITERATIONS)?;
+    let session = login(&pair.self_hosted, &member).await?;
+    let sync: Value = session.get(&pair.self_hosted, "/api/sync").await?.json().await?;
+    assert!(sync["profile"]["organizations"][0]["familySponsorshipValidUntil"].is_string(), "{sync}");
+    let recipient = ClientAccount::new(RECIPIENT.0, RECIPIENT.1, Kdf::DEFAULT_ITERATIONS)?;
+    let session = login(&pair.cloud, &recipient).await?;
+    let sync: Value = session.get(&pair.cloud, "/api/sync").await?.json().await?;
+    let families = &sync["profile"]["organizations"][0];
+    assert_eq!(families["name"], "Our Family", "{sync}");
+    assert_eq!(families["productTierType"], 1, "{sync}");
+    pair.stop().await
+}
