@@ -66,7 +66,11 @@ async fn install_playwright() -> anyhow::Result<PathBuf> {
     }
     let parent = dir.parent().context("cache dir without parent")?;
     std::fs::create_dir_all(parent)?;
-    let staging = parent.join(format!(".partial-{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()));
+    let staging = parent.join(format!(
+        ".partial-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
     let output = Command::new("npm")
         .arg("install")
         .arg("--prefix")
@@ -81,7 +85,10 @@ async fn install_playwright() -> anyhow::Result<PathBuf> {
         .context("running npm")?;
     if !output.status.success() {
         let _ = std::fs::remove_dir_all(&staging);
-        bail!("npm install playwright-core@{version} failed: {}", String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "npm install playwright-core@{version} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     if std::fs::rename(&staging, &dir).is_err() && !marker.is_file() {
         bail!("could not move {} to {}", staging.display(), dir.display());
@@ -100,18 +107,28 @@ fn tools_present() -> anyhow::Result<bool> {
             .status()
             .is_ok_and(|status| status.success())
     };
-    let missing: Vec<&str> = [("node", has("node")), ("npm", has("npm")), (CHROMIUM, Path::new(CHROMIUM).is_file())]
-        .into_iter()
-        .filter(|(_, present)| !present)
-        .map(|(name, _)| name)
-        .collect();
+    let missing: Vec<&str> = [
+        ("node", has("node")),
+        ("npm", has("npm")),
+        (CHROMIUM, Path::new(CHROMIUM).is_file()),
+    ]
+    .into_iter()
+    .filter(|(_, present)| !present)
+    .map(|(name, _)| name)
+    .collect();
     if missing.is_empty() {
         return Ok(true);
     }
     if std::env::var_os("CI").is_some() {
-        bail!("the browser test needs {} (Debian: apt-get install chromium nodejs npm)", missing.join(", "));
+        bail!(
+            "the browser test needs {} (Debian: apt-get install chromium nodejs npm)",
+            missing.join(", ")
+        );
     }
-    eprintln!("browser test skipped: {} missing (set CI to make this a failure)", missing.join(", "));
+    eprintln!(
+        "browser test skipped: {} missing (set CI to make this a failure)",
+        missing.join(", ")
+    );
     Ok(false)
 }
 
@@ -121,21 +138,40 @@ async fn self_hosted_org(pair: &Pair) -> anyhow::Result<String> {
     let server = &pair.self_hosted;
     let (owner, owner_session, org) = self_hosted_owner(server).await?;
     let license = pair.download_license(&pair.installation_id).await?;
-    let created: Value = upload(server, &owner_session, "/api/organizations/licenses/self-hosted", &license, &owner, &org)
-        .await?
-        .json()
-        .await?;
-    let org_id = created["id"].as_str().context("no organization id")?.to_string();
+    let created: Value = upload(
+        server,
+        &owner_session,
+        "/api/organizations/licenses/self-hosted",
+        &license,
+        &owner,
+        &org,
+    )
+    .await?
+    .json()
+    .await?;
+    let org_id = created["id"]
+        .as_str()
+        .context("no organization id")?
+        .to_string();
     confirmed_member(server, &owner_session, &org, &org_id).await?;
     Ok(org_id)
 }
 
-async fn confirmed_member(server: &TestServer, owner: &Session, org: &OrganizationKeys, org_id: &str) -> anyhow::Result<()> {
+async fn confirmed_member(
+    server: &TestServer,
+    owner: &Session,
+    org: &OrganizationKeys,
+    org_id: &str,
+) -> anyhow::Result<()> {
     let account = ClientAccount::new(MEMBER.0, MEMBER.1, Kdf::DEFAULT_ITERATIONS)?;
     register(server, &account).await?;
     let session = login(server, &account).await?;
     let invited = owner
-        .post(server, &format!("/api/organizations/{org_id}/users/invite"), &json!({"emails": [MEMBER.0], "type": 2}))
+        .post(
+            server,
+            &format!("/api/organizations/{org_id}/users/invite"),
+            &json!({"emails": [MEMBER.0], "type": 2}),
+        )
         .await?;
     anyhow::ensure!(invited.status() == 200, "invite: {}", invited.status());
     let mut mail = None;
@@ -153,13 +189,25 @@ async fn confirmed_member(server: &TestServer, owner: &Session, org: &Organizati
     let member_id = link_param(&mail[start..], "organizationUserId").context("no member id")?;
     let token = link_param(&mail[start..], "token").context("no token")?;
     session
-        .post(server, &format!("/api/organizations/{org_id}/users/{member_id}/accept"), &json!({"token": token}))
+        .post(
+            server,
+            &format!("/api/organizations/{org_id}/users/{member_id}/accept"),
+            &json!({"token": token}),
+        )
         .await?;
     let user_id = session.user_id(server).await?;
-    let public: Value = owner.get(server, &format!("/api/users/{user_id}/public-key")).await?.json().await?;
+    let public: Value = owner
+        .get(server, &format!("/api/users/{user_id}/public-key"))
+        .await?
+        .json()
+        .await?;
     let confirm = org.confirm_request(public["publicKey"].as_str().context("no public key")?)?;
     let confirmed = owner
-        .post(server, &format!("/api/organizations/{org_id}/users/{member_id}/confirm"), &confirm)
+        .post(
+            server,
+            &format!("/api/organizations/{org_id}/users/{member_id}/confirm"),
+            &confirm,
+        )
         .await?;
     anyhow::ensure!(confirmed.status() == 200, "confirm: {}", confirmed.status());
     Ok(())
@@ -168,7 +216,9 @@ async fn confirmed_member(server: &TestServer, owner: &Session, org: &Organizati
 fn screenshots_dir() -> PathBuf {
     std::env::var_os("KINWARDEN_SCREENSHOTS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-screenshots"))
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-screenshots")
+        })
 }
 
 fn base(server: &TestServer) -> String {
@@ -181,9 +231,20 @@ async fn the_seed_walks_through_the_pages_in_a_browser() -> anyhow::Result<()> {
         return Ok(());
     }
     let playwright = install_playwright().await?;
-    // One backend: the pages call the same use-cases the API tests run on both.
-    let backend = kinwarden_testkit::backends().into_iter().next().context("no backend")?;
-    let pair = pair_with(backend, 10, &[("adminSettings__admins", ADMIN), ("kinwarden__syncDebounce", "off")]).await?;
+    // One backend per run: PostgreSQL when the run has it (CI's second pass), else SQLite.
+    let backend = kinwarden_testkit::backends()
+        .into_iter()
+        .last()
+        .context("no backend")?;
+    let pair = pair_with(
+        backend,
+        10,
+        &[
+            ("adminSettings__admins", ADMIN),
+            ("kinwarden__syncDebounce", "off"),
+        ],
+    )
+    .await?;
     let self_org_id = self_hosted_org(&pair).await?;
     let config = json!({
         "playwright": playwright,
@@ -213,14 +274,25 @@ async fn the_seed_walks_through_the_pages_in_a_browser() -> anyhow::Result<()> {
         .context("the browser walk took too long")??;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "browser walk failed\n{stdout}\n{stderr}\nscreenshots: {}", screenshots_dir().display());
+    assert!(
+        output.status.success(),
+        "browser walk failed\n{stdout}\n{stderr}\nscreenshots: {}",
+        screenshots_dir().display()
+    );
 
     // What the pages showed is what the servers hold: the member's sponsorship is valid until a
     // date on the self-hosted server, and the cloud's Families organization is sponsored.
     let member = ClientAccount::new(MEMBER.0, MEMBER.1, Kdf::DEFAULT_ITERATIONS)?;
     let session = login(&pair.self_hosted, &member).await?;
-    let sync: Value = session.get(&pair.self_hosted, "/api/sync").await?.json().await?;
-    assert!(sync["profile"]["organizations"][0]["familySponsorshipValidUntil"].is_string(), "{sync}");
+    let sync: Value = session
+        .get(&pair.self_hosted, "/api/sync")
+        .await?
+        .json()
+        .await?;
+    assert!(
+        sync["profile"]["organizations"][0]["familySponsorshipValidUntil"].is_string(),
+        "{sync}"
+    );
     let recipient = ClientAccount::new(RECIPIENT.0, RECIPIENT.1, Kdf::DEFAULT_ITERATIONS)?;
     let session = login(&pair.cloud, &recipient).await?;
     let sync: Value = session.get(&pair.cloud, "/api/sync").await?.json().await?;

@@ -90,10 +90,21 @@ fn login_page(
     next: &str,
     error: Option<&str>,
 ) -> Response {
-    let mut c = Chrome::new(state, headers, None, &format!("/login?{}", query_string(&[("email", email), ("next", next)])));
+    let mut c = Chrome::new(
+        state,
+        headers,
+        None,
+        &format!(
+            "/login?{}",
+            query_string(&[("email", email), ("next", next)])
+        ),
+    );
     c.error = error.map(str::to_string);
     let cookie = c.take_cookie();
-    let register_link = format!("/register?{}", query_string(&[("email", email), ("next", next)]));
+    let register_link = format!(
+        "/register?{}",
+        query_string(&[("email", email), ("next", next)])
+    );
     render(
         &LoginPage {
             c,
@@ -136,7 +147,8 @@ pub async fn login(
         return refused.into_response();
     }
     let t = super::i18n::texts(session::page_lang(&headers, None));
-    let refused = |message: &str| login_page(&state, &headers, &form.email, &form.next, Some(message));
+    let refused =
+        |message: &str| login_page(&state, &headers, &form.email, &form.next, Some(message));
     if form.master_password_hash.is_empty() {
         return refused(t.needs_javascript);
     }
@@ -158,7 +170,11 @@ pub async fn login(
 
 async fn signed_in(state: &AppState, user: &kinwarden_store::UserRecord, next: &str) -> Response {
     match session::session_cookie(state, user).await {
-        Ok(cookie) => ([cookie], Redirect::to(&local_path(Some(next), "/organizations"))).into_response(),
+        Ok(cookie) => (
+            [cookie],
+            Redirect::to(&local_path(Some(next), "/organizations")),
+        )
+            .into_response(),
         Err(err) => err.into_response(),
     }
 }
@@ -205,7 +221,15 @@ struct RegisterView<'a> {
 }
 
 fn register_page(state: &AppState, headers: &HeaderMap, view: RegisterView<'_>) -> Response {
-    let mut c = Chrome::new(state, headers, None, &format!("/register?{}", query_string(&[("email", view.email), ("next", view.next)])));
+    let mut c = Chrome::new(
+        state,
+        headers,
+        None,
+        &format!(
+            "/register?{}",
+            query_string(&[("email", view.email), ("next", view.next)])
+        ),
+    );
     c.error = view.error;
     let cookie = c.take_cookie();
     let email_fixed = !view.email_token.is_empty()
@@ -223,7 +247,10 @@ fn register_page(state: &AppState, headers: &HeaderMap, view: RegisterView<'_>) 
             invite_token: view.invite_token.to_string(),
             organization_user_id: view.organization_user_id.to_string(),
             check_email: view.check_email,
-            login_link: format!("/login?{}", query_string(&[("email", view.email), ("next", view.next)])),
+            login_link: format!(
+                "/login?{}",
+                query_string(&[("email", view.email), ("next", view.next)])
+            ),
         },
         cookie,
     )
@@ -304,7 +331,11 @@ pub async fn register(
         error,
     };
     if form.master_password_hash.is_empty() {
-        return register_page(&state, &headers, view(Some(t.needs_javascript.to_string()), false));
+        return register_page(
+            &state,
+            &headers,
+            view(Some(t.needs_javascript.to_string()), false),
+        );
     }
     let mut email_token = non_empty(&form.email_verification_token);
     let proven = email_token.is_some()
@@ -323,14 +354,34 @@ pub async fn register(
         )
         .await;
         match asked {
-            Err(err) => return register_page(&state, &headers, view(Some(super::message_of(&err, t)), false)),
+            Err(err) => {
+                return register_page(
+                    &state,
+                    &headers,
+                    view(Some(super::message_of(&err, t)), false),
+                );
+            }
             Ok(_) if state.config.enable_email_verification => {
                 return register_page(&state, &headers, view(None, true));
             }
-            Ok(_) => match email::normalize(&form.email).map(|e| register::verification_token(&state, &e)) {
+            Ok(_) => match email::normalize(&form.email)
+                .map(|e| register::verification_token(&state, &e))
+            {
                 Some(Ok(token)) => email_token = Some(token),
-                Some(Err(err)) => return register_page(&state, &headers, view(Some(super::message_of(&err, t)), false)),
-                None => return register_page(&state, &headers, view(Some(t.error_occurred.to_string()), false)),
+                Some(Err(err)) => {
+                    return register_page(
+                        &state,
+                        &headers,
+                        view(Some(super::message_of(&err, t)), false),
+                    );
+                }
+                None => {
+                    return register_page(
+                        &state,
+                        &headers,
+                        view(Some(t.error_occurred.to_string()), false),
+                    );
+                }
             },
         }
     }
@@ -355,7 +406,11 @@ pub async fn register(
     let finished: Result<Json<serde_json::Value>, ApiError> =
         register::finish(State(state.clone()), ApiJson(request)).await;
     if let Err(err) = finished {
-        return register_page(&state, &headers, view(Some(super::message_of(&err, t)), false));
+        return register_page(
+            &state,
+            &headers,
+            view(Some(super::message_of(&err, t)), false),
+        );
     }
     let user = match email::normalize(&form.email) {
         Some(address) => state.store.user_by_email(&address).await,
@@ -365,7 +420,11 @@ pub async fn register(
         return ApiError::internal("the new account is not there").into_response();
     };
     // The language the account was made in becomes its setting (mails follow it).
-    let culture = if lang == kinwarden_mail::Lang::Sv { "sv-SE" } else { "en-US" };
+    let culture = if lang == kinwarden_mail::Lang::Sv {
+        "sv-SE"
+    } else {
+        "en-US"
+    };
     if let Err(err) = state
         .store
         .set_user_culture(&user.id, culture, state.clock.now_millis())
@@ -392,7 +451,12 @@ pub async fn switch_lang(headers: HeaderMap, Form(form): Form<LangForm>) -> Resp
         return refused.into_response();
     }
     let lang = kinwarden_mail::Lang::from_tag(&form.lang).unwrap_or_default();
-    let cookie = forms::set_cookie(session::SCOPE, session::LANG_COOKIE, lang.tag(), 365 * 86_400);
+    let cookie = forms::set_cookie(
+        session::SCOPE,
+        session::LANG_COOKIE,
+        lang.tag(),
+        365 * 86_400,
+    );
     ([cookie], Redirect::to(&local_path(Some(&form.next), "/"))).into_response()
 }
 

@@ -19,11 +19,11 @@ use serde_json::Value;
 
 use super::session::{self, Chrome, PageUser, render};
 use super::{day, from_json, message_of, owner_access, when};
+use crate::ApiJson;
 use crate::auth::CurrentUser;
 use crate::org_access::OrgOwner;
 use crate::routes;
 use crate::state::AppState;
-use crate::ApiJson;
 
 const BILLING_SYNC: i32 = 1;
 
@@ -90,8 +90,20 @@ pub async fn page(
     Path(org_id): Path<String>,
 ) -> Response {
     match state.config.mode {
-        Mode::Cloud => cloud_page(&state, &headers, &user, &org_id, TokenDialog::default(), None).await,
-        Mode::SelfHosted => self_hosted_page(&state, &headers, &user, &org_id, Outcome::default()).await,
+        Mode::Cloud => {
+            cloud_page(
+                &state,
+                &headers,
+                &user,
+                &org_id,
+                TokenDialog::default(),
+                None,
+            )
+            .await
+        }
+        Mode::SelfHosted => {
+            self_hosted_page(&state, &headers, &user, &org_id, Outcome::default()).await
+        }
     }
 }
 
@@ -139,7 +151,10 @@ async fn cloud_page(
             sub,
             period,
             expiration,
-            self_hosting: matches!(tier, Some(ProductTier::Families | ProductTier::Enterprise | ProductTier::Teams)),
+            self_hosting: matches!(
+                tier,
+                Some(ProductTier::Families | ProductTier::Enterprise | ProductTier::Teams)
+            ),
             billing_sync: matches!(tier, Some(ProductTier::Enterprise | ProductTier::Teams)),
             has_token,
             email: user.email.clone(),
@@ -176,7 +191,9 @@ pub async fn token(
     let t = super::i18n::texts(session::page_lang(&headers, Some(&user)));
     let access = match owner_access(&state, &user, &org_id).await {
         Ok(access) => access,
-        Err(err) => return super::error_page(Chrome::new(&state, &headers, Some(&user), "/"), &err),
+        Err(err) => {
+            return super::error_page(Chrome::new(&state, &headers, Some(&user), "/"), &err);
+        }
     };
     let request = OrganizationApiKeyRequest {
         key_type: BILLING_SYNC,
@@ -324,7 +341,10 @@ async fn self_hosted_page(
     .map(|Json(found)| found)
     .ok()
     .filter(|found| found.id.is_some());
-    let config = connection.as_ref().and_then(|found| found.config.clone()).unwrap_or(Value::Null);
+    let config = connection
+        .as_ref()
+        .and_then(|found| found.config.clone())
+        .unwrap_or(Value::Null);
     let status = routes::billing_sync_status::status(
         State(state.clone()),
         OrgOwner(crate::org_access::OrgAccess {
@@ -422,7 +442,8 @@ pub async fn save_connection(
     let current = CurrentUser { user: user.clone() };
     let saved = match existing {
         Some(id) => {
-            routes::connections::update(State(state.clone()), current, Path(id), ApiJson(request)).await
+            routes::connections::update(State(state.clone()), current, Path(id), ApiJson(request))
+                .await
         }
         None => routes::connections::create(State(state.clone()), current, ApiJson(request)).await,
     };
@@ -463,20 +484,26 @@ pub async fn sync_license(
             error: Some(message_of(&err, t)),
             ..Outcome::default()
         },
-        Ok(access) => match routes::sync_license::sync(State(state.clone()), OrgOwner(access)).await {
-            Ok(Json(result)) if result.succeeded => Outcome {
-                notice: Some(t.license_sync_success.to_string()),
-                ..Outcome::default()
-            },
-            Ok(Json(result)) => Outcome {
-                error: Some(result.message.unwrap_or_else(|| t.error_occurred.to_string())),
-                ..Outcome::default()
-            },
-            Err(err) => Outcome {
-                error: Some(message_of(&err, t)),
-                ..Outcome::default()
-            },
-        },
+        Ok(access) => {
+            match routes::sync_license::sync(State(state.clone()), OrgOwner(access)).await {
+                Ok(Json(result)) if result.succeeded => Outcome {
+                    notice: Some(t.license_sync_success.to_string()),
+                    ..Outcome::default()
+                },
+                Ok(Json(result)) => Outcome {
+                    error: Some(
+                        result
+                            .message
+                            .unwrap_or_else(|| t.error_occurred.to_string()),
+                    ),
+                    ..Outcome::default()
+                },
+                Err(err) => Outcome {
+                    error: Some(message_of(&err, t)),
+                    ..Outcome::default()
+                },
+            }
+        }
     };
     self_hosted_page(&state, &headers, &user, &org_id, outcome).await
 }

@@ -142,7 +142,15 @@ pub async fn offer(
     let email = form.sponsored_email.replace(' ', "");
     let typed = (email.as_str(), form.friendly_name.as_str());
     if email.eq_ignore_ascii_case(&user.email) {
-        return families_page(&state, &headers, &user, None, Some(t.cannot_sponsor_self.to_string()), typed).await;
+        return families_page(
+            &state,
+            &headers,
+            &user,
+            None,
+            Some(t.cannot_sponsor_self.to_string()),
+            typed,
+        )
+        .await;
     }
     let friendly_name = if form.friendly_name.trim().is_empty() {
         email.clone()
@@ -162,8 +170,28 @@ pub async fn offer(
     )
     .await;
     match made {
-        Ok(_) => families_page(&state, &headers, &user, Some(t.sponsorship_created.to_string()), None, ("", "")).await,
-        Err(err) => families_page(&state, &headers, &user, None, Some(message_of(&err, t)), typed).await,
+        Ok(_) => {
+            families_page(
+                &state,
+                &headers,
+                &user,
+                Some(t.sponsorship_created.to_string()),
+                None,
+                ("", ""),
+            )
+            .await
+        }
+        Err(err) => {
+            families_page(
+                &state,
+                &headers,
+                &user,
+                None,
+                Some(message_of(&err, t)),
+                typed,
+            )
+            .await
+        }
     }
 }
 
@@ -193,7 +221,27 @@ pub async fn revoke(
     )
     .await;
     match removed {
-        Ok(_) => families_page(&state, &headers, &user, Some(t.reclaimed_free_plan.to_string()), None, ("", "")).await,
-        Err(err) => families_page(&state, &headers, &user, None, Some(message_of(&err, t)), ("", "")).await,
+        Ok(_) => {
+            families_page(
+                &state,
+                &headers,
+                &user,
+                Some(t.reclaimed_free_plan.to_string()),
+                None,
+                ("", ""),
+            )
+            .await
+        }
+        Err(err) => {
+            families_page(
+                &state,
+                &headers,
+                &user,
+                None,
+                Some(message_of(&err, t)),
+                ("", ""),
+            )
+            .await
+        }
     }
 }

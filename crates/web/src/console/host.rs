@@ -25,7 +25,13 @@ struct HostPage {
     env_lines: String,
 }
 
-fn host_page(state: &AppState, headers: &HeaderMap, email: &str, installation: Option<(String, String)>, error: Option<String>) -> Response {
+fn host_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    email: &str,
+    installation: Option<(String, String)>,
+    error: Option<String>,
+) -> Response {
     let mut c = Chrome::new(state, headers, None, "/host");
     c.error = error;
     let region = state.config.cloud_region.as_str().to_string();
@@ -91,6 +97,12 @@ pub async fn create(
             Some((installation.id, installation.key.unwrap_or_default())),
             None,
         ),
-        Err(err) => host_page(&state, &headers, &form.email, None, Some(message_of(&err, t))),
+        Err(err) => host_page(
+            &state,
+            &headers,
+            &form.email,
+            None,
+            Some(message_of(&err, t)),
+        ),
     }
 }

@@ -44,7 +44,11 @@ struct Row {
     is_self: bool,
 }
 
-async fn manager_access(state: &AppState, user: &UserRecord, org_id: &str) -> Result<OrgAccess, ApiError> {
+async fn manager_access(
+    state: &AppState,
+    user: &UserRecord,
+    org_id: &str,
+) -> Result<OrgAccess, ApiError> {
     let access = access_of(state, user, &org_id.to_ascii_lowercase()).await?;
     if members::can_manage_users(access.role(), &access.permissions()) {
         Ok(access)
@@ -68,7 +72,12 @@ async fn members_page(
     notice: Option<String>,
     error: Option<String>,
 ) -> Response {
-    let mut c = Chrome::new(state, headers, Some(user), &format!("/organizations/{org_id}/members"));
+    let mut c = Chrome::new(
+        state,
+        headers,
+        Some(user),
+        &format!("/organizations/{org_id}/members"),
+    );
     c.notice = notice;
     c.error = error;
     let access = match manager_access(state, user, org_id).await {
@@ -165,9 +174,27 @@ where
                 "role" => t.role_saved,
                 _ => t.member_removed,
             };
-            members_page(&state, &headers, &user, &org_id, Some(notice.to_string()), None).await
+            members_page(
+                &state,
+                &headers,
+                &user,
+                &org_id,
+                Some(notice.to_string()),
+                None,
+            )
+            .await
         }
-        Err(err) => members_page(&state, &headers, &user, &org_id, None, Some(message_of(&err, t))).await,
+        Err(err) => {
+            members_page(
+                &state,
+                &headers,
+                &user,
+                &org_id,
+                None,
+                Some(message_of(&err, t)),
+            )
+            .await
+        }
     }
 }
 
@@ -197,10 +224,18 @@ pub async fn invite(
         .collect();
     let member_type = form.member_type;
     let mail_headers = headers.clone();
-    act(state, headers, user, org_id, &form.csrf, "invite", move |state, access| async move {
-        let request = from_json(serde_json::json!({"emails": emails, "type": member_type}))?;
-        routes::invitations::invite(State(state), mail_headers, access, ApiJson(request)).await
-    })
+    act(
+        state,
+        headers,
+        user,
+        org_id,
+        &form.csrf,
+        "invite",
+        move |state, access| async move {
+            let request = from_json(serde_json::json!({"emails": emails, "type": member_type}))?;
+            routes::invitations::invite(State(state), mail_headers, access, ApiJson(request)).await
+        },
+    )
     .await
 }
 
@@ -221,10 +256,18 @@ pub async fn confirm(
 ) -> Response {
     let path = (org_id.clone(), member_id);
     let key = form.key.clone();
-    act(state, headers, user, org_id, &form.csrf, "confirm", move |state, access| async move {
-        let request = from_json(serde_json::json!({"key": key}))?;
-        routes::members::confirm(State(state), access, Path(path), ApiJson(request)).await
-    })
+    act(
+        state,
+        headers,
+        user,
+        org_id,
+        &form.csrf,
+        "confirm",
+        move |state, access| async move {
+            let request = from_json(serde_json::json!({"key": key}))?;
+            routes::members::confirm(State(state), access, Path(path), ApiJson(request)).await
+        },
+    )
     .await
 }
 
@@ -245,10 +288,18 @@ pub async fn role(
 ) -> Response {
     let path = (org_id.clone(), member_id);
     let member_type = form.member_type;
-    act(state, headers, user, org_id, &form.csrf, "role", move |state, access| async move {
-        let request = from_json(serde_json::json!({"type": member_type}))?;
-        routes::members::update(State(state), access, Path(path), ApiJson(request)).await
-    })
+    act(
+        state,
+        headers,
+        user,
+        org_id,
+        &form.csrf,
+        "role",
+        move |state, access| async move {
+            let request = from_json(serde_json::json!({"type": member_type}))?;
+            routes::members::update(State(state), access, Path(path), ApiJson(request)).await
+        },
+    )
     .await
 }
 
@@ -266,9 +317,17 @@ pub async fn remove(
     Form(form): Form<CsrfForm>,
 ) -> Response {
     let path = (org_id.clone(), member_id);
-    act(state, headers, user, org_id, &form.csrf, "remove", move |state, access| async move {
-        routes::members::remove(State(state), access, Path(path)).await
-    })
+    act(
+        state,
+        headers,
+        user,
+        org_id,
+        &form.csrf,
+        "remove",
+        move |state, access| async move {
+            routes::members::remove(State(state), access, Path(path)).await
+        },
+    )
     .await
 }
 
@@ -312,7 +371,10 @@ pub async fn accept(
             routes::members::accept(
                 State(state.clone()),
                 CurrentUser { user: user.clone() },
-                Path((query.organization_id.clone(), query.organization_user_id.clone())),
+                Path((
+                    query.organization_id.clone(),
+                    query.organization_user_id.clone(),
+                )),
                 ApiJson(request),
             )
             .await

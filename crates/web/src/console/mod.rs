@@ -32,24 +32,63 @@ pub fn router() -> Router<AppState> {
         .route("/", get(account::home))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
-        .route("/register", get(account::register_form).post(account::register))
+        .route(
+            "/register",
+            get(account::register_form).post(account::register),
+        )
         .route("/finish-signup", get(account::register_form))
         .route("/lang", post(account::switch_lang))
-        .route("/settings", get(account::settings_form).post(account::settings))
+        .route(
+            "/settings",
+            get(account::settings_form).post(account::settings),
+        )
         .route("/organizations", get(organizations::list))
-        .route("/organizations/new", post(organizations::create_from_license))
+        .route(
+            "/organizations/new",
+            post(organizations::create_from_license),
+        )
         .route("/organizations/{org_id}/members", get(members::page))
-        .route("/organizations/{org_id}/members/invite", post(members::invite))
-        .route("/organizations/{org_id}/members/{member_id}/confirm", post(members::confirm))
-        .route("/organizations/{org_id}/members/{member_id}/role", post(members::role))
-        .route("/organizations/{org_id}/members/{member_id}/remove", post(members::remove))
+        .route(
+            "/organizations/{org_id}/members/invite",
+            post(members::invite),
+        )
+        .route(
+            "/organizations/{org_id}/members/{member_id}/confirm",
+            post(members::confirm),
+        )
+        .route(
+            "/organizations/{org_id}/members/{member_id}/role",
+            post(members::role),
+        )
+        .route(
+            "/organizations/{org_id}/members/{member_id}/remove",
+            post(members::remove),
+        )
         .route("/accept-organization", get(members::accept))
-        .route("/organizations/{org_id}/billing/subscription", get(billing::page))
-        .route("/organizations/{org_id}/billing/license", get(billing::download_license))
-        .route("/organizations/{org_id}/billing/token", post(billing::token))
-        .route("/organizations/{org_id}/billing/connection", post(billing::save_connection))
-        .route("/organizations/{org_id}/billing/sync-license", post(billing::sync_license))
-        .route("/organizations/{org_id}/billing/upload", post(billing::upload_license))
+        .route(
+            "/organizations/{org_id}/billing/subscription",
+            get(billing::page),
+        )
+        .route(
+            "/organizations/{org_id}/billing/license",
+            get(billing::download_license),
+        )
+        .route(
+            "/organizations/{org_id}/billing/token",
+            post(billing::token),
+        )
+        .route(
+            "/organizations/{org_id}/billing/connection",
+            post(billing::save_connection),
+        )
+        .route(
+            "/organizations/{org_id}/billing/sync-license",
+            post(billing::sync_license),
+        )
+        .route(
+            "/organizations/{org_id}/billing/upload",
+            post(billing::upload_license),
+        )
         .route("/sponsored-families", get(families::page))
         .route("/sponsored-families/offer", post(families::offer))
         .route("/sponsored-families/revoke", post(families::revoke))
@@ -97,7 +136,9 @@ pub fn message_of(err: &ApiError, t: &Texts) -> String {
             .next()
             .cloned()
             .unwrap_or_else(|| t.error_occurred.to_string()),
-        ApiError::NotFound | ApiError::Forbidden | ApiError::Unauthorized => t.not_found.to_string(),
+        ApiError::NotFound | ApiError::Forbidden | ApiError::Unauthorized => {
+            t.not_found.to_string()
+        }
         ApiError::Unauthenticated | ApiError::Internal(_) => {
             if let ApiError::Internal(cause) = err {
                 tracing::error!(%cause, "page request failed");
@@ -193,9 +234,15 @@ mod tests {
     #[test]
     fn page_errors_name_the_cause_or_say_something_general() {
         let t = &i18n::SV;
-        assert_eq!(message_of(&ApiError::BadRequest("Fix it.".into()), t), "Fix it.");
+        assert_eq!(
+            message_of(&ApiError::BadRequest("Fix it.".into()), t),
+            "Fix it."
+        );
         assert_eq!(message_of(&ApiError::field("Email", "Bad."), t), "Bad.");
         assert_eq!(message_of(&ApiError::NotFound, t), t.not_found);
-        assert_eq!(message_of(&ApiError::internal("db down"), t), t.error_occurred);
+        assert_eq!(
+            message_of(&ApiError::internal("db down"), t),
+            t.error_occurred
+        );
     }
 }

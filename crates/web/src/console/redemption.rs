@@ -65,7 +65,9 @@ pub async fn page(
     let Ok(PageUser { user }) = user else {
         let next = link(&query.token, &query.email);
         let mut target = url::form_urlencoded::Serializer::new(String::new());
-        target.append_pair("email", &query.email).append_pair("next", &next);
+        target
+            .append_pair("email", &query.email)
+            .append_pair("next", &next);
         let path = if query.register.as_deref() == Some("true") {
             target.append_pair("sponsorshipToken", &query.token);
             "/register"
@@ -74,7 +76,16 @@ pub async fn page(
         };
         return Redirect::to(&format!("{path}?{}", target.finish())).into_response();
     };
-    redeem_page(&state, &headers, &user, &query.token, &query.email, None, false).await
+    redeem_page(
+        &state,
+        &headers,
+        &user,
+        &query.token,
+        &query.email,
+        None,
+        false,
+    )
+    .await
 }
 
 async fn redeem_page(
@@ -159,15 +170,39 @@ pub async fn redeem(
     }
     let t = super::i18n::texts(session::page_lang(&headers, Some(&user)));
     match create_and_redeem(&state, &user, &form).await {
-        Ok(()) => redeem_page(&state, &headers, &user, &form.token, &form.email, None, true).await,
+        Ok(()) => {
+            redeem_page(
+                &state,
+                &headers,
+                &user,
+                &form.token,
+                &form.email,
+                None,
+                true,
+            )
+            .await
+        }
         Err(err) => {
             let message = message_of(&err, t);
-            redeem_page(&state, &headers, &user, &form.token, &form.email, Some(message), false).await
+            redeem_page(
+                &state,
+                &headers,
+                &user,
+                &form.token,
+                &form.email,
+                Some(message),
+                false,
+            )
+            .await
         }
     }
 }
 
-async fn create_and_redeem(state: &AppState, user: &UserRecord, form: &RedeemForm) -> Result<(), ApiError> {
+async fn create_and_redeem(
+    state: &AppState,
+    user: &UserRecord,
+    form: &RedeemForm,
+) -> Result<(), ApiError> {
     let organization_id = if form.organization_id == NEW {
         let request = CreateOrganizationRequest {
             name: form.name.clone(),
@@ -194,8 +229,12 @@ async fn create_and_redeem(state: &AppState, user: &UserRecord, form: &RedeemFor
     routes::redemption::redeem(
         State(state.clone()),
         CurrentUser { user: user.clone() },
-        Query(from_json(serde_json::json!({"sponsorshipToken": form.token}))?),
-        ApiJson(from_json(serde_json::json!({"sponsoredOrganizationId": organization_id}))?),
+        Query(from_json(
+            serde_json::json!({"sponsorshipToken": form.token}),
+        )?),
+        ApiJson(from_json(
+            serde_json::json!({"sponsoredOrganizationId": organization_id}),
+        )?),
     )
     .await?;
     Ok(())

@@ -118,7 +118,12 @@ pub struct Chrome {
 }
 
 impl Chrome {
-    pub fn new(state: &AppState, headers: &HeaderMap, user: Option<&UserRecord>, here: &str) -> Self {
+    pub fn new(
+        state: &AppState,
+        headers: &HeaderMap,
+        user: Option<&UserRecord>,
+        here: &str,
+    ) -> Self {
         let lang = page_lang(headers, user);
         let (csrf, set_csrf) = forms::csrf_token(SCOPE, headers);
         Self {
@@ -141,7 +146,10 @@ impl Chrome {
 }
 
 /// Renders a page with its chrome's CSRF cookie.
-pub fn render<T: askama::Template>(template: &T, cookie: Option<(HeaderName, HeaderValue)>) -> Response {
+pub fn render<T: askama::Template>(
+    template: &T,
+    cookie: Option<(HeaderName, HeaderValue)>,
+) -> Response {
     forms::page(template, cookie)
 }
 
