@@ -187,7 +187,32 @@ try {
   await page.getByText("Successfully synced license").waitFor();
   await screenshot(page, "self-hosted-license-and-billing");
   await formsRefuseBadCsrf(page);
-  await visit(page, `${cfg.selfHosted}/organizations/${cfg.selfOrgId}/members`);
+
+  // Members: invite, the member accepts from the e-mailed link, the owner confirms (the
+  // organization key is opened and wrapped for the member in the browser).
+  step("self-hosted owner: invite a member; the member accepts; the owner confirms");
+  const members = `${cfg.selfHosted}/organizations/${cfg.selfOrgId}/members`;
+  await visit(page, members);
+  await page.getByLabel("Email address").fill(cfg.member.email);
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  await page.getByText("Invitation sent").waitFor();
+  await logOut(page);
+  const invitation = await mailLink(cfg.selfMail, /https:\/\/[^\s"<>]*\/accept-organization\?[^\s"<>]*/, selfMailSeen);
+  await page.goto(invitation);
+  await page.waitForURL((u) => u.pathname === "/login");
+  await page.getByLabel("Master password").fill(cfg.member.password);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === "/accept-organization"),
+    page.getByRole("button", { name: "Log in with master password" }).click(),
+  ]);
+  await page.getByText("You joined the organization").waitFor();
+  await logOut(page);
+  await logIn(page, cfg.selfHosted, cfg.selfOwner, `/organizations/${cfg.selfOrgId}/members`);
+  await visit(page, members);
+  await page.locator("summary", { hasText: "Confirm" }).click();
+  await page.locator("form[data-crypto=confirm] input[type=password]").fill(cfg.selfOwner.password);
+  await page.locator("form[data-crypto=confirm] button[type=submit]").click();
+  await page.getByText("Member confirmed").waitFor();
   await screenshot(page, "self-hosted-members");
   await logOut(page);
 

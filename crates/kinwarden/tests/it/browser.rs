@@ -21,9 +21,8 @@ use kinwarden_testkit::{ClientAccount, Kdf, OrganizationKeys, TestServer};
 use serde_json::{Value, json};
 use tokio::process::Command;
 
-use crate::organizations::link_param;
 use crate::self_hosted_license::{Pair, pair_with, self_hosted_owner, upload};
-use crate::support::{Session, login, register};
+use crate::support::{login, register};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const ADMIN: &str = "ops@example.com";
@@ -132,9 +131,9 @@ fn tools_present() -> anyhow::Result<bool> {
     Ok(false)
 }
 
-/// The self-hosted organization from the cloud's license, with a member who accepted the
-/// invitation (mailed to the outbox) and was confirmed with the organization key.
-async fn self_hosted_org(pair: &Pair) -> anyhow::Result<String> {
+/// The self-hosted organization from the cloud's license (its keys kept to check what the
+/// browser wraps for the member), and the member's account, not yet invited.
+async fn self_hosted_org(pair: &Pair) -> anyhow::Result<(String, OrganizationKeys, ClientAccount)> {
     let server = &pair.self_hosted;
     let (owner, owner_session, org) = self_hosted_owner(server).await?;
     let license = pair.download_license(&pair.installation_id).await?;
@@ -153,64 +152,9 @@ async fn self_hosted_org(pair: &Pair) -> anyhow::Result<String> {
         .as_str()
         .context("no organization id")?
         .to_string();
-    confirmed_member(server, &owner_session, &org, &org_id).await?;
-    Ok(org_id)
-}
-
-async fn confirmed_member(
-    server: &TestServer,
-    owner: &Session,
-    org: &OrganizationKeys,
-    org_id: &str,
-) -> anyhow::Result<()> {
-    let account = ClientAccount::new(MEMBER.0, MEMBER.1, Kdf::DEFAULT_ITERATIONS)?;
-    register(server, &account).await?;
-    let session = login(server, &account).await?;
-    let invited = owner
-        .post(
-            server,
-            &format!("/api/organizations/{org_id}/users/invite"),
-            &json!({"emails": [MEMBER.0], "type": 2}),
-        )
-        .await?;
-    anyhow::ensure!(invited.status() == 200, "invite: {}", invited.status());
-    let mut mail = None;
-    for _ in 0..100 {
-        mail = std::fs::read_dir(server.mail_dir())?
-            .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
-            .find(|text| text.contains("organizationUserId"));
-        if mail.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let mail = mail.context("no invitation in the outbox")?;
-    let start = mail.find("https://").context("no link")?;
-    let member_id = link_param(&mail[start..], "organizationUserId").context("no member id")?;
-    let token = link_param(&mail[start..], "token").context("no token")?;
-    session
-        .post(
-            server,
-            &format!("/api/organizations/{org_id}/users/{member_id}/accept"),
-            &json!({"token": token}),
-        )
-        .await?;
-    let user_id = session.user_id(server).await?;
-    let public: Value = owner
-        .get(server, &format!("/api/users/{user_id}/public-key"))
-        .await?
-        .json()
-        .await?;
-    let confirm = org.confirm_request(public["publicKey"].as_str().context("no public key")?)?;
-    let confirmed = owner
-        .post(
-            server,
-            &format!("/api/organizations/{org_id}/users/{member_id}/confirm"),
-            &confirm,
-        )
-        .await?;
-    anyhow::ensure!(confirmed.status() == 200, "confirm: {}", confirmed.status());
-    Ok(())
+    let member = ClientAccount::new(MEMBER.0, MEMBER.1, Kdf::DEFAULT_ITERATIONS)?;
+    register(server, &member).await?;
+    Ok((org_id, org, member))
 }
 
 fn screenshots_dir() -> PathBuf {
@@ -245,7 +189,7 @@ async fn the_seed_walks_through_the_pages_in_a_browser() -> anyhow::Result<()> {
         ],
     )
     .await?;
-    let self_org_id = self_hosted_org(&pair).await?;
+    let (self_org_id, org_keys, member) = self_hosted_org(&pair).await?;
     let config = json!({
         "playwright": playwright,
         "chromium": CHROMIUM,
@@ -280,24 +224,38 @@ async fn the_seed_walks_through_the_pages_in_a_browser() -> anyhow::Result<()> {
         screenshots_dir().display()
     );
 
-    // What the pages showed is what the servers hold: the member's sponsorship is valid until a
-    // date on the self-hosted server, and the cloud's Families organization is sponsored.
-    let member = ClientAccount::new(MEMBER.0, MEMBER.1, Kdf::DEFAULT_ITERATIONS)?;
+    // What the pages showed is what the servers hold: the member got the organization key the
+    // owner's browser wrapped for them, and the sponsorship is valid until a date.
     let session = login(&pair.self_hosted, &member).await?;
     let sync: Value = session
         .get(&pair.self_hosted, "/api/sync")
         .await?
         .json()
         .await?;
+    let sponsoring = &sync["profile"]["organizations"][0];
     assert!(
-        sync["profile"]["organizations"][0]["familySponsorshipValidUntil"].is_string(),
+        sponsoring["familySponsorshipValidUntil"].is_string(),
         "{sync}"
     );
-    let recipient = ClientAccount::new(RECIPIENT.0, RECIPIENT.1, Kdf::DEFAULT_ITERATIONS)?;
-    let session = login(&pair.cloud, &recipient).await?;
+    let org_key = member.open_org_key(sponsoring["key"].as_str().context("no org key")?)?;
+    assert_eq!(org_key.as_bytes(), org_keys.org_key.as_bytes());
+    // The recipient's account and Families organization were made in the browser: a client
+    // unlocks the account with the password and opens the organization key with it.
+    let fresh = ClientAccount::new(RECIPIENT.0, RECIPIENT.1, Kdf::DEFAULT_ITERATIONS)?;
+    let session = login(&pair.cloud, &fresh).await?;
+    let recipient = ClientAccount::unlock(
+        RECIPIENT.0,
+        RECIPIENT.1,
+        Kdf::pbkdf2(Kdf::DEFAULT_ITERATIONS)?,
+        session.tokens["Key"].as_str().context("no Key")?,
+        session.tokens["PrivateKey"]
+            .as_str()
+            .context("no PrivateKey")?,
+    )?;
     let sync: Value = session.get(&pair.cloud, "/api/sync").await?.json().await?;
     let families = &sync["profile"]["organizations"][0];
     assert_eq!(families["name"], "Our Family", "{sync}");
     assert_eq!(families["productTierType"], 1, "{sync}");
+    recipient.open_org_key(families["key"].as_str().context("no org key")?)?;
     pair.stop().await
 }
