@@ -2,7 +2,7 @@
 // Started by crates/kinwarden/tests/it/browser.rs, which starts a cloud and a self-hosted
 // Kinwarden, sets up the accounts and passes everything in KINWARDEN_WALK (JSON):
 // { playwright, chromium, cloud, selfHosted, cloudMail, selfMail, certificates[], shots,
-//   cloudOwner, selfOwner, member, recipient, admin, cloudOrgId, selfOrgId }.
+//   cloudOwner, selfOwner, member, recipient, admin, cloudOrgId, installationId }.
 // Exits non-zero with a message on the first failed step; writes screenshots to `shots`.
 
 import { createRequire } from "node:module";
@@ -132,6 +132,7 @@ const context = await browser.newContext({ locale: "en-US" });
 const page = await context.newPage();
 watch(page, "en");
 const selfMailSeen = new Set();
+let selfOrgId = "";
 
 try {
   // SPEC §5 step 4: the cloud owner generates the billing sync token.
@@ -156,6 +157,24 @@ try {
   await page.getByLabel("Master password").fill(cfg.cloudOwner.password);
   await page.getByRole("button", { name: "Continue" }).click();
   check((await page.getByLabel("Billing sync token").inputValue()) === token, "View token shows another token");
+
+  step("cloud owner: Download license for the installation");
+  await visit(page, cloudBilling);
+  await page.locator("summary", { hasText: "Download license" }).click();
+  await page.getByLabel("Enter your installation id").fill(cfg.installationId);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Submit" }).click()]);
+  check(download.suggestedFilename() === "bitwarden_organization_license.json", `downloaded ${download.suggestedFilename()}`);
+  const licenseFile = join(cfg.shots, "bitwarden_organization_license.json");
+  await download.saveAs(licenseFile);
+
+  step("cloud owner: New organization on a plan");
+  await visit(page, `${cfg.cloud}/organizations`);
+  await page.getByLabel("Organization name").fill("Page Corp");
+  await page.getByLabel("Plan").selectOption("18");
+  await page.getByLabel("Seats").fill("5");
+  await Promise.all([page.waitForURL(/\/billing\/subscription$/), page.getByRole("button", { name: "Submit" }).click()]);
+  check((await page.locator("main").textContent()).includes("Teams"), "the new organization is not on Teams");
+  await screenshot(page, "cloud-new-organization");
   await logOut(page);
 
   // The host page: an installation id and key with the lines to paste.
@@ -168,8 +187,16 @@ try {
 
   // SPEC §5 step 5: the self-hosted owner pastes it in Manage billing sync and saves.
   step("self-hosted owner: Automatic sync → Manage billing sync → Save");
-  const selfBilling = `/organizations/${cfg.selfOrgId}/billing/subscription`;
-  await logIn(page, cfg.selfHosted, cfg.selfOwner, selfBilling);
+  step("self-hosted owner: New organization from the license file");
+  await logIn(page, cfg.selfHosted, cfg.selfOwner, "/organizations");
+  await visit(page, `${cfg.selfHosted}/organizations`);
+  await page.getByLabel("License file").setInputFiles(licenseFile);
+  await Promise.all([
+    page.waitForURL(/\/organizations\/[0-9a-f-]{36}\/billing\/subscription$/),
+    page.getByRole("button", { name: "Submit" }).click(),
+  ]);
+  selfOrgId = new URL(page.url()).pathname.split("/")[2];
+  const selfBilling = `/organizations/${selfOrgId}/billing/subscription`;
   await visit(page, cfg.selfHosted + selfBilling);
   await page.getByText("Automatic sync", { exact: true }).click();
   await page.locator("summary", { hasText: "Manage billing sync" }).click();
@@ -191,7 +218,7 @@ try {
   // Members: invite, the member accepts from the e-mailed link, the owner confirms (the
   // organization key is opened and wrapped for the member in the browser).
   step("self-hosted owner: invite a member; the member accepts; the owner confirms");
-  const members = `${cfg.selfHosted}/organizations/${cfg.selfOrgId}/members`;
+  const members = `${cfg.selfHosted}/organizations/${selfOrgId}/members`;
   await visit(page, members);
   await page.getByLabel("Email address").fill(cfg.member.email);
   await page.getByRole("button", { name: "Invite", exact: true }).click();
@@ -207,7 +234,7 @@ try {
   ]);
   await page.getByText("You joined the organization").waitFor();
   await logOut(page);
-  await logIn(page, cfg.selfHosted, cfg.selfOwner, `/organizations/${cfg.selfOrgId}/members`);
+  await logIn(page, cfg.selfHosted, cfg.selfOwner, `/organizations/${selfOrgId}/members`);
   await visit(page, members);
   await page.locator("summary", { hasText: "Confirm" }).click();
   await page.locator("form[data-crypto=confirm] input[type=password]").fill(cfg.selfOwner.password);
@@ -237,7 +264,7 @@ try {
     const link = await mailLink(cfg.selfMail, /https:\/\/[^\s"<>]*\/admin\/login\/confirm\?[^\s"<>]*/, selfMailSeen);
     await visit(page, link);
     await page.getByRole("button", { name: "Continue" }).click();
-    await visit(page, `${cfg.selfHosted}/admin/organizations/${cfg.selfOrgId}`);
+    await visit(page, `${cfg.selfHosted}/admin/organizations/${selfOrgId}`);
     await page.getByRole("button", { name: "Manually Sync" }).click();
     await page.waitForLoadState();
     await screenshot(page, `portal-manually-sync-${label}`);
@@ -302,7 +329,7 @@ try {
   await logInSv(svPage, cfg.selfHosted, cfg.selfOwner, selfBilling);
   await swedish(cfg.selfHosted + selfBilling, "Licens- och faktureringshantering");
   await screenshot(svPage, "sv-self-hosted-billing");
-  await swedish(`${cfg.selfHosted}/organizations/${cfg.selfOrgId}/members`, "Bjud in medlem");
+  await swedish(`${cfg.selfHosted}/organizations/${selfOrgId}/members`, "Bjud in medlem");
   await swedish(`${cfg.selfHosted}/sponsored-families`, "Gratis Bitwarden Familjer");
   await swedish(`${cfg.selfHosted}/organizations`, "Ny organisation");
   // The switch works against the browser's language.

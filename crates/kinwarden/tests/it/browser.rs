@@ -17,11 +17,11 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use kinwarden_testkit::{ClientAccount, Kdf, OrganizationKeys, TestServer};
+use kinwarden_testkit::{ClientAccount, Kdf, TestServer};
 use serde_json::{Value, json};
 use tokio::process::Command;
 
-use crate::self_hosted_license::{Pair, pair_with, self_hosted_owner, upload};
+use crate::self_hosted_license::{Pair, pair_with, self_hosted_owner};
 use crate::support::{login, register};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -131,30 +131,13 @@ fn tools_present() -> anyhow::Result<bool> {
     Ok(false)
 }
 
-/// The self-hosted organization from the cloud's license (its keys kept to check what the
-/// browser wraps for the member), and the member's account, not yet invited.
-async fn self_hosted_org(pair: &Pair) -> anyhow::Result<(String, OrganizationKeys, ClientAccount)> {
-    let server = &pair.self_hosted;
-    let (owner, owner_session, org) = self_hosted_owner(server).await?;
-    let license = pair.download_license(&pair.installation_id).await?;
-    let created: Value = upload(
-        server,
-        &owner_session,
-        "/api/organizations/licenses/self-hosted",
-        &license,
-        &owner,
-        &org,
-    )
-    .await?
-    .json()
-    .await?;
-    let org_id = created["id"]
-        .as_str()
-        .context("no organization id")?
-        .to_string();
+/// The accounts the story starts with on the self-hosted server: its owner and a member, not
+/// yet in any organization (the walk creates it from the license and invites the member).
+async fn self_hosted_accounts(pair: &Pair) -> anyhow::Result<(ClientAccount, ClientAccount)> {
+    let (owner, _, _) = self_hosted_owner(&pair.self_hosted).await?;
     let member = ClientAccount::new(MEMBER.0, MEMBER.1, Kdf::DEFAULT_ITERATIONS)?;
-    register(server, &member).await?;
-    Ok((org_id, org, member))
+    register(&pair.self_hosted, &member).await?;
+    Ok((owner, member))
 }
 
 fn screenshots_dir() -> PathBuf {
@@ -189,7 +172,7 @@ async fn the_seed_walks_through_the_pages_in_a_browser() -> anyhow::Result<()> {
         ],
     )
     .await?;
-    let (self_org_id, org_keys, member) = self_hosted_org(&pair).await?;
+    let (owner, member) = self_hosted_accounts(&pair).await?;
     let config = json!({
         "playwright": playwright,
         "chromium": CHROMIUM,
@@ -205,7 +188,7 @@ async fn the_seed_walks_through_the_pages_in_a_browser() -> anyhow::Result<()> {
         "recipient": {"email": RECIPIENT.0, "password": RECIPIENT.1},
         "admin": ADMIN,
         "cloudOrgId": pair.cloud_org_id,
-        "selfOrgId": self_org_id,
+        "installationId": pair.installation_id,
     });
     let walk = Command::new("node")
         .arg(browser_dir().join("walk.mjs"))
@@ -224,8 +207,17 @@ async fn the_seed_walks_through_the_pages_in_a_browser() -> anyhow::Result<()> {
         screenshots_dir().display()
     );
 
-    // What the pages showed is what the servers hold: the member got the organization key the
-    // owner's browser wrapped for them, and the sponsorship is valid until a date.
+    // What the pages showed is what the servers hold: the organization made in the owner's
+    // browser has a key the owner opens, the member got the same key wrapped in that browser,
+    // and the sponsorship is valid until a date.
+    let session = login(&pair.self_hosted, &owner).await?;
+    let sync: Value = session
+        .get(&pair.self_hosted, "/api/sync")
+        .await?
+        .json()
+        .await?;
+    let owned = &sync["profile"]["organizations"][0];
+    let org_key = owner.open_org_key(owned["key"].as_str().context("no org key")?)?;
     let session = login(&pair.self_hosted, &member).await?;
     let sync: Value = session
         .get(&pair.self_hosted, "/api/sync")
@@ -237,8 +229,8 @@ async fn the_seed_walks_through_the_pages_in_a_browser() -> anyhow::Result<()> {
         sponsoring["familySponsorshipValidUntil"].is_string(),
         "{sync}"
     );
-    let org_key = member.open_org_key(sponsoring["key"].as_str().context("no org key")?)?;
-    assert_eq!(org_key.as_bytes(), org_keys.org_key.as_bytes());
+    let member_key = member.open_org_key(sponsoring["key"].as_str().context("no org key")?)?;
+    assert_eq!(member_key.as_bytes(), org_key.as_bytes());
     // The recipient's account and Families organization were made in the browser: a client
     // unlocks the account with the password and opens the organization key with it.
     let fresh = ClientAccount::new(RECIPIENT.0, RECIPIENT.1, Kdf::DEFAULT_ITERATIONS)?;

@@ -15,11 +15,12 @@ mod session;
 
 use askama::Template;
 use axum::Router;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use kinwarden_core::members::MemberType;
 use serde::de::DeserializeOwned;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use self::i18n::Texts;
 use self::session::Chrome;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
             "/organizations/new",
             post(organizations::create_from_license),
         )
+        .route("/organizations/create", post(organizations::create_on_plan))
         .route("/organizations/{org_id}/members", get(members::page))
         .route(
             "/organizations/{org_id}/members/invite",
@@ -100,6 +102,11 @@ pub fn router() -> Router<AppState> {
         .route("/static/console.js", get(script))
         .route("/static/console.css", get(stylesheet))
         .route("/favicon.ico", get(icon))
+        // Pages show secrets (the billing sync token, an installation key): never cached.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }
 
 /// The pages' one script, served from the binary (the CSP allows no inline script).

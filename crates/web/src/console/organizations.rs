@@ -7,11 +7,13 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use kinwarden_config::Mode;
 use kinwarden_core::members::MemberType;
+use kinwarden_proto::organizations::{CreateOrganizationRequest, OrganizationKeysModel};
 use kinwarden_store::UserRecord;
 use serde::Deserialize;
 
 use super::message_of;
 use super::session::{self, Chrome, PageUser, render};
+use crate::ApiJson;
 use crate::auth::CurrentUser;
 use crate::routes;
 use crate::state::AppState;
@@ -24,6 +26,7 @@ struct OrganizationsPage {
     self_hosted: bool,
     public_key: String,
     upload_error: Option<String>,
+    email: String,
 }
 
 struct Row {
@@ -68,6 +71,7 @@ async fn list_page(
             self_hosted: state.config.mode == Mode::SelfHosted,
             public_key: user.public_key.clone().unwrap_or_default(),
             upload_error,
+            email: user.email.clone(),
         },
         cookie,
     )
@@ -104,6 +108,67 @@ pub async fn create_from_license(
         State(state.clone()),
         CurrentUser { user: user.clone() },
         multipart,
+    )
+    .await;
+    match created {
+        Ok(axum::Json(org)) => {
+            Redirect::to(&format!("/organizations/{}/billing/subscription", org.id)).into_response()
+        }
+        Err(err) => list_page(&state, &headers, &user, Some(message_of(&err, t))).await,
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    billing_email: String,
+    #[serde(default)]
+    plan_type: i32,
+    #[serde(default)]
+    additional_seats: i32,
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    public_key: String,
+    #[serde(default)]
+    encrypted_private_key: String,
+    #[serde(default)]
+    collection_name: String,
+}
+
+/// A new organization on a cloud plan (no card processor: the first period goes in the ledger),
+/// with the keys made in the browser; the owner lands on its subscription.
+pub async fn create_on_plan(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PageUser { user }: PageUser,
+    axum::Form(form): axum::Form<CreateForm>,
+) -> Response {
+    if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
+        return refused.into_response();
+    }
+    let t = super::i18n::texts(session::page_lang(&headers, Some(&user)));
+    let request = CreateOrganizationRequest {
+        name: form.name,
+        billing_email: form.billing_email,
+        plan_type: form.plan_type,
+        additional_seats: form.additional_seats,
+        key: form.key,
+        keys: Some(OrganizationKeysModel {
+            public_key: form.public_key,
+            encrypted_private_key: form.encrypted_private_key,
+        }),
+        collection_name: Some(form.collection_name).filter(|name| !name.is_empty()),
+    };
+    let created = routes::organizations::create(
+        State(state.clone()),
+        CurrentUser { user: user.clone() },
+        ApiJson(request),
     )
     .await;
     match created {
