@@ -15,6 +15,7 @@ mod license_sync;
 mod licenses;
 mod mail;
 mod organizations;
+mod pages;
 mod portal;
 mod self_hosted_license;
 mod sponsorship_sync;
