@@ -72,6 +72,19 @@ async fn pages_speak_swedish_refuse_forged_forms_and_send_security_headers() -> 
         Some("/login?next=%2Forganizations")
     );
 
+    // Invited without an account: the login page's sign-up link carries the invitation, which
+    // proves the address at registration.
+    let login = client
+        .get(server.at("/login?next=%2Faccept-organization%3ForganizationId%3Do%26organizationUserId%3Dm1%26token%3Dt1"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        login.contains("orgInviteToken=t1") && login.contains("organizationUserId=m1"),
+        "{login}"
+    );
+
     // Forms without the CSRF cookie's value are refused before anything happens.
     let page = client.get(server.at("/host")).send().await?;
     let csrf = csrf_of(&page).expect("the page sets a CSRF cookie");

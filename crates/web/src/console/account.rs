@@ -101,9 +101,30 @@ fn login_page(
     );
     c.error = error.map(str::to_string);
     let cookie = c.take_cookie();
+    // Someone invited without an account registers with the invitation as proof of the address.
+    let invitation = next
+        .strip_prefix("/accept-organization?")
+        .map(|query| {
+            url::form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect::<Vec<(String, String)>>()
+        })
+        .unwrap_or_default();
+    let param = |name: &str| {
+        invitation
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .unwrap_or_default()
+    };
     let register_link = format!(
         "/register?{}",
-        query_string(&[("email", email), ("next", next)])
+        query_string(&[
+            ("email", email),
+            ("next", next),
+            ("orgInviteToken", param("token")),
+            ("organizationUserId", param("organizationUserId")),
+        ])
     );
     render(
         &LoginPage {
