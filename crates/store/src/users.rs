@@ -111,6 +111,25 @@ impl Store {
         Ok(changed == 1)
     }
 
+    /// The account's language setting (a BCP 47 tag such as `sv-SE`), chosen on the pages.
+    pub async fn set_user_culture(
+        &self,
+        id: &str,
+        culture: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let changed = on_pool!(self, pool => {
+            sqlx::query("UPDATE users SET culture = $2, revision_date = $3, updated_at = $3 WHERE id = $1")
+                .bind(id)
+                .bind(culture)
+                .bind(now_ms)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(changed == 1)
+    }
+
     pub async fn insert_refresh_token(
         &self,
         token_hash: &str,

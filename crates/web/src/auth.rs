@@ -42,21 +42,31 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Caller(claims) = Caller::from_request_parts(parts, state).await?;
-        if !claims.has_scope("api") {
-            return Err(ApiError::Forbidden);
-        }
-        let user_id = claims.sub.as_deref().ok_or(ApiError::Forbidden)?;
-        let user = state
-            .store
-            .user_by_id(user_id)
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
-        if claims.sstamp.as_deref() != Some(user.security_stamp.as_str()) {
-            return Err(ApiError::Unauthenticated);
-        }
-        Ok(Self { user })
+        let token = bearer_token(parts).ok_or(ApiError::Unauthenticated)?;
+        user_of_token(state, &token).await.map(|user| Self { user })
     }
+}
+
+/// The account behind a user access token with scope `api` that still matches the account's
+/// security stamp: the API's bearer token and the pages' session cookie alike.
+pub async fn user_of_token(state: &AppState, token: &str) -> Result<UserRecord, ApiError> {
+    let claims: AccessClaims = state
+        .tokens
+        .verify(token, audience::ACCESS, state.now_seconds())
+        .map_err(|_| ApiError::Unauthenticated)?;
+    if !claims.has_scope("api") {
+        return Err(ApiError::Forbidden);
+    }
+    let user_id = claims.sub.as_deref().ok_or(ApiError::Forbidden)?;
+    let user = state
+        .store
+        .user_by_id(user_id)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    if claims.sstamp.as_deref() != Some(user.security_stamp.as_str()) {
+        return Err(ApiError::Unauthenticated);
+    }
+    Ok(user)
 }
 
 /// A self-hosted server calling with its installation token (reference §3.3). The handler checks

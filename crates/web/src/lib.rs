@@ -4,7 +4,9 @@
 mod admin;
 mod auth;
 mod cloud_errors;
+mod console;
 mod error;
+mod forms;
 mod json;
 pub mod licensing;
 mod limiter;

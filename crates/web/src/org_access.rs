@@ -46,15 +46,25 @@ pub async fn org_id_in_path(
 async fn load(parts: &mut Parts, state: &AppState) -> Result<OrgAccess, ApiError> {
     let CurrentUser { user } = CurrentUser::from_request_parts(parts, state).await?;
     let org_id = org_id_in_path(parts, state).await?.to_string();
+    access_of(state, &user, &org_id).await
+}
+
+/// The user's confirmed membership of the organization; the same check whoever asks (an API
+/// route's extractor, a page).
+pub async fn access_of(
+    state: &AppState,
+    user: &kinwarden_store::UserRecord,
+    org_id: &str,
+) -> Result<OrgAccess, ApiError> {
     let org = state
         .store
-        .organization(&org_id)
+        .organization(org_id)
         .await?
         .ok_or(ApiError::NotFound)?;
     // Someone who is not (yet) a confirmed member learns nothing about the organization.
     let membership = state
         .store
-        .membership(&org_id, &user.id)
+        .membership(org_id, &user.id)
         .await?
         .filter(|m| MemberStatus::from_code(m.status) == Some(MemberStatus::Confirmed))
         .ok_or(ApiError::NotFound)?;

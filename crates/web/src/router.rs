@@ -216,6 +216,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", api)
         .nest("/identity", identity)
         .nest("/admin", crate::admin::router())
+        .merge(crate::console::router())
         .fallback(page_not_found)
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod billing;
+mod browser;
 mod bw_cli;
 mod cli;
 mod cloud_link;
@@ -15,6 +16,7 @@ mod licenses;
 mod mail;
 mod network_faults;
 mod organizations;
+mod pages;
 mod portal;
 mod self_hosted_license;
 mod sponsorship_sync;

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
 use kinwarden_core::tokens::{EmailClaims, audience};
 use kinwarden_core::{email, secrets};
@@ -33,19 +33,7 @@ struct ConfirmPage {
     error: Option<String>,
 }
 
-/// Renders a page, with the CSRF cookie when the browser has none yet.
-pub fn page<T: Template>(
-    template: &T,
-    set_csrf: Option<(axum::http::HeaderName, axum::http::HeaderValue)>,
-) -> Response {
-    match template.render() {
-        Ok(html) => match set_csrf {
-            Some(cookie) => ([cookie], Html(html)).into_response(),
-            None => Html(html).into_response(),
-        },
-        Err(err) => crate::ApiError::internal(err).into_response(),
-    }
-}
+pub use crate::forms::page;
 
 pub async fn home(session: Result<AdminSession, Response>) -> Redirect {
     match session {

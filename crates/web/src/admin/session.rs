@@ -2,31 +2,24 @@
 //! token, and a double-submit CSRF cookie whose value every form repeats.
 
 use axum::extract::FromRequestParts;
-use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
-use kinwarden_core::secrets;
 use kinwarden_core::tokens::{EmailClaims, audience};
 
+use crate::forms::{self, CookieScope, CsrfRefused, cookie};
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "kw_admin";
 pub const CSRF_COOKIE: &str = "kw_admin_csrf";
 const SESSION_HOURS: i64 = 8;
 
-/// The value of a cookie of the request.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|line| line.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_string())
-}
+/// Where the Portal's cookies live.
+const SCOPE: CookieScope = CookieScope {
+    path: "/admin",
+    csrf_cookie: CSRF_COOKIE,
+};
 
 /// A `Set-Cookie` for the Portal's path; `max_age` 0 removes it.
 pub fn set_cookie(
@@ -34,48 +27,17 @@ pub fn set_cookie(
     value: &str,
     max_age_seconds: i64,
 ) -> (axum::http::HeaderName, HeaderValue) {
-    let text = format!(
-        "{name}={value}; Path=/admin; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age_seconds}"
-    );
-    (
-        SET_COOKIE,
-        HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("")),
-    )
+    forms::set_cookie(SCOPE, name, value, max_age_seconds)
 }
 
 /// The CSRF token of this browser, and the cookie to set when it has none yet.
 pub fn csrf_token(headers: &HeaderMap) -> (String, Option<(axum::http::HeaderName, HeaderValue)>) {
-    match cookie(headers, CSRF_COOKIE).filter(|value| value.len() >= 32) {
-        Some(token) => (token, None),
-        None => {
-            let token = secrets::random_token().unwrap_or_default();
-            let set = set_cookie(CSRF_COOKIE, &token, 8 * 3600);
-            (token, Some(set))
-        }
-    }
-}
-
-/// A form whose CSRF field did not repeat the cookie.
-pub struct CsrfRefused;
-
-impl IntoResponse for CsrfRefused {
-    fn into_response(self) -> Response {
-        (
-            StatusCode::FORBIDDEN,
-            "The form has expired or did not come from this Portal; reload the page and try again.",
-        )
-            .into_response()
-    }
+    forms::csrf_token(SCOPE, headers)
 }
 
 /// Refuses a form whose CSRF field does not repeat the cookie.
 pub fn check_csrf(headers: &HeaderMap, submitted: &str) -> Result<(), CsrfRefused> {
-    let expected = cookie(headers, CSRF_COOKIE).unwrap_or_default();
-    if !expected.is_empty() && secrets::constant_time_eq(&expected, submitted) {
-        Ok(())
-    } else {
-        Err(CsrfRefused)
-    }
+    forms::check_csrf(SCOPE, headers, submitted)
 }
 
 /// A session token for an admin, for the cookie.

@@ -84,7 +84,7 @@ fn current_period(periods: &[SubscriptionPeriodRecord]) -> Option<&SubscriptionP
         .find(|period| EntryKind::from_name(&period.kind).is_some_and(EntryKind::starts_a_period))
 }
 
-async fn subscription(
+pub async fn subscription(
     state: &AppState,
     org: &OrganizationRecord,
 ) -> Result<OrganizationSubscriptionResponse, ApiError> {

@@ -17,7 +17,7 @@ use super::session::{self, INSTALLATION_TOKEN_SECONDS};
 use crate::error::IdentityErrorResponse;
 use crate::state::AppState;
 
-const WRONG_PASSWORD: &str = "Username or password is incorrect. Try again.";
+pub const WRONG_PASSWORD: &str = "Username or password is incorrect. Try again.";
 const INSTALLATION_SCOPES: [&str; 3] = ["api.installation", "api.licensing", "api.push"];
 
 pub async fn token(
@@ -49,6 +49,56 @@ pub async fn token(
 }
 
 type GrantResult = Result<Response, IdentityErrorResponse>;
+
+/// Why a password login was refused.
+#[derive(Debug)]
+pub enum LoginRefused {
+    RateLimited,
+    WrongPassword,
+    Internal(String),
+}
+
+/// The account whose master password hash this is, within the login limits: the check the
+/// password grant and the pages' login form share. An unknown address costs the same work.
+pub async fn check_password(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    username: &str,
+    received: String,
+) -> Result<kinwarden_store::UserRecord, LoginRefused> {
+    let email = username.trim().to_lowercase();
+    if !state.login_limiter.allow(ip, &email) {
+        return Err(LoginRefused::RateLimited);
+    }
+    let failed = |err: &dyn std::fmt::Display| LoginRefused::Internal(err.to_string());
+    let user = state
+        .store
+        .user_by_email(&email)
+        .await
+        .map_err(|err| failed(&err))?;
+    let iterations = state.config.password_iterations;
+    let verified = match &user {
+        Some(user) => {
+            let stored = password::StoredPassword {
+                hash: user.password_hash.clone(),
+                salt: user.password_salt.clone(),
+                iterations: u32::try_from(user.password_iterations).unwrap_or(1),
+            };
+            state
+                .hash_work(move || password::verify(&received, &stored))
+                .await
+                .map_err(|err| failed(&err))?
+        }
+        None => {
+            state
+                .hash_work(move || password::burn(&received, iterations))
+                .await
+                .map_err(|err| failed(&err))?;
+            false
+        }
+    };
+    user.filter(|_| verified).ok_or(LoginRefused::WrongPassword)
+}
 
 fn internal(err: impl std::fmt::Display) -> IdentityErrorResponse {
     tracing::error!(%err, "token grant failed");
@@ -86,37 +136,15 @@ async fn password_grant(state: &AppState, peer: SocketAddr, request: &TokenReque
     if !scopes.iter().any(|s| s == "api") {
         return Err(IdentityErrorResponse::new("invalid_scope"));
     }
-    let email = username.trim().to_lowercase();
-    if !state.login_limiter.allow(peer.ip(), &email) {
-        return Err(rate_limited());
-    }
-    let user = state.store.user_by_email(&email).await.map_err(internal)?;
-    let received = received.to_string();
-    let iterations = state.config.password_iterations;
-    let verified = match &user {
-        Some(user) => {
-            let stored = password::StoredPassword {
-                hash: user.password_hash.clone(),
-                salt: user.password_salt.clone(),
-                iterations: u32::try_from(user.password_iterations).unwrap_or(1),
-            };
-            state
-                .hash_work(move || password::verify(&received, &stored))
-                .await
-                .map_err(internal)?
+    let user = match check_password(state, peer.ip(), username, received.to_string()).await {
+        Ok(user) => user,
+        Err(LoginRefused::RateLimited) => return Err(rate_limited()),
+        Err(LoginRefused::WrongPassword) => {
+            return Err(IdentityErrorResponse::new("invalid_grant")
+                .with_description("invalid_username_or_password")
+                .with_message(WRONG_PASSWORD));
         }
-        None => {
-            state
-                .hash_work(move || password::burn(&received, iterations))
-                .await
-                .map_err(internal)?;
-            false
-        }
-    };
-    let Some(user) = user.filter(|_| verified) else {
-        return Err(IdentityErrorResponse::new("invalid_grant")
-            .with_description("invalid_username_or_password")
-            .with_message(WRONG_PASSWORD));
+        Err(LoginRefused::Internal(err)) => return Err(internal(err)),
     };
     let client_id = request
         .client_id

@@ -1,0 +1,247 @@
+//! *Free Bitwarden Families* for a member of a sponsoring organization (reference ui-and-ops §3):
+//! the offer form (e-mail, friendly name), and each offer's status — *Awaiting Sync* until the
+//! cloud has it (self-hosted), sent, active until a date, removed awaiting sync — with *Remove*.
+
+use askama::Template;
+use axum::Form;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use kinwarden_config::Mode;
+use kinwarden_proto::sync::ProfileOrganization;
+use kinwarden_store::UserRecord;
+use serde::Deserialize;
+
+use super::i18n::Texts;
+use super::session::{self, Chrome, PageUser, render};
+use super::{day, message_of};
+use crate::auth::CurrentUser;
+use crate::routes;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "console/families.html")]
+struct FamiliesPage {
+    c: Chrome,
+    /// Organizations whose offer this member may still make: (id, name).
+    available: Vec<(String, String)>,
+    offers: Vec<OfferRow>,
+    can_offer: bool,
+    email: String,
+    friendly_name: String,
+}
+
+struct OfferRow {
+    organization_id: String,
+    organization: String,
+    recipient: String,
+    status: String,
+    good: bool,
+    removable: bool,
+}
+
+/// The status of a member's offer from the profile fields, as the reference's row derives it,
+/// with *Awaiting Sync* (SPEC §7) for a self-hosted offer the cloud has not seen yet.
+fn status(t: &Texts, org: &ProfileOrganization, self_hosted: bool) -> (String, bool) {
+    let to_delete = org.family_sponsorship_to_delete.unwrap_or(false);
+    let valid_until = org.family_sponsorship_valid_until.as_deref();
+    match (to_delete, valid_until) {
+        (true, Some(until)) => (format!("{} {}", t.expires, day(Some(until))), false),
+        (true, None) => (t.removed_awaiting_sync.to_string(), false),
+        (false, Some(until)) => (format!("{} {}", t.active_until, day(Some(until))), true),
+        (false, None) if self_hosted && org.family_sponsorship_last_sync_date.is_none() => {
+            (t.awaiting_sync.to_string(), true)
+        }
+        (false, None) => (t.sent.to_string(), true),
+    }
+}
+
+async fn families_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &UserRecord,
+    notice: Option<String>,
+    error: Option<String>,
+    typed: (&str, &str),
+) -> Response {
+    let mut c = Chrome::new(state, headers, Some(user), "/sponsored-families");
+    c.notice = notice;
+    c.error = error;
+    let profile = match crate::profile::build(state, user).await {
+        Ok(profile) => profile,
+        Err(err) => return super::error_page(c, &err),
+    };
+    let self_hosted = state.config.mode == Mode::SelfHosted;
+    let offers = profile
+        .organizations
+        .iter()
+        .filter_map(|org| {
+            let recipient = org.family_sponsorship_friendly_name.clone()?;
+            let (status, good) = status(c.t, org, self_hosted);
+            Some(OfferRow {
+                organization_id: org.id.clone(),
+                organization: org.name.clone(),
+                recipient,
+                status,
+                good,
+                removable: self_hosted && !org.family_sponsorship_to_delete.unwrap_or(false),
+            })
+        })
+        .collect();
+    let available: Vec<(String, String)> = profile
+        .organizations
+        .iter()
+        .filter(|org| org.family_sponsorship_available)
+        .map(|org| (org.id.clone(), org.name.clone()))
+        .collect();
+    let cookie = c.take_cookie();
+    render(
+        &FamiliesPage {
+            can_offer: self_hosted && !available.is_empty(),
+            available,
+            offers,
+            email: typed.0.to_string(),
+            friendly_name: typed.1.to_string(),
+            c,
+        },
+        cookie,
+    )
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PageUser { user }: PageUser,
+) -> Response {
+    families_page(&state, &headers, &user, None, None, ("", "")).await
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferForm {
+    #[serde(default)]
+    csrf: String,
+    organization_id: String,
+    sponsored_email: String,
+    #[serde(default)]
+    friendly_name: String,
+}
+
+/// *Redeem*: the offer is stored until the next sync with the cloud (self-hosted).
+pub async fn offer(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PageUser { user }: PageUser,
+    Form(form): Form<OfferForm>,
+) -> Response {
+    if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
+        return refused.into_response();
+    }
+    let t = super::i18n::texts(session::page_lang(&headers, Some(&user)));
+    let email = form.sponsored_email.replace(' ', "");
+    let typed = (email.as_str(), form.friendly_name.as_str());
+    if email.eq_ignore_ascii_case(&user.email) {
+        return families_page(
+            &state,
+            &headers,
+            &user,
+            None,
+            Some(t.cannot_sponsor_self.to_string()),
+            typed,
+        )
+        .await;
+    }
+    let friendly_name = if form.friendly_name.trim().is_empty() {
+        email.clone()
+    } else {
+        form.friendly_name.trim().to_string()
+    };
+    let body = serde_json::json!({
+        "planSponsorshipType": 0,
+        "sponsoredEmail": email,
+        "friendlyName": friendly_name,
+    });
+    let made = routes::sponsorships::create(
+        State(state.clone()),
+        CurrentUser { user: user.clone() },
+        Path(form.organization_id.clone()),
+        Bytes::from(body.to_string()),
+    )
+    .await;
+    match made {
+        Ok(_) => {
+            families_page(
+                &state,
+                &headers,
+                &user,
+                Some(t.sponsorship_created.to_string()),
+                None,
+                ("", ""),
+            )
+            .await
+        }
+        Err(err) => {
+            families_page(
+                &state,
+                &headers,
+                &user,
+                None,
+                Some(message_of(&err, t)),
+                typed,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevokeForm {
+    #[serde(default)]
+    csrf: String,
+    organization_id: String,
+}
+
+/// *Remove*: an offer the cloud never saw goes at once; a synced one is marked to delete.
+pub async fn revoke(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PageUser { user }: PageUser,
+    Form(form): Form<RevokeForm>,
+) -> Response {
+    if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
+        return refused.into_response();
+    }
+    let t = super::i18n::texts(session::page_lang(&headers, Some(&user)));
+    let removed = routes::sponsorships::revoke_own(
+        State(state.clone()),
+        CurrentUser { user: user.clone() },
+        Path(form.organization_id.clone()),
+    )
+    .await;
+    match removed {
+        Ok(_) => {
+            families_page(
+                &state,
+                &headers,
+                &user,
+                Some(t.reclaimed_free_plan.to_string()),
+                None,
+                ("", ""),
+            )
+            .await
+        }
+        Err(err) => {
+            families_page(
+                &state,
+                &headers,
+                &user,
+                None,
+                Some(message_of(&err, t)),
+                ("", ""),
+            )
+            .await
+        }
+    }
+}

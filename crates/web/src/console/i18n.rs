@@ -1,0 +1,240 @@
+//! The pages' texts in English and Swedish (SPEC §7), in one place. Each text is one line of the
+//! table below with both languages, so a missing translation does not compile; the seed's labels
+//! are used exactly in English, with the seed's casing.
+
+use kinwarden_mail::Lang;
+
+macro_rules! texts {
+    ($($field:ident: $en:expr, $sv:expr;)*) => {
+        /// Every text a page shows, in one language.
+        pub struct Texts {
+            $(pub $field: &'static str,)*
+        }
+
+        pub static EN: Texts = Texts { $($field: $en,)* };
+        pub static SV: Texts = Texts { $($field: $sv,)* };
+
+        #[cfg(test)]
+        fn every(texts: &Texts) -> Vec<(&'static str, &'static str)> {
+            vec![$((stringify!($field), texts.$field),)*]
+        }
+    };
+}
+
+texts! {
+    // Layout
+    site_name: "Kinwarden", "Kinwarden";
+    nav_organizations: "Organizations", "Organisationer";
+    nav_sponsored_families: "Free Bitwarden Families", "Gratis Bitwarden Familjer";
+    nav_settings: "Account settings", "Kontoinställningar";
+    log_out: "Log out", "Logga ut";
+    language: "Language", "Språk";
+    needs_javascript: "This form needs JavaScript: your master password is turned into keys in your browser and is never sent.",
+        "Det här formuläret behöver JavaScript: ditt huvudlösenord görs om till nycklar i din webbläsare och skickas aldrig.";
+    error_occurred: "An error has occurred.", "Ett fel har inträffat.";
+    not_found: "This page does not exist, or you may not see it.", "Sidan finns inte, eller så får du inte se den.";
+    submit: "Submit", "Skicka";
+    save: "Save", "Spara";
+    continue_label: "Continue", "Fortsätt";
+    remove: "Remove", "Ta bort";
+    options: "Options", "Alternativ";
+    never: "Never", "Aldrig";
+    // Log in and register
+    log_in: "Log in", "Logga in";
+    log_in_with_master_password: "Log in with master password", "Logga in med huvudlösenord";
+    email: "Email address", "E-postadress";
+    master_password: "Master password", "Huvudlösenord";
+    retype_master_password: "Re-type master password", "Ange huvudlösenordet igen";
+    master_password_desc: "The master password is the password you use to access your vault. Do not forget it: there is no way to recover it.",
+        "Huvudlösenordet är lösenordet du använder för att komma åt ditt valv. Glöm det inte: det går inte att återställa.";
+    password_too_short: "Master password must be at least 12 characters long.", "Huvudlösenordet måste vara minst 12 tecken långt.";
+    passwords_differ: "Master password confirmation does not match.", "Bekräftelsen av huvudlösenordet stämmer inte.";
+    create_account: "Create account", "Skapa konto";
+    new_here: "New around here?", "Ny här?";
+    have_account: "Already have an account?", "Har du redan ett konto?";
+    wrong_password: "Username or password is incorrect. Try again.", "Användarnamnet eller lösenordet är felaktigt. Försök igen.";
+    too_many_attempts: "Too many login attempts. Try again later.", "För många inloggningsförsök. Försök igen senare.";
+    check_email: "Check your email: follow the link we sent to finish creating your account.",
+        "Kontrollera din e-post: följ länken vi skickade för att slutföra skapandet av ditt konto.";
+    sponsored_login_desc: "You've been offered a free Bitwarden Families Plan Organization. To continue, you need to log into the account that received the offer.",
+        "Du har erbjudits en gratis organisation med Bitwarden Families. För att fortsätta måste du logga in på kontot som fick erbjudandet.";
+    // Organizations
+    organizations: "Organizations", "Organisationer";
+    no_organizations: "You are not a member of any organization yet.", "Du är inte medlem i någon organisation än.";
+    new_organization: "New organization", "Ny organisation";
+    organization_name: "Organization name", "Organisationsnamn";
+    billing_email: "Billing email", "E-postadress för fakturering";
+    plan: "Plan", "Plan";
+    seats: "Seats", "Platser";
+    members: "Members", "Medlemmar";
+    billing: "Billing", "Fakturering";
+    upload_license_file_org: "To create an on-premises hosted organization you need to upload a valid license file.",
+        "För att skapa en organisation på egen server måste du ladda upp en giltig licensfil.";
+    license_file: "License file", "Licensfil";
+    license_file_desc: "Your license file will be named something like bitwarden_organization_license.json",
+        "Din licensfil kommer namnges i stil med bitwarden_organization_license.json";
+    default_collection: "Default collection", "Standardsamling";
+    // Billing → Subscription (cloud)
+    subscription: "Subscription", "Prenumeration";
+    status: "Status", "Status";
+    active: "Active", "Aktiv";
+    disabled: "Disabled", "Inaktiverad";
+    subscription_period: "Subscription period", "Prenumerationsperiod";
+    subscription_expiration: "Subscription expiration", "Förfallodatum för prenumeration";
+    never_expires: "Never expires", "Upphör aldrig";
+    self_hosting: "Self-hosting", "Egen server";
+    self_hosting_desc: "To host Bitwarden on your own server, you will need to upload your license file. To support Free Families plans and advanced billing capabilities for your self-hosted organization, you will need to set up automatic sync in your self-hosted organization.",
+        "För att köra Bitwarden på din egen server måste du ladda upp din licensfil. För gratis Families-planer och avancerad fakturering i din organisation på egen server måste du ställa in automatisk synkronisering där.";
+    download_license: "Download license", "Hämta licens";
+    enter_installation_id: "Enter your installation id", "Ange ditt installations-id";
+    set_up_billing_sync: "Set up billing sync", "Ställ in faktureringssynkronisering";
+    view_token: "View token", "Visa token";
+    generate_billing_token: "Generate billing token", "Generera faktureringstoken";
+    confirm_identity: "Confirm your identity to continue.", "Bekräfta din identitet för att fortsätta.";
+    generate_token: "Generate token", "Generera token";
+    copy_paste_billing_sync: "Copy and paste this token into the billing sync settings of your self-hosted organization.",
+        "Kopiera och klistra in denna token i inställningarna för faktureringssynkronisering i din organisation på egen server.";
+    billing_sync_token: "Billing sync token", "Token för fakturasynkronisering";
+    copy_value: "Copy value", "Kopiera värde";
+    value_copied: "Billing sync token copied", "Token för fakturasynkronisering kopierades";
+    rotate_token: "Rotate token", "Rotera token";
+    rotate_warning: "Rotating the billing sync token will invalidate the previous token. If you proceed, you will need to set up billing sync again on your self-hosted server.",
+        "Om du roterar token för fakturasynkronisering slutar den tidigare token att gälla. Om du fortsätter måste du ställa in faktureringssynkronisering igen på din server.";
+    token_rotated: "Token rotated", "Token roterad";
+    last_sync: "Last sync", "Senaste synkronisering";
+    // Billing → Subscription (self-hosted)
+    last_license_sync: "Last license sync", "Senaste synkronisering av licens";
+    license_and_billing_management: "License and billing management", "Licens- och faktureringshantering";
+    automatic_sync: "Automatic sync", "Automatisk synkronisering";
+    automatic_sync_desc: "Automatic sync unlocks Families sponsorships and allows you to sync your license without uploading a file. After making updates in the Bitwarden cloud server, select Sync license to apply changes.",
+        "Automatisk synkronisering låser upp Families-sponsring och låter dig synkronisera licensen utan att ladda upp en fil. När du har gjort ändringar i molnet väljer du Synkronisera licens för att tillämpa dem.";
+    cloud_communication_off: "Cloud communication is off on this server: set globalSettings__enableCloudCommunication=true and restart it.",
+        "Molnkommunikation är avstängd på den här servern: sätt globalSettings__enableCloudCommunication=true och starta om den.";
+    manage_billing_sync: "Manage billing sync", "Hantera faktureringssynkronisering";
+    billing_sync_key_desc: "A billing sync token from your cloud organization's subscription settings is required to complete this form.",
+        "En token för fakturasynkronisering från molnorganisationens prenumerationsinställningar krävs för att fylla i formuläret.";
+    billing_sync_saved: "Billing sync token saved: the cloud accepted it.", "Token för fakturasynkronisering sparad: molnet godkände den.";
+    sync_license: "Sync license", "Synkronisera licens";
+    license_sync_success: "Successfully synced license", "Framgångsrik synkronisering av licens";
+    manual_upload: "Manual upload", "Manuell uppladdning";
+    manual_upload_desc: "If you do not want to opt into billing sync, manually upload your license here. This will not automatically unlock Families sponsorships.",
+        "Om du inte vill använda faktureringssynkronisering laddar du upp licensen manuellt här. Det låser inte upp Families-sponsring.";
+    upload_license: "Upload license", "Ladda upp licens";
+    license_upload_success: "Successfully uploaded license", "Lyckades ladda upp licens";
+    sponsorship_sync: "Sponsorship sync", "Synkronisering av sponsring";
+    last_attempt: "Last attempt", "Senaste försök";
+    last_success: "Last successful sync", "Senaste lyckade synkronisering";
+    next_sync: "Next sync", "Nästa synkronisering";
+    last_error: "Last error", "Senaste fel";
+    // Members
+    invite_member: "Invite member", "Bjud in medlem";
+    invite: "Invite", "Bjud in";
+    role: "Role", "Roll";
+    role_owner: "Owner", "Ägare";
+    role_admin: "Admin", "Administratör";
+    role_user: "User", "Användare";
+    role_custom: "Custom", "Anpassad";
+    status_invited: "Invited", "Inbjuden";
+    status_accepted: "Accepted", "Accepterad";
+    status_confirmed: "Confirmed", "Bekräftad";
+    status_revoked: "Revoked", "Återkallad";
+    confirm: "Confirm", "Bekräfta";
+    confirm_member_desc: "Confirming gives the member the organization key, wrapped in your browser for their public key.",
+        "Att bekräfta ger medlemmen organisationens nyckel, krypterad i din webbläsare för medlemmens publika nyckel.";
+    invitation_sent: "Invitation sent", "Inbjudan skickad";
+    member_confirmed: "Member confirmed", "Medlemmen bekräftades";
+    member_removed: "Member removed", "Medlemmen togs bort";
+    role_saved: "Role saved", "Rollen sparades";
+    invitation_accepted: "You joined the organization. An owner or admin will confirm you.", "Du gick med i organisationen. En ägare eller administratör bekräftar dig.";
+    invite_accept_failed: "Unable to accept invitation. Ask an organization admin to send a new invitation.",
+        "Det gick inte att acceptera inbjudan. Be en organisationsadministratör att skicka en ny inbjudan.";
+    // Free Bitwarden Families (the sponsoring member)
+    sponsored_families: "Free Bitwarden Families", "Gratis Bitwarden Familjer";
+    sponsored_families_eligible: "You and your family are eligible for Free Bitwarden Families. Redeem with your personal email to keep your data secure even when you are not at work.",
+        "Du och din familj har rätt till gratis Bitwarden Familjer. Lös in med din personliga e-post för att skydda dina data även när du inte är på jobbet.";
+    families_include: "The Bitwarden for Families plan includes", "Bitwarden for Families-planen omfattar";
+    premium_access: "Premium access for up to 6 users", "Premiumåtkomst för upp till 6 användare";
+    shared_collections: "Shared collections for family members", "Delade samlingar för familjemedlemmar";
+    sponsoring_org_select: "Which Free Families offer would you like to redeem?", "Vilket Free Families-erbjudande skulle du vilja utnyttja?";
+    sponsored_email: "Enter your personal email to redeem Bitwarden Families", "Ange din personliga e-postadress för att lösa in Bitwarden Families";
+    friendly_name: "Friendly name", "Visningsnamn";
+    redeem: "Redeem", "Lös in";
+    recipient: "Recipient", "Mottagare";
+    sponsoring_org: "Sponsoring organization", "Sponsrande organisation";
+    awaiting_sync: "Awaiting Sync", "Väntar på synkronisering";
+    sent: "Sent", "Skickat";
+    active_until: "Active until", "Aktiv till";
+    removed_awaiting_sync: "Removed (awaiting sync)", "Borttagen (i väntan på synkronisering)";
+    expires: "Expires", "Upphör";
+    sponsorship_created: "Sponsorship created", "Sponsring skapad";
+    reclaimed_free_plan: "Reclaimed free plan", "Återvunnen fri planlösning";
+    leave_copy: "If you remove an offer or are removed from the sponsoring organization, your Families sponsorship will expire at the next renewal date.",
+        "Om du tar bort ett erbjudande eller tas bort från den sponsrande organisationen upphör Families-sponsringen vid nästa förnyelsedatum.";
+    no_sponsorship_available: "None of your organizations offers Free Bitwarden Families right now.",
+        "Ingen av dina organisationer erbjuder gratis Bitwarden Familjer just nu.";
+    cannot_sponsor_self: "You cannot redeem for the active account. Enter a different email.",
+        "Du kan inte lösa in för det aktiva kontot. Ange en annan e-postadress.";
+    // Redemption (cloud)
+    sponsored_families_offer: "Accept Free Bitwarden Families", "Acceptera gratis Bitwarden Familjer";
+    accept_help: "Accept offer for an existing organization or create a new Families organization.",
+        "Acceptera erbjudandet för en befintlig organisation eller skapa en ny Families-organisation.";
+    select_sponsored_org: "Select the organization you would like sponsored", "Välj den organisation som du vill sponsra";
+    new_families_org: "New Families organization", "Ny Families-organisation";
+    accept_offer: "Accept offer", "Acceptera erbjudandet";
+    bad_token: "The link is no longer valid. Please have the sponsor resend the offer.",
+        "Länken är inte längre giltig. Be sponsorn att skicka erbjudandet igen.";
+    offer_redeemed: "Free Bitwarden Families offer successfully redeemed", "Gratis Bitwarden Families-erbjudande framgångsrikt inlöst";
+    free_with_sponsorship: "FREE with sponsorship", "GRATIS med sponsring";
+    wrong_account: "This offer was sent to another email address. Log out and log in with that address.",
+        "Erbjudandet skickades till en annan e-postadress. Logga ut och logga in med den adressen.";
+    // Host page (cloud)
+    host_title: "Self-host Bitwarden", "Kör Bitwarden på egen server";
+    host_desc: "Enter your email address to get an installation id and key for your server.",
+        "Ange din e-postadress för att få ett installations-id och en nyckel till din server.";
+    get_installation: "Get installation id", "Hämta installations-id";
+    installation_id: "Installation id", "Installations-id";
+    installation_key: "Installation key", "Installationsnyckel";
+    region: "Data region", "Dataregion";
+    env_lines_desc: "Paste these lines into bwdata/env/global.override.env and restart the server. Keep the key secret: it is shown only once.",
+        "Klistra in raderna i bwdata/env/global.override.env och starta om servern. Håll nyckeln hemlig: den visas bara en gång.";
+}
+
+/// The texts of a language.
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::En => &EN,
+        Lang::Sv => &SV,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words that are the same in both languages.
+    const SAME: [&str; 3] = ["site_name", "plan", "status"];
+
+    #[test]
+    fn every_swedish_text_is_there_and_translated() {
+        let english = every(&EN);
+        let swedish = every(&SV);
+        assert_eq!(english.len(), swedish.len());
+        for ((field, en), (_, sv)) in english.iter().zip(&swedish) {
+            assert!(!sv.trim().is_empty(), "{field} has no Swedish text");
+            assert!(!en.trim().is_empty(), "{field} has no English text");
+            if !SAME.contains(field) {
+                assert_ne!(en, sv, "{field} is not translated");
+            }
+        }
+    }
+
+    #[test]
+    fn the_seed_labels_keep_their_english_casing() {
+        assert_eq!(EN.set_up_billing_sync, "Set up billing sync");
+        assert_eq!(EN.generate_token, "Generate token");
+        assert_eq!(EN.manage_billing_sync, "Manage billing sync");
+        assert_eq!(EN.automatic_sync, "Automatic sync");
+        assert_eq!(EN.sync_license, "Sync license");
+        assert_eq!(EN.awaiting_sync, "Awaiting Sync");
+    }
+}

@@ -1,0 +1,255 @@
+//! The pages (SPEC §1 `/`, §5, §7): log in and register with the keys made in the browser, the
+//! Admin Console (organizations, members, Billing → Subscription in both modes), *Free Bitwarden
+//! Families*, the cloud's redemption and host pages. Server-rendered; the one script does only
+//! the key work. Every handler calls the same use-cases as the JSON routes.
+
+mod account;
+mod billing;
+mod families;
+mod host;
+pub mod i18n;
+mod members;
+mod organizations;
+mod redemption;
+mod session;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use kinwarden_core::members::MemberType;
+use serde::de::DeserializeOwned;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use self::i18n::Texts;
+use self::session::Chrome;
+use crate::ApiError;
+use crate::org_access::{OrgAccess, access_of};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(account::home))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route(
+            "/register",
+            get(account::register_form).post(account::register),
+        )
+        .route("/finish-signup", get(account::register_form))
+        .route("/lang", post(account::switch_lang))
+        .route(
+            "/settings",
+            get(account::settings_form).post(account::settings),
+        )
+        .route("/organizations", get(organizations::list))
+        .route(
+            "/organizations/new",
+            post(organizations::create_from_license),
+        )
+        .route("/organizations/create", post(organizations::create_on_plan))
+        .route("/organizations/{org_id}/members", get(members::page))
+        .route(
+            "/organizations/{org_id}/members/invite",
+            post(members::invite),
+        )
+        .route(
+            "/organizations/{org_id}/members/{member_id}/confirm",
+            post(members::confirm),
+        )
+        .route(
+            "/organizations/{org_id}/members/{member_id}/role",
+            post(members::role),
+        )
+        .route(
+            "/organizations/{org_id}/members/{member_id}/remove",
+            post(members::remove),
+        )
+        .route("/accept-organization", get(members::accept))
+        .route(
+            "/organizations/{org_id}/billing/subscription",
+            get(billing::page),
+        )
+        .route(
+            "/organizations/{org_id}/billing/license",
+            get(billing::download_license),
+        )
+        .route(
+            "/organizations/{org_id}/billing/token",
+            post(billing::token),
+        )
+        .route(
+            "/organizations/{org_id}/billing/connection",
+            post(billing::save_connection),
+        )
+        .route(
+            "/organizations/{org_id}/billing/sync-license",
+            post(billing::sync_license),
+        )
+        .route(
+            "/organizations/{org_id}/billing/upload",
+            post(billing::upload_license),
+        )
+        .route("/sponsored-families", get(families::page))
+        .route("/sponsored-families/offer", post(families::offer))
+        .route("/sponsored-families/revoke", post(families::revoke))
+        .route(
+            "/accept-families-for-enterprise",
+            get(redemption::page).post(redemption::redeem),
+        )
+        .route("/host", get(host::page).post(host::create))
+        .route("/static/console.js", get(script))
+        .route("/static/console.css", get(stylesheet))
+        .route("/favicon.ico", get(icon))
+        // Pages show secrets (the billing sync token, an installation key): never cached.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+/// The pages' one script, served from the binary (the CSP allows no inline script).
+async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../static/console.js"),
+    )
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../static/console.css"),
+    )
+}
+
+/// The pages' icon (browsers ask for it on every site).
+async fn icon() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml")],
+        include_str!("../../static/favicon.svg"),
+    )
+}
+
+/// What a page says about an error of a use-case: the envelope's message (SPEC §6: it names the
+/// fix), a first field message, or a general text in the reader's language.
+pub fn message_of(err: &ApiError, t: &Texts) -> String {
+    match err {
+        ApiError::BadRequest(message) => message.clone(),
+        ApiError::Validation(errors) => errors
+            .values()
+            .flatten()
+            .next()
+            .cloned()
+            .unwrap_or_else(|| t.error_occurred.to_string()),
+        ApiError::NotFound | ApiError::Forbidden | ApiError::Unauthorized => {
+            t.not_found.to_string()
+        }
+        ApiError::Unauthenticated | ApiError::Internal(_) => {
+            if let ApiError::Internal(cause) = err {
+                tracing::error!(%cause, "page request failed");
+            }
+            t.error_occurred.to_string()
+        }
+    }
+}
+
+/// A page that only says what went wrong, with the matching status.
+pub fn error_page(mut c: Chrome, err: &ApiError) -> Response {
+    let status = match err {
+        ApiError::NotFound | ApiError::Forbidden | ApiError::Unauthorized => StatusCode::NOT_FOUND,
+        ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let title = message_of(err, c.t);
+    let cookie = c.take_cookie();
+    let page = account::MessagePage {
+        link: Some(("/organizations".to_string(), c.t.organizations.to_string())),
+        c,
+        title,
+    };
+    match page.render() {
+        Ok(html) => match cookie {
+            Some(cookie) => (status, [cookie], axum::response::Html(html)).into_response(),
+            None => (status, axum::response::Html(html)).into_response(),
+        },
+        Err(err) => ApiError::internal(err).into_response(),
+    }
+}
+
+/// The user's membership of the organization, as an owner; anyone else learns nothing.
+pub async fn owner_access(
+    state: &AppState,
+    user: &kinwarden_store::UserRecord,
+    org_id: &str,
+) -> Result<OrgAccess, ApiError> {
+    let access = access_of(state, user, &org_id.to_ascii_lowercase()).await?;
+    if access.role() == MemberType::Owner {
+        Ok(access)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// A request body or query built in code for a use-case that reads it from JSON.
+pub fn from_json<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_json::from_value(value).map_err(ApiError::internal)
+}
+
+/// The date of a wire timestamp (`2026-11-25T…`), as pages show dates: ISO, the same in both
+/// languages.
+pub fn day(wire: Option<&str>) -> String {
+    wire.map(|text| text.chars().take(10).collect())
+        .unwrap_or_default()
+}
+
+/// A moment in milliseconds as pages show it: UTC, to the minute.
+pub fn when(millis: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(millis)
+        .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+/// A wire timestamp as pages show it.
+pub fn wire_when(wire: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(wire)
+        .map(|at| when(at.timestamp_millis()))
+        .unwrap_or_else(|_| wire.to_string())
+}
+
+pub fn role_name(t: &Texts, role: MemberType) -> &'static str {
+    match role {
+        MemberType::Owner => t.role_owner,
+        MemberType::Admin => t.role_admin,
+        MemberType::User => t.role_user,
+        MemberType::Custom => t.role_custom,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_show_the_same_in_both_languages() {
+        assert_eq!(day(Some("2026-11-25T10:00:00.000Z")), "2026-11-25");
+        assert_eq!(day(None), "");
+        assert_eq!(wire_when("2026-11-25T10:07:30Z"), "2026-11-25 10:07 UTC");
+    }
+
+    #[test]
+    fn page_errors_name_the_cause_or_say_something_general() {
+        let t = &i18n::SV;
+        assert_eq!(
+            message_of(&ApiError::BadRequest("Fix it.".into()), t),
+            "Fix it."
+        );
+        assert_eq!(message_of(&ApiError::field("Email", "Bad."), t), "Bad.");
+        assert_eq!(message_of(&ApiError::NotFound, t), t.not_found);
+        assert_eq!(
+            message_of(&ApiError::internal("db down"), t),
+            t.error_occurred
+        );
+    }
+}
