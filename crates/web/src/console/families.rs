@@ -39,6 +39,19 @@ struct OfferRow {
     status: String,
     good: bool,
     removable: bool,
+    /// Why the cloud skipped the offer at the last sync (SPEC §6), in the reader's language.
+    skipped: Option<String>,
+}
+
+/// A skip reason's code (the cloud's `skipped[].reason`) as a sentence; an unknown code as is.
+fn skip_reason(t: &Texts, code: &str) -> String {
+    let sentence = match code {
+        "wrong_plan_tier" => t.skip_wrong_plan_tier,
+        "sponsor_disabled" => t.skip_sponsor_disabled,
+        "deleted_before_sync" => t.skip_deleted_before_sync,
+        other => return format!("{} {other}", t.skipped_by_cloud),
+    };
+    format!("{} {sentence}", t.skipped_by_cloud)
 }
 
 /// The status of a member's offer from the profile fields, as the reference's row derives it,
@@ -86,6 +99,10 @@ async fn families_page(
                 status,
                 good,
                 removable: self_hosted && !org.family_sponsorship_to_delete.unwrap_or(false),
+                skipped: org
+                    .family_sponsorship_sync_skipped_reason
+                    .as_deref()
+                    .map(|code| skip_reason(c.t, code)),
             })
         })
         .collect();
@@ -243,5 +260,21 @@ pub async fn revoke(
             )
             .await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console::i18n::{EN, SV};
+
+    #[test]
+    fn skip_reasons_read_as_sentences_in_both_languages() {
+        assert_eq!(
+            skip_reason(&EN, "sponsor_disabled"),
+            "The cloud did not take this offer at the last sync: the organization has been disabled on the cloud for more than 93 days"
+        );
+        assert!(skip_reason(&SV, "wrong_plan_tier").starts_with("Molnet tog inte emot"));
+        assert!(skip_reason(&EN, "something_new").ends_with("something_new"));
     }
 }

@@ -166,6 +166,10 @@ texts! {
     active_until: "Active until", "Aktiv till";
     removed_awaiting_sync: "Removed (awaiting sync)", "Borttagen (i väntan på synkronisering)";
     expires: "Expires", "Upphör";
+    skipped_by_cloud: "The cloud did not take this offer at the last sync:", "Molnet tog inte emot erbjudandet vid senaste synkroniseringen:";
+    skip_wrong_plan_tier: "the organization's plan cannot sponsor Families plans", "organisationens plan kan inte sponsra Families-planer";
+    skip_sponsor_disabled: "the organization has been disabled on the cloud for more than 93 days", "organisationen har varit inaktiverad i molnet i mer än 93 dagar";
+    skip_deleted_before_sync: "it was removed before the cloud heard of it", "det togs bort innan molnet fick veta om det";
     sponsorship_created: "Sponsorship created", "Sponsring skapad";
     reclaimed_free_plan: "Reclaimed free plan", "Återvunnen fri planlösning";
     leave_copy: "If you remove an offer or are removed from the sponsoring organization, your Families sponsorship will expire at the next renewal date.",
