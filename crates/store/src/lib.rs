@@ -8,6 +8,7 @@
 mod admin;
 mod api_keys;
 mod billing;
+mod cloud_offers;
 mod cloud_sponsorships;
 mod connections;
 mod error;

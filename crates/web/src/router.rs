@@ -169,6 +169,14 @@ pub fn router(state: AppState) -> Router {
             get(routes::sponsorships::sync_status),
         )
         .route(
+            "/organization/sponsorship/{org_id}/families-for-enterprise",
+            post(routes::cloud_offers::create),
+        )
+        .route(
+            "/organization/sponsorship/{org_id}/families-for-enterprise/resend",
+            post(routes::cloud_offers::resend),
+        )
+        .route(
             "/organization/sponsorship/{org_id}",
             delete(routes::cloud_sponsorships::revoke_own),
         )

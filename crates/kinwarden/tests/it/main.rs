@@ -6,6 +6,7 @@ mod browser;
 mod bw_cli;
 mod cli;
 mod cloud_link;
+mod cloud_offers;
 mod cloud_sponsorship_sync;
 mod connections;
 mod doctor;

@@ -1,6 +1,7 @@
 //! *Free Bitwarden Families* for a member of a sponsoring organization (reference ui-and-ops §3):
 //! the offer form (e-mail, friendly name), and each offer's status — *Awaiting Sync* until the
 //! cloud has it (self-hosted), sent, active until a date, removed awaiting sync — with *Remove*.
+//! On a self-hosted server an offer waits for the sync; on a cloud it is mailed at once.
 
 use askama::Template;
 use axum::Form;
@@ -98,7 +99,7 @@ async fn families_page(
                 recipient,
                 status,
                 good,
-                removable: self_hosted && !org.family_sponsorship_to_delete.unwrap_or(false),
+                removable: !org.family_sponsorship_to_delete.unwrap_or(false),
                 skipped: org
                     .family_sponsorship_sync_skipped_reason
                     .as_deref()
@@ -115,7 +116,7 @@ async fn families_page(
     let cookie = c.take_cookie();
     render(
         &FamiliesPage {
-            can_offer: self_hosted && !available.is_empty(),
+            can_offer: !available.is_empty(),
             available,
             offers,
             email: typed.0.to_string(),
@@ -145,7 +146,8 @@ pub struct OfferForm {
     friendly_name: String,
 }
 
-/// *Redeem*: the offer is stored until the next sync with the cloud (self-hosted).
+/// *Redeem*: on a self-hosted server the offer is kept until the next sync with the cloud; on a
+/// cloud it is mailed at once.
 pub async fn offer(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -179,13 +181,16 @@ pub async fn offer(
         "sponsoredEmail": email,
         "friendlyName": friendly_name,
     });
-    let made = routes::sponsorships::create(
-        State(state.clone()),
-        CurrentUser { user: user.clone() },
-        Path(form.organization_id.clone()),
-        Bytes::from(body.to_string()),
-    )
-    .await;
+    // A self-hosted server keeps the offer for the next sync; a cloud mails it at once.
+    let caller = CurrentUser { user: user.clone() };
+    let org = Path(form.organization_id.clone());
+    let body = Bytes::from(body.to_string());
+    let made = match state.config.mode {
+        Mode::SelfHosted => {
+            routes::sponsorships::create(State(state.clone()), caller, org, body).await
+        }
+        Mode::Cloud => routes::cloud_offers::create(State(state.clone()), caller, org, body).await,
+    };
     match made {
         Ok(_) => {
             families_page(
@@ -231,12 +236,16 @@ pub async fn revoke(
         return refused.into_response();
     }
     let t = super::i18n::texts(session::page_lang(&headers, Some(&user)));
-    let removed = routes::sponsorships::revoke_own(
-        State(state.clone()),
-        CurrentUser { user: user.clone() },
-        Path(form.organization_id.clone()),
-    )
-    .await;
+    let caller = CurrentUser { user: user.clone() };
+    let org = Path(form.organization_id.clone());
+    let removed = match state.config.mode {
+        Mode::SelfHosted => {
+            routes::sponsorships::revoke_own(State(state.clone()), caller, org).await
+        }
+        Mode::Cloud => {
+            routes::cloud_sponsorships::revoke_own(State(state.clone()), caller, org).await
+        }
+    };
     match removed {
         Ok(_) => {
             families_page(

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod billing_sync_status;
+pub mod cloud_offers;
 pub mod cloud_sponsorships;
 pub mod config;
 pub mod connections;

@@ -48,9 +48,30 @@ pub async fn create(
     let body: SponsorshipCreateRequest = crate::json::decode(&body)?;
     let request = validate(body)?;
     let org_id = org_id.to_ascii_lowercase();
+    let (_, offer) = decide_offer(&state, &user, &org_id, &request).await?;
+    if let Offer::Save { sponsorship, .. } = offer {
+        match state.store.save_sponsorship(&to_record(&sponsorship)).await {
+            Ok(()) => {}
+            // Another offer of the same member was saved between our read and this write.
+            Err(StoreError::Conflict) => return Err(create_error(CreateError::OnePerMember)),
+            Err(err) => return Err(err.into()),
+        }
+        sync_soon(&state, &org_id);
+    }
+    Ok(StatusCode::OK)
+}
+
+/// CreateSponsorship (reference §2.2) for `user` in `org_id`: loads what the rules need and
+/// decides. Shared by the self-hosted offer (S1) and the cloud's (C2).
+pub(crate) async fn decide_offer(
+    state: &AppState,
+    user: &kinwarden_store::UserRecord,
+    org_id: &str,
+    request: &OfferRequest,
+) -> Result<(kinwarden_store::OrganizationRecord, Offer), ApiError> {
     let org = state
         .store
-        .organization(&org_id)
+        .organization(org_id)
         .await?
         .ok_or(ApiError::NotFound)?;
     // Any status: the rules say why an unconfirmed member may not offer.
@@ -90,24 +111,15 @@ pub async fn create(
     let offer = sponsorships::create(
         &sponsoring_org,
         &sponsor,
-        &request,
+        request,
         &org_sponsorships,
         members_own.as_ref(),
     )
     .map_err(create_error)?;
-    if let Offer::Save { sponsorship, .. } = offer {
-        match state.store.save_sponsorship(&to_record(&sponsorship)).await {
-            Ok(()) => {}
-            // Another offer of the same member was saved between our read and this write.
-            Err(StoreError::Conflict) => return Err(create_error(CreateError::OnePerMember)),
-            Err(err) => return Err(err.into()),
-        }
-        sync_soon(&state, &org_id);
-    }
-    Ok(StatusCode::OK)
+    Ok((org, offer))
 }
 
-fn create_error(err: CreateError) -> ApiError {
+pub(crate) fn create_error(err: CreateError) -> ApiError {
     match err {
         CreateError::NotPermitted => ApiError::Unauthorized,
         other => ApiError::BadRequest(other.to_string()),
@@ -115,7 +127,7 @@ fn create_error(err: CreateError) -> ApiError {
 }
 
 /// The request model's checks (reference §2.1), with its messages.
-fn validate(body: SponsorshipCreateRequest) -> Result<OfferRequest, ApiError> {
+pub(crate) fn validate(body: SponsorshipCreateRequest) -> Result<OfferRequest, ApiError> {
     const EMAIL: &str = "SponsoredEmail";
     let email = body
         .sponsored_email

@@ -1,0 +1,213 @@
+//! A member's offer made on a cloud (reference §4.1 C2, C3, C6, C8, C9): mailed at once, sent
+//! again on request, revoked by its sponsor (an unredeemed one goes at once), and, once redeemed,
+//! ended from either side by a mark to delete.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use kinwarden_testkit::{ClientAccount, Kdf, OrganizationKeys, SmtpSink, TestServer, backends};
+use serde_json::{Value, json};
+
+use crate::organizations::{link_param, owner_with_org};
+use crate::support::{login, register};
+
+const OFFER: &str = "Accept your Sponsored Families Plan";
+
+async fn message(response: reqwest::Response) -> anyhow::Result<String> {
+    let body: Value = response.json().await?;
+    Ok(body["message"].as_str().unwrap_or_default().to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offers_on_the_cloud_are_mailed_resent_revoked_and_removed() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let sink = SmtpSink::start().await?;
+        let cloud = TestServer::cloud()
+            .backend(backend)
+            .smtp(&sink)
+            .start()
+            .await?;
+        let (_owner, session, _keys, org_id) =
+            owner_with_org(&cloud, "owner@acme.test", 20, 5).await?;
+        let offer_path = format!("/api/organization/sponsorship/{org_id}/families-for-enterprise");
+
+        let own = session
+            .post(&cloud, &offer_path, &json!({"planSponsorshipType": 0, "sponsoredEmail": "owner@acme.test", "friendlyName": "me"}))
+            .await?;
+        assert_eq!(own.status(), 400, "{name}");
+        assert!(message(own).await?.contains("to yourself"));
+
+        let made = session
+            .post(&cloud, &offer_path, &json!({"planSponsorshipType": 0, "sponsoredEmail": "kid@family.test", "friendlyName": "Kid"}))
+            .await?;
+        assert_eq!(made.status(), 200, "{name}");
+        let mail = sink.next_message(Duration::from_secs(20)).await?;
+        assert_eq!(mail.rcpt_to, ["kid@family.test"], "{name}");
+        assert_eq!(mail.subject().as_deref(), Some(OFFER));
+
+        // The same friendly name again: the offer is mailed again, not doubled.
+        let again = session
+            .post(&cloud, &offer_path, &json!({"planSponsorshipType": 0, "sponsoredEmail": "kid@family.test", "friendlyName": "Kid"}))
+            .await?;
+        assert_eq!(again.status(), 200, "{name}");
+        sink.next_message(Duration::from_secs(20)).await?;
+        let store = cloud.store().context("store")?;
+        assert_eq!(
+            store.sponsorships_of_organization(&org_id).await?.len(),
+            1,
+            "{name}"
+        );
+
+        // Resend by friendly name (any case); an unknown name sends nothing and is no error.
+        let resent = session
+            .post(
+                &cloud,
+                &format!("{offer_path}/resend?sponsoredFriendlyName=kid"),
+                &json!({}),
+            )
+            .await?;
+        assert_eq!(resent.status(), 200, "{name}");
+        let resent_mail = sink.next_message(Duration::from_secs(20)).await?;
+        let token = link_param(&resent_mail.text_body().context("text")?, "token")
+            .context("a token in the link")?;
+        let unknown = session
+            .post(
+                &cloud,
+                &format!("{offer_path}/resend?sponsoredFriendlyName=nobody"),
+                &json!({}),
+            )
+            .await?;
+        assert_eq!(unknown.status(), 200, "{name}");
+        let offers = store
+            .list_mail()
+            .await?
+            .iter()
+            .filter(|mail| mail.subject == OFFER)
+            .count();
+        assert_eq!(offers, 3, "{name}: made, made again, resent");
+
+        // The recipient redeems onto a Families organization of their own.
+        let family = ClientAccount::new(
+            "kid@family.test",
+            "family password!",
+            Kdf::DEFAULT_ITERATIONS,
+        )?;
+        register(&cloud, &family).await?;
+        let family_session = login(&cloud, &family).await?;
+        let keys = OrganizationKeys::generate()?;
+        let mut body = keys.create_request(&family, "Kid's family", "kid@family.test")?;
+        body["planType"] = json!(22);
+        body["additionalSeats"] = json!(0);
+        let created: Value = family_session
+            .post(&cloud, "/api/organizations", &body)
+            .await?
+            .json()
+            .await?;
+        let families = created["id"].as_str().context("families org")?.to_string();
+        let redeemed = family_session
+            .post(
+                &cloud,
+                &format!("/api/organization/sponsorship/redeem?sponsorshipToken={token}"),
+                &json!({"planSponsorshipType": 0, "sponsoredOrganizationId": families}),
+            )
+            .await?;
+        assert_eq!(redeemed.status(), 200, "{name}");
+
+        // Only the Families organization's owner may remove it; then it is marked to delete.
+        let not_owner = session
+            .delete(
+                &cloud,
+                &format!("/api/organization/sponsorship/sponsored/{families}"),
+            )
+            .await?;
+        assert_eq!(not_owner.status(), 400, "{name}");
+        assert_eq!(
+            message(not_owner).await?,
+            "Only the owner of an organization can remove sponsorship."
+        );
+        let removed = family_session
+            .delete(
+                &cloud,
+                &format!("/api/organization/sponsorship/sponsored/{families}"),
+            )
+            .await?;
+        assert_eq!(removed.status(), 200, "{name}");
+        let row = store
+            .sponsorship_of_sponsored(&families)
+            .await?
+            .context("kept until its end")?;
+        assert!(row.to_delete, "{name}");
+
+        // The sponsor revokes their own: it was redeemed, so it stays, marked.
+        let revoked = session
+            .delete(&cloud, &format!("/api/organization/sponsorship/{org_id}"))
+            .await?;
+        assert_eq!(revoked.status(), 200, "{name}");
+        assert!(store.sponsorship_of_sponsored(&families).await?.is_some());
+        // A second offer, unredeemed, revoked by friendly name by the owner: gone at once.
+        store.delete_sponsorship(&row.id).await?;
+        let made = session
+            .post(&cloud, &offer_path, &json!({"planSponsorshipType": 0, "sponsoredEmail": "other@family.test", "friendlyName": "Other"}))
+            .await?;
+        assert_eq!(made.status(), 200, "{name}");
+        let by_name = session
+            .delete(
+                &cloud,
+                &format!("/api/organization/sponsorship/{org_id}/other/revoke"),
+            )
+            .await?;
+        assert_eq!(by_name.status(), 200, "{name}");
+        assert!(
+            store
+                .sponsorships_of_organization(&org_id)
+                .await?
+                .is_empty(),
+            "{name}"
+        );
+        let nothing = session
+            .delete(&cloud, &format!("/api/organization/sponsorship/{org_id}"))
+            .await?;
+        assert_eq!(nothing.status(), 400, "{name}");
+        assert_eq!(
+            message(nothing).await?,
+            "You are not currently sponsoring an organization."
+        );
+        cloud.stop().await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_self_hosted_server_refuses_the_cloud_offer_routes() -> anyhow::Result<()> {
+    let server = TestServer::self_hosted().start().await?;
+    let account = ClientAccount::new(
+        "member@selfhost.test",
+        "member password!",
+        Kdf::DEFAULT_ITERATIONS,
+    )?;
+    register(&server, &account).await?;
+    let session = login(&server, &account).await?;
+    let org = uuid::Uuid::new_v4();
+    for path in [
+        format!("/api/organization/sponsorship/{org}/families-for-enterprise"),
+        format!("/api/organization/sponsorship/{org}/delete"),
+        format!("/api/organization/sponsorship/sponsored/{org}/remove"),
+    ] {
+        let answer = session
+            .post(
+                &server,
+                &path,
+                &json!({"planSponsorshipType": 0, "sponsoredEmail": "kid@family.test"}),
+            )
+            .await?;
+        assert_eq!(answer.status(), 400, "{path}");
+        assert_eq!(
+            message(answer).await?,
+            "Only allowed when not self hosted.",
+            "{path}"
+        );
+    }
+    server.stop().await?;
+    Ok(())
+}

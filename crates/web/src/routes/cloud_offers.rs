@@ -1,0 +1,109 @@
+//! A member's offer made on a cloud (reference §4.1 C2, C3, C12): the same rules as on a
+//! self-hosted server, but the cloud is where offers are mailed, so the offer e-mail goes out with
+//! the row, and can be sent again.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use kinwarden_config::Mode;
+use kinwarden_core::sponsorships::{CreateError, Offer};
+use kinwarden_proto::sponsorships::SponsorshipCreateRequest;
+use kinwarden_store::StoreError;
+use serde::Deserialize;
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::org_access::OrgManageUsers;
+use crate::routes::installations::ONLY_CLOUD;
+use crate::routes::sponsorships::{create_error, decide_offer, validate};
+use crate::sponsorship_offers::offer_mail;
+use crate::sponsorship_rows::{to_domain, to_record};
+use crate::state::AppState;
+
+fn cloud_only(state: &AppState) -> Result<(), ApiError> {
+    match state.config.mode {
+        Mode::Cloud => Ok(()),
+        Mode::SelfHosted => Err(ApiError::BadRequest(ONLY_CLOUD.into())),
+    }
+}
+
+/// C2 `POST /api/organization/sponsorship/{org_id}/families-for-enterprise`: the caller offers
+/// a Families sponsorship; the offer e-mail goes out at once. An offer with the same friendly
+/// name is mailed again, unchanged (reference §4.1 C2 step 4).
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser { user }: CurrentUser,
+    Path(org_id): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    cloud_only(&state)?;
+    let body: SponsorshipCreateRequest = crate::json::decode(&body)?;
+    let request = validate(body)?;
+    let (org, offer) = decide_offer(&state, &user, &org_id.to_ascii_lowercase(), &request).await?;
+    let now = state.clock.now_millis();
+    match offer {
+        Offer::Existing(existing) => {
+            if let Some(mail) = offer_mail(&state, &org.name, &existing).await? {
+                state.store.enqueue_mail(&mail, now).await?;
+            }
+        }
+        Offer::Save { sponsorship, .. } => {
+            let Some(mail) = offer_mail(&state, &org.name, &sponsorship).await? else {
+                return Err(ApiError::internal("an offer without an address"));
+            };
+            match state
+                .store
+                .save_offer_with_mail(&to_record(&sponsorship), &mail, now)
+                .await
+            {
+                Ok(()) => {}
+                Err(StoreError::Conflict) => return Err(create_error(CreateError::OnePerMember)),
+                Err(err) => return Err(err.into()),
+            }
+        }
+    }
+    Ok(StatusCode::OK)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResendQuery {
+    #[serde(default)]
+    sponsored_friendly_name: String,
+}
+
+/// C3 `POST /api/organization/sponsorship/{org_id}/families-for-enterprise/resend
+/// ?sponsoredFriendlyName=…`: sends an outstanding offer's e-mail again. No offer of that name
+/// is not an error (the reference answers 200 and sends nothing).
+pub async fn resend(
+    State(state): State<AppState>,
+    OrgManageUsers(access): OrgManageUsers,
+    Query(query): Query<ResendQuery>,
+) -> Result<StatusCode, ApiError> {
+    cloud_only(&state)?;
+    let wanted = query.sponsored_friendly_name.to_lowercase();
+    let found = state
+        .store
+        .sponsorships_of_organization(&access.org.id)
+        .await?
+        .into_iter()
+        .find(|row| {
+            row.friendly_name
+                .as_deref()
+                .is_some_and(|name| name.to_lowercase() == wanted)
+        });
+    let Some(row) = found else {
+        return Ok(StatusCode::OK);
+    };
+    let sponsorship = to_domain(&row)?;
+    let Some(mail) = offer_mail(&state, &access.org.name, &sponsorship).await? else {
+        return Err(ApiError::BadRequest(
+            "Cannot find an outstanding sponsorship offer for this organization.".into(),
+        ));
+    };
+    state
+        .store
+        .enqueue_mail(&mail, state.clock.now_millis())
+        .await?;
+    Ok(StatusCode::OK)
+}
