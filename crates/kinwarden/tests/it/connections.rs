@@ -24,6 +24,41 @@ pub(crate) async fn licensed_org(pair: &Pair) -> anyhow::Result<(Session, String
     Ok((session, id.to_string()))
 }
 
+/// [`licensed_org`] with its billing sync connection saved (SPEC §5 steps 3–5).
+pub(crate) async fn connected_org(pair: &Pair) -> anyhow::Result<(Session, String)> {
+    let (session, org_id) = licensed_org(pair).await?;
+    let token = billing_sync_token(pair).await?;
+    let saved = session
+        .post(
+            &pair.self_hosted,
+            "/api/organizations/connections",
+            &connection(&org_id, &token),
+        )
+        .await?;
+    anyhow::ensure!(
+        saved.status() == 200,
+        "the connection was not saved: {}",
+        saved.text().await?
+    );
+    Ok((session, org_id))
+}
+
+/// The session's user offers a Families plan to `email` in `org_id` (self-hosted, S1).
+pub(crate) async fn offer(
+    server: &TestServer,
+    session: &Session,
+    org_id: &str,
+    email: &str,
+) -> anyhow::Result<reqwest::Response> {
+    session
+        .post(
+            server,
+            &format!("/api/organization/sponsorship/self-hosted/{org_id}/families-for-enterprise"),
+            &json!({"planSponsorshipType": 0, "sponsoredEmail": email, "friendlyName": "Family"}),
+        )
+        .await
+}
+
 pub(crate) async fn billing_sync_token(pair: &Pair) -> anyhow::Result<String> {
     let answer: Value = pair
         .cloud_session

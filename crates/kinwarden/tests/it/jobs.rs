@@ -92,7 +92,7 @@ async fn the_daily_sync_runs_once_with_two_processes_on_one_database() -> anyhow
     use kinwarden_core::schedule::Schedule;
     use kinwarden_testkit::{TestBackend, TestServer};
 
-    use crate::connections::{billing_sync_token, connection, licensed_org};
+    use crate::connections::connected_org;
     use crate::self_hosted_license::{PairOptions, pair_setup};
 
     for backend in kinwarden_testkit::backends() {
@@ -115,15 +115,7 @@ async fn the_daily_sync_runs_once_with_two_processes_on_one_database() -> anyhow
         )
         .await?;
         let first = &pair.self_hosted;
-        let (session, org_id) = licensed_org(&pair).await?;
-        let token = billing_sync_token(&pair).await?;
-        session
-            .post(
-                first,
-                "/api/organizations/connections",
-                &connection(&org_id, &token),
-            )
-            .await?;
+        let (_, org_id) = connected_org(&pair).await?;
         // A second process: the same configuration and database, the same clock.
         let mut second = TestServer::self_hosted().clock(clock.clone());
         for (key, value) in &first.settings {

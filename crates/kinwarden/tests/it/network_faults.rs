@@ -4,9 +4,9 @@
 
 use anyhow::Context;
 use kinwarden_testkit::{Fault, FaultProxy, TestBackend, backends};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::connections::{billing_sync_token, connection, licensed_org};
+use crate::connections::{connected_org, offer};
 use crate::self_hosted_license::{PairOptions, pair_setup};
 use crate::support::{Session, kinwarden};
 
@@ -52,23 +52,8 @@ async fn every_fault_is_named_retried_only_when_passing_and_healed() -> anyhow::
         .await?;
         let server = &pair.self_hosted;
         let proxy: &FaultProxy = pair.proxy.as_ref().context("proxy")?;
-        let (session, org_id) = licensed_org(&pair).await?;
-        let token = billing_sync_token(&pair).await?;
-        let saved = session
-            .post(
-                server,
-                "/api/organizations/connections",
-                &connection(&org_id, &token),
-            )
-            .await?;
-        assert_eq!(saved.status(), 200, "{name}");
-        let offered = session
-            .post(
-                server,
-                &format!("/api/organization/sponsorship/self-hosted/{org_id}/families-for-enterprise"),
-                &json!({"planSponsorshipType": 0, "sponsoredEmail": "family@example.com", "friendlyName": "Family"}),
-            )
-            .await?;
+        let (session, org_id) = connected_org(&pair).await?;
+        let offered = offer(server, &session, &org_id, "family@example.com").await?;
         assert_eq!(offered.status(), 200, "{name}");
         let host = format!("127.0.0.1:{}", proxy.url.port().unwrap_or(443));
 

@@ -204,7 +204,7 @@ pub(crate) async fn confirm_login(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_organization_page_shows_its_connection_and_outcomes() -> anyhow::Result<()> {
-    use crate::connections::{billing_sync_token, connection, licensed_org};
+    use crate::connections::connected_org;
     let pair = crate::self_hosted_license::pair_with(
         kinwarden_testkit::TestBackend::Sqlite,
         5,
@@ -212,15 +212,7 @@ async fn the_organization_page_shows_its_connection_and_outcomes() -> anyhow::Re
     )
     .await?;
     let server = &pair.self_hosted;
-    let (session, org_id) = licensed_org(&pair).await?;
-    let token = billing_sync_token(&pair).await?;
-    session
-        .post(
-            server,
-            "/api/organizations/connections",
-            &connection(&org_id, &token),
-        )
-        .await?;
+    let (session, org_id) = connected_org(&pair).await?;
     let synced = session
         .post(
             server,

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::organizations::link_param;
 use crate::support::{kinwarden, login};
 
-use crate::connections::{billing_sync_token, connection, licensed_org};
+use crate::connections::{billing_sync_token, connected_org, connection, licensed_org, offer};
 use crate::self_hosted_license::pair_with;
 
 /// The token of the offer e-mail the cloud wrote to its outbox directory.
@@ -53,13 +53,7 @@ async fn an_offer_awaits_sync_until_the_cloud_has_it() -> anyhow::Result<()> {
         assert_eq!(saved.status(), 200);
 
         // The owner offers a Families plan: Awaiting Sync (no last sync date).
-        let offered = session
-            .post(
-                server,
-                &format!("/api/organization/sponsorship/self-hosted/{org_id}/families-for-enterprise"),
-                &json!({"planSponsorshipType": 0, "sponsoredEmail": "family@example.com", "friendlyName": "Family"}),
-            )
-            .await?;
+        let offered = offer(server, &session, &org_id, "family@example.com").await?;
         assert_eq!(offered.status(), 200, "{}", offered.text().await?);
         let sync: Value = session.get(server, "/api/sync").await?.json().await?;
         assert!(sync["profile"]["organizations"][0]["familySponsorshipLastSyncDate"].is_null());
@@ -209,15 +203,7 @@ async fn a_change_is_synced_soon_after() -> anyhow::Result<()> {
     )
     .await?;
     let server = &pair.self_hosted;
-    let (session, org_id) = licensed_org(&pair).await?;
-    let token = billing_sync_token(&pair).await?;
-    session
-        .post(
-            server,
-            "/api/organizations/connections",
-            &connection(&org_id, &token),
-        )
-        .await?;
+    let (session, org_id) = connected_org(&pair).await?;
     let offered = session
         .post(
             server,
@@ -272,22 +258,8 @@ async fn a_skipped_offer_says_why() -> anyhow::Result<()> {
     )
     .await?;
     let server = &pair.self_hosted;
-    let (session, org_id) = licensed_org(&pair).await?;
-    let token = billing_sync_token(&pair).await?;
-    session
-        .post(
-            server,
-            "/api/organizations/connections",
-            &connection(&org_id, &token),
-        )
-        .await?;
-    let offered = session
-        .post(
-            server,
-            &format!("/api/organization/sponsorship/self-hosted/{org_id}/families-for-enterprise"),
-            &json!({"planSponsorshipType": 0, "sponsoredEmail": "family@example.com", "friendlyName": "Family"}),
-        )
-        .await?;
+    let (session, org_id) = connected_org(&pair).await?;
+    let offered = offer(server, &session, &org_id, "family@example.com").await?;
     assert_eq!(offered.status(), 200);
 
     let cloud_store = pair.cloud.store().context("cloud store")?;

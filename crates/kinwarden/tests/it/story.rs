@@ -16,7 +16,7 @@ use kinwarden_testkit::{ClientAccount, Kdf, OrganizationKeys, ReceivedMail, Smtp
 use reqwest::header::COOKIE;
 use serde_json::{Value, json};
 
-use crate::connections::{billing_sync_token, connection, licensed_org};
+use crate::connections::{connected_org, offer};
 use crate::organizations::link_param;
 use crate::portal::{confirm_login, hidden, no_redirects, request_login_link};
 use crate::self_hosted_license::{PairOptions, pair_setup};
@@ -62,25 +62,10 @@ async fn the_whole_sponsorship_story() -> anyhow::Result<()> {
         let cloud_store = pair.cloud.store().context("cloud store")?.clone();
 
         // Steps 3–5: the organization from its license, the billing sync token saved.
-        let (session, org_id) = licensed_org(&pair).await?;
-        let token = billing_sync_token(&pair).await?;
-        let saved = session
-            .post(
-                server,
-                "/api/organizations/connections",
-                &connection(&org_id, &token),
-            )
-            .await?;
-        assert_eq!(saved.status(), 200, "{name}");
+        let (session, org_id) = connected_org(&pair).await?;
 
         // Step 6: an offer, Awaiting Sync.
-        let offered = session
-            .post(
-                server,
-                &format!("/api/organization/sponsorship/self-hosted/{org_id}/families-for-enterprise"),
-                &json!({"planSponsorshipType": 0, "sponsoredEmail": "family@example.com", "friendlyName": "Family"}),
-            )
-            .await?;
+        let offered = offer(server, &session, &org_id, "family@example.com").await?;
         assert_eq!(offered.status(), 200, "{name}");
         let sync: Value = session.get(server, "/api/sync").await?.json().await?;
         assert!(sync["profile"]["organizations"][0]["familySponsorshipLastSyncDate"].is_null());

@@ -8,7 +8,7 @@ use anyhow::Context;
 use kinwarden_store::{SponsorshipRecord, Store};
 use kinwarden_testkit::{Fault, TestBackend, backends};
 
-use crate::connections::{billing_sync_token, connection, licensed_org};
+use crate::connections::connected_org;
 use crate::self_hosted_license::{Pair, PairOptions, pair_setup};
 use crate::support::kinwarden;
 
@@ -29,16 +29,7 @@ async fn connected_pair_with_offers(
         },
     )
     .await?;
-    let (session, org_id) = licensed_org(&pair).await?;
-    let token = billing_sync_token(&pair).await?;
-    let saved = session
-        .post(
-            &pair.self_hosted,
-            "/api/organizations/connections",
-            &connection(&org_id, &token),
-        )
-        .await?;
-    anyhow::ensure!(saved.status() == 200, "connection saved");
+    let (_, org_id) = connected_org(&pair).await?;
     let store = pair.self_hosted.store().context("store")?;
     for i in 0..count {
         store
