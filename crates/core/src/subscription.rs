@@ -128,10 +128,59 @@ pub fn adjust_seats(
     Ok(seats)
 }
 
+/// The seats an organization gets when a system administrator puts it on `plan` with `seats`
+/// (SPEC §9 Portal, cloud): a plan without additional seats has its base seats; otherwise the
+/// plan's bounds apply, and the members already there must fit.
+pub fn seats_on_plan(plan: &Plan, seats: Option<i32>, occupied: i64) -> Result<i32, SeatError> {
+    let seats = if plan.has_additional_seats_option {
+        seats.unwrap_or(plan.base_seats)
+    } else {
+        plan.base_seats
+    };
+    if seats < plan.base_seats {
+        return Err(SeatError::BelowBase(plan.base_seats));
+    }
+    if seats < 1 {
+        return Err(SeatError::NoSeats);
+    }
+    if let Some(max) = plan.max_seats.filter(|max| seats > *max) {
+        return Err(SeatError::AboveMax(max));
+    }
+    if occupied > i64::from(seats) {
+        return Err(SeatError::Occupied { occupied, seats });
+    }
+    Ok(seats)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::plans::plan;
+
+    #[test]
+    fn a_system_administrator_puts_an_organization_on_a_plan_within_its_bounds() {
+        let families = plan(22).expect("families");
+        assert_eq!(
+            seats_on_plan(families, Some(40), 2),
+            Ok(families.base_seats),
+            "Families has its base seats"
+        );
+        let enterprise = plan(20).expect("enterprise");
+        assert_eq!(seats_on_plan(enterprise, Some(12), 3), Ok(12));
+        assert_eq!(
+            seats_on_plan(enterprise, Some(0), 0),
+            Err(SeatError::NoSeats)
+        );
+        assert_eq!(
+            seats_on_plan(enterprise, Some(2), 3),
+            Err(SeatError::Occupied {
+                occupied: 3,
+                seats: 2
+            })
+        );
+        let families_full = seats_on_plan(families, None, 7);
+        assert!(matches!(families_full, Err(SeatError::Occupied { .. })));
+    }
 
     fn millis(text: &str) -> i64 {
         DateTime::parse_from_rfc3339(text)

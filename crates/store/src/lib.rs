@@ -6,6 +6,7 @@
 //! writes more than one row does so in one transaction.
 
 mod admin;
+mod admin_billing;
 mod api_keys;
 mod billing;
 mod cloud_offers;
@@ -26,6 +27,7 @@ mod sync_skips;
 mod user_codes;
 mod users;
 
+pub use admin_billing::OrganizationTerms;
 pub use api_keys::OrganizationApiKeyRecord;
 pub use billing::SubscriptionPeriodRecord;
 pub use cloud_sponsorships::CloudSyncWrite;

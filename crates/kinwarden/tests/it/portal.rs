@@ -290,3 +290,153 @@ async fn the_organization_page_shows_its_connection_and_outcomes() -> anyhow::Re
     pair.stop().await?;
     Ok(())
 }
+
+/// SPEC §9: on a cloud the Portal edits an organization's plan, seats, enabled and expiration,
+/// and records a payment period in the ledger; a refused change says why and changes nothing.
+#[tokio::test]
+async fn a_cloud_organization_is_edited_and_paid_for_in_the_portal() -> anyhow::Result<()> {
+    use anyhow::Context;
+    let cloud = TestServer::cloud()
+        .setting("adminSettings__admins", "ops@example.com")
+        .start()
+        .await?;
+    let (_, _, _, org_id) =
+        crate::organizations::owner_with_org(&cloud, "owner@acme.test", 20, 5).await?;
+    let client = no_redirects(&cloud.bwdata.join("ssl/ca.crt"))?;
+    let cookie = portal_session(&cloud, &client, "ops@example.com").await?;
+    let page_path = format!("/admin/organizations/{org_id}");
+    let page = client
+        .get(cloud.at(&page_path))
+        .header(COOKIE, &cookie)
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        page.contains("Subscription") && page.contains("initial"),
+        "{page}"
+    );
+    let csrf = hidden(&page, "csrf").context("csrf")?;
+    let store = cloud.store().context("store")?;
+    let post = |path: &'static str, form: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        let cookie = cookie.clone();
+        let url = cloud.at(&format!("{page_path}/{path}"));
+        async move {
+            client
+                .post(url)
+                .header(COOKIE, cookie)
+                .form(&form)
+                .send()
+                .await
+        }
+    };
+
+    let bad = post(
+        "terms",
+        vec![
+            ("csrf", csrf.clone()),
+            ("plan_type", "20".into()),
+            ("seats", "many".into()),
+            ("enabled", "on".into()),
+        ],
+    )
+    .await?;
+    assert_eq!(bad.status(), 400);
+    assert!(
+        bad.text()
+            .await?
+            .contains("Seats: expected a whole number.")
+    );
+    let too_few = post(
+        "terms",
+        vec![
+            ("csrf", csrf.clone()),
+            ("plan_type", "20".into()),
+            ("seats", "0".into()),
+            ("enabled", "on".into()),
+        ],
+    )
+    .await?;
+    assert_eq!(too_few.status(), 400);
+    assert_eq!(
+        store.organization(&org_id).await?.context("org")?.seats,
+        Some(5),
+        "nothing changed"
+    );
+
+    let saved = post(
+        "terms",
+        vec![
+            ("csrf", csrf.clone()),
+            ("plan_type", "20".into()),
+            ("seats", "8".into()),
+            ("expiration", "2031-01-01".into()),
+        ],
+    )
+    .await?;
+    assert_eq!(saved.status(), 200);
+    let org = store.organization(&org_id).await?.context("org")?;
+    assert_eq!(org.seats, Some(8));
+    assert!(!org.enabled, "the box was not ticked");
+    let kinds: Vec<String> = store
+        .subscription_periods(&org_id)
+        .await?
+        .into_iter()
+        .map(|p| p.kind)
+        .collect();
+    assert_eq!(kinds, ["initial", "seatChange"]);
+
+    let paid = post(
+        "payment",
+        vec![
+            ("csrf", csrf.clone()),
+            ("start", "2026-01-01".into()),
+            ("end", "2032-06-30".into()),
+        ],
+    )
+    .await?;
+    assert_eq!(paid.status(), 200);
+    assert!(
+        paid.text()
+            .await?
+            .contains("Payment recorded until 2032-06-30.")
+    );
+    let org = store.organization(&org_id).await?.context("org")?;
+    assert!(org.enabled, "a payment enables");
+    let ledger = store.subscription_periods(&org_id).await?;
+    let payment = ledger.last().context("entry")?;
+    assert_eq!(payment.kind, "paymentRecorded");
+    assert_eq!(
+        payment.recorded_by.as_deref(),
+        Some("admin:ops@example.com")
+    );
+    let backwards = post(
+        "payment",
+        vec![
+            ("csrf", csrf.clone()),
+            ("start", "2026-01-01".into()),
+            ("end", "2025-01-01".into()),
+        ],
+    )
+    .await?;
+    assert_eq!(backwards.status(), 400);
+
+    let forged = post(
+        "payment",
+        vec![
+            ("csrf", "forged".into()),
+            ("start", "2026-01-01".into()),
+            ("end", "2027-01-01".into()),
+        ],
+    )
+    .await?;
+    assert_eq!(forged.status(), 403);
+    assert_eq!(
+        store.subscription_periods(&org_id).await?.len(),
+        3,
+        "forged and refused changes wrote nothing"
+    );
+    cloud.stop().await?;
+    Ok(())
+}

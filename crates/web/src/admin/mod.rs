@@ -2,6 +2,7 @@
 //! e-mailed link for the addresses in `adminSettings__admins`; every change is a POST with a CSRF
 //! token; no GET changes state.
 
+mod billing;
 mod organizations;
 mod pages;
 mod session;
@@ -26,6 +27,8 @@ pub fn router() -> Router<AppState> {
             "/organizations/{id}/sync",
             post(organizations::manually_sync),
         )
+        .route("/organizations/{id}/terms", post(billing::set_terms))
+        .route("/organizations/{id}/payment", post(billing::record_payment))
         .route("/portal.css", get(stylesheet))
 }
 

@@ -80,6 +80,10 @@ struct OrganizationPage {
     sync: SyncView,
     offers: Vec<OfferView>,
     outcomes: Vec<OutcomeView>,
+    /// A cloud's subscription section; none on a self-hosted server.
+    terms: Option<super::billing::TermsView>,
+    notice: Option<String>,
+    error: Option<String>,
 }
 
 fn sync_view(status: &SyncStatus) -> SyncView {
@@ -220,6 +224,19 @@ pub async fn show(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, crate::ApiError> {
+    organization_page(&state, admin, &headers, &id, None).await
+}
+
+/// The organization's page, with the result of a change just made (`Ok` a notice, `Err` what
+/// was refused, answered 400).
+pub(super) async fn organization_page(
+    state: &AppState,
+    admin: AdminSession,
+    headers: &HeaderMap,
+    id: &str,
+    result: Option<Result<String, String>>,
+) -> Result<Response, crate::ApiError> {
+    let state = state.clone();
     let org = state
         .store
         .organization(&id)
@@ -265,26 +282,45 @@ pub async fn show(
         }
     }
     outcomes.sort_by_key(|(started_at, _)| std::cmp::Reverse(*started_at));
-    let (csrf, set) = session::csrf_token(&headers);
+    let (csrf, set) = session::csrf_token(headers);
     let sync = sync_view(&SyncStatus::load(&state, &org.id).await?);
+    let terms = if self_hosted {
+        None
+    } else {
+        Some(super::billing::terms_view(&state, &org).await?)
+    };
+    let refused = matches!(result, Some(Err(_)));
+    let (notice, error) = match result {
+        Some(Ok(notice)) => (Some(notice), None),
+        Some(Err(error)) => (None, Some(error)),
+        None => (None, None),
+    };
     let offers = if self_hosted {
         offers_of(&state, &org.id).await?
     } else {
         Vec::new()
     };
-    Ok(page(
+    let owners = owners_of(&state, &org.id).await?;
+    let mut response = page(
         &OrganizationPage {
             admin: admin.email,
             csrf,
-            org: row(&org, &owners_of(&state, &org.id).await?),
+            org: row(&org, &owners),
             self_hosted,
             connection,
             sync,
             offers,
             outcomes: outcomes.into_iter().map(|(_, view)| view).collect(),
+            terms,
+            notice,
+            error,
         },
         set,
-    ))
+    );
+    if refused {
+        *response.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+    }
+    Ok(response)
 }
 
 #[derive(Deserialize)]
