@@ -239,7 +239,7 @@ pub(super) async fn organization_page(
     let state = state.clone();
     let org = state
         .store
-        .organization(&id)
+        .organization(id)
         .await?
         .ok_or(crate::ApiError::NotFound)?;
     let self_hosted = state.config.mode == Mode::SelfHosted;
