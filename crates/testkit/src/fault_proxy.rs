@@ -31,6 +31,9 @@ pub enum Fault {
     Delay(Duration),
     /// Forwards, then sends the cloud's status and half its body, and cuts the connection.
     CutBody,
+    /// Forwards (the cloud commits and answers), then holds the answer this long before
+    /// passing it on: a window in which the caller can be killed after the cloud's change.
+    DelayAnswer(Duration),
 }
 
 #[derive(Debug, Clone)]
@@ -235,7 +238,7 @@ async fn forward(State(shared): State<Shared>, request: Request) -> Response {
             return answer(StatusCode::OK, Body::from("{\"sponsorshipsBatch\": [tru"));
         }
         Some(Fault::Delay(wait)) => tokio::time::sleep(*wait).await,
-        Some(Fault::CutBody) | None => {}
+        Some(Fault::CutBody | Fault::DelayAnswer(_)) | None => {}
     }
     let (status, headers, body) = match relay(&shared, request, &path).await {
         Ok(parts) => parts,
@@ -243,6 +246,9 @@ async fn forward(State(shared): State<Shared>, request: Request) -> Response {
             return answer(StatusCode::BAD_GATEWAY, Body::from(format!("proxy: {err}")));
         }
     };
+    if let Some(Fault::DelayAnswer(wait)) = &fault {
+        tokio::time::sleep(*wait).await;
+    }
     let body = if matches!(fault, Some(Fault::CutBody)) {
         // Headers promise the whole body; half of it comes, then the stream fails, so the
         // connection is cut mid-body.

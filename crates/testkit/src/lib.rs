@@ -18,5 +18,5 @@ pub use bw_cli::{BW_CLI_VERSION, BwCli, BwSession};
 pub use client_crypto::{ClientAccount, EncString, Kdf, OrganizationKeys, SymmetricKey};
 pub use database::{ScratchPostgres, TestBackend, backends};
 pub use fault_proxy::{Fault, FaultProxy};
-pub use server::{TestServer, TestServerBuilder, https_client};
+pub use server::{StoppedServer, TestServer, TestServerBuilder, https_client};
 pub use smtp::{ReceivedMail, SmtpSink};

@@ -184,6 +184,41 @@ impl TestServer {
         }
         Ok(())
     }
+
+    /// Stops the server but keeps its data directory and database, so that the same `bwdata`
+    /// can be served again by another process (a `kinwarden serve` child a test may SIGKILL)
+    /// on the same address.
+    pub async fn stop_keeping_data(mut self) -> anyhow::Result<StoppedServer> {
+        if let Some(running) = self.running.take() {
+            running.shutdown().await?;
+        }
+        Ok(StoppedServer {
+            settings: self.settings,
+            url: self.url,
+            bwdata: self.bwdata,
+            _scratch: self._scratch,
+            _dir: self._dir,
+        })
+    }
+}
+
+/// A stopped [`TestServer`]'s data: its directory and database live as long as this value.
+pub struct StoppedServer {
+    /// The settings the server ran with (see [`TestServer::settings`]).
+    pub settings: Vec<(String, String)>,
+    /// Where it listened: a process serving this `bwdata` again may bind the same port.
+    pub url: Url,
+    pub bwdata: PathBuf,
+    _scratch: Option<ScratchPostgres>,
+    _dir: tempfile::TempDir,
+}
+
+impl StoppedServer {
+    /// Opens the server's database, as the server would (for a test's own reads).
+    pub async fn open_store(&self) -> anyhow::Result<kinwarden_store::Store> {
+        let config = Config::load(&self.bwdata, self.settings.clone())?;
+        Ok(kinwarden_store::Store::open(&config.database).await?)
+    }
 }
 
 /// An HTTPS client that trusts exactly the given CA (a server's `ssl/ca.crt` or

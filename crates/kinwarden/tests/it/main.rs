@@ -9,6 +9,7 @@ mod cloud_link;
 mod cloud_offers;
 mod cloud_sponsorship_sync;
 mod connections;
+mod crash;
 mod doctor;
 mod http;
 mod jobs;

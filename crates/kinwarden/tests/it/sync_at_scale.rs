@@ -12,11 +12,11 @@ use crate::connections::connected_org;
 use crate::self_hosted_license::{Pair, PairOptions, pair_setup};
 use crate::support::kinwarden;
 
-const SYNC_PATH: &str = "organization/sponsorship/sync";
+pub(crate) const SYNC_PATH: &str = "organization/sponsorship/sync";
 
 /// A pair whose self-hosted organization has a billing sync connection, and `count` offers of
 /// members written straight to its store (offering through HTTP would test nothing more).
-async fn connected_pair_with_offers(
+pub(crate) async fn connected_pair_with_offers(
     backend: TestBackend,
     count: usize,
 ) -> anyhow::Result<(Pair, String)> {
@@ -53,7 +53,7 @@ async fn connected_pair_with_offers(
 }
 
 /// The cloud's rows of the organization by the offering member: (address, to delete, period end).
-async fn cloud_rows(
+pub(crate) async fn cloud_rows(
     store: &Store,
     org_id: &str,
 ) -> anyhow::Result<BTreeMap<String, (Option<String>, bool, Option<i64>)>> {
