@@ -48,6 +48,11 @@ pub struct Changes {
 
 /// Applies the cloud's answers to the local rows. Unlike the reference, an answer for a row that
 /// is gone locally is ignored rather than failing the whole sync.
+///
+/// A revoked row that was never answered (to delete, no sync date: kept because the cloud might
+/// have it, see `sponsorships::self_hosted_revoke`) is gone once the batch that carried it is
+/// answered: the cloud either ended it (answered removed) or never had it (left it out, or
+/// skipped it as `deleted_before_sync`), and either way it has nothing more to do.
 pub fn reconcile(local: &[LocalRow], answers: &[CloudAnswer]) -> Changes {
     let by_member: HashMap<&str, &LocalRow> = local
         .iter()
@@ -78,6 +83,17 @@ pub fn reconcile(local: &[LocalRow], answers: &[CloudAnswer]) -> Changes {
             changes.update.push(update);
         }
     }
+    let answered: std::collections::HashSet<&str> = answers
+        .iter()
+        .map(|answer| answer.member_id.as_str())
+        .collect();
+    changes.delete.extend(
+        local
+            .iter()
+            .filter(|row| row.to_delete && row.last_sync_date.is_none())
+            .filter(|row| !answered.contains(row.member_id.as_str()))
+            .map(|row| row.id.clone()),
+    );
     changes
 }
 
@@ -145,6 +161,20 @@ mod tests {
         let changes = reconcile(&[local], &[answer("m1", false, Some(5), Some(9), false)]);
         assert!(changes.update.is_empty() && changes.delete.is_empty());
         assert_eq!(changes.unchanged, 1);
+    }
+
+    #[test]
+    fn a_revoked_row_the_cloud_never_had_goes_once_its_batch_is_answered() {
+        let changes = reconcile(
+            &[
+                row("r1", "m1", true, None),
+                row("r2", "m2", false, None),
+                row("r3", "m3", true, Some(4)),
+            ],
+            &[],
+        );
+        assert_eq!(changes.delete, vec!["r1".to_string()]);
+        assert!(changes.update.is_empty());
     }
 
     #[test]

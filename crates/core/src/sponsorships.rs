@@ -230,9 +230,20 @@ pub enum Revoke {
 
 /// SelfHostedRevokeSponsorship (reference §2.3). Also what removing the member does to their
 /// sponsorship (SPEC §5 step 9).
-pub fn self_hosted_revoke(sponsorship: Option<&Sponsorship>) -> Result<Revoke, RevokeError> {
+///
+/// `cloud_may_know`: the organization has a billing sync connection, so a row without a sync
+/// date may still be known to the cloud — a sync whose batch the cloud committed but whose
+/// answer never got applied here (a crash, a cut answer: SPEC §10), or a re-offer in place of a
+/// synced row, which clears its date. Deleting such a row here would leave a live offer on the
+/// cloud that no sync ever ends, so it is marked and the next sync settles it: the cloud ends
+/// it, or says it never had it, and the row goes (see `self_hosted_sync::reconcile`). The
+/// reference deletes it at once.
+pub fn self_hosted_revoke(
+    sponsorship: Option<&Sponsorship>,
+    cloud_may_know: bool,
+) -> Result<Revoke, RevokeError> {
     let sponsorship = sponsorship.ok_or(RevokeError::NotSponsoring)?;
-    Ok(if sponsorship.last_sync_date.is_none() {
+    Ok(if sponsorship.last_sync_date.is_none() && !cloud_may_know {
         Revoke::Delete
     } else {
         Revoke::MarkToDelete

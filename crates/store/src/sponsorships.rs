@@ -157,16 +157,24 @@ impl Store {
     /// the self-hosted revoke rule (reference §2.3): a row the cloud never saw is deleted, a
     /// synced one is marked to delete so the next sync ends it there. The reference's SQL
     /// Server marks every row and its EF providers delete every row; neither fits both cases.
-    pub async fn remove_member(&self, member_id: &str) -> Result<bool, StoreError> {
+    /// `keep_unsynced` marks unsynced rows too, when the cloud may know them though they carry
+    /// no sync date (SPEC §10; `kinwarden_core::sponsorships::self_hosted_revoke`).
+    pub async fn remove_member(
+        &self,
+        member_id: &str,
+        keep_unsynced: bool,
+    ) -> Result<bool, StoreError> {
         let removed = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query(
-                "DELETE FROM organization_sponsorships \
-                 WHERE sponsoring_organization_user_id = $1 AND last_sync_date IS NULL",
-            )
-            .bind(member_id)
-            .execute(&mut *tx)
-            .await?;
+            if !keep_unsynced {
+                sqlx::query(
+                    "DELETE FROM organization_sponsorships \
+                     WHERE sponsoring_organization_user_id = $1 AND last_sync_date IS NULL",
+                )
+                .bind(member_id)
+                .execute(&mut *tx)
+                .await?;
+            }
             sqlx::query(
                 "UPDATE organization_sponsorships SET to_delete = TRUE \
                  WHERE sponsoring_organization_user_id = $1",

@@ -355,7 +355,7 @@ fn unknown_plan_sponsorship_type_is_refused() {
 // §6.3.1
 #[test]
 fn revoking_nothing_is_refused() {
-    let err = self_hosted_revoke(None).unwrap_err();
+    let err = self_hosted_revoke(None, false).unwrap_err();
     assert_eq!(
         err.to_string(),
         "You are not currently sponsoring an organization."
@@ -367,14 +367,22 @@ fn revoking_nothing_is_refused() {
 fn revoking_a_never_synced_sponsorship_deletes_it() {
     let mut row = existing(OrganizationUserId::new(), false);
     row.last_sync_date = None;
-    assert_eq!(self_hosted_revoke(Some(&row)), Ok(Revoke::Delete));
+    assert_eq!(self_hosted_revoke(Some(&row), false), Ok(Revoke::Delete));
+}
+
+// SPEC §10: the cloud may hold a row this side never saw answered; the next sync settles it.
+#[test]
+fn revoking_a_never_synced_sponsorship_with_billing_sync_marks_it_to_delete() {
+    let mut row = existing(OrganizationUserId::new(), false);
+    row.last_sync_date = None;
+    assert_eq!(self_hosted_revoke(Some(&row), true), Ok(Revoke::MarkToDelete));
 }
 
 // §6.3.3
 #[test]
 fn revoking_a_synced_sponsorship_marks_it_to_delete() {
     let row = existing(OrganizationUserId::new(), false);
-    assert_eq!(self_hosted_revoke(Some(&row)), Ok(Revoke::MarkToDelete));
+    assert_eq!(self_hosted_revoke(Some(&row), false), Ok(Revoke::MarkToDelete));
 }
 
 // §1.1 profile rule.

@@ -23,6 +23,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use kinwarden_core::sponsorships::{Revoke, self_hosted_revoke};
 use kinwarden_store::{SponsorshipRecord, Store};
 use kinwarden_testkit::{Fault, FaultProxy, StoppedServer, TestServer, backends, https_client};
 use tokio::process::{Child, Command};
@@ -261,13 +262,14 @@ async fn change_offers(
             .sponsorship_of_member(&member)
             .await?
             .context("a live offer has its row")?;
-        // The self-hosted revoke rule (reference §2.3), as the revoke route applies it: a row
-        // this side never saw synced is deleted, a synced one marked for the next sync.
-        if row.last_sync_date.is_none() {
-            store.delete_sponsorship(&row.id).await?;
-        } else {
-            store.mark_sponsorship_to_delete(&row.id).await?;
-        }
+        // The revoke route's rule: the organization has a billing sync connection, so the cloud
+        // may know even a row without a sync date.
+        let sponsorship = kinwarden_web::sponsorship_rows::to_domain(&row)
+            .map_err(|err| anyhow::anyhow!("{err}"))?;
+        match self_hosted_revoke(Some(&sponsorship), true)? {
+            Revoke::Delete => store.delete_sponsorship(&row.id).await?,
+            Revoke::MarkToDelete => store.mark_sponsorship_to_delete(&row.id).await?,
+        };
         model.live.remove(&member);
         model.revoked.insert(member);
     }

@@ -196,7 +196,8 @@ pub async fn remove(
     if role == MemberType::Owner {
         ensure_another_owner(&state, &access.org.id, &row).await?;
     }
-    state.store.remove_member(&member_id).await?;
+    let keep_unsynced = self_hosted_cloud_may_know(&state, &access.org.id).await?;
+    state.store.remove_member(&member_id, keep_unsynced).await?;
     // A removed member's sponsorship ends: the cloud should hear of it soon.
     crate::routes::sponsorships::sync_soon(&state, &access.org.id);
     Ok(StatusCode::OK)
@@ -214,7 +215,11 @@ pub async fn leave(
             "Organization must have at least one confirmed owner.".into(),
         ));
     }
-    state.store.remove_member(&access.membership.id).await?;
+    let keep_unsynced = self_hosted_cloud_may_know(&state, &access.org.id).await?;
+    state
+        .store
+        .remove_member(&access.membership.id, keep_unsynced)
+        .await?;
     crate::routes::sponsorships::sync_soon(&state, &access.org.id);
     Ok(StatusCode::OK)
 }
@@ -255,5 +260,16 @@ pub fn response(row: &MemberDetails) -> MemberResponse {
         collections: Vec::new(),
         groups: Vec::new(),
         object: "organizationUserUserDetails".to_string(),
+    }
+}
+
+/// On a self-hosted server, whether a removed member's unsynced offer may be known to the cloud
+/// and must be kept, marked, for the next sync (SPEC §10; `sponsorships::self_hosted_revoke`).
+async fn self_hosted_cloud_may_know(state: &AppState, org_id: &str) -> Result<bool, ApiError> {
+    match state.config.mode {
+        kinwarden_config::Mode::SelfHosted => {
+            crate::routes::sponsorships::cloud_may_know(state, org_id).await
+        }
+        kinwarden_config::Mode::Cloud => Ok(false),
     }
 }

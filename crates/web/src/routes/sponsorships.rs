@@ -215,7 +215,11 @@ pub async fn find_by_friendly_name(
 
 async fn revoke(state: &AppState, row: Option<&SponsorshipRecord>) -> Result<StatusCode, ApiError> {
     let sponsorship = row.map(to_domain).transpose()?;
-    let decision = sponsorships::self_hosted_revoke(sponsorship.as_ref())
+    let cloud_may_know = match row.and_then(|row| row.sponsoring_organization_id.as_deref()) {
+        Some(org_id) => cloud_may_know(state, org_id).await?,
+        None => false,
+    };
+    let decision = sponsorships::self_hosted_revoke(sponsorship.as_ref(), cloud_may_know)
         .map_err(|err| ApiError::BadRequest(err.to_string()))?;
     if let Some(row) = row {
         match decision {
@@ -227,6 +231,16 @@ async fn revoke(state: &AppState, row: Option<&SponsorshipRecord>) -> Result<Sta
         }
     }
     Ok(StatusCode::OK)
+}
+
+/// Whether the cloud may hold this organization's rows though they carry no sync date here:
+/// it has (or had) a billing sync connection, so a sync may have sent them (SPEC §10).
+pub(crate) async fn cloud_may_know(state: &AppState, org_id: &str) -> Result<bool, ApiError> {
+    Ok(!state
+        .store
+        .connections_of(org_id, crate::routes::connections::BILLING_SYNC)
+        .await?
+        .is_empty())
 }
 
 /// Tells the debounced sync this organization's offers changed (SPEC §6).
