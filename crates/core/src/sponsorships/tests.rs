@@ -375,14 +375,20 @@ fn revoking_a_never_synced_sponsorship_deletes_it() {
 fn revoking_a_never_synced_sponsorship_with_billing_sync_marks_it_to_delete() {
     let mut row = existing(OrganizationUserId::new(), false);
     row.last_sync_date = None;
-    assert_eq!(self_hosted_revoke(Some(&row), true), Ok(Revoke::MarkToDelete));
+    assert_eq!(
+        self_hosted_revoke(Some(&row), true),
+        Ok(Revoke::MarkToDelete)
+    );
 }
 
 // §6.3.3
 #[test]
 fn revoking_a_synced_sponsorship_marks_it_to_delete() {
     let row = existing(OrganizationUserId::new(), false);
-    assert_eq!(self_hosted_revoke(Some(&row), false), Ok(Revoke::MarkToDelete));
+    assert_eq!(
+        self_hosted_revoke(Some(&row), false),
+        Ok(Revoke::MarkToDelete)
+    );
 }
 
 // §1.1 profile rule.
