@@ -136,6 +136,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         )),
         Mode::Cloud => None,
     };
+    let metrics = config.metrics.then(kinwarden_web::metrics::Metrics::new);
     // Offers that change are synced soon after, when a delay is configured (SPEC §6).
     let (sync_soon, sync_soon_task) = match (&cloud, config.sync_debounce) {
         (Some(link), Some(delay)) => {
@@ -145,6 +146,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
                 link.clone(),
                 options.clock.clone(),
                 delay,
+                metrics.clone(),
             );
             (Some(handle), Some(task))
         }
@@ -167,6 +169,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         license_files: kinwarden_store::files::LicenseFiles::new(
             bwdata.core_dir().join("licenses").join("organization"),
         ),
+        metrics: metrics.clone(),
     };
     // Jobs run beside the requests, from the same store and clock (SPEC §9 "jobs").
     let (stop_scheduler, scheduler_stop) = tokio::sync::watch::channel(false);
@@ -175,6 +178,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         store: store.clone(),
         clock: options.clock.clone(),
         vault: url.clone(),
+        metrics,
     };
     let scheduler_task = crate::jobs::spawn_scheduler(jobs.clone(), scheduler_stop);
     let scheduler = (stop_scheduler, scheduler_task);

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The account's key pair as newer clients read it (`AccountKeys` / `accountKeys`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountKeys {
     pub public_key_encryption_key_pair: PublicKeyEncryptionKeyPair,
@@ -12,7 +12,7 @@ pub struct AccountKeys {
     pub object: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicKeyEncryptionKeyPair {
     pub wrapped_private_key: String,
@@ -38,7 +38,7 @@ impl AccountKeys {
 }
 
 /// A request that proves the caller knows the master password (or an e-mailed code).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SecretVerificationRequest {
     #[serde(default)]
@@ -47,7 +47,7 @@ pub struct SecretVerificationRequest {
     pub otp: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKeyResponse {
     pub api_key: String,
@@ -55,13 +55,13 @@ pub struct ApiKeyResponse {
     pub object: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserKeyIdRequest {
     pub user_key_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserPublicKeyResponse {
     pub user_id: String,

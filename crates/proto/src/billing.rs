@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::plans::PlanResponse;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationSubscriptionResponse {
     pub id: String,
@@ -25,7 +25,7 @@ pub struct OrganizationSubscriptionResponse {
     pub object: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionResponse {
     pub period_start_date: Option<String>,
@@ -35,7 +35,7 @@ pub struct SubscriptionResponse {
     pub cancelled: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LedgerEntryResponse {
     pub id: String,
@@ -51,14 +51,14 @@ pub struct LedgerEntryResponse {
     pub object: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SeatAdjustmentRequest {
     pub seat_adjustment: i32,
 }
 
 /// `POST …/api-key` and `…/rotate-api-key`: the key type and the secret proving the caller.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationApiKeyRequest {
     #[serde(rename = "type", default)]
@@ -69,7 +69,7 @@ pub struct OrganizationApiKeyRequest {
     pub otp: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKeyResponse {
     pub api_key: String,
@@ -77,7 +77,7 @@ pub struct ApiKeyResponse {
     pub object: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKeyInformationResponse {
     pub key_type: i32,

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionRequest {
     #[serde(rename = "type")]
@@ -15,7 +15,7 @@ pub struct ConnectionRequest {
 }
 
 /// The connection as the reference answers it: no `object`, `config` as stored (PascalCase).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionResponse {
     pub id: Option<String>,
@@ -27,7 +27,7 @@ pub struct ConnectionResponse {
 }
 
 /// The billing sync config a client sends (read case-insensitively).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BillingSyncConfigRequest {
     #[serde(default)]
@@ -37,7 +37,7 @@ pub struct BillingSyncConfigRequest {
 }
 
 /// The billing sync config as stored and answered (PascalCase, reference §1.2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct BillingSyncConfig {
     pub billing_sync_key: String,
@@ -46,7 +46,7 @@ pub struct BillingSyncConfig {
 }
 
 /// One recorded exchange with the cloud.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OutcomeResponse {
     pub kind: String,

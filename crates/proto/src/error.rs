@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// The error envelope of every `/api` route (`object` = `"error"`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorResponse {
     pub message: String,
@@ -40,7 +40,7 @@ impl ErrorResponse {
 }
 
 /// The inner model some identity errors carry for clients to show (PascalCase on the wire).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IdentityErrorModel {
     #[serde(rename = "Message")]
     pub message: String,
@@ -49,7 +49,7 @@ pub struct IdentityErrorModel {
 }
 
 /// OAuth 2.0 error body of `/identity/connect/token`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IdentityError {
     pub error: String,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PreloginRequest {
     pub email: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct KdfSettingsModel {
     pub kdf_type: i32,
@@ -17,7 +17,7 @@ pub struct KdfSettingsModel {
     pub parallelism: Option<i32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PreloginResponse {
     pub kdf: i32,
@@ -28,7 +28,7 @@ pub struct PreloginResponse {
     pub salt: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SendVerificationEmailRequest {
     pub email: String,
@@ -38,14 +38,14 @@ pub struct SendVerificationEmailRequest {
     pub receive_marketing_emails: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct KeysModel {
     pub public_key: Option<String>,
     pub encrypted_private_key: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisterFinishRequest {
     pub email: String,
@@ -71,7 +71,7 @@ pub struct RegisterFinishRequest {
 }
 
 /// The form fields of `POST /identity/connect/token`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct TokenRequest {
     pub grant_type: Option<String>,
     pub username: Option<String>,
@@ -89,7 +89,7 @@ pub struct TokenRequest {
 }
 
 /// `MasterPasswordUnlock` and the KDF inside it, PascalCase as the identity answers them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct KdfPascal {
     #[serde(rename = "KdfType")]
     pub kdf_type: i32,
@@ -101,7 +101,7 @@ pub struct KdfPascal {
     pub parallelism: Option<i32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MasterPasswordUnlockPascal {
     #[serde(rename = "Kdf")]
     pub kdf: KdfPascal,
@@ -113,7 +113,7 @@ pub struct MasterPasswordUnlockPascal {
     pub salt: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UserDecryptionOptions {
     #[serde(rename = "HasMasterPassword")]
     pub has_master_password: bool,
@@ -123,7 +123,7 @@ pub struct UserDecryptionOptions {
     pub object: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ObjectOnly {
     #[serde(rename = "Object")]
     pub object: String,
@@ -131,7 +131,7 @@ pub struct ObjectOnly {
 
 /// The answer to a successful grant. Fields that apply only to user logins are omitted for
 /// client-credentials grants of organizations and installations.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TokenResponse {
     pub access_token: String,
     pub expires_in: i64,
@@ -143,7 +143,7 @@ pub struct TokenResponse {
     pub user: Option<UserTokenFields>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UserTokenFields {
     #[serde(rename = "Key")]
     pub key: String,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Custom-role permissions on the wire (camelCase; unknown flags ignored).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PermissionsModel {
     pub access_event_logs: bool,
@@ -20,7 +20,7 @@ pub struct PermissionsModel {
     pub manage_scim: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InviteRequest {
     pub emails: Vec<String>,
@@ -36,7 +36,7 @@ pub struct InviteRequest {
     pub groups: Vec<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AcceptRequest {
     pub token: String,
@@ -44,13 +44,13 @@ pub struct AcceptRequest {
     pub reset_password_key: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfirmRequest {
     pub key: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateMemberRequest {
     #[serde(rename = "type")]
@@ -66,7 +66,7 @@ pub struct UpdateMemberRequest {
 }
 
 /// A member as the members list shows it (`organizationUserUserDetails`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberResponse {
     pub id: String,
@@ -91,7 +91,7 @@ pub struct MemberResponse {
 }
 
 /// The reference's list wrapper.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ListResponse<T> {
     pub data: Vec<T>,

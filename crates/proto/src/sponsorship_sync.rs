@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// The most items one request carries (reference §2.4).
 pub const BATCH_SIZE: usize = 1000;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncRequest {
     pub billing_sync_key: String,
@@ -16,7 +16,7 @@ pub struct SyncRequest {
 }
 
 /// One sponsorship as the self-hosted server holds it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncItem {
     pub sponsoring_organization_user_id: String,
@@ -31,7 +31,7 @@ pub struct SyncItem {
 }
 
 /// One sponsorship as the cloud answers it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncResultItem {
     pub sponsoring_organization_user_id: String,
@@ -49,7 +49,7 @@ pub struct SyncResultItem {
 }
 
 /// An item the cloud left out, and why (SPEC §6; Kinwarden's addition, ignored by old clients).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SkippedItem {
     pub sponsoring_organization_user_id: String,
@@ -57,7 +57,7 @@ pub struct SkippedItem {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncResponse {
     pub sponsorships_batch: Vec<SyncResultItem>,

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `OrganizationSponsorshipCreateRequestModel`. A missing `planSponsorshipType` is 0, as the
 /// reference's value type reads it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SponsorshipCreateRequest {
     #[serde(default)]
@@ -20,7 +20,7 @@ pub struct SponsorshipCreateRequest {
 }
 
 /// One `organizationSponsorship` of the admin list (reference §2.1 S5).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SponsorshipResponse {
     pub sponsoring_organization_user_id: String,
@@ -37,7 +37,7 @@ pub struct SponsorshipResponse {
 }
 
 /// `GET organization/sponsorship/{id}/sync-status` (reference §2.8).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncStatusResponse {
     pub last_sync_date: Option<String>,

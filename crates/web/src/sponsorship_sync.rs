@@ -26,6 +26,8 @@ pub struct SyncDeps<'a> {
     pub store: &'a Store,
     pub link: &'a CloudLink,
     pub clock: &'a dyn Clock,
+    /// Counts runs and batch sizes when metrics are on.
+    pub metrics: Option<&'a crate::metrics::Metrics>,
 }
 
 #[derive(Debug, Default)]
@@ -89,6 +91,9 @@ pub async fn sync_organization(
         counts: counts.map(|counts| counts.to_string()),
     };
     deps.store.record_outcome(&outcome).await?;
+    if let Some(metrics) = deps.metrics {
+        metrics.sync_run(started_by, succeeded);
+    }
     Ok(outcome)
 }
 
@@ -150,6 +155,9 @@ async fn run(
     let mut tally = Tally::default();
     let batches: Vec<&[SponsorshipRecord]> = rows.chunks(BATCH_SIZE).collect();
     for (index, batch) in batches.iter().enumerate() {
+        if let Some(metrics) = deps.metrics {
+            metrics.batch_sent(batch.len());
+        }
         let request = SyncRequest {
             billing_sync_key: config.billing_sync_key.clone(),
             sponsoring_organization_cloud_id: config.cloud_organization_id.clone(),

@@ -57,6 +57,8 @@ pub struct AppState {
     pub cloud: Option<Arc<kinwarden_cloud::CloudLink>>,
     /// Where a self-hosted server keeps each organization's license file.
     pub license_files: kinwarden_store::files::LicenseFiles,
+    /// Request, sync and job counters; none unless `kinwarden__metrics=true`.
+    pub metrics: Option<Arc<crate::metrics::Metrics>>,
 }
 
 impl AppState {

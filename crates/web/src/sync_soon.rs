@@ -36,6 +36,7 @@ pub fn start(
     link: Arc<CloudLink>,
     clock: Arc<dyn Clock>,
     delay: Duration,
+    metrics: Option<Arc<crate::metrics::Metrics>>,
 ) -> (SyncSoon, tokio::task::JoinHandle<()>) {
     let (tx, mut rx) = mpsc::unbounded_channel::<String>();
     let task = tokio::spawn(async move {
@@ -54,7 +55,7 @@ pub fn start(
                     let ready: Vec<String> = due.iter().filter(|(_, at)| **at <= now).map(|(org, _)| org.clone()).collect();
                     for org in ready {
                         due.remove(&org);
-                        sync_if_automatic(&config, &store, &link, clock.as_ref(), &org).await;
+                        sync_if_automatic(&config, &store, &link, clock.as_ref(), metrics.as_deref(), &org).await;
                     }
                 }
             }
@@ -75,6 +76,7 @@ async fn sync_if_automatic(
     store: &Store,
     link: &CloudLink,
     clock: &dyn Clock,
+    metrics: Option<&crate::metrics::Metrics>,
     org: &str,
 ) {
     if !config.enable_cloud_communication {
@@ -93,6 +95,7 @@ async fn sync_if_automatic(
         store,
         link,
         clock,
+        metrics,
     };
     match sync_organization(&deps, org, "change", &mut |_, _| {}).await {
         Ok(outcome) if outcome.succeeded => {

@@ -27,6 +27,7 @@ pub(crate) async fn context(bwdata: &Bwdata) -> Result<JobContext, CliError> {
         store,
         clock: Arc::new(SystemClock),
         vault,
+        metrics: None,
     })
 }
 

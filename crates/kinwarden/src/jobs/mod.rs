@@ -29,6 +29,8 @@ pub struct JobContext {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub vault: Url,
+    /// Counts job runs when metrics are on (the server's; none for `kinwarden jobs run`).
+    pub metrics: Option<Arc<kinwarden_web::metrics::Metrics>>,
 }
 
 /// The jobs this build has, by the name `jobs run` takes.
@@ -104,6 +106,9 @@ pub async fn run_slot(
         Ok(text) => (true, text.as_str()),
         Err(text) => (false, text.as_str()),
     };
+    if let Some(metrics) = &ctx.metrics {
+        metrics.job_run(job.name(), succeeded);
+    }
     ctx.store
         .finish_job_run(
             job.name(),

@@ -56,6 +56,7 @@ pub async fn sync_all(
         store: &ctx.store,
         link: &link,
         clock: ctx.clock.as_ref(),
+        metrics: ctx.metrics.as_deref(),
     };
     let mut outcomes = Vec::new();
     for (id, name) in organizations(ctx, only).await? {

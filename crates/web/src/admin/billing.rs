@@ -148,6 +148,15 @@ pub struct TermsForm {
 
 /// `POST /admin/organizations/{id}/terms`: plan, seats, enabled and expiration. A new plan opens
 /// a period of it in the ledger; new seats are a seat change.
+#[utoipa::path(
+    post,
+    path = "/organizations/{id}/terms",
+    tag = "portal",
+    params(("id" = String, Path, description = "The organization")),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "Fields `csrf`, `plan_type`, `seats`, `enabled`, `expiration`"),
+    security(("portalSession" = [])),
+    responses(crate::openapi::PortalAnswers)
+)]
 pub async fn set_terms(
     State(state): State<AppState>,
     admin: AdminSession,
@@ -249,6 +258,15 @@ pub struct PaymentForm {
 
 /// `POST /admin/organizations/{id}/payment`: a payment for the period from `start` to `end`; the
 /// organization is enabled and paid until at least `end`.
+#[utoipa::path(
+    post,
+    path = "/organizations/{id}/payment",
+    tag = "portal",
+    params(("id" = String, Path, description = "The organization")),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "Fields `csrf`, `start`, `end`"),
+    security(("portalSession" = [])),
+    responses(crate::openapi::PortalAnswers)
+)]
 pub async fn record_payment(
     State(state): State<AppState>,
     admin: AdminSession,

@@ -7,32 +7,34 @@ mod organizations;
 mod pages;
 mod session;
 
-use axum::Router;
-use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(pages::home))
-        .route("/login", get(pages::login_form).post(pages::login))
-        .route(
-            "/login/confirm",
-            get(pages::confirm_form).post(pages::confirm),
-        )
-        .route("/logout", post(pages::logout))
-        .route("/organizations", get(organizations::list))
-        .route("/organizations/{id}", get(organizations::show))
-        .route(
-            "/organizations/{id}/sync",
-            post(organizations::manually_sync),
-        )
-        .route("/organizations/{id}/terms", post(billing::set_terms))
-        .route("/organizations/{id}/payment", post(billing::record_payment))
-        .route("/portal.css", get(stylesheet))
+pub use session::SESSION_COOKIE;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(pages::home))
+        .routes(routes!(pages::login_form, pages::login))
+        .routes(routes!(pages::confirm_form, pages::confirm))
+        .routes(routes!(pages::logout))
+        .routes(routes!(organizations::list))
+        .routes(routes!(organizations::show))
+        .routes(routes!(organizations::manually_sync))
+        .routes(routes!(billing::set_terms))
+        .routes(routes!(billing::record_payment))
+        .routes(routes!(stylesheet))
 }
 
 /// The Portal's one stylesheet, served from the binary: the CSP allows no inline styles.
+#[utoipa::path(
+    get,
+    path = "/portal.css",
+    tag = "portal",
+    responses((status = 200, description = "The Portal stylesheet", content_type = "text/css", body = String))
+)]
 async fn stylesheet() -> impl axum::response::IntoResponse {
     (
         [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],

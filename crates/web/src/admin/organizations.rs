@@ -182,6 +182,14 @@ pub struct Search {
     q: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/organizations",
+    tag = "portal",
+    params(("q" = Option<String>, Query, description = "Search on name, id, owner e-mail")),
+    security(("portalSession" = [])),
+    responses(crate::openapi::PortalAnswers)
+)]
 pub async fn list(
     State(state): State<AppState>,
     admin: AdminSession,
@@ -218,6 +226,14 @@ pub async fn list(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/organizations/{id}",
+    tag = "portal",
+    params(("id" = String, Path, description = "The organization")),
+    security(("portalSession" = [])),
+    responses(crate::openapi::PortalAnswers)
+)]
 pub async fn show(
     State(state): State<AppState>,
     admin: AdminSession,
@@ -330,6 +346,15 @@ pub struct CsrfForm {
 
 /// *Manually Sync* (SPEC §5 step 7): the same sync as the daily job, now; the page then shows the
 /// recorded outcome, which stays after a refresh.
+#[utoipa::path(
+    post,
+    path = "/organizations/{id}/sync",
+    tag = "portal",
+    params(("id" = String, Path, description = "The organization")),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "Field `csrf`"),
+    security(("portalSession" = [])),
+    responses(crate::openapi::PortalAnswers)
+)]
 pub async fn manually_sync(
     State(state): State<AppState>,
     admin: AdminSession,
@@ -352,6 +377,7 @@ pub async fn manually_sync(
         store: &state.store,
         link,
         clock: state.clock.as_ref(),
+        metrics: state.metrics.as_deref(),
     };
     let outcome =
         crate::sponsorship_sync::sync_organization(&deps, &org.id, "portal", &mut |_, _| {})

@@ -35,6 +35,13 @@ struct ConfirmPage {
 
 pub use crate::forms::page;
 
+#[utoipa::path(
+    get,
+    path = "/",
+    tag = "portal",
+    security((), ("portalSession" = [])),
+    responses(crate::openapi::PortalAnswers)
+)]
 pub async fn home(session: Result<AdminSession, Response>) -> Redirect {
     match session {
         Ok(_) => Redirect::to("/admin/organizations"),
@@ -42,6 +49,12 @@ pub async fn home(session: Result<AdminSession, Response>) -> Redirect {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/login",
+    tag = "portal",
+    responses(crate::openapi::PortalAnswers)
+)]
 pub async fn login_form(headers: HeaderMap) -> Response {
     let (csrf, set) = session::csrf_token(&headers);
     page(&LoginPage { csrf, sent: false }, set)
@@ -54,6 +67,13 @@ pub struct LoginForm {
 }
 
 /// Answers the same page whoever asks; only an admin's address gets a link.
+#[utoipa::path(
+    post,
+    path = "/login",
+    tag = "portal",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "Fields `email`, `csrf`"),
+    responses(crate::openapi::PortalAnswers)
+)]
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -114,6 +134,13 @@ pub struct ConfirmQuery {
     token: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/login/confirm",
+    tag = "portal",
+    params(("token" = Option<String>, Query, description = "The single-use login token from the e-mail")),
+    responses(crate::openapi::PortalAnswers)
+)]
 pub async fn confirm_form(headers: HeaderMap, Query(query): Query<ConfirmQuery>) -> Response {
     let (csrf, set) = session::csrf_token(&headers);
     page(
@@ -132,6 +159,13 @@ pub struct ConfirmForm {
     csrf: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/login/confirm",
+    tag = "portal",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "Fields `token`, `csrf`"),
+    responses(crate::openapi::PortalAnswers)
+)]
 pub async fn confirm(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -190,6 +224,13 @@ pub struct CsrfForm {
     csrf: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/logout",
+    tag = "portal",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "Field `csrf`"),
+    responses(crate::openapi::PortalAnswers)
+)]
 pub async fn logout(headers: HeaderMap, Form(form): Form<CsrfForm>) -> Response {
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
         return refused.into_response();

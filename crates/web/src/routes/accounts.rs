@@ -14,6 +14,13 @@ use crate::secret_check::verify_secret;
 use crate::state::AppState;
 use crate::wire_time;
 
+#[utoipa::path(
+    get,
+    path = "/accounts/profile",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = ProfileResponse), crate::openapi::UserErrors)
+)]
 pub async fn profile(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -22,11 +29,26 @@ pub async fn profile(
 }
 
 /// The account's revision date as bare epoch milliseconds (what the CLI expects).
+#[utoipa::path(
+    get,
+    path = "/accounts/revision-date",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Milliseconds since the epoch of the last change", body = i64), crate::openapi::UserErrors)
+)]
 pub async fn revision_date(current: CurrentUser) -> Json<i64> {
     Json(current.user.revision_date)
 }
 
 /// The user API key (`client_id` `user.<id>`), after the master password is proven.
+#[utoipa::path(
+    post,
+    path = "/accounts/api-key",
+    tag = "accounts",
+    request_body = SecretVerificationRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = ApiKeyResponse), crate::openapi::UserErrors)
+)]
 pub async fn api_key(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -41,6 +63,14 @@ pub async fn api_key(
 }
 
 /// Checks the master password without changing anything.
+#[utoipa::path(
+    post,
+    path = "/accounts/verify-password",
+    tag = "accounts",
+    request_body = SecretVerificationRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The password is right"), crate::openapi::UserErrors)
+)]
 pub async fn verify_password(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -52,6 +82,13 @@ pub async fn verify_password(
 
 /// `POST /api/accounts/request-otp`: mails a one-time code that can stand in for the master
 /// password once, for a few minutes.
+#[utoipa::path(
+    post,
+    path = "/accounts/request-otp",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses((status = 200, description = "A one-time code was e-mailed"), crate::openapi::UserErrors)
+)]
 pub async fn request_otp(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
@@ -87,6 +124,14 @@ pub async fn request_otp(
 }
 
 /// Records the id of the user key a client uses (newer clients send it after logging in).
+#[utoipa::path(
+    post,
+    path = "/accounts/key-management/user-key-id",
+    tag = "accounts",
+    request_body = UserKeyIdRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Done"), crate::openapi::UserErrors)
+)]
 pub async fn user_key_id(
     State(state): State<AppState>,
     current: CurrentUser,

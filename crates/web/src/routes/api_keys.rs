@@ -55,6 +55,15 @@ fn key_response(key: OpenedApiKey) -> Json<ApiKeyResponse> {
 }
 
 /// A1: the key of that type, made on first use.
+#[utoipa::path(
+    post,
+    path = "/organizations/{org_id}/api-key",
+    tag = "organizations",
+    params(("org_id" = String, Path, description = "The organization")),
+    request_body = OrganizationApiKeyRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = ApiKeyResponse), crate::openapi::OrganizationErrors)
+)]
 pub async fn get_or_create(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
@@ -84,6 +93,15 @@ pub async fn get_or_create(
 }
 
 /// A2: a new key; the old one stops working at once.
+#[utoipa::path(
+    post,
+    path = "/organizations/{org_id}/rotate-api-key",
+    tag = "organizations",
+    params(("org_id" = String, Path, description = "The organization")),
+    request_body = OrganizationApiKeyRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = ApiKeyResponse), crate::openapi::OrganizationErrors)
+)]
 pub async fn rotate(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
@@ -105,6 +123,14 @@ pub async fn rotate(
 }
 
 /// A3 without a type: every key's type and revision date, never the key.
+#[utoipa::path(
+    get,
+    path = "/organizations/{org_id}/api-key-information",
+    tag = "organizations",
+    params(("org_id" = String, Path, description = "The organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = ListResponse<ApiKeyInformationResponse>), crate::openapi::OrganizationErrors)
+)]
 pub async fn information(
     State(state): State<AppState>,
     OrgOwner(access): OrgOwner,
@@ -113,6 +139,14 @@ pub async fn information(
 }
 
 /// A3 with a type.
+#[utoipa::path(
+    get,
+    path = "/organizations/{org_id}/api-key-information/{key_type}",
+    tag = "organizations",
+    params(("org_id" = String, Path, description = "The organization"), ("key_type" = i32, Path, description = "The API key type")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = ListResponse<ApiKeyInformationResponse>), crate::openapi::OrganizationErrors)
+)]
 pub async fn information_of_type(
     State(state): State<AppState>,
     OrgOwner(access): OrgOwner,

@@ -12,6 +12,14 @@ use crate::state::AppState;
 use crate::sync_status::SyncStatus;
 use crate::wire_time;
 
+#[utoipa::path(
+    get,
+    path = "/organizations/{org_id}/billing-sync/status",
+    tag = "billing sync",
+    params(("org_id" = String, Path, description = "The organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "`{lastAttempt, lastResult, lastSuccess, nextRun, lastError{code, message, at}, counts, object: \"billingSyncStatus\"}`", body = Object), crate::openapi::OrganizationErrors)
+)]
 pub async fn status(
     State(state): State<AppState>,
     OrgOwner(access): OrgOwner,

@@ -30,6 +30,15 @@ fn cloud_only(state: &AppState) -> Result<(), ApiError> {
 /// C2 `POST /api/organization/sponsorship/{org_id}/families-for-enterprise`: the caller offers
 /// a Families sponsorship; the offer e-mail goes out at once. An offer with the same friendly
 /// name is mailed again, unchanged (reference §4.1 C2 step 4).
+#[utoipa::path(
+    post,
+    path = "/organization/sponsorship/{org_id}/families-for-enterprise",
+    tag = "sponsorships",
+    params(("org_id" = String, Path, description = "The organization")),
+    request_body = SponsorshipCreateRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Offered and mailed"), crate::openapi::OrganizationErrors)
+)]
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
@@ -75,6 +84,14 @@ pub struct ResendQuery {
 /// C3 `POST /api/organization/sponsorship/{org_id}/families-for-enterprise/resend
 /// ?sponsoredFriendlyName=…`: sends an outstanding offer's e-mail again. No offer of that name
 /// is not an error (the reference answers 200 and sends nothing).
+#[utoipa::path(
+    post,
+    path = "/organization/sponsorship/{org_id}/families-for-enterprise/resend",
+    tag = "sponsorships",
+    params(("org_id" = String, Path, description = "The organization"), ("sponsoredFriendlyName" = String, Query, description = "The friendly name of the offer")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Mailed again, or no such offer"), crate::openapi::OrganizationErrors)
+)]
 pub async fn resend(
     State(state): State<AppState>,
     OrgManageUsers(access): OrgManageUsers,

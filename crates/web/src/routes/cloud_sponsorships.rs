@@ -28,6 +28,14 @@ fn cloud_only(state: &AppState) -> Result<(), ApiError> {
 
 /// C6 `DELETE /api/organization/sponsorship/{org_id}` and C7 `POST …/{org_id}/delete`: the
 /// caller revokes the sponsorship they offered as a member of `org_id`.
+#[utoipa::path(
+    delete,
+    path = "/organization/sponsorship/{org_id}",
+    tag = "sponsorships",
+    params(("org_id" = String, Path, description = "The organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Revoked"), crate::openapi::OrganizationErrors)
+)]
 pub async fn revoke_own(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
@@ -44,7 +52,32 @@ pub async fn revoke_own(
     revoke(&state, own.as_ref()).await
 }
 
+/// C7: the same as C6, for clients that cannot send `DELETE`.
+#[utoipa::path(
+    post,
+    path = "/organization/sponsorship/{org_id}/delete",
+    tag = "sponsorships",
+    params(("org_id" = String, Path, description = "The organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Revoked"), crate::openapi::OrganizationErrors)
+)]
+pub async fn revoke_own_post(
+    state: State<AppState>,
+    user: CurrentUser,
+    org_id: Path<String>,
+) -> Result<StatusCode, ApiError> {
+    revoke_own(state, user, org_id).await
+}
+
 /// C8 `DELETE /api/organization/sponsorship/{org_id}/{friendly_name}/revoke`.
+#[utoipa::path(
+    delete,
+    path = "/organization/sponsorship/{org_id}/{friendly_name}/revoke",
+    tag = "sponsorships",
+    params(("org_id" = String, Path, description = "The organization"), ("friendly_name" = String, Path, description = "The friendly name of the offer")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Revoked"), crate::openapi::OrganizationErrors)
+)]
 pub async fn revoke_by_name(
     State(state): State<AppState>,
     OrgManageUsers(access): OrgManageUsers,
@@ -81,6 +114,14 @@ async fn apply(
 /// C9 `DELETE /api/organization/sponsorship/sponsored/{org_id}` and C10
 /// `POST …/sponsored/{org_id}/remove`: the Families organization's owner gives up its
 /// sponsorship.
+#[utoipa::path(
+    delete,
+    path = "/organization/sponsorship/sponsored/{org_id}",
+    tag = "sponsorships",
+    params(("org_id" = String, Path, description = "The sponsored Families organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Removed"), crate::openapi::OrganizationErrors)
+)]
 pub async fn remove(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
@@ -109,4 +150,21 @@ pub async fn remove(
         apply(&state, row, decision).await?;
     }
     Ok(StatusCode::OK)
+}
+
+/// C10: the same as C9, for clients that cannot send `DELETE`.
+#[utoipa::path(
+    post,
+    path = "/organization/sponsorship/sponsored/{org_id}/remove",
+    tag = "sponsorships",
+    params(("org_id" = String, Path, description = "The sponsored Families organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Removed"), crate::openapi::OrganizationErrors)
+)]
+pub async fn remove_post(
+    state: State<AppState>,
+    user: CurrentUser,
+    org_id: Path<String>,
+) -> Result<StatusCode, ApiError> {
+    remove(state, user, org_id).await
 }

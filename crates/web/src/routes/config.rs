@@ -11,6 +11,12 @@ use kinwarden_proto::config::{
 
 use crate::state::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/config",
+    tag = "meta",
+    responses((status = 200, description = "Success", body = ConfigResponse))
+)]
 pub async fn config(State(state): State<AppState>) -> Json<ConfigResponse> {
     Json(build(&state))
 }

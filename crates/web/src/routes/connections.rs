@@ -46,10 +46,25 @@ async fn is_owner(
 }
 
 /// `GET /api/organizations/connections/enabled`: whether billing sync can run at all here.
+#[utoipa::path(
+    get,
+    path = "/organizations/connections/enabled",
+    tag = "connections",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Whether billing sync connections can be made here", body = bool), crate::openapi::UserErrors)
+)]
 pub async fn enabled(State(state): State<AppState>, _user: CurrentUser) -> Json<bool> {
     Json(state.config.mode == Mode::SelfHosted && state.config.enable_cloud_communication)
 }
 
+#[utoipa::path(
+    post,
+    path = "/organizations/connections",
+    tag = "connections",
+    request_body = ConnectionRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = ConnectionResponse), crate::openapi::OrganizationErrors)
+)]
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
@@ -84,6 +99,15 @@ pub async fn create(
     Ok(Json(response(&record)))
 }
 
+#[utoipa::path(
+    put,
+    path = "/organizations/connections/{connection_id}",
+    tag = "connections",
+    params(("connection_id" = String, Path, description = "The connection")),
+    request_body = ConnectionRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = ConnectionResponse), crate::openapi::OrganizationErrors)
+)]
 pub async fn update(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
@@ -117,6 +141,14 @@ pub async fn update(
     Ok(Json(response(&record)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/organizations/connections/{conn_org_id}/{connection_type}",
+    tag = "connections",
+    params(("conn_org_id" = String, Path, description = "The organization"), ("connection_type" = String, Path, description = "The connection type (number)")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = ConnectionResponse), crate::openapi::OrganizationErrors)
+)]
 pub async fn get(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
@@ -160,6 +192,14 @@ pub async fn get(
     )))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/organizations/connections/{connection_id}",
+    tag = "connections",
+    params(("connection_id" = String, Path, description = "The connection")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Deleted"), crate::openapi::OrganizationErrors)
+)]
 pub async fn delete(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,

@@ -6,6 +6,12 @@ use chrono::SecondsFormat;
 
 use crate::state::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/alive",
+    tag = "meta",
+    responses((status = 200, description = "The server time (ISO-8601)", body = String))
+)]
 pub async fn alive(State(state): State<AppState>) -> Json<String> {
     Json(
         state

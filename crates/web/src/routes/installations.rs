@@ -23,6 +23,13 @@ fn cloud_only(state: &AppState) -> Result<(), ApiError> {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/installations",
+    tag = "installations",
+    request_body = InstallationRequest,
+    responses((status = 200, description = "Success", body = InstallationResponse), crate::openapi::AnonymousErrors)
+)]
 pub async fn create(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<InstallationRequest>,
@@ -53,6 +60,13 @@ pub async fn create(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/installations/{id}",
+    tag = "installations",
+    params(("id" = String, Path, description = "The installation")),
+    responses((status = 200, description = "Success", body = InstallationResponse), crate::openapi::AnonymousErrors, (status = 404, description = "No such installation", body = kinwarden_proto::error::ErrorResponse))
+)]
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -24,6 +24,15 @@ const INVITE_DAYS: i64 = 5;
 /// At most this many addresses in one request, as the reference allows.
 const MAX_EMAILS: usize = 20;
 
+#[utoipa::path(
+    post,
+    path = "/organizations/{org_id}/users/invite",
+    tag = "members",
+    params(("org_id" = String, Path, description = "The organization")),
+    request_body = InviteRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Invited"), crate::openapi::OrganizationErrors)
+)]
 pub async fn invite(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -97,6 +106,14 @@ pub async fn invite(
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/organizations/{org_id}/users/{member_id}/reinvite",
+    tag = "members",
+    params(("org_id" = String, Path, description = "The organization"), ("member_id" = String, Path, description = "The organization user (membership)")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Invited again"), crate::openapi::OrganizationErrors)
+)]
 pub async fn reinvite(
     State(state): State<AppState>,
     headers: HeaderMap,

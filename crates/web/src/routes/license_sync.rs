@@ -25,7 +25,7 @@ use crate::state::AppState;
 
 const REFUSAL_DELAY: Duration = Duration::from_secs(2);
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LicenseSyncRequest {
     #[serde(default)]
@@ -34,6 +34,15 @@ pub struct LicenseSyncRequest {
     billing_sync_key: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/licenses/organization/{org_id}",
+    tag = "licenses",
+    params(("org_id" = String, Path, description = "The organization")),
+    request_body = LicenseSyncRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The signed license file", body = Object), crate::openapi::InstallationErrors)
+)]
 pub async fn cloud_license(
     State(state): State<AppState>,
     caller: InstallationCaller,

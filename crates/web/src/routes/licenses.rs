@@ -18,6 +18,12 @@ use crate::routes::installations::ONLY_CLOUD;
 use crate::state::AppState;
 
 /// `GET /api/licenses/public-key`: anonymous, PEM. Our own route, so 404 on a self-hosted server.
+#[utoipa::path(
+    get,
+    path = "/licenses/public-key",
+    tag = "licenses",
+    responses((status = 200, description = "The PEM public key licenses are signed with", content_type = "text/plain", body = String), crate::openapi::AnonymousErrors)
+)]
 pub async fn public_key(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let keys = state.licensing.as_ref().ok_or(ApiError::NotFound)?;
     Ok((
@@ -34,6 +40,14 @@ pub struct LicenseQuery {
 
 /// `GET /api/organizations/{org_id}/license?installationId=…`: the license JSON, camelCase,
 /// and the organization↔installation link recorded.
+#[utoipa::path(
+    get,
+    path = "/organizations/{org_id}/license",
+    tag = "licenses",
+    params(("org_id" = String, Path, description = "The organization"), ("installationId" = String, Query, description = "The self-hosted installation the license is for")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The signed license file (camelCase JSON)", body = Object), crate::openapi::OrganizationErrors)
+)]
 pub async fn organization_license(
     State(state): State<AppState>,
     OrgOwner(access): OrgOwner,

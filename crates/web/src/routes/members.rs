@@ -17,6 +17,14 @@ use crate::json::ApiJson;
 use crate::org_access::{OrgManageUsers, OrgMember};
 use crate::state::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/organizations/{org_id}/users",
+    tag = "members",
+    params(("org_id" = String, Path, description = "The organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = ListResponse<MemberResponse>), crate::openapi::OrganizationErrors)
+)]
 pub async fn list(
     State(state): State<AppState>,
     OrgManageUsers(access): OrgManageUsers,
@@ -25,6 +33,14 @@ pub async fn list(
     Ok(Json(ListResponse::new(rows.iter().map(response).collect())))
 }
 
+#[utoipa::path(
+    get,
+    path = "/organizations/{org_id}/users/{member_id}",
+    tag = "members",
+    params(("org_id" = String, Path, description = "The organization"), ("member_id" = String, Path, description = "The organization user (membership)")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = MemberResponse), crate::openapi::OrganizationErrors)
+)]
 pub async fn get(
     State(state): State<AppState>,
     OrgManageUsers(access): OrgManageUsers,
@@ -39,6 +55,15 @@ pub async fn get(
 }
 
 /// The invitee, logged in with the invited address, accepts with the token from the mail.
+#[utoipa::path(
+    post,
+    path = "/organizations/{org_id}/users/{member_id}/accept",
+    tag = "members",
+    params(("org_id" = String, Path, description = "The organization"), ("member_id" = String, Path, description = "The organization user (membership)")),
+    request_body = AcceptRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Accepted"), crate::openapi::UserErrors)
+)]
 pub async fn accept(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
@@ -95,6 +120,15 @@ pub async fn accept(
 }
 
 /// An admin hands an accepted member the organization key, wrapped for that member.
+#[utoipa::path(
+    post,
+    path = "/organizations/{org_id}/users/{member_id}/confirm",
+    tag = "members",
+    params(("org_id" = String, Path, description = "The organization"), ("member_id" = String, Path, description = "The organization user (membership)")),
+    request_body = ConfirmRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Confirmed"), crate::openapi::OrganizationErrors)
+)]
 pub async fn confirm(
     State(state): State<AppState>,
     OrgManageUsers(access): OrgManageUsers,
@@ -131,6 +165,15 @@ pub async fn confirm(
     Ok(StatusCode::OK)
 }
 
+#[utoipa::path(
+    method(put, post),
+    path = "/organizations/{org_id}/users/{member_id}",
+    tag = "members",
+    params(("org_id" = String, Path, description = "The organization"), ("member_id" = String, Path, description = "The organization user (membership)")),
+    request_body = UpdateMemberRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Updated"), crate::openapi::OrganizationErrors)
+)]
 pub async fn update(
     State(state): State<AppState>,
     OrgManageUsers(access): OrgManageUsers,
@@ -174,6 +217,14 @@ pub async fn update(
     Ok(StatusCode::OK)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/organizations/{org_id}/users/{member_id}",
+    tag = "members",
+    params(("org_id" = String, Path, description = "The organization"), ("member_id" = String, Path, description = "The organization user (membership)")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Removed"), crate::openapi::OrganizationErrors)
+)]
 pub async fn remove(
     State(state): State<AppState>,
     OrgManageUsers(access): OrgManageUsers,
@@ -203,7 +254,32 @@ pub async fn remove(
     Ok(StatusCode::OK)
 }
 
+/// The same as `DELETE`, for clients that cannot send one.
+#[utoipa::path(
+    post,
+    path = "/organizations/{org_id}/users/{member_id}/remove",
+    tag = "members",
+    params(("org_id" = String, Path, description = "The organization"), ("member_id" = String, Path, description = "The organization user (membership)")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Removed"), crate::openapi::OrganizationErrors)
+)]
+pub async fn remove_post(
+    state: State<AppState>,
+    access: OrgManageUsers,
+    path: Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    remove(state, access, path).await
+}
+
 /// A member leaves; the last confirmed owner may not.
+#[utoipa::path(
+    post,
+    path = "/organizations/{org_id}/leave",
+    tag = "members",
+    params(("org_id" = String, Path, description = "The organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Left"), crate::openapi::OrganizationErrors)
+)]
 pub async fn leave(
     State(state): State<AppState>,
     OrgMember(access): OrgMember,

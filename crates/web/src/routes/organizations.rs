@@ -22,6 +22,14 @@ use crate::wire_time;
 const SELF_HOSTED_ORGANIZATIONS: &str =
     "On a self-hosted server an organization is created from its license file.";
 
+#[utoipa::path(
+    post,
+    path = "/organizations",
+    tag = "organizations",
+    request_body = CreateOrganizationRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = OrganizationResponse), crate::openapi::UserErrors)
+)]
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
@@ -96,6 +104,14 @@ pub async fn create(
     Ok(Json(response(&state, &org)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/organizations/{org_id}",
+    tag = "organizations",
+    params(("org_id" = String, Path, description = "The organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = OrganizationResponse), crate::openapi::OrganizationErrors)
+)]
 pub async fn get(
     State(state): State<AppState>,
     OrgMember(access): OrgMember,

@@ -5,6 +5,12 @@ use kinwarden_core::plans::{PLANS, Period, Plan, ProductTier, sponsorship_offere
 use kinwarden_proto::members::ListResponse;
 use kinwarden_proto::plans::{PasswordManagerPlanFeatures, PlanResponse, SponsoredPlanResponse};
 
+#[utoipa::path(
+    get,
+    path = "/plans",
+    tag = "organizations",
+    responses((status = 200, description = "Success", body = ListResponse<PlanResponse>))
+)]
 pub async fn list() -> Json<ListResponse<PlanResponse>> {
     Json(ListResponse::new(PLANS.iter().map(plan_response).collect()))
 }

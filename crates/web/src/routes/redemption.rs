@@ -27,7 +27,7 @@ pub struct TokenQuery {
     sponsorship_token: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RedeemRequest {
     // `planSponsorshipType` is sent too; the reference reads it from the offer instead.
@@ -76,6 +76,14 @@ fn cloud_only(state: &AppState) -> Result<(), ApiError> {
 }
 
 /// C4 `POST /api/organization/sponsorship/validate-token?sponsorshipToken=…`.
+#[utoipa::path(
+    post,
+    path = "/organization/sponsorship/validate-token",
+    tag = "sponsorships",
+    params(("sponsorshipToken" = String, Query, description = "The offer token from the e-mail")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "`{isTokenValid, isFreeFamilyPolicyEnabled}`", body = Object), crate::openapi::UserErrors)
+)]
 pub async fn validate_token(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
@@ -91,6 +99,15 @@ pub async fn validate_token(
 }
 
 /// C5 `POST /api/organization/sponsorship/redeem?sponsorshipToken=…`.
+#[utoipa::path(
+    post,
+    path = "/organization/sponsorship/redeem",
+    tag = "sponsorships",
+    params(("sponsorshipToken" = String, Query, description = "The offer token from the e-mail")),
+    request_body = RedeemRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The Families organization is sponsored"), crate::openapi::UserErrors)
+)]
 pub async fn redeem(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,

@@ -66,6 +66,14 @@ async fn read_form(mut multipart: Multipart) -> Result<Upload, ApiError> {
 
 /// `POST /api/organizations/licenses/self-hosted`: the caller becomes the confirmed owner of a
 /// new organization whose terms come from the license.
+#[utoipa::path(
+    post,
+    path = "/organizations/licenses/self-hosted",
+    tag = "licenses",
+    request_body(content = String, content_type = "multipart/form-data", description = "Parts `license` (the file), `key`, `collectionName`, `keys[publicKey]`, `keys[encryptedPrivateKey]`"),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = OrganizationResponse), crate::openapi::UserErrors)
+)]
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
@@ -127,6 +135,15 @@ pub async fn create(
 
 /// `POST /api/organizations/licenses/self-hosted/{org_id}`: replaces the license (works even
 /// while the current one is invalid or expired), after checking the organization fits it.
+#[utoipa::path(
+    post,
+    path = "/organizations/licenses/self-hosted/{org_id}",
+    tag = "licenses",
+    params(("org_id" = String, Path, description = "The organization")),
+    request_body(content = String, content_type = "multipart/form-data", description = "Part `license`: the new license file"),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = OrganizationResponse), crate::openapi::OrganizationErrors)
+)]
 pub async fn replace(
     State(state): State<AppState>,
     OrgOwner(access): OrgOwner,

@@ -29,6 +29,14 @@ const REFUSAL_DELAY: Duration = Duration::from_secs(2);
 const INVALID_ORGANIZATION: &str = "Invalid organization";
 const INVALID_KEY: &str = "Invalid Billing Sync Key. The token was rotated or belongs to another organization; copy the current one from the cloud's Billing → Subscription → Self-hosting.";
 
+#[utoipa::path(
+    post,
+    path = "/organization/sponsorship/sync",
+    tag = "billing sync",
+    request_body = SyncRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = SyncResponse), crate::openapi::InstallationErrors)
+)]
 pub async fn sync(
     State(state): State<AppState>,
     caller: InstallationCaller,
@@ -69,6 +77,9 @@ pub async fn sync(
             "A sync batch carries at most {BATCH_SIZE} sponsorships; this one has {}.",
             batch.len()
         )));
+    }
+    if let Some(metrics) = &state.metrics {
+        metrics.batch_received(batch.len());
     }
     let items = batch
         .iter()

@@ -38,6 +38,15 @@ fn self_hosted_only(state: &AppState) -> Result<(), ApiError> {
 
 /// S1 `POST …/self-hosted/{org_id}/families-for-enterprise`: the caller offers a sponsorship.
 /// The body is read after the mode check, as the class-level filter runs before binding.
+#[utoipa::path(
+    post,
+    path = "/organization/sponsorship/self-hosted/{org_id}/families-for-enterprise",
+    tag = "sponsorships",
+    params(("org_id" = String, Path, description = "The organization")),
+    request_body = SponsorshipCreateRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Offered"), crate::openapi::OrganizationErrors)
+)]
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
@@ -166,6 +175,14 @@ pub(crate) fn validate(body: SponsorshipCreateRequest) -> Result<OfferRequest, A
 
 /// S2 `DELETE …/self-hosted/{org_id}` and S3 `POST …/self-hosted/{org_id}/delete`: the caller
 /// revokes their own offer.
+#[utoipa::path(
+    delete,
+    path = "/organization/sponsorship/self-hosted/{org_id}",
+    tag = "sponsorships",
+    params(("org_id" = String, Path, description = "The organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Revoked"), crate::openapi::OrganizationErrors)
+)]
 pub async fn revoke_own(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
@@ -181,8 +198,33 @@ pub async fn revoke_own(
     revoke(&state, own.as_ref()).await
 }
 
+/// S3: the same as S2, for clients that cannot send `DELETE`.
+#[utoipa::path(
+    post,
+    path = "/organization/sponsorship/self-hosted/{org_id}/delete",
+    tag = "sponsorships",
+    params(("org_id" = String, Path, description = "The organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Revoked"), crate::openapi::OrganizationErrors)
+)]
+pub async fn revoke_own_post(
+    state: State<AppState>,
+    user: CurrentUser,
+    org_id: Path<String>,
+) -> Result<StatusCode, ApiError> {
+    revoke_own(state, user, org_id).await
+}
+
 /// S4 `DELETE …/self-hosted/{org_id}/{friendly_name}/revoke`: someone who manages users
 /// revokes an offer by its friendly name (ignoring case).
+#[utoipa::path(
+    delete,
+    path = "/organization/sponsorship/self-hosted/{org_id}/{friendly_name}/revoke",
+    tag = "sponsorships",
+    params(("org_id" = String, Path, description = "The organization"), ("friendly_name" = String, Path, description = "The friendly name of the offer")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Revoked"), crate::openapi::OrganizationErrors)
+)]
 pub async fn revoke_by_name(
     State(state): State<AppState>,
     OrgManageUsers(access): OrgManageUsers,
@@ -252,6 +294,14 @@ pub fn sync_soon(state: &AppState, org_id: &str) {
 
 /// S5 `GET …/self-hosted/{org_id}/sponsored`: the organization's admin-initiated offers.
 /// The reference answers 401 to someone who may not manage users; a missing organization 404.
+#[utoipa::path(
+    get,
+    path = "/organization/sponsorship/self-hosted/{org_id}/sponsored",
+    tag = "sponsorships",
+    params(("org_id" = String, Path, description = "The organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = ListResponse<SponsorshipResponse>), crate::openapi::OrganizationErrors)
+)]
 pub async fn list_sponsored(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
@@ -300,6 +350,14 @@ fn response(row: &SponsorshipRecord) -> SponsorshipResponse {
 }
 
 /// §2.8 `GET organization/sponsorship/{org_id}/sync-status`: owners only, 404 for anyone else.
+#[utoipa::path(
+    get,
+    path = "/organization/sponsorship/{org_id}/sync-status",
+    tag = "billing sync",
+    params(("org_id" = String, Path, description = "The organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = SyncStatusResponse), crate::openapi::OrganizationErrors)
+)]
 pub async fn sync_status(
     State(state): State<AppState>,
     OrgOwner(access): OrgOwner,

@@ -21,6 +21,14 @@ use crate::wire_time;
 
 const CLOUD_ONLY: &str = "Only allowed when not self hosted.";
 
+#[utoipa::path(
+    get,
+    path = "/organizations/{org_id}/subscription",
+    tag = "organizations",
+    params(("org_id" = String, Path, description = "The organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = OrganizationSubscriptionResponse), crate::openapi::OrganizationErrors)
+)]
 pub async fn get(
     State(state): State<AppState>,
     OrgAdmin(access): OrgAdmin,
@@ -28,6 +36,15 @@ pub async fn get(
     Ok(Json(subscription(&state, &access.org).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/organizations/{org_id}/subscription",
+    tag = "organizations",
+    params(("org_id" = String, Path, description = "The organization")),
+    request_body = SeatAdjustmentRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = OrganizationSubscriptionResponse), crate::openapi::OrganizationErrors)
+)]
 pub async fn adjust(
     State(state): State<AppState>,
     OrgOwner(access): OrgOwner,

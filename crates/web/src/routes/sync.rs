@@ -19,6 +19,14 @@ pub struct SyncQuery {
     exclude_domains: Option<bool>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/sync",
+    tag = "accounts",
+    params(("excludeDomains" = Option<bool>, Query, description = "Leave out equivalent domains")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = SyncResponse), crate::openapi::UserErrors)
+)]
 pub async fn sync(
     State(state): State<AppState>,
     current: CurrentUser,

@@ -19,6 +19,14 @@ use crate::{self_hosted_license, wire_time};
 
 pub const KIND: &str = "license-sync";
 
+#[utoipa::path(
+    post,
+    path = "/organizations/licenses/self-hosted/{org_id}/sync",
+    tag = "licenses",
+    params(("org_id" = String, Path, description = "The organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = OutcomeResponse), crate::openapi::OrganizationErrors)
+)]
 pub async fn sync(
     State(state): State<AppState>,
     OrgOwner(access): OrgOwner,

@@ -9,6 +9,14 @@ use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::state::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/users/{id}/public-key",
+    tag = "accounts",
+    params(("id" = String, Path, description = "The user")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = UserPublicKeyResponse), crate::openapi::UserErrors)
+)]
 pub async fn public_key(
     State(state): State<AppState>,
     _caller: CurrentUser,

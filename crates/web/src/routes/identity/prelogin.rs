@@ -11,6 +11,13 @@ use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
 
+#[utoipa::path(
+    post,
+    path = "/accounts/prelogin",
+    tag = "identity",
+    request_body = PreloginRequest,
+    responses((status = 200, description = "Success", body = PreloginResponse), crate::openapi::AnonymousErrors)
+)]
 pub async fn prelogin(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<PreloginRequest>,
@@ -43,4 +50,19 @@ pub async fn prelogin(
         },
         salt,
     }))
+}
+
+/// The newer clients' address for the same answer.
+#[utoipa::path(
+    post,
+    path = "/accounts/prelogin/password",
+    tag = "identity",
+    request_body = PreloginRequest,
+    responses((status = 200, description = "Success", body = PreloginResponse), crate::openapi::AnonymousErrors)
+)]
+pub async fn prelogin_password(
+    state: State<AppState>,
+    request: ApiJson<PreloginRequest>,
+) -> Result<Json<PreloginResponse>, ApiError> {
+    prelogin(state, request).await
 }

@@ -48,6 +48,13 @@ enum Proof {
     SponsorshipOffer,
 }
 
+#[utoipa::path(
+    post,
+    path = "/accounts/register/finish",
+    tag = "identity",
+    request_body = RegisterFinishRequest,
+    responses((status = 200, description = "`{captchaBypassToken: null, object: \"register\"}`", body = Object), crate::openapi::AnonymousErrors)
+)]
 pub async fn finish(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<RegisterFinishRequest>,
@@ -195,6 +202,13 @@ async fn prove_address(
 /// a link carrying `token=` and `email=` and answers 204; with it off, answers the token itself.
 /// An address that already has an account gets the same answer and no mail, so the answer does
 /// not reveal who has an account.
+#[utoipa::path(
+    post,
+    path = "/accounts/register/send-verification-email",
+    tag = "identity",
+    request_body = kinwarden_proto::identity::SendVerificationEmailRequest,
+    responses((status = 204, description = "The verification link was e-mailed"), (status = 200, description = "E-mail verification is off: the token itself", body = String), crate::openapi::AnonymousErrors)
+)]
 pub async fn send_verification_email(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,

@@ -20,6 +20,13 @@ use crate::state::AppState;
 pub const WRONG_PASSWORD: &str = "Username or password is incorrect. Try again.";
 const INSTALLATION_SCOPES: [&str; 3] = ["api.installation", "api.licensing", "api.push"];
 
+#[utoipa::path(
+    post,
+    path = "/connect/token",
+    tag = "identity",
+    request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "Success", body = kinwarden_proto::identity::TokenResponse), (status = 400, description = "OAuth error", body = kinwarden_proto::error::IdentityError), (status = 429, description = "Too many attempts", body = kinwarden_proto::error::IdentityError))
+)]
 pub async fn token(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
