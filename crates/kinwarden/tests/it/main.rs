@@ -1,6 +1,7 @@
 //! Integration tests of the Kinwarden program: one test binary, a module per area.
 
 mod accounts;
+mod authorization;
 mod billing;
 mod browser;
 mod bw_cli;

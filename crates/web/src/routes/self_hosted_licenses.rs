@@ -2,6 +2,7 @@
 //! (self-hosted)"): create the organization from a license file, or replace its license.
 
 use axum::Json;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use kinwarden_config::Mode;
 use kinwarden_core::ids::OrganizationId;
@@ -35,7 +36,12 @@ struct Upload {
     encrypted_private_key: Option<String>,
 }
 
-async fn read_form(mut multipart: Multipart) -> Result<Upload, ApiError> {
+/// Reads the upload; a body that is no multipart form is a 400 in the envelope, not axum's
+/// plain-text rejection.
+async fn read_form(multipart: Result<Multipart, MultipartRejection>) -> Result<Upload, ApiError> {
+    let mut multipart = multipart.map_err(|rejection| {
+        ApiError::BadRequest(format!("Invalid form: {}", rejection.body_text()))
+    })?;
     let bad = |err: axum::extract::multipart::MultipartError| {
         ApiError::BadRequest(format!("Invalid form: {err}"))
     };
@@ -77,7 +83,7 @@ async fn read_form(mut multipart: Multipart) -> Result<Upload, ApiError> {
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<OrganizationResponse>, ApiError> {
     self_hosted_only(&state)?;
     let upload = read_form(multipart).await?;
@@ -147,7 +153,7 @@ pub async fn create(
 pub async fn replace(
     State(state): State<AppState>,
     OrgOwner(access): OrgOwner,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<OrganizationResponse>, ApiError> {
     self_hosted_only(&state)?;
     let upload = read_form(multipart).await?;
