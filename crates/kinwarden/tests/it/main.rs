@@ -17,6 +17,7 @@ mod jobs;
 mod license_sync;
 mod licenses;
 mod mail;
+mod metrics;
 mod network_faults;
 mod organizations;
 mod pages;
