@@ -200,6 +200,8 @@ const SEATS: &str = r#"{"seatAdjustment":1}"#;
 const CONNECTION: &str = r#"{"type":1,"organizationId":"{org_id}","enabled":true,"config":{"billingSyncKey":"not the token"}}"#;
 const NO_PERMISSION: &str = "You do not have permission to ";
 const NOT_A_MEMBER: &str = "Unknown Organization User";
+const NOT_THE_SPONSOR: &str = "Can only revoke a sponsorship you granted.";
+const NOT_THE_OWNER: &str = "Only the owner of an organization can remove sponsorship.";
 
 /// Every route, as the OpenAPI document names it.
 const ROWS: &[Row] = &[
@@ -460,6 +462,46 @@ const ROWS: &[Row] = &[
         ManageUsers,
         SelfHostedOnly,
     )
+    .destructive(),
+    // The cloud's revoke and remove (reference §4.1 C6–C10), refused in the reference's words.
+    row(
+        "DELETE",
+        "/api/organization/sponsorship/{org_id}",
+        Member,
+        CloudOnly,
+    )
+    .refusal(NOT_THE_SPONSOR)
+    .destructive(),
+    row(
+        "POST",
+        "/api/organization/sponsorship/{org_id}/delete",
+        Member,
+        CloudOnly,
+    )
+    .refusal(NOT_THE_SPONSOR)
+    .destructive(),
+    row(
+        "DELETE",
+        "/api/organization/sponsorship/{org_id}/{friendly_name}/revoke",
+        ManageUsers,
+        CloudOnly,
+    )
+    .destructive(),
+    row(
+        "DELETE",
+        "/api/organization/sponsorship/sponsored/{org_id}",
+        Owner,
+        CloudOnly,
+    )
+    .refusal(NOT_THE_OWNER)
+    .destructive(),
+    row(
+        "POST",
+        "/api/organization/sponsorship/sponsored/{org_id}/remove",
+        Owner,
+        CloudOnly,
+    )
+    .refusal(NOT_THE_OWNER)
     .destructive(),
     row("GET", "/admin", PortalOpen, Both),
     row("GET", "/admin/login", PortalOpen, Both),
@@ -859,6 +901,7 @@ async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World)> {
             .as_str()
             .unwrap_or_default()
             .to_string(),
+        proxy: None,
     };
     let (sh_owner_account, sh_owner, sh_org) = self_hosted_owner(&pair.self_hosted).await?;
     let license = pair.download_license(&pair.installation_id).await?;
