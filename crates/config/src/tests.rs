@@ -217,3 +217,50 @@ fn tls_files_resolve_relative_to_bwdata() {
         }
     );
 }
+
+/// Robustness: any value for any key, and any bytes as the env file, give a configuration or an
+/// error naming the problem, never a panic.
+mod robustness {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_values_for_known_keys(
+            values in prop::collection::vec((any::<prop::sample::Index>(), ".{0,40}"), 0..8)
+        ) {
+            let pairs: Vec<(&str, &str)> = values
+                .iter()
+                .map(|(index, value)| (index.get(keys::KNOWN_KEYS).name, value.as_str()))
+                .collect();
+            let _ = config(&pairs);
+        }
+
+        #[test]
+        fn any_env_file(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let file = env_file_path(dir.path());
+            std::fs::create_dir_all(dir.path().join("env")).expect("env dir");
+            std::fs::write(file, &bytes).expect("env file");
+            let _ = Config::load(dir.path(), Vec::<(String, String)>::new());
+        }
+
+        #[test]
+        fn any_lines_of_known_keys(
+            lines in prop::collection::vec((any::<prop::sample::Index>(), "[ -~]{0,30}"), 0..6)
+        ) {
+            let text: String = lines
+                .iter()
+                .map(|(index, value)| format!("{}={value}\n", index.get(keys::KNOWN_KEYS).name))
+                .collect();
+            let dir = tempfile::tempdir().expect("temp dir");
+            let file = env_file_path(dir.path());
+            std::fs::create_dir_all(dir.path().join("env")).expect("env dir");
+            std::fs::write(file, text).expect("env file");
+            let _ = Config::load(dir.path(), Vec::<(String, String)>::new());
+        }
+    }
+}

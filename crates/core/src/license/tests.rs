@@ -219,3 +219,68 @@ fn another_key_or_a_missing_signature_fails() {
         Some(LicenseError::BadSignature)
     );
 }
+
+/// Robustness: whatever arrives as a license file, parsing and verification answer, never panic,
+/// and no single field changed to any JSON value still verifies.
+mod robustness {
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            ".{0,40}".prop_map(Value::from),
+            Just(json!("2025-02-01T00:00:00Z")),
+            Just(json!("78900000-0000-0000-0000-000000000123")),
+        ];
+        leaf.prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(Value::from),
+                prop::collection::btree_map(".{0,8}", inner, 0..3)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_bytes_parse_or_fail_cleanly(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+            if let Ok(license) = OrganizationLicense::from_json(&bytes) {
+                prop_assert!(check(&license, soon()).is_err());
+            }
+        }
+
+        #[test]
+        fn one_field_changed_to_anything_never_verifies(
+            field in any::<prop::sample::Index>(),
+            value in any_json(),
+            lower in any::<bool>(),
+        ) {
+            let license = signed_with(CURRENT_VERSION, |_| {});
+            let original = license.to_value(Casing::Pascal);
+            let Value::Object(mut map) = original.clone() else {
+                panic!("a license is an object");
+            };
+            let names: Vec<String> = map.keys().cloned().collect();
+            let name = names[field.index(names.len())].clone();
+            map.remove(&name);
+            // Any casing of the name reaches the same field.
+            let key = if lower { name.to_lowercase() } else { name.clone() };
+            map.insert(key, value);
+            if let Ok(changed) = OrganizationLicense::from_value(Value::Object(map)) {
+                if changed.to_value(Casing::Pascal) != original {
+                    prop_assert!(check(&changed, soon()).is_err(), "{name} changed and still verifies");
+                }
+            }
+        }
+    }
+}
