@@ -30,7 +30,7 @@ pub mod sync_status;
 mod wire_time;
 
 pub use error::{ApiError, IdentityErrorResponse};
-pub use json::ApiJson;
+pub use json::{ApiJson, decode as decode_json};
 pub use limiter::LoginLimiter;
 pub use router::{app, openapi_router, router};
 pub use state::{AppState, PublicUrls};
