@@ -177,6 +177,9 @@ pub enum PortalAnswers {
     /// To the login page without a session, or to the next page.
     #[response(status = 303)]
     Redirect,
+    /// The form is incomplete or not a form.
+    #[response(status = 400, content_type = "text/plain")]
+    BadForm(String),
     /// The form's CSRF token does not match.
     #[response(status = 403, content_type = "text/plain")]
     Refused(String),

@@ -162,7 +162,7 @@ pub async fn set_terms(
     admin: AdminSession,
     headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<TermsForm>,
+    super::form::PortalForm(form): super::form::PortalForm<TermsForm>,
 ) -> Result<Response, ApiError> {
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
         return Ok(refused.into_response());
@@ -272,7 +272,7 @@ pub async fn record_payment(
     admin: AdminSession,
     headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<PaymentForm>,
+    super::form::PortalForm(form): super::form::PortalForm<PaymentForm>,
 ) -> Result<Response, ApiError> {
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
         return Ok(refused.into_response());

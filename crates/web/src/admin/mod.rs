@@ -3,6 +3,7 @@
 //! token; no GET changes state.
 
 mod billing;
+mod form;
 mod organizations;
 mod pages;
 mod session;

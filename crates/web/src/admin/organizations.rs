@@ -360,7 +360,7 @@ pub async fn manually_sync(
     admin: AdminSession,
     headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<CsrfForm>,
+    super::form::PortalForm(form): super::form::PortalForm<CsrfForm>,
 ) -> Result<Response, crate::ApiError> {
     use axum::response::IntoResponse;
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {

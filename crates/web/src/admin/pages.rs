@@ -2,7 +2,6 @@
 //! mail scanner that opens links consumes nothing), and logout.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,6 +11,7 @@ use kinwarden_core::{email, secrets};
 use kinwarden_mail::messages::AdminLogin;
 use serde::Deserialize;
 
+use super::form::PortalForm;
 use super::session::{self, AdminSession};
 use crate::mails::request_lang;
 use crate::state::AppState;
@@ -77,7 +77,7 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Form(form): Form<LoginForm>,
+    PortalForm(form): PortalForm<LoginForm>,
 ) -> Response {
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
         return refused.into_response();
@@ -169,7 +169,7 @@ pub struct ConfirmForm {
 pub async fn confirm(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Form(form): Form<ConfirmForm>,
+    PortalForm(form): PortalForm<ConfirmForm>,
 ) -> Response {
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
         return refused.into_response();
@@ -231,7 +231,7 @@ pub struct CsrfForm {
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "Field `csrf`"),
     responses(crate::openapi::PortalAnswers)
 )]
-pub async fn logout(headers: HeaderMap, Form(form): Form<CsrfForm>) -> Response {
+pub async fn logout(headers: HeaderMap, PortalForm(form): PortalForm<CsrfForm>) -> Response {
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
         return refused.into_response();
     }
