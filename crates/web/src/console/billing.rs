@@ -536,7 +536,7 @@ pub async fn upload_license(
         Ok(access) => match routes::self_hosted_licenses::replace(
             State(state.clone()),
             OrgOwner(access),
-            multipart,
+            Ok(multipart),
         )
         .await
         {

@@ -107,7 +107,7 @@ pub async fn create_from_license(
     let created = routes::self_hosted_licenses::create(
         State(state.clone()),
         CurrentUser { user: user.clone() },
-        multipart,
+        Ok(multipart),
     )
     .await;
     match created {
