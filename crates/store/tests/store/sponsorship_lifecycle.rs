@@ -135,7 +135,11 @@ async fn renew_announce_and_end_each_happen_once() -> anyhow::Result<()> {
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].revert_mailed_at, Some(NOW));
 
-        let ended = entry("fam", "sponsorshipEnded");
+        // Written later than the renewal, as the job would: the ledger lists in that order.
+        let ended = SubscriptionPeriodRecord {
+            created_at: NOW + 1,
+            ..entry("fam", "sponsorshipEnded")
+        };
         let end = SponsorshipEnd {
             sponsorship_id: "s",
             organization_id: "fam",
