@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod cloud_errors;
 mod console;
+mod deployment;
 mod error;
 mod forms;
 mod json;

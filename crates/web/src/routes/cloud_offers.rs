@@ -5,27 +5,19 @@
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use kinwarden_config::Mode;
 use kinwarden_core::sponsorships::{CreateError, Offer};
 use kinwarden_proto::sponsorships::SponsorshipCreateRequest;
 use kinwarden_store::StoreError;
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
+use crate::deployment::cloud_only;
 use crate::error::ApiError;
 use crate::org_access::OrgManageUsers;
-use crate::routes::installations::ONLY_CLOUD;
 use crate::routes::sponsorships::{create_error, decide_offer, validate};
 use crate::sponsorship_offers::offer_mail;
 use crate::sponsorship_rows::{to_domain, to_record};
 use crate::state::AppState;
-
-fn cloud_only(state: &AppState) -> Result<(), ApiError> {
-    match state.config.mode {
-        Mode::Cloud => Ok(()),
-        Mode::SelfHosted => Err(ApiError::BadRequest(ONLY_CLOUD.into())),
-    }
-}
 
 /// C2 `POST /api/organization/sponsorship/{org_id}/families-for-enterprise`: the caller offers
 /// a Families sponsorship; the offer e-mail goes out at once. An offer with the same friendly

@@ -5,26 +5,17 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use kinwarden_config::Mode;
 use kinwarden_core::members::{MemberStatus, MemberType};
 use kinwarden_core::sponsorships::{Revoke, cloud_revoke};
 use kinwarden_store::SponsorshipRecord;
 
 use crate::auth::CurrentUser;
+use crate::deployment::cloud_only;
 use crate::error::ApiError;
 use crate::org_access::OrgManageUsers;
-use crate::routes::installations::ONLY_CLOUD;
 use crate::routes::sponsorships::find_by_friendly_name;
 use crate::sponsorship_rows::to_domain;
 use crate::state::AppState;
-
-/// The reference's `NotSelfHostedOnly` on each of these actions.
-fn cloud_only(state: &AppState) -> Result<(), ApiError> {
-    match state.config.mode {
-        Mode::Cloud => Ok(()),
-        Mode::SelfHosted => Err(ApiError::BadRequest(ONLY_CLOUD.into())),
-    }
-}
 
 /// C6 `DELETE /api/organization/sponsorship/{org_id}` and C7 `POST …/{org_id}/delete`: the
 /// caller revokes the sponsorship they offered as a member of `org_id`.

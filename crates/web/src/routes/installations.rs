@@ -3,25 +3,17 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use kinwarden_config::Mode;
 use kinwarden_core::ids::InstallationId;
 use kinwarden_core::{email, secrets};
 use kinwarden_proto::installations::{InstallationRequest, InstallationResponse};
 use kinwarden_store::InstallationRecord;
 
+use crate::deployment::cloud_only;
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
 
 pub const ONLY_CLOUD: &str = "Only allowed when not self hosted.";
-
-fn cloud_only(state: &AppState) -> Result<(), ApiError> {
-    if state.config.mode == Mode::Cloud {
-        Ok(())
-    } else {
-        Err(ApiError::BadRequest(ONLY_CLOUD.into()))
-    }
-}
 
 #[utoipa::path(
     post,

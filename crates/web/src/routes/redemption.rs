@@ -5,7 +5,6 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use kinwarden_config::Mode;
 use kinwarden_core::members::MemberType;
 use kinwarden_core::redemption::{self, Offer};
 use kinwarden_core::subscription::EntryKind;
@@ -15,9 +14,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::CurrentUser;
+use crate::deployment::cloud_only;
 use crate::error::ApiError;
 use crate::json::ApiJson;
-use crate::routes::installations::ONLY_CLOUD;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -65,14 +64,6 @@ pub async fn valid_offer(
         email,
     );
     Ok(row.filter(|_| valid))
-}
-
-fn cloud_only(state: &AppState) -> Result<(), ApiError> {
-    if state.config.mode == Mode::Cloud {
-        Ok(())
-    } else {
-        Err(ApiError::BadRequest(ONLY_CLOUD.into()))
-    }
 }
 
 /// C4 `POST /api/organization/sponsorship/validate-token?sponsorshipToken=…`.

@@ -4,12 +4,12 @@
 use axum::Json;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
-use kinwarden_config::Mode;
 use kinwarden_core::ids::OrganizationId;
 use kinwarden_proto::organizations::OrganizationResponse;
 use kinwarden_store::OrganizationRecord;
 
 use crate::auth::CurrentUser;
+use crate::deployment::self_hosted_only;
 use crate::error::ApiError;
 use crate::org_access::OrgOwner;
 use crate::routes::organizations::{founding_owner, response};
@@ -18,14 +18,6 @@ use crate::state::AppState;
 
 pub const ONLY_SELF_HOSTED: &str = "Only allowed when self hosted.";
 const IN_USE: &str = "License is already in use by another organization vault.";
-
-fn self_hosted_only(state: &AppState) -> Result<(), ApiError> {
-    if state.config.mode == Mode::SelfHosted {
-        Ok(())
-    } else {
-        Err(ApiError::BadRequest(ONLY_SELF_HOSTED.into()))
-    }
-}
 
 /// The parts of the upload form.
 #[derive(Default)]

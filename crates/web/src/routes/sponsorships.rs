@@ -6,7 +6,6 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use kinwarden_config::Mode;
 use kinwarden_core::members::{self, MemberStatus, MemberType};
 use kinwarden_core::sponsorships::{
     self, CANNOT_AUTOSCALE_SELF_HOSTED, CreateError, Offer, OfferRequest, Revoke, Sponsor,
@@ -19,22 +18,14 @@ use kinwarden_proto::sponsorships::{
 use kinwarden_store::{SponsorshipRecord, StoreError};
 
 use crate::auth::CurrentUser;
+use crate::deployment::self_hosted_only;
 use crate::error::ApiError;
 use crate::org_access::{OrgManageUsers, OrgOwner};
-use crate::routes::self_hosted_licenses::ONLY_SELF_HOSTED;
 use crate::sponsorship_rows::{to_domain, to_record};
 use crate::state::AppState;
 use crate::wire_time;
 
 const NOT_FOUND_BY_NAME: &str = "The specified sponsored organization could not be found under the given sponsoring organization.";
-
-/// The reference's `[SelfHosted(SelfHostedOnly = true)]` on the whole controller.
-fn self_hosted_only(state: &AppState) -> Result<(), ApiError> {
-    match state.config.mode {
-        Mode::SelfHosted => Ok(()),
-        Mode::Cloud => Err(ApiError::BadRequest(ONLY_SELF_HOSTED.into())),
-    }
-}
 
 /// S1 `POST …/self-hosted/{org_id}/families-for-enterprise`: the caller offers a sponsorship.
 /// The body is read after the mode check, as the class-level filter runs before binding.
