@@ -1,6 +1,8 @@
 //! The self-hosted side of the sponsorship sync (reference §2.4), as pure functions: what to send
 //! for each local row, and what the cloud's answer changes locally. Only rows whose values change
-//! are written, so a sync with nothing new writes almost nothing (SPEC §10).
+//! are written, so a sync with nothing new writes almost nothing (SPEC §10): a row that had
+//! synced before takes the new sync date from its organization's sync stamp, not a write of its
+//! own.
 
 use std::collections::HashMap;
 
@@ -44,6 +46,9 @@ pub struct Changes {
     pub unchanged: usize,
     /// Answers for members this server has no row of (it was removed meanwhile): ignored.
     pub unknown: usize,
+    /// The earliest sync date the cloud answered: what the organization's stamp may say once
+    /// every batch has been answered.
+    pub synced_at: Option<i64>,
 }
 
 /// Applies the cloud's answers to the local rows. Unlike the reference, an answer for a row that
@@ -68,13 +73,17 @@ pub fn reconcile(local: &[LocalRow], answers: &[CloudAnswer]) -> Changes {
             changes.delete.push(row.id.clone());
             continue;
         }
+        if let Some(date) = answer.last_sync_date {
+            changes.synced_at = Some(changes.synced_at.map_or(date, |at: i64| at.min(date)));
+        }
         let update = RowUpdate {
             id: row.id.clone(),
             last_sync_date: answer.last_sync_date,
             valid_until: answer.valid_until,
             to_delete: answer.to_delete,
         };
-        let same = row.last_sync_date == update.last_sync_date
+        // A new date alone is carried by the organization's stamp (`Changes::synced_at`).
+        let same = row.last_sync_date.is_some() == update.last_sync_date.is_some()
             && row.valid_until == update.valid_until
             && row.to_delete == update.to_delete;
         if same {
@@ -175,6 +184,24 @@ mod tests {
         );
         assert_eq!(changes.delete, vec!["r1".to_string()]);
         assert!(changes.update.is_empty());
+    }
+
+    #[test]
+    fn a_new_date_alone_goes_to_the_stamp_and_a_first_date_to_the_row() {
+        let mut synced = row("r1", "m1", false, Some(5));
+        synced.valid_until = Some(9);
+        let changes = reconcile(
+            &[synced, row("r2", "m2", false, None)],
+            &[
+                answer("m1", false, Some(7), Some(9), false),
+                answer("m2", false, Some(8), None, false),
+            ],
+        );
+        assert_eq!(changes.unchanged, 1);
+        assert_eq!(changes.update.len(), 1);
+        assert_eq!(changes.update[0].id, "r2");
+        assert_eq!(changes.update[0].last_sync_date, Some(8));
+        assert_eq!(changes.synced_at, Some(7));
     }
 
     #[test]

@@ -48,16 +48,28 @@ pub fn generate_key_pem() -> Result<(String, String), TokenError> {
     ))
 }
 
-/// The key pair that signs and checks this server's tokens.
+/// The key pair that signs and checks this server's tokens, and a secret derived from its private
+/// half for tokens that only this server ever checks (see [`TokenKeys::sign_local`]).
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    local_encoding: EncodingKey,
+    local_decoding: DecodingKey,
     issuer: String,
 }
 
+/// Labels the secret of [`TokenKeys::sign_local`], so it is used for nothing else.
+const LOCAL_SECRET_LABEL: &[u8] = b"kinwarden local purpose tokens v1\0";
+
 impl TokenKeys {
     pub fn from_pem(private_pem: &str, public_pem: &str, issuer: &str) -> Result<Self, TokenError> {
+        let mut context = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+        context.update(LOCAL_SECRET_LABEL);
+        context.update(private_pem.trim().as_bytes());
+        let secret = context.finish();
         Ok(Self {
+            local_encoding: EncodingKey::from_secret(secret.as_ref()),
+            local_decoding: DecodingKey::from_secret(secret.as_ref()),
             encoding: EncodingKey::from_rsa_pem(private_pem.as_bytes())
                 .map_err(|err| TokenError::Key(err.to_string()))?,
             decoding: DecodingKey::from_rsa_pem(public_pem.as_bytes())
@@ -78,21 +90,37 @@ impl TokenKeys {
             .map_err(|err| TokenError::Sign(err.to_string()))
     }
 
+    /// Signs claims that only this server checks (HS256 with the derived secret): a sponsorship
+    /// offer link is made once per new offer during a sync, and an RSA signature for each of
+    /// 100,000 offers would cost the sync minutes of CPU (SPEC §10). [`TokenKeys::verify`] takes
+    /// both kinds.
+    pub fn sign_local<C: Serialize>(&self, claims: &C) -> Result<String, TokenError> {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.local_encoding)
+            .map_err(|err| TokenError::Sign(err.to_string()))
+    }
+
     /// Checks signature, audience and time window (`nbf`, `exp`, in seconds, against `now`).
+    /// Takes tokens of [`TokenKeys::sign`] (RS256) and of [`TokenKeys::sign_local`] (HS256).
     pub fn verify<C: DeserializeOwned + TimeBounded>(
         &self,
         token: &str,
         aud: &str,
         now_seconds: i64,
     ) -> Result<C, TokenError> {
-        let mut validation = Validation::new(Algorithm::RS256);
+        let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
+        let (algorithm, key) = match header.alg {
+            Algorithm::RS256 => (Algorithm::RS256, &self.decoding),
+            Algorithm::HS256 => (Algorithm::HS256, &self.local_decoding),
+            _ => return Err(TokenError::Invalid),
+        };
+        let mut validation = Validation::new(algorithm);
         validation.set_audience(&[aud]);
         validation.set_issuer(&[self.issuer.as_str()]);
         // Time is checked below with the program's clock.
         validation.validate_exp = false;
         validation.validate_nbf = false;
         validation.required_spec_claims.clear();
-        let data = jsonwebtoken::decode::<C>(token, &self.decoding, &validation)
+        let data = jsonwebtoken::decode::<C>(token, key, &validation)
             .map_err(|_| TokenError::Invalid)?;
         let (nbf, exp) = data.claims.window();
         // A minute of leeway for clocks a little apart.
@@ -299,6 +327,46 @@ mod tests {
         assert!(
             keys()
                 .verify::<SponsorshipOfferClaims>(&token, audience::INVITE, 150)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn local_tokens_are_checked_with_the_derived_secret_only() {
+        let claims = email_claims(audience::REGISTER, 100, 200);
+        let token = keys().sign_local(&claims).expect("sign");
+        assert!(token.starts_with("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9."), "{token}");
+        assert_eq!(
+            keys()
+                .verify::<EmailClaims>(&token, audience::REGISTER, 150)
+                .expect("valid"),
+            claims
+        );
+        assert!(
+            keys()
+                .verify::<EmailClaims>(&token, audience::INVITE, 150)
+                .is_err()
+        );
+        let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
+        parts[1] = parts[1].chars().rev().collect();
+        assert!(
+            keys()
+                .verify::<EmailClaims>(&parts.join("."), audience::REGISTER, 150)
+                .is_err()
+        );
+        // Another server's key pair derives another secret.
+        let (private, public) = generate_key_pem().expect("keygen");
+        let other = TokenKeys::from_pem(&private, &public, "https://vault.test").expect("keys");
+        assert!(
+            other
+                .verify::<EmailClaims>(&token, audience::REGISTER, 150)
+                .is_err()
+        );
+        // An unsigned token is refused.
+        let unsigned = format!("eyJhbGciOiJub25lIn0.{}.", parts[1]);
+        assert!(
+            keys()
+                .verify::<EmailClaims>(&unsigned, audience::REGISTER, 150)
                 .is_err()
         );
     }

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use kinwarden_mail::Mail;
 
 use crate::error::conflict_or;
-use crate::sponsorships::COLUMNS;
 use crate::{SponsorshipRecord, Store, StoreError, on_pool};
 
 /// Addresses looked up per query: well under both backends' limit on bound values.
@@ -25,52 +24,47 @@ pub struct CloudSyncWrite<'a> {
 }
 
 impl Store {
-    /// Applies a sync batch in one transaction. Deletions are limited to the organization's own
-    /// rows, so a batch can never remove another organization's sponsorship. Two syncs of one
-    /// organization racing to create the same member's row end in [`StoreError::Conflict`] for
-    /// the second, which writes nothing.
+    /// Applies a sync batch in one transaction, with one statement per kind of write
+    /// (`sync_bulk`), and stamps the organization as synced at `now_ms`: the rows the batch
+    /// answered but left unchanged are not rewritten (SPEC §10). Deletions are limited to the
+    /// organization's own rows, so a batch can never remove another organization's
+    /// sponsorship. Two syncs of one organization racing to create the same member's row end
+    /// in [`StoreError::Conflict`] for the second, which writes nothing.
     pub async fn apply_cloud_sync(&self, write: CloudSyncWrite<'_>) -> Result<(), StoreError> {
-        let upsert = format!(
-            "INSERT INTO organization_sponsorships ({COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-             ON CONFLICT (id) DO UPDATE SET \
-             to_delete = excluded.to_delete, last_sync_date = excluded.last_sync_date"
-        );
+        let sql = crate::sync_bulk::bulk_sql(self.backend());
+        let rows = crate::sync_bulk::rows_json(write.upserts);
+        let deletes = crate::sync_bulk::ids_json(write.deletes);
+        let mails = crate::sync_bulk::mails_json(write.mails);
         // A known row takes only what a sync changes: a redemption or renewal committed since
         // the batch read the row keeps its sponsored organization and `validUntil`.
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            for row in write.upserts {
-                sqlx::query(&upsert)
-                    .bind(&row.id)
-                    .bind(&row.sponsoring_organization_id)
-                    .bind(&row.sponsoring_organization_user_id)
-                    .bind(&row.sponsored_organization_id)
-                    .bind(&row.friendly_name)
-                    .bind(&row.offered_to_email)
-                    .bind(row.plan_sponsorship_type)
-                    .bind(row.to_delete)
-                    .bind(row.last_sync_date)
-                    .bind(row.valid_until)
-                    .bind(row.is_admin_initiated)
-                    .bind(&row.notes)
+            if !write.upserts.is_empty() {
+                sqlx::query(sql.upsert_rows)
+                    .bind(&rows)
                     .execute(&mut *tx)
                     .await
                     .map_err(conflict_or)?;
             }
-            for id in write.deletes {
-                sqlx::query(
-                    "DELETE FROM organization_sponsorships \
-                     WHERE id = $1 AND sponsoring_organization_id = $2",
-                )
-                .bind(id)
+            if !write.deletes.is_empty() {
+                sqlx::query(sql.delete_rows_of_org)
+                    .bind(&deletes)
+                    .bind(write.organization_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            if !write.mails.is_empty() {
+                sqlx::query(sql.queue_mails)
+                    .bind(&mails)
+                    .bind(write.now_ms)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(sql.stamp)
                 .bind(write.organization_id)
+                .bind(write.now_ms)
                 .execute(&mut *tx)
                 .await?;
-            }
-            for mail in write.mails {
-                crate::outbox::queue_in(&mut *tx, mail, write.now_ms).await?;
-            }
             tx.commit().await?;
         });
         if !write.mails.is_empty() {

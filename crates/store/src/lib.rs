@@ -23,6 +23,7 @@ mod organizations;
 mod outbox;
 mod sponsorship_lifecycle;
 mod sponsorships;
+mod sync_bulk;
 mod sync_skips;
 mod user_codes;
 mod users;
@@ -44,6 +45,7 @@ pub use organizations::{
 pub use outbox::{OutboxMail, QueuedMail};
 pub use sponsorship_lifecycle::{RedeemedSponsorship, SponsorshipEnd};
 pub use sponsorships::SponsorshipRecord;
+pub use sync_bulk::SyncedState;
 pub use users::{NewUser, UserRecord};
 
 use std::sync::Arc;

@@ -31,7 +31,7 @@ impl Store {
     /// Every sponsorship that a Families organization redeemed, in a stable order.
     pub async fn redeemed_sponsorships(&self) -> Result<Vec<RedeemedSponsorship>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS}, revert_mailed_at FROM organization_sponsorships \
+            "SELECT {COLUMNS}, revert_mailed_at FROM sponsorships_as_synced \
              WHERE sponsored_organization_id IS NOT NULL ORDER BY id"
         );
         let rows = on_pool!(self, pool => {

@@ -69,7 +69,7 @@ impl Store {
         member_id: &str,
     ) -> Result<Option<SponsorshipRecord>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM organization_sponsorships \
+            "SELECT {COLUMNS} FROM sponsorships_as_synced \
              WHERE sponsoring_organization_user_id = $1 AND NOT is_admin_initiated"
         );
         let row = on_pool!(self, pool => {
@@ -84,7 +84,7 @@ impl Store {
         organization_id: &str,
     ) -> Result<Vec<SponsorshipRecord>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM organization_sponsorships \
+            "SELECT {COLUMNS} FROM sponsorships_as_synced \
              WHERE sponsoring_organization_id = $1 ORDER BY id"
         );
         let rows = on_pool!(self, pool => {
@@ -143,7 +143,7 @@ impl Store {
     ) -> Result<Option<i64>, StoreError> {
         let latest = on_pool!(self, pool => {
             sqlx::query_scalar::<_, Option<i64>>(
-                "SELECT MAX(last_sync_date) FROM organization_sponsorships \
+                "SELECT MAX(last_sync_date) FROM sponsorships_as_synced \
                  WHERE sponsoring_organization_id = $1",
             )
             .bind(organization_id)
@@ -193,42 +193,8 @@ impl Store {
         Ok(removed == 1)
     }
 
-    /// Applies one answered sync batch: deletes what the cloud removed and records the new
-    /// sync state of the rest, in one transaction.
-    pub async fn apply_sync_changes(
-        &self,
-        delete: &[String],
-        update: &[(String, Option<i64>, Option<i64>, bool)],
-    ) -> Result<(), StoreError> {
-        if delete.is_empty() && update.is_empty() {
-            return Ok(());
-        }
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            for id in delete {
-                sqlx::query("DELETE FROM organization_sponsorships WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            for (id, last_sync_date, valid_until, to_delete) in update {
-                sqlx::query(
-                    "UPDATE organization_sponsorships SET last_sync_date = $2, valid_until = $3, to_delete = $4 WHERE id = $1",
-                )
-                .bind(id)
-                .bind(last_sync_date)
-                .bind(valid_until)
-                .bind(to_delete)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
     pub async fn sponsorship(&self, id: &str) -> Result<Option<SponsorshipRecord>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM organization_sponsorships WHERE id = $1");
+        let sql = format!("SELECT {COLUMNS} FROM sponsorships_as_synced WHERE id = $1");
         let row = on_pool!(self, pool => {
             sqlx::query_as::<_, SponsorshipRecord>(&sql).bind(id).fetch_optional(pool).await?
         });
@@ -241,7 +207,7 @@ impl Store {
         organization_id: &str,
     ) -> Result<Option<SponsorshipRecord>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM organization_sponsorships WHERE sponsored_organization_id = $1"
+            "SELECT {COLUMNS} FROM sponsorships_as_synced WHERE sponsored_organization_id = $1"
         );
         let row = on_pool!(self, pool => {
             sqlx::query_as::<_, SponsorshipRecord>(&sql).bind(organization_id).fetch_optional(pool).await?

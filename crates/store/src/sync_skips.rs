@@ -14,14 +14,21 @@ impl Store {
         skipped: &[(String, String)],
         now_ms: i64,
     ) -> Result<(), StoreError> {
+        // One statement for the whole batch: this runs for every batch of every sync.
+        let forget = match self.backend() {
+            crate::Backend::Sqlite => {
+                "DELETE FROM sponsorship_sync_skips \
+                 WHERE sponsoring_organization_user_id IN (SELECT value FROM json_each($1))"
+            }
+            crate::Backend::Postgres => {
+                "DELETE FROM sponsorship_sync_skips \
+                 WHERE sponsoring_organization_user_id IN (SELECT jsonb_array_elements_text($1::jsonb))"
+            }
+        };
+        let members = crate::sync_bulk::ids_json(batch_member_ids);
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            for member_id in batch_member_ids {
-                sqlx::query("DELETE FROM sponsorship_sync_skips WHERE sponsoring_organization_user_id = $1")
-                    .bind(member_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            sqlx::query(forget).bind(&members).execute(&mut *tx).await?;
             for (member_id, reason) in skipped {
                 sqlx::query(
                     "INSERT INTO sponsorship_sync_skips (sponsoring_organization_user_id, organization_id, reason, recorded_at) \

@@ -17,10 +17,11 @@ pub async fn offer_mails(
     sponsor_name: &str,
     outcome: &CloudSyncOutcome,
 ) -> Result<Vec<Mail>, ApiError> {
+    let offers: std::collections::HashSet<_> = outcome.offers.iter().collect();
     let offered: Vec<_> = outcome
         .upserts
         .iter()
-        .filter(|row| outcome.offers.contains(&row.id))
+        .filter(|row| offers.contains(&row.id))
         .collect();
     if offered.is_empty() {
         return Ok(Vec::new());
@@ -83,9 +84,10 @@ fn render(
         email: address.to_string(),
         sponsorship_type: row.plan_sponsorship_type.unwrap_or_default(),
     };
+    // Only this cloud checks the link's token: the cheap signature (SPEC §10).
     let token = state
         .tokens
-        .sign(&claims, "JWT")
+        .sign_local(&claims)
         .map_err(ApiError::internal)?;
     let lang = Lang::pick(culture, None);
     Ok(Some(

@@ -12,7 +12,7 @@ use kinwarden_proto::connections::BillingSyncConfig;
 use kinwarden_proto::sponsorship_sync::{
     BATCH_SIZE, SkippedItem, SyncItem, SyncRequest, SyncResponse,
 };
-use kinwarden_store::{OutcomeRecord, SponsorshipRecord, Store, StoreError};
+use kinwarden_store::{OutcomeRecord, SponsorshipRecord, Store, StoreError, SyncedState};
 use serde_json::json;
 
 use crate::routes::connections::BILLING_SYNC;
@@ -153,6 +153,7 @@ async fn run(
         .await
         .map_err(store_failure)?;
     let mut tally = Tally::default();
+    let mut synced_at: Option<i64> = None;
     let batches: Vec<&[SponsorshipRecord]> = rows.chunks(BATCH_SIZE).collect();
     for (index, batch) in batches.iter().enumerate() {
         if let Some(metrics) = deps.metrics {
@@ -179,15 +180,23 @@ async fn run(
         let answers: Vec<CloudAnswer> =
             answer.sponsorships_batch.iter().map(cloud_answer).collect();
         let changes = reconcile(&local, &answers);
-        let updates: Vec<(String, Option<i64>, Option<i64>, bool)> = changes
+        let updates: Vec<SyncedState> = changes
             .update
             .iter()
-            .map(|u| (u.id.clone(), u.last_sync_date, u.valid_until, u.to_delete))
+            .map(|u| SyncedState {
+                id: u.id.clone(),
+                last_sync_date: u.last_sync_date,
+                valid_until: u.valid_until,
+                to_delete: u.to_delete,
+            })
             .collect();
         deps.store
-            .apply_sync_changes(&changes.delete, &updates)
+            .apply_sync_batch(&changes.delete, &updates)
             .await
             .map_err(store_failure)?;
+        if let Some(at) = changes.synced_at {
+            synced_at = Some(synced_at.map_or(at, |earlier: i64| earlier.min(at)));
+        }
         let batch_members: Vec<String> = batch
             .iter()
             .map(|row| row.sponsoring_organization_user_id.clone())
@@ -212,6 +221,14 @@ async fn run(
         tally.unchanged += changes.unchanged;
         tally.skipped.extend(answer.skipped);
         on_batch(index + 1, batches.len());
+    }
+    // Every batch is answered: the rows that had synced before and kept their state were
+    // synced again, which the organization's stamp records instead of a write per row.
+    if let Some(at) = synced_at {
+        deps.store
+            .stamp_sponsorship_sync(org_id, at)
+            .await
+            .map_err(store_failure)?;
     }
     Ok(tally)
 }

@@ -1,0 +1,247 @@
+//! The sponsorship sync's hot path in bulk (SPEC §10, ARCHITECTURE "Protocol cost"): each kind of
+//! write of a batch is one statement, its rows passed as one JSON array (SQLite `json_each`,
+//! PostgreSQL `jsonb_to_recordset`), and a sync with nothing changed writes only the
+//! organization's sync stamp (migration 0012) instead of every row's date.
+
+use kinwarden_mail::Mail;
+use serde_json::{Value, json};
+
+use crate::error::conflict_or;
+use crate::sponsorships::COLUMNS;
+use crate::{Backend, SponsorshipRecord, Store, StoreError, on_pool};
+
+/// A self-hosted row's new sync state, as the cloud answered it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncedState {
+    pub id: String,
+    pub last_sync_date: Option<i64>,
+    pub valid_until: Option<i64>,
+    pub to_delete: bool,
+}
+
+fn row_json(row: &SponsorshipRecord) -> Value {
+    json!({
+        "id": row.id,
+        "sponsoring_organization_id": row.sponsoring_organization_id,
+        "sponsoring_organization_user_id": row.sponsoring_organization_user_id,
+        "sponsored_organization_id": row.sponsored_organization_id,
+        "friendly_name": row.friendly_name,
+        "offered_to_email": row.offered_to_email,
+        "plan_sponsorship_type": row.plan_sponsorship_type,
+        "to_delete": row.to_delete,
+        "last_sync_date": row.last_sync_date,
+        "valid_until": row.valid_until,
+        "is_admin_initiated": row.is_admin_initiated,
+        "notes": row.notes,
+    })
+}
+
+/// The statements of one backend.
+pub(crate) struct BulkSql {
+    /// `$1`: JSON array of rows. Inserts new rows; a known row takes only what a sync changes.
+    pub upsert_rows: &'static str,
+    /// `$1`: JSON array of ids, `$2`: organization.
+    pub delete_rows_of_org: &'static str,
+    /// `$1`: JSON array of ids.
+    pub delete_rows: &'static str,
+    /// `$1`: JSON array of `{id, last_sync_date, valid_until, to_delete}`.
+    pub update_states: &'static str,
+    /// `$1`: JSON array of messages, `$2`: now.
+    pub queue_mails: &'static str,
+    /// `$1`: organization, `$2`: sync time; the later stamp wins.
+    pub stamp: &'static str,
+}
+
+const SQLITE: BulkSql = BulkSql {
+    upsert_rows: "INSERT INTO organization_sponsorships (id, sponsoring_organization_id, \
+        sponsoring_organization_user_id, sponsored_organization_id, friendly_name, offered_to_email, \
+        plan_sponsorship_type, to_delete, last_sync_date, valid_until, is_admin_initiated, notes) \
+        SELECT value ->> 'id', value ->> 'sponsoring_organization_id', \
+        value ->> 'sponsoring_organization_user_id', value ->> 'sponsored_organization_id', \
+        value ->> 'friendly_name', value ->> 'offered_to_email', value ->> 'plan_sponsorship_type', \
+        value ->> 'to_delete', value ->> 'last_sync_date', value ->> 'valid_until', \
+        value ->> 'is_admin_initiated', value ->> 'notes' \
+        FROM json_each($1) WHERE TRUE \
+        ON CONFLICT (id) DO UPDATE SET to_delete = excluded.to_delete, \
+        last_sync_date = excluded.last_sync_date",
+    // `+` keeps SQLite from choosing the organization index over the primary key.
+    delete_rows_of_org: "DELETE FROM organization_sponsorships \
+        WHERE id IN (SELECT value FROM json_each($1)) AND +sponsoring_organization_id = $2",
+    delete_rows: "DELETE FROM organization_sponsorships WHERE id IN (SELECT value FROM json_each($1))",
+    // One indexed UPDATE per element: the rows are found by primary key.
+    update_states: "UPDATE organization_sponsorships SET \
+        last_sync_date = u.value ->> 'last_sync_date', valid_until = u.value ->> 'valid_until', \
+        to_delete = u.value ->> 'to_delete' \
+        FROM json_each($1) AS u WHERE organization_sponsorships.id = u.value ->> 'id'",
+    queue_mails: "INSERT INTO mail_outbox \
+        (id, message_id, recipient, subject, body_text, body_html, created_at, attempts, next_attempt_at) \
+        SELECT value ->> 'id', value ->> 'message_id', value ->> 'recipient', value ->> 'subject', \
+        value ->> 'body_text', value ->> 'body_html', $2, 0, $2 FROM json_each($1)",
+    stamp: "INSERT INTO sponsorship_sync_stamps (organization_id, synced_at) VALUES ($1, $2) \
+        ON CONFLICT (organization_id) DO UPDATE SET synced_at = MAX(synced_at, excluded.synced_at)",
+};
+
+const POSTGRES: BulkSql = BulkSql {
+    upsert_rows: "INSERT INTO organization_sponsorships (id, sponsoring_organization_id, \
+        sponsoring_organization_user_id, sponsored_organization_id, friendly_name, offered_to_email, \
+        plan_sponsorship_type, to_delete, last_sync_date, valid_until, is_admin_initiated, notes) \
+        SELECT id, sponsoring_organization_id, sponsoring_organization_user_id, \
+        sponsored_organization_id, friendly_name, offered_to_email, plan_sponsorship_type, to_delete, \
+        last_sync_date, valid_until, is_admin_initiated, notes \
+        FROM jsonb_to_recordset($1::jsonb) AS r(id text, sponsoring_organization_id text, \
+        sponsoring_organization_user_id text, sponsored_organization_id text, friendly_name text, \
+        offered_to_email text, plan_sponsorship_type integer, to_delete boolean, \
+        last_sync_date bigint, valid_until bigint, is_admin_initiated boolean, notes text) \
+        ON CONFLICT (id) DO UPDATE SET to_delete = excluded.to_delete, \
+        last_sync_date = excluded.last_sync_date",
+    delete_rows_of_org: "DELETE FROM organization_sponsorships \
+        WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND sponsoring_organization_id = $2",
+    delete_rows: "DELETE FROM organization_sponsorships \
+        WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))",
+    update_states: "UPDATE organization_sponsorships AS s SET last_sync_date = u.last_sync_date, \
+        valid_until = u.valid_until, to_delete = u.to_delete \
+        FROM jsonb_to_recordset($1::jsonb) AS u(id text, last_sync_date bigint, valid_until bigint, \
+        to_delete boolean) WHERE s.id = u.id",
+    queue_mails: "INSERT INTO mail_outbox \
+        (id, message_id, recipient, subject, body_text, body_html, created_at, attempts, next_attempt_at) \
+        SELECT id, message_id, recipient, subject, body_text, body_html, $2, 0, $2 \
+        FROM jsonb_to_recordset($1::jsonb) AS m(id text, message_id text, recipient text, \
+        subject text, body_text text, body_html text)",
+    stamp: "INSERT INTO sponsorship_sync_stamps (organization_id, synced_at) VALUES ($1, $2) \
+        ON CONFLICT (organization_id) DO UPDATE \
+        SET synced_at = GREATEST(sponsorship_sync_stamps.synced_at, excluded.synced_at)",
+};
+
+pub(crate) fn bulk_sql(backend: Backend) -> &'static BulkSql {
+    match backend {
+        Backend::Sqlite => &SQLITE,
+        Backend::Postgres => &POSTGRES,
+    }
+}
+
+/// The JSON arrays the statements take.
+pub(crate) fn rows_json(rows: &[SponsorshipRecord]) -> String {
+    Value::Array(rows.iter().map(row_json).collect()).to_string()
+}
+
+pub(crate) fn ids_json(ids: &[String]) -> String {
+    json!(ids).to_string()
+}
+
+/// Messages with fresh row ids and Message-IDs, as [`crate::outbox`] queues them one by one.
+pub(crate) fn mails_json(mails: &[Mail]) -> String {
+    Value::Array(
+        mails
+            .iter()
+            .map(|mail| {
+                json!({
+                    "id": uuid::Uuid::new_v4().to_string(),
+                    "message_id": mail.new_message_id(),
+                    "recipient": mail.to,
+                    "subject": mail.subject,
+                    "body_text": mail.text,
+                    "body_html": mail.html,
+                })
+            })
+            .collect(),
+    )
+    .to_string()
+}
+
+impl Store {
+    /// The organization's rows of these members, as the sync dates make them: all a cloud sync
+    /// batch can touch (reference §4.2 keys the organization's rows by member), without reading
+    /// the organization's other rows for every batch.
+    pub async fn sponsorships_of_members(
+        &self,
+        organization_id: &str,
+        member_ids: &[String],
+    ) -> Result<Vec<SponsorshipRecord>, StoreError> {
+        if member_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // `+` keeps SQLite from choosing the organization index over the member ones.
+        let (members, org) = match self.backend() {
+            Backend::Sqlite => ("SELECT value FROM json_each($2)", "+sponsoring_organization_id"),
+            Backend::Postgres => (
+                "SELECT jsonb_array_elements_text($2::jsonb)",
+                "sponsoring_organization_id",
+            ),
+        };
+        // Each half matches a partial index on the member id: a member's own row, and the
+        // (rare) admin-initiated ones.
+        let sql = format!(
+            "SELECT {COLUMNS} FROM sponsorships_as_synced \
+             WHERE sponsoring_organization_user_id IN ({members}) AND NOT is_admin_initiated \
+             AND {org} = $1 \
+             UNION ALL \
+             SELECT {COLUMNS} FROM sponsorships_as_synced \
+             WHERE sponsoring_organization_user_id IN ({members}) AND is_admin_initiated \
+             AND {org} = $1"
+        );
+        let members = ids_json(member_ids);
+        let rows = on_pool!(self, pool => {
+            sqlx::query_as::<_, SponsorshipRecord>(&sql)
+                .bind(organization_id)
+                .bind(&members)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows)
+    }
+
+    /// Self-hosted: applies one answered sync batch in one transaction: deletes what the cloud
+    /// removed and records the new sync state of the rows that changed.
+    pub async fn apply_sync_batch(
+        &self,
+        delete: &[String],
+        update: &[SyncedState],
+    ) -> Result<(), StoreError> {
+        if delete.is_empty() && update.is_empty() {
+            return Ok(());
+        }
+        let sql = bulk_sql(self.backend());
+        let deletes = ids_json(delete);
+        let updates = Value::Array(
+            update
+                .iter()
+                .map(|u| {
+                    json!({"id": u.id, "last_sync_date": u.last_sync_date,
+                           "valid_until": u.valid_until, "to_delete": u.to_delete})
+                })
+                .collect(),
+        )
+        .to_string();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            if !delete.is_empty() {
+                sqlx::query(sql.delete_rows).bind(&deletes).execute(&mut *tx).await?;
+            }
+            if !update.is_empty() {
+                sqlx::query(sql.update_states).bind(&updates).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Records that every row of the organization that had synced before was synced again at
+    /// `synced_at` (a later stamp is kept). The rows read through `sponsorships_as_synced`
+    /// then carry that date without being rewritten.
+    pub async fn stamp_sponsorship_sync(
+        &self,
+        organization_id: &str,
+        synced_at: i64,
+    ) -> Result<(), StoreError> {
+        let sql = bulk_sql(self.backend()).stamp;
+        on_pool!(self, pool => {
+            sqlx::query(sql)
+                .bind(organization_id)
+                .bind(synced_at)
+                .execute(pool)
+                .await
+                .map_err(conflict_or)?;
+        });
+        Ok(())
+    }
+}
