@@ -160,3 +160,5 @@ mod sponsorships;
 
 #[path = "store/sponsorship_lifecycle.rs"]
 mod sponsorship_lifecycle;
+#[path = "store/sync_bulk.rs"]
+mod sync_bulk;

@@ -1,0 +1,251 @@
+//! The sync's bulk statements: a cloud batch (rows, deletions, offers, stamp) in one
+//! transaction, a self-hosted answered batch, the batch members' rows, and the organization's
+//! sync stamp standing for the rows' dates.
+
+use kinwarden_mail::{Lang, Mail, VerifyEmail};
+use kinwarden_store::{
+    CloudSyncWrite, MemberRecord, OrganizationRecord, SponsorshipRecord, Store, StoreError,
+    SyncedState,
+};
+use kinwarden_testkit::backends;
+
+use super::fresh;
+
+fn row(id: &str, org: &str, member: &str, last_sync: Option<i64>) -> SponsorshipRecord {
+    SponsorshipRecord {
+        id: id.into(),
+        sponsoring_organization_id: Some(org.into()),
+        sponsoring_organization_user_id: member.into(),
+        sponsored_organization_id: None,
+        friendly_name: Some(format!("Family {id}")),
+        offered_to_email: Some(format!("{id}@example.net")),
+        plan_sponsorship_type: Some(0),
+        to_delete: false,
+        last_sync_date: last_sync,
+        valid_until: None,
+        is_admin_initiated: false,
+        notes: None,
+    }
+}
+
+fn mail(to: &str) -> Mail {
+    let vault = url::Url::parse("https://vault.example.com/").expect("url");
+    VerifyEmail {
+        email: to,
+        token: "secret-token",
+    }
+    .render(&vault, Lang::En)
+}
+
+async fn organization(store: &Store, id: &str) -> anyhow::Result<()> {
+    let org = OrganizationRecord {
+        id: id.into(),
+        name: format!("Org {id}"),
+        billing_email: "billing@example.net".into(),
+        plan_type: 20,
+        seats: Some(10),
+        max_collections: None,
+        enabled: true,
+        expiration_date: None,
+        public_key: None,
+        private_key: None,
+        license_key: None,
+        revision_date: 1,
+        created_at: 1,
+        updated_at: 1,
+    };
+    let owner = MemberRecord {
+        id: format!("owner-{id}"),
+        organization_id: id.into(),
+        user_id: None,
+        email: Some("owner@example.net".into()),
+        key: None,
+        status: 0,
+        member_type: 0,
+        permissions: None,
+        access_secrets_manager: false,
+        created_at: 1,
+        updated_at: 1,
+    };
+    store.create_organization(&org, &owner, None).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_cloud_batch_writes_rows_deletions_offers_and_the_stamp() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let db = fresh(&backend).await?;
+        let store = Store::open(&db.config).await?;
+        organization(&store, "org-a").await?;
+        organization(&store, "org-b").await?;
+        let known = row("known", "org-a", "m-known", Some(100));
+        let untouched = row("untouched", "org-a", "m-untouched", Some(100));
+        let gone = row("gone", "org-a", "m-gone", Some(100));
+        let foreign = row("foreign", "org-b", "m-foreign", Some(100));
+        for r in [&known, &untouched, &gone, &foreign] {
+            store.save_sponsorship(r).await?;
+        }
+        let mut marked = known.clone();
+        marked.to_delete = true;
+        marked.last_sync_date = Some(500);
+        // A known row takes only the sync's columns, whatever else the batch carries.
+        marked.friendly_name = Some("renamed".into());
+        let new = row("new", "org-a", "m-new", Some(500));
+        let mails = [mail("new@example.net"), mail("other@example.net")];
+        store
+            .apply_cloud_sync(CloudSyncWrite {
+                organization_id: "org-a",
+                upserts: &[marked, new.clone()],
+                deletes: &["gone".into(), "foreign".into()],
+                mails: &mails,
+                now_ms: 500,
+            })
+            .await?;
+
+        let stored = store.sponsorship("known").await?.expect("known row");
+        assert!(stored.to_delete, "{name}");
+        assert_eq!(stored.last_sync_date, Some(500), "{name}");
+        assert_eq!(stored.friendly_name.as_deref(), Some("Family known"), "{name}");
+        assert_eq!(store.sponsorship("new").await?, Some(new), "{name}");
+        assert_eq!(store.sponsorship("gone").await?, None, "{name}");
+        // Another organization's row is never deleted by this one's batch.
+        assert_eq!(store.sponsorship("foreign").await?, Some(foreign), "{name}");
+        // The untouched row was not written, yet reads as synced by the stamp.
+        let read = store.sponsorship("untouched").await?.expect("untouched row");
+        assert_eq!(read.last_sync_date, Some(500), "{name}");
+        assert_eq!(store.latest_sponsorship_sync("org-a").await?, Some(500));
+        assert_eq!(store.latest_sponsorship_sync("org-b").await?, Some(100));
+
+        let queued = store.claim_due_mail(500, 1_000, 10).await?;
+        let mut recipients: Vec<_> = queued.iter().map(|m| m.recipient.clone()).collect();
+        recipients.sort();
+        assert_eq!(recipients, ["new@example.net", "other@example.net"], "{name}");
+        assert_ne!(queued[0].message_id, queued[1].message_id);
+        assert_eq!(queued[0].subject, mails[0].subject);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_conflicting_cloud_batch_writes_nothing() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let db = fresh(&backend).await?;
+        let store = Store::open(&db.config).await?;
+        organization(&store, "org-a").await?;
+        store
+            .save_sponsorship(&row("first", "org-a", "m1", Some(100)))
+            .await?;
+        // A second own row for the same member (two syncs racing) is refused.
+        let written = store
+            .apply_cloud_sync(CloudSyncWrite {
+                organization_id: "org-a",
+                upserts: &[
+                    row("fresh", "org-a", "m2", Some(500)),
+                    row("second", "org-a", "m1", Some(500)),
+                ],
+                deletes: &[],
+                mails: &[mail("fresh@example.net")],
+                now_ms: 500,
+            })
+            .await;
+        assert!(matches!(written, Err(StoreError::Conflict)), "{name}");
+        assert_eq!(store.sponsorship("fresh").await?, None, "{name}");
+        assert!(store.claim_due_mail(500, 1_000, 10).await?.is_empty());
+        assert_eq!(store.latest_sponsorship_sync("org-a").await?, Some(100));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_batch_reads_only_its_members_rows() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let db = fresh(&backend).await?;
+        let store = Store::open(&db.config).await?;
+        organization(&store, "org-a").await?;
+        organization(&store, "org-b").await?;
+        store.save_sponsorship(&row("own", "org-a", "m1", None)).await?;
+        let mut admin = row("admin", "org-a", "m1", None);
+        admin.is_admin_initiated = true;
+        store.save_sponsorship(&admin).await?;
+        store.save_sponsorship(&row("other", "org-a", "m2", None)).await?;
+        store.save_sponsorship(&row("foreign", "org-b", "m3", None)).await?;
+
+        let mut found: Vec<String> = store
+            .sponsorships_of_members("org-a", &["m1".into(), "m3".into(), "nobody".into()])
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        found.sort();
+        assert_eq!(found, ["admin", "own"], "{name}");
+        assert!(store.sponsorships_of_members("org-a", &[]).await?.is_empty());
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_answered_batch_and_the_stamp_on_the_self_hosted_side() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let db = fresh(&backend).await?;
+        let store = Store::open(&db.config).await?;
+        organization(&store, "org-a").await?;
+        for r in [
+            row("first", "org-a", "m1", None),
+            row("again", "org-a", "m2", Some(100)),
+            row("removed", "org-a", "m3", Some(100)),
+            row("waiting", "org-a", "m4", None),
+        ] {
+            store.save_sponsorship(&r).await?;
+        }
+        store
+            .apply_sync_batch(
+                &["removed".into()],
+                &[SyncedState {
+                    id: "first".into(),
+                    last_sync_date: Some(200),
+                    valid_until: Some(900),
+                    to_delete: true,
+                }],
+            )
+            .await?;
+        let first = store.sponsorship("first").await?.expect("first");
+        assert_eq!(
+            (first.last_sync_date, first.valid_until, first.to_delete),
+            (Some(200), Some(900), true),
+            "{name}"
+        );
+        assert_eq!(store.sponsorship("removed").await?, None, "{name}");
+        assert_eq!(
+            store.sponsorship("again").await?.and_then(|r| r.last_sync_date),
+            Some(100)
+        );
+
+        store.stamp_sponsorship_sync("org-a", 200).await?;
+        // An older stamp does not move the organization's back.
+        store.stamp_sponsorship_sync("org-a", 150).await?;
+        assert_eq!(
+            store.sponsorship("again").await?.and_then(|r| r.last_sync_date),
+            Some(200),
+            "{name}"
+        );
+        // A row that never synced still awaits its first sync.
+        assert_eq!(
+            store.sponsorship("waiting").await?.and_then(|r| r.last_sync_date),
+            None,
+            "{name}"
+        );
+        let of_org = store.sponsorships_of_organization("org-a").await?;
+        assert_eq!(of_org.len(), 3, "{name}");
+        assert_eq!(
+            store.sponsorship_of_member("m2").await?.and_then(|r| r.last_sync_date),
+            Some(200)
+        );
+        assert_eq!(store.latest_sponsorship_sync("org-a").await?, Some(200));
+        store.apply_sync_batch(&[], &[]).await?;
+    }
+    Ok(())
+}
