@@ -20,7 +20,10 @@ pub struct Load {
 }
 
 pub struct ConcurrentFigures {
+    /// New offers (rows and offer e-mails).
     pub sync: Load,
+    /// The same items again, nothing new.
+    pub again: Load,
     pub floor: Load,
 }
 
@@ -64,18 +67,39 @@ pub async fn run(backend: &TestBackend, batches: usize) -> anyhow::Result<Concur
         senders.push((client, token, bodies));
     }
     let url = cloud.at("/api/organization/sponsorship/sync");
+    let senders: Vec<_> = senders
+        .into_iter()
+        .map(|(client, token, bodies)| (client, token, std::sync::Arc::new(bodies)))
+        .collect();
+    // First the installations' new offers, then the same items again: a daily sync that
+    // finds nothing new.
+    let first = round(&senders, &url).await?;
+    let again = round(&senders, &url).await?;
+    cloud.stop().await?;
+    Ok(ConcurrentFigures {
+        sync: first,
+        again,
+        floor,
+    })
+}
+
+type Sender = (reqwest::Client, String, std::sync::Arc<Vec<Value>>);
+
+/// Every installation sends its batches, one after another, all installations at once.
+async fn round(senders: &[Sender], url: &str) -> anyhow::Result<Load> {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (client, token, bodies) in senders {
-        let url = url.clone();
+        let (client, token, bodies, url) =
+            (client.clone(), token.clone(), bodies.clone(), url.to_string());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
-            for body in bodies {
+            for body in bodies.iter() {
                 let sent = Instant::now();
                 let response = client
                     .post(&url)
                     .bearer_auth(&token)
-                    .json(&body)
+                    .json(body)
                     .send()
                     .await?;
                 let status = response.status();
@@ -92,12 +116,7 @@ pub async fn run(backend: &TestBackend, batches: usize) -> anyhow::Result<Concur
     for task in tasks {
         latencies.extend(task.await??);
     }
-    let elapsed = started.elapsed();
-    cloud.stop().await?;
-    Ok(ConcurrentFigures {
-        sync: load(latencies, elapsed),
-        floor,
-    })
+    Ok(load(latencies, started.elapsed()))
 }
 
 async fn floor(backend: &TestBackend, batches: usize) -> anyhow::Result<Load> {

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use kinwarden_config::DatabaseConfig;
+use kinwarden_mail::Mail;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
@@ -21,6 +22,19 @@ pub struct Row {
     pub friendly_name: String,
     pub email: String,
     pub last_sync_date: Option<i64>,
+}
+
+/// An offer e-mail as the cloud renders it, with a token of the length it signs.
+pub fn offer_mail(email: &str) -> anyhow::Result<Mail> {
+    let vault = reqwest::Url::parse("https://vault.example.test/")?;
+    let token = format!("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.{}.{}", "x".repeat(260), "y".repeat(43));
+    Ok(kinwarden_mail::SponsorshipOffer {
+        organization_name: "Acme Corp",
+        email,
+        token: &token,
+        existing_account: false,
+    }
+    .render(&vault, kinwarden_mail::Lang::En))
 }
 
 /// `n` fresh offers of one organization, with ids made as the server makes them.
@@ -53,6 +67,13 @@ const UPSERT_SQLITE: &str = "INSERT INTO organization_sponsorships \
      VALUES ($1, $2, $3, $4, $5, 0, FALSE, $6, FALSE) \
      ON CONFLICT (id) DO UPDATE SET to_delete = excluded.to_delete, \
      last_sync_date = excluded.last_sync_date";
+
+const MAIL_SQLITE: &str = "INSERT INTO mail_outbox (id, message_id, recipient, subject, \
+    body_text, body_html, created_at, attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7)";
+
+const MAIL_PG: &str = "INSERT INTO mail_outbox (id, message_id, recipient, subject, body_text, \
+    body_html, created_at, attempts, next_attempt_at) \
+    SELECT u.id, u.mid, u.rcpt, $4, $5, $6, $7, 0, $7 FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, mid, rcpt)";
 
 const UPDATE_SQLITE: &str = "UPDATE organization_sponsorships \
     SET last_sync_date = $2, valid_until = $3, to_delete = $4 WHERE id = $1";
@@ -122,6 +143,70 @@ impl RawDb {
     pub async fn insert(&self, rows: &[Row]) -> anyhow::Result<()> {
         for chunk in rows.chunks(CHUNK) {
             self.write_chunk(chunk, INSERT_SQLITE, INSERT_PG).await?;
+        }
+        Ok(())
+    }
+
+    /// Inserts the rows and, in the same transactions, one queued message per row of the size
+    /// of `mail` (a rendered offer e-mail): what a first sync of new offers stores.
+    pub async fn insert_with_mails(&self, rows: &[Row], mail: &Mail) -> anyhow::Result<()> {
+        for chunk in rows.chunks(CHUNK) {
+            match self {
+                Self::Sqlite(pool) => {
+                    let mut tx = pool.begin().await?;
+                    for row in chunk {
+                        sqlx::query(INSERT_SQLITE)
+                            .bind(&row.id)
+                            .bind(&row.organization_id)
+                            .bind(&row.member_id)
+                            .bind(&row.friendly_name)
+                            .bind(&row.email)
+                            .bind(row.last_sync_date)
+                            .execute(&mut *tx)
+                            .await?;
+                        sqlx::query(MAIL_SQLITE)
+                            .bind(uuid::Uuid::new_v4().to_string())
+                            .bind(format!("<{}@example.test>", row.id))
+                            .bind(&row.email)
+                            .bind(&mail.subject)
+                            .bind(&mail.text)
+                            .bind(&mail.html)
+                            .bind(0_i64)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                }
+                Self::Postgres(pool) => {
+                    let column = |f: fn(&Row) -> String| chunk.iter().map(f).collect::<Vec<_>>();
+                    let mut tx = pool.begin().await?;
+                    sqlx::query(INSERT_PG)
+                        .bind(column(|r| r.id.clone()))
+                        .bind(column(|r| r.organization_id.clone()))
+                        .bind(column(|r| r.member_id.clone()))
+                        .bind(column(|r| r.friendly_name.clone()))
+                        .bind(column(|r| r.email.clone()))
+                        .bind(chunk.iter().map(|r| r.last_sync_date).collect::<Vec<_>>())
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(MAIL_PG)
+                        .bind(
+                            chunk
+                                .iter()
+                                .map(|_| uuid::Uuid::new_v4().to_string())
+                                .collect::<Vec<_>>(),
+                        )
+                        .bind(column(|r| format!("<{}@example.test>", r.id)))
+                        .bind(column(|r| r.email.clone()))
+                        .bind(&mail.subject)
+                        .bind(&mail.text)
+                        .bind(&mail.html)
+                        .bind(0_i64)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                }
+            }
         }
         Ok(())
     }

@@ -20,11 +20,17 @@ pub struct SyncFigures {
     pub second: Duration,
     pub floor_insert: Duration,
     pub floor_update: Duration,
+    /// The insert floor with one queued offer e-mail per row in the same transactions.
+    pub floor_insert_with_mails: Duration,
 }
 
 impl SyncFigures {
     pub fn floor(&self) -> Duration {
         self.floor_insert + self.floor_update
+    }
+
+    pub fn floor_with_mails(&self) -> Duration {
+        self.floor_insert_with_mails + self.floor_update
     }
 }
 
@@ -81,11 +87,13 @@ pub async fn run(backend: &TestBackend, n: usize) -> anyhow::Result<SyncFigures>
         second,
         floor_insert: floor.0,
         floor_update: floor.1,
+        floor_insert_with_mails: floor.2,
     })
 }
 
-/// The raw floor on a fresh database of the same schema and settings: (insert, update).
-async fn floor(backend: &TestBackend, n: usize) -> anyhow::Result<(Duration, Duration)> {
+/// The raw floor on a fresh database of the same schema and settings: (insert, update, insert
+/// with one offer e-mail per row).
+async fn floor(backend: &TestBackend, n: usize) -> anyhow::Result<(Duration, Duration, Duration)> {
     let scratch = Scratch::new(backend).await?;
     let db = scratch.open().await?;
     let org = uuid::Uuid::new_v4().to_string();
@@ -97,8 +105,15 @@ async fn floor(backend: &TestBackend, n: usize) -> anyhow::Result<(Duration, Dur
     let started = Instant::now();
     db.update_synced(&rows, 1_800_000_000_000).await?;
     let update = started.elapsed();
+    let org = uuid::Uuid::new_v4().to_string();
+    db.insert_organization(&org).await?;
+    let rows = raw::offers(&org, n, "floor-mail");
+    let mail = raw::offer_mail("family-floor-mail-0@example.test")?;
+    let started = Instant::now();
+    db.insert_with_mails(&rows, &mail).await?;
+    let with_mails = started.elapsed();
     db.close().await;
-    Ok((insert, update))
+    Ok((insert, update, with_mails))
 }
 
 /// A throw-away database with the server's schema.

@@ -1,6 +1,6 @@
 //! [`CloudLink`]: authenticated calls from a self-hosted server to its cloud.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use kinwarden_config::{Config, keys};
@@ -61,7 +61,11 @@ pub struct CloudLink {
     identity_uri: Url,
     api_uri: Url,
     region_contradictions: Vec<String>,
-    http: reqwest::Client,
+    /// Built at the first call: loading the system's trust store takes longer than the rest of
+    /// a server's start (SPEC §10 "start to the first `/alive`").
+    http: OnceLock<reqwest::Client>,
+    extra_certs: Vec<reqwest::Certificate>,
+    timeout: Duration,
     clock: Arc<dyn Clock>,
     settings: LinkSettings,
     tokens: Mutex<TokenCache>,
@@ -75,10 +79,7 @@ impl CloudLink {
         clock: Arc<dyn Clock>,
         settings: LinkSettings,
     ) -> Result<Self, CloudError> {
-        let mut builder = reqwest::Client::builder()
-            .timeout(settings.timeout)
-            .connect_timeout(settings.timeout)
-            .user_agent(concat!("Kinwarden/", env!("CARGO_PKG_VERSION")));
+        let mut extra_certs = Vec::new();
         if let Some(path) = &config.cloud_ca_file {
             let pem = std::fs::read(path).map_err(|err| {
                 CloudError::Setup(format!(
@@ -87,18 +88,14 @@ impl CloudLink {
                     path.display()
                 ))
             })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|err| {
+            extra_certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|err| {
                 CloudError::Setup(format!(
                     "{}: {} holds no PEM certificate: {err}",
                     keys::CLOUD_CA_FILE,
                     path.display()
                 ))
             })?;
-            builder = builder.tls_certs_merge(certs);
         }
-        let http = builder
-            .build()
-            .map_err(|err| CloudError::Setup(format!("cannot build the HTTPS client: {err}")))?;
         Ok(Self {
             enabled: config.enable_cloud_communication,
             installation_id: config.installation.id.map(|id| id.hyphenated().to_string()),
@@ -106,11 +103,31 @@ impl CloudLink {
             identity_uri: config.installation.identity_uri.clone(),
             api_uri: config.installation.api_uri.clone(),
             region_contradictions: config.region_contradictions(),
-            http,
+            http: OnceLock::new(),
+            extra_certs,
+            timeout: settings.timeout,
             clock,
             settings,
             tokens: Mutex::new(TokenCache::default()),
         })
+    }
+
+    /// The HTTPS client, built on first use.
+    fn http(&self) -> Result<&reqwest::Client, CloudError> {
+        if let Some(client) = self.http.get() {
+            return Ok(client);
+        }
+        let mut builder = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout)
+            .user_agent(concat!("Kinwarden/", env!("CARGO_PKG_VERSION")));
+        if !self.extra_certs.is_empty() {
+            builder = builder.tls_certs_merge(self.extra_certs.clone());
+        }
+        let client = builder
+            .build()
+            .map_err(|err| CloudError::Setup(format!("cannot build the HTTPS client: {err}")))?;
+        Ok(self.http.get_or_init(|| client))
     }
 
     pub fn api_uri(&self) -> &Url {
@@ -144,6 +161,7 @@ impl CloudLink {
                 key: keys::INSTALLATION_KEY,
             })?;
         let url = join(&self.identity_uri, "connect/token");
+        let http = self.http()?;
         let form = [
             ("grant_type", "client_credentials".to_string()),
             ("scope", scope.to_string()),
@@ -151,7 +169,7 @@ impl CloudLink {
             ("client_secret", key.expose().to_string()),
         ];
         let response = self
-            .with_retries(&url, || self.http.post(&url).form(&form).send())
+            .with_retries(&url, || http.post(&url).form(&form).send())
             .await?;
         let status = response.status();
         let body: Value = read_json(&url, response).await?;
@@ -199,9 +217,10 @@ impl CloudLink {
         let url = join(&self.api_uri, path);
         for renewed in [false, true] {
             let token = self.token(scope).await?;
+            let http = self.http()?;
             let response = self
                 .with_retries(&url, || {
-                    let mut request = self.http.request(method.clone(), &url).bearer_auth(&token);
+                    let mut request = http.request(method.clone(), &url).bearer_auth(&token);
                     if let Some(body) = body {
                         request = request.json(body);
                     }
@@ -234,7 +253,7 @@ impl CloudLink {
     /// answers over HTTPS at all, with its status and `Date` header.
     pub async fn probe(&self, url: &Url) -> Result<Probe, CloudError> {
         let response =
-            self.http
+            self.http()?
                 .get(url.as_str())
                 .send()
                 .await
