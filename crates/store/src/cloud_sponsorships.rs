@@ -37,6 +37,7 @@ impl Store {
         let mails = crate::sync_bulk::mails_json(write.mails);
         // A known row takes only what a sync changes: a redemption or renewal committed since
         // the batch read the row keeps its sponsored organization and `validUntil`.
+        let _turn = self.sync_writer().await;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             if !write.upserts.is_empty() {

@@ -78,6 +78,9 @@ pub struct Store {
     pool: Pool,
     /// Rung after a commit that queued mail, so this process's delivery worker wakes at once.
     mail_signal: Arc<Notify>,
+    /// Queues this process's sync batches for SQLite's one writer in arrival order (see
+    /// `sync_bulk::Store::sync_writer`).
+    sync_writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -85,6 +88,7 @@ impl Store {
         Self {
             pool,
             mail_signal: Arc::new(Notify::new()),
+            sync_writer: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 }
