@@ -90,8 +90,12 @@ async fn round(senders: &[Sender], url: &str) -> anyhow::Result<Load> {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (client, token, bodies) in senders {
-        let (client, token, bodies, url) =
-            (client.clone(), token.clone(), bodies.clone(), url.to_string());
+        let (client, token, bodies, url) = (
+            client.clone(),
+            token.clone(),
+            bodies.clone(),
+            url.to_string(),
+        );
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             for body in bodies.iter() {

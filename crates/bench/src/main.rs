@@ -114,7 +114,10 @@ async fn run() -> anyhow::Result<()> {
                     floor_reference(&backend, n),
                 ));
                 table.push(Line::ratio(
-                    format!("  the same, floor with the {n} offer e-mails it queues, {}", backend.name()),
+                    format!(
+                        "  the same, floor with the {n} offer e-mails it queues, {}",
+                        backend.name()
+                    ),
                     secs(figures.first),
                     format!(
                         "{} (insert with e-mails {} + update {})",
@@ -159,7 +162,10 @@ async fn run() -> anyhow::Result<()> {
                 String::new(),
             ));
             table.push(Line::ratio(
-                format!("32 installations, new offers, batch p99, {}", backend.name()),
+                format!(
+                    "32 installations, new offers, batch p99, {}",
+                    backend.name()
+                ),
                 format!("{} (p50 {})", ms(sync.p99), ms(sync.p50)),
                 format!("{} (p50 {})", ms(floor.p99), ms(floor.p50)),
                 sync.p99.as_secs_f64() / floor.p99.as_secs_f64(),
@@ -169,7 +175,10 @@ async fn run() -> anyhow::Result<()> {
             ));
             let again = &figures.again;
             table.push(Line::at_least(
-                format!("  again, nothing new (daily sync), rows/s, {}", backend.name()),
+                format!(
+                    "  again, nothing new (daily sync), rows/s, {}",
+                    backend.name()
+                ),
                 format!("{:.0}", again.rows_per_second),
                 format!("{:.0} raw upserts/s", floor.rows_per_second),
                 again.rows_per_second / floor.rows_per_second,
@@ -178,7 +187,10 @@ async fn run() -> anyhow::Result<()> {
                 String::new(),
             ));
             table.push(Line::ratio(
-                format!("  again, nothing new (daily sync), batch p99, {}", backend.name()),
+                format!(
+                    "  again, nothing new (daily sync), batch p99, {}",
+                    backend.name()
+                ),
                 format!("{} (p50 {})", ms(again.p99), ms(again.p50)),
                 format!("{} (p50 {})", ms(floor.p99), ms(floor.p50)),
                 again.p99.as_secs_f64() / floor.p99.as_secs_f64(),
@@ -230,7 +242,7 @@ async fn run() -> anyhow::Result<()> {
                 format!("{value:.1}/s"),
                 format!("Vaultwarden {vaultwarden}/s (reference)"),
                 value / vaultwarden,
-                &format!("≥ {factor}× Vaultwarden"),
+                format!("≥ {factor}× Vaultwarden"),
                 factor,
                 String::new(),
             )

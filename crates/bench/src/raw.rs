@@ -8,7 +8,9 @@ use std::time::Duration;
 use kinwarden_config::DatabaseConfig;
 use kinwarden_mail::Mail;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 /// Rows per transaction, as the sync's batches.
 pub const CHUNK: usize = 1000;
@@ -27,7 +29,11 @@ pub struct Row {
 /// An offer e-mail as the cloud renders it, with a token of the length it signs.
 pub fn offer_mail(email: &str) -> anyhow::Result<Mail> {
     let vault = reqwest::Url::parse("https://vault.example.test/")?;
-    let token = format!("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.{}.{}", "x".repeat(260), "y".repeat(43));
+    let token = format!(
+        "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.{}.{}",
+        "x".repeat(260),
+        "y".repeat(43)
+    );
     Ok(kinwarden_mail::SponsorshipOffer {
         organization_name: "Acme Corp",
         email,
@@ -289,7 +295,8 @@ impl RawDb {
 
     /// Rows of an organization.
     pub async fn count(&self, organization_id: &str) -> anyhow::Result<i64> {
-        let sql = "SELECT COUNT(*) FROM organization_sponsorships WHERE sponsoring_organization_id = $1";
+        let sql =
+            "SELECT COUNT(*) FROM organization_sponsorships WHERE sponsoring_organization_id = $1";
         Ok(match self {
             Self::Sqlite(pool) => {
                 sqlx::query_scalar(sql)

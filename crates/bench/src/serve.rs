@@ -76,10 +76,7 @@ impl Server {
 
     /// Resident memory, in MiB.
     pub fn rss_mib(&self) -> anyhow::Result<f64> {
-        let pid = self
-            .child
-            .id()
-            .ok_or_else(|| anyhow::anyhow!("no pid"))?;
+        let pid = self.child.id().ok_or_else(|| anyhow::anyhow!("no pid"))?;
         let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
         let kib: f64 = status
             .lines()
@@ -169,7 +166,11 @@ pub async fn rates(bin: &Path, seconds: u64) -> anyhow::Result<RateFigures> {
     let server = Server::start(bin, &dir.path().join("bwdata"), &env).await?;
     let ca = server.ca();
     let client = load::client(&ca)?;
-    let account = ClientAccount::new("bench@example.test", "bench password!", Kdf::DEFAULT_ITERATIONS)?;
+    let account = ClientAccount::new(
+        "bench@example.test",
+        "bench password!",
+        Kdf::DEFAULT_ITERATIONS,
+    )?;
     let token: String = client
         .post(format!(
             "{}/identity/accounts/register/send-verification-email",

@@ -116,11 +116,7 @@ pub async fn installation(cloud: &TestServer) -> anyhow::Result<(String, String)
 }
 
 /// An installation token for the sync route, as a self-hosted server gets it.
-pub async fn installation_token(
-    cloud: &TestServer,
-    id: &str,
-    key: &str,
-) -> anyhow::Result<String> {
+pub async fn installation_token(cloud: &TestServer, id: &str, key: &str) -> anyhow::Result<String> {
     let tokens: Value = cloud
         .client
         .post(cloud.at("/identity/connect/token"))

@@ -120,8 +120,8 @@ impl TokenKeys {
         validation.validate_exp = false;
         validation.validate_nbf = false;
         validation.required_spec_claims.clear();
-        let data = jsonwebtoken::decode::<C>(token, key, &validation)
-            .map_err(|_| TokenError::Invalid)?;
+        let data =
+            jsonwebtoken::decode::<C>(token, key, &validation).map_err(|_| TokenError::Invalid)?;
         let (nbf, exp) = data.claims.window();
         // A minute of leeway for clocks a little apart.
         if now_seconds + 60 < nbf || now_seconds >= exp {
@@ -335,7 +335,10 @@ mod tests {
     fn local_tokens_are_checked_with_the_derived_secret_only() {
         let claims = email_claims(audience::REGISTER, 100, 200);
         let token = keys().sign_local(&claims).expect("sign");
-        assert!(token.starts_with("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9."), "{token}");
+        assert!(
+            token.starts_with("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9."),
+            "{token}"
+        );
         assert_eq!(
             keys()
                 .verify::<EmailClaims>(&token, audience::REGISTER, 150)

@@ -173,7 +173,10 @@ impl Store {
         }
         // `+` keeps SQLite from choosing the organization index over the member ones.
         let (members, org) = match self.backend() {
-            Backend::Sqlite => ("SELECT value FROM json_each($2)", "+sponsoring_organization_id"),
+            Backend::Sqlite => (
+                "SELECT value FROM json_each($2)",
+                "+sponsoring_organization_id",
+            ),
             Backend::Postgres => (
                 "SELECT jsonb_array_elements_text($2::jsonb)",
                 "sponsoring_organization_id",

@@ -106,13 +106,20 @@ async fn a_cloud_batch_writes_rows_deletions_offers_and_the_stamp() -> anyhow::R
         let stored = store.sponsorship("known").await?.expect("known row");
         assert!(stored.to_delete, "{name}");
         assert_eq!(stored.last_sync_date, Some(500), "{name}");
-        assert_eq!(stored.friendly_name.as_deref(), Some("Family known"), "{name}");
+        assert_eq!(
+            stored.friendly_name.as_deref(),
+            Some("Family known"),
+            "{name}"
+        );
         assert_eq!(store.sponsorship("new").await?, Some(new), "{name}");
         assert_eq!(store.sponsorship("gone").await?, None, "{name}");
         // Another organization's row is never deleted by this one's batch.
         assert_eq!(store.sponsorship("foreign").await?, Some(foreign), "{name}");
         // The untouched row was not written, yet reads as synced by the stamp.
-        let read = store.sponsorship("untouched").await?.expect("untouched row");
+        let read = store
+            .sponsorship("untouched")
+            .await?
+            .expect("untouched row");
         assert_eq!(read.last_sync_date, Some(500), "{name}");
         assert_eq!(store.latest_sponsorship_sync("org-a").await?, Some(500));
         assert_eq!(store.latest_sponsorship_sync("org-b").await?, Some(100));
@@ -120,7 +127,11 @@ async fn a_cloud_batch_writes_rows_deletions_offers_and_the_stamp() -> anyhow::R
         let queued = store.claim_due_mail(500, 1_000, 10).await?;
         let mut recipients: Vec<_> = queued.iter().map(|m| m.recipient.clone()).collect();
         recipients.sort();
-        assert_eq!(recipients, ["new@example.net", "other@example.net"], "{name}");
+        assert_eq!(
+            recipients,
+            ["new@example.net", "other@example.net"],
+            "{name}"
+        );
         assert_ne!(queued[0].message_id, queued[1].message_id);
         assert_eq!(queued[0].subject, mails[0].subject);
     }
@@ -166,12 +177,18 @@ async fn a_batch_reads_only_its_members_rows() -> anyhow::Result<()> {
         let store = Store::open(&db.config).await?;
         organization(&store, "org-a").await?;
         organization(&store, "org-b").await?;
-        store.save_sponsorship(&row("own", "org-a", "m1", None)).await?;
+        store
+            .save_sponsorship(&row("own", "org-a", "m1", None))
+            .await?;
         let mut admin = row("admin", "org-a", "m1", None);
         admin.is_admin_initiated = true;
         store.save_sponsorship(&admin).await?;
-        store.save_sponsorship(&row("other", "org-a", "m2", None)).await?;
-        store.save_sponsorship(&row("foreign", "org-b", "m3", None)).await?;
+        store
+            .save_sponsorship(&row("other", "org-a", "m2", None))
+            .await?;
+        store
+            .save_sponsorship(&row("foreign", "org-b", "m3", None))
+            .await?;
 
         let mut found: Vec<String> = store
             .sponsorships_of_members("org-a", &["m1".into(), "m3".into(), "nobody".into()])
@@ -181,7 +198,12 @@ async fn a_batch_reads_only_its_members_rows() -> anyhow::Result<()> {
             .collect();
         found.sort();
         assert_eq!(found, ["admin", "own"], "{name}");
-        assert!(store.sponsorships_of_members("org-a", &[]).await?.is_empty());
+        assert!(
+            store
+                .sponsorships_of_members("org-a", &[])
+                .await?
+                .is_empty()
+        );
     }
     Ok(())
 }
@@ -220,7 +242,10 @@ async fn an_answered_batch_and_the_stamp_on_the_self_hosted_side() -> anyhow::Re
         );
         assert_eq!(store.sponsorship("removed").await?, None, "{name}");
         assert_eq!(
-            store.sponsorship("again").await?.and_then(|r| r.last_sync_date),
+            store
+                .sponsorship("again")
+                .await?
+                .and_then(|r| r.last_sync_date),
             Some(100)
         );
 
@@ -228,20 +253,29 @@ async fn an_answered_batch_and_the_stamp_on_the_self_hosted_side() -> anyhow::Re
         // An older stamp does not move the organization's back.
         store.stamp_sponsorship_sync("org-a", 150).await?;
         assert_eq!(
-            store.sponsorship("again").await?.and_then(|r| r.last_sync_date),
+            store
+                .sponsorship("again")
+                .await?
+                .and_then(|r| r.last_sync_date),
             Some(200),
             "{name}"
         );
         // A row that never synced still awaits its first sync.
         assert_eq!(
-            store.sponsorship("waiting").await?.and_then(|r| r.last_sync_date),
+            store
+                .sponsorship("waiting")
+                .await?
+                .and_then(|r| r.last_sync_date),
             None,
             "{name}"
         );
         let of_org = store.sponsorships_of_organization("org-a").await?;
         assert_eq!(of_org.len(), 3, "{name}");
         assert_eq!(
-            store.sponsorship_of_member("m2").await?.and_then(|r| r.last_sync_date),
+            store
+                .sponsorship_of_member("m2")
+                .await?
+                .and_then(|r| r.last_sync_date),
             Some(200)
         );
         assert_eq!(store.latest_sponsorship_sync("org-a").await?, Some(200));

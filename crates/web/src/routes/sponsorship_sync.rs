@@ -101,10 +101,8 @@ pub async fn sync(
         .iter()
         .map(to_domain)
         .collect::<Result<Vec<_>, _>>()?;
-    let before: HashMap<SponsorshipId, Sponsorship> = existing
-        .iter()
-        .map(|row| (row.id, row.clone()))
-        .collect();
+    let before: HashMap<SponsorshipId, Sponsorship> =
+        existing.iter().map(|row| (row.id, row.clone())).collect();
     let sponsor = CloudSponsor {
         id: org_id,
         plan_type: org.plan_type,
@@ -115,9 +113,11 @@ pub async fn sync(
     let mut outcome = cloud_sync::cloud_sync(&sponsor, existing, &items, now);
     // A known row whose only change is its sync date is not rewritten: the organization's sync
     // stamp, written with the batch, carries the date (SPEC §10).
-    outcome
-        .upserts
-        .retain(|row| before.get(&row.id).is_none_or(|old| changed_beyond_date(old, row)));
+    outcome.upserts.retain(|row| {
+        before
+            .get(&row.id)
+            .is_none_or(|old| changed_beyond_date(old, row))
+    });
     write(&state, &org.id, &org.name, &outcome, now).await?;
     tracing::info!(
         organization = %org.id,
