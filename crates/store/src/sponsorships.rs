@@ -1,5 +1,8 @@
 //! Families for Enterprise offers and sponsorships (reference §1.1), and removing a member
 //! together with what becomes of their sponsorship (SPEC §5 step 9).
+//!
+//! Rows are read from the view `sponsorships_as_synced` (migration 0012), whose
+//! `last_sync_date` includes the organization's sync stamp, and written to the table.
 
 use crate::error::conflict_or;
 use crate::{Store, StoreError, on_pool};
