@@ -54,6 +54,8 @@ pub async fn run(backend: &TestBackend, n: usize) -> anyhow::Result<SyncFigures>
         store,
         link: &link,
         clock: clock.as_ref(),
+        // As `kinwarden sync` runs it: metrics are off by default.
+        metrics: None,
     };
     let once = async || -> anyhow::Result<Duration> {
         let started = Instant::now();
