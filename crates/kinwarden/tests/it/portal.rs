@@ -257,6 +257,28 @@ async fn the_organization_page_shows_its_connection_and_outcomes() -> anyhow::Re
     );
     assert!(page.contains("license-sync"), "the recorded sync is shown");
 
+    // In Swedish for a Swedish browser (SPEC §7).
+    let swedish = client
+        .get(server.at(&format!("/admin/organizations/{org_id}")))
+        .header(COOKIE, &cookie)
+        .header("Accept-Language", "sv-SE,sv;q=0.9")
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        swedish.contains("Synkronisera manuellt") && swedish.contains("lang=\"sv\""),
+        "{swedish}"
+    );
+    let login = client
+        .get(server.at("/admin/login"))
+        .header("Accept-Language", "sv")
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(login.contains("Logga in"), "{login}");
+
     // Manually Sync: a POST with the CSRF token; the outcome stays on the page after a refresh.
     let csrf = hidden(&page, "csrf").expect("csrf");
     let synced = client
@@ -317,6 +339,15 @@ async fn a_cloud_organization_is_edited_and_paid_for_in_the_portal() -> anyhow::
         "{page}"
     );
     let csrf = hidden(&page, "csrf").context("csrf")?;
+    let swedish = client
+        .get(cloud.at(&page_path))
+        .header(COOKIE, &cookie)
+        .header("Accept-Language", "sv")
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(swedish.contains("Registrera en betalning"), "{swedish}");
     let store = cloud.store().context("store")?;
     let post = |path: &'static str, form: Vec<(&'static str, String)>| {
         let client = client.clone();

@@ -7,6 +7,7 @@ mod form;
 mod organizations;
 mod pages;
 mod session;
+mod texts;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

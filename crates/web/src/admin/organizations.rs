@@ -13,6 +13,8 @@ use serde::Deserialize;
 
 use super::pages::page;
 use super::session::{self, AdminSession};
+use super::texts;
+use crate::console::i18n::Texts;
 use crate::routes::connections::BILLING_SYNC;
 use crate::state::AppState;
 use crate::sync_status::SyncStatus;
@@ -63,6 +65,8 @@ struct OutcomeView {
 #[derive(Template)]
 #[template(path = "admin/organizations.html")]
 struct ListPage {
+    t: &'static Texts,
+    lang: &'static str,
     admin: String,
     csrf: String,
     query: String,
@@ -72,6 +76,8 @@ struct ListPage {
 #[derive(Template)]
 #[template(path = "admin/organization.html")]
 struct OrganizationPage {
+    t: &'static Texts,
+    lang: &'static str,
     admin: String,
     csrf: String,
     org: OrgRow,
@@ -86,11 +92,15 @@ struct OrganizationPage {
     error: Option<String>,
 }
 
-fn sync_view(status: &SyncStatus) -> SyncView {
-    let never = || "never".to_string();
+fn sync_view(t: &Texts, status: &SyncStatus) -> SyncView {
+    let never = || t.never.to_string();
     SyncView {
         last_attempt: status.last.as_ref().map_or_else(never, |o| {
-            let result = if o.succeeded { "succeeded" } else { "failed" };
+            let result = if o.succeeded {
+                t.portal_succeeded
+            } else {
+                t.portal_failed
+            };
             format!("{} ({result})", wire_time::from_millis(o.started_at))
         }),
         last_success: status
@@ -99,7 +109,7 @@ fn sync_view(status: &SyncStatus) -> SyncView {
             .map_or_else(never, |o| wire_time::from_millis(o.finished_at)),
         next_run: wire_time::from_millis(status.next_run),
         last_error: status.last_error.as_ref().map_or_else(
-            || "none".to_string(),
+            || t.portal_none.to_string(),
             |o| {
                 format!(
                     "{}: {}",
@@ -112,16 +122,20 @@ fn sync_view(status: &SyncStatus) -> SyncView {
 }
 
 /// Where an offer stands, as a member would read it (SPEC §7 labels).
-fn offer_status(row: &SponsorshipRecord) -> &'static str {
+fn offer_status(t: &'static Texts, row: &SponsorshipRecord) -> &'static str {
     match (row.last_sync_date, row.to_delete, row.valid_until) {
-        (None, _, _) => "Awaiting Sync",
-        (Some(_), true, _) => "Pending removal",
-        (Some(_), false, Some(_)) => "Active",
-        (Some(_), false, None) => "Sent",
+        (None, _, _) => t.awaiting_sync,
+        (Some(_), true, _) => t.portal_pending_removal,
+        (Some(_), false, Some(_)) => t.active,
+        (Some(_), false, None) => t.sent,
     }
 }
 
-async fn offers_of(state: &AppState, org_id: &str) -> Result<Vec<OfferView>, crate::ApiError> {
+async fn offers_of(
+    state: &AppState,
+    t: &'static Texts,
+    org_id: &str,
+) -> Result<Vec<OfferView>, crate::ApiError> {
     let skips = state.store.sync_skips_of_organization(org_id).await?;
     Ok(state
         .store
@@ -131,7 +145,7 @@ async fn offers_of(state: &AppState, org_id: &str) -> Result<Vec<OfferView>, cra
         .map(|row| OfferView {
             friendly_name: row.friendly_name.clone().unwrap_or_default(),
             offered_to: row.offered_to_email.clone().unwrap_or_default(),
-            status: offer_status(row),
+            status: offer_status(t, row),
             skipped: skips
                 .get(&row.sponsoring_organization_user_id)
                 .cloned()
@@ -215,8 +229,11 @@ pub async fn list(
         }
     }
     let (csrf, set) = session::csrf_token(&headers);
+    let (t, lang) = texts::for_request(&headers);
     Ok(page(
         &ListPage {
+            t,
+            lang,
             admin: admin.email,
             csrf,
             query: search.q,
@@ -299,7 +316,8 @@ pub(super) async fn organization_page(
     }
     outcomes.sort_by_key(|(started_at, _)| std::cmp::Reverse(*started_at));
     let (csrf, set) = session::csrf_token(headers);
-    let sync = sync_view(&SyncStatus::load(&state, &org.id).await?);
+    let (t, lang) = texts::for_request(headers);
+    let sync = sync_view(t, &SyncStatus::load(&state, &org.id).await?);
     let terms = if self_hosted {
         None
     } else {
@@ -312,13 +330,15 @@ pub(super) async fn organization_page(
         None => (None, None),
     };
     let offers = if self_hosted {
-        offers_of(&state, &org.id).await?
+        offers_of(&state, t, &org.id).await?
     } else {
         Vec::new()
     };
     let owners = owners_of(&state, &org.id).await?;
     let mut response = page(
         &OrganizationPage {
+            t,
+            lang,
             admin: admin.email,
             csrf,
             org: row(&org, &owners),

@@ -13,6 +13,8 @@ use serde::Deserialize;
 
 use super::form::PortalForm;
 use super::session::{self, AdminSession};
+use super::texts;
+use crate::console::i18n::Texts;
 use crate::mails::request_lang;
 use crate::state::AppState;
 
@@ -21,6 +23,8 @@ const LINK_MINUTES: u32 = 15;
 #[derive(Template)]
 #[template(path = "admin/login.html")]
 struct LoginPage {
+    t: &'static Texts,
+    lang: &'static str,
     csrf: String,
     sent: bool,
 }
@@ -28,6 +32,8 @@ struct LoginPage {
 #[derive(Template)]
 #[template(path = "admin/confirm.html")]
 struct ConfirmPage {
+    t: &'static Texts,
+    lang: &'static str,
     csrf: String,
     token: String,
     error: Option<String>,
@@ -57,7 +63,16 @@ pub async fn home(session: Result<AdminSession, Response>) -> Redirect {
 )]
 pub async fn login_form(headers: HeaderMap) -> Response {
     let (csrf, set) = session::csrf_token(&headers);
-    page(&LoginPage { csrf, sent: false }, set)
+    let (t, lang) = texts::for_request(&headers);
+    page(
+        &LoginPage {
+            t,
+            lang,
+            csrf,
+            sent: false,
+        },
+        set,
+    )
 }
 
 #[derive(Deserialize)]
@@ -89,8 +104,11 @@ pub async fn login(
     {
         tracing::error!(error = %err, "could not queue the Portal login link");
     }
+    let (t, lang) = texts::for_request(&headers);
     page(
         &LoginPage {
+            t,
+            lang,
             csrf: form.csrf,
             sent: true,
         },
@@ -143,8 +161,11 @@ pub struct ConfirmQuery {
 )]
 pub async fn confirm_form(headers: HeaderMap, Query(query): Query<ConfirmQuery>) -> Response {
     let (csrf, set) = session::csrf_token(&headers);
+    let (t, lang) = texts::for_request(&headers);
     page(
         &ConfirmPage {
+            t,
+            lang,
             csrf,
             token: query.token,
             error: None,
@@ -174,9 +195,12 @@ pub async fn confirm(
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
         return refused.into_response();
     }
+    let (t, lang) = texts::for_request(&headers);
     let refuse = |message: &str| {
         page(
             &ConfirmPage {
+                t,
+                lang,
                 csrf: form.csrf.clone(),
                 token: String::new(),
                 error: Some(message.to_string()),

@@ -22,6 +22,53 @@ macro_rules! texts {
 }
 
 texts! {
+    // System Administrator Portal
+    portal_title: "System Administrator Portal", "Systemadministratörsportalen";
+    portal_link_sent: "If this address may use the Portal, a login link is on its way to it. The link works once, for 15 minutes.",
+        "Om adressen får använda portalen är en inloggningslänk på väg dit. Länken fungerar en gång, i 15 minuter.";
+    portal_new_link: "Ask for a new link", "Be om en ny länk";
+    portal_continue_desc: "Select Continue to open the Portal in this browser.", "Välj Fortsätt för att öppna portalen i den här webbläsaren.";
+    portal_search_label: "Search by name, id or owner e-mail", "Sök på namn, id eller ägarens e-postadress";
+    portal_search: "Search", "Sök";
+    portal_name: "Name", "Namn";
+    portal_id: "Id", "Id";
+    portal_enabled: "Enabled", "Aktiverad";
+    portal_owners: "Owners", "Ägare";
+    portal_yes: "Yes", "Ja";
+    portal_no: "No", "Nej";
+    portal_no_match: "No organization matches.", "Ingen organisation matchar.";
+    portal_save_terms: "Save terms", "Spara villkoren";
+    portal_expiration: "Expiration", "Utgångsdatum";
+    portal_record_payment: "Record a payment", "Registrera en betalning";
+    portal_from: "From", "Från";
+    portal_until: "Until", "Till";
+    portal_record_payment_button: "Record payment", "Registrera betalningen";
+    portal_ledger: "Ledger", "Huvudbok";
+    portal_entry: "Entry", "Post";
+    portal_recorded_by: "Recorded by", "Registrerad av";
+    portal_no_entries: "No entries.", "Inga poster.";
+    portal_connections: "Connections", "Anslutningar";
+    portal_billing_sync: "Billing sync", "Faktureringssynkronisering";
+    portal_cloud_org: "Cloud organization", "Molnorganisation";
+    portal_no_connection: "No billing sync connection. The organization's owner sets it up in the Admin Console: Billing → Subscription → Manage billing sync.",
+        "Ingen anslutning för faktureringssynkronisering. Organisationens ägare ställer in den i administratörskonsolen: Fakturering → Prenumeration → Hantera faktureringssynkronisering.";
+    portal_next_run: "Next run", "Nästa körning";
+    portal_manually_sync: "Manually Sync", "Synkronisera manuellt";
+    portal_families: "Families sponsorships", "Families-sponsringar";
+    portal_offered_to: "Offered to", "Erbjuden till";
+    portal_skipped: "Skipped by the cloud", "Överhoppad av molnet";
+    portal_no_offers: "No member has offered a Families sponsorship.", "Ingen medlem har erbjudit en Families-sponsring.";
+    portal_pending_removal: "Pending removal", "Väntar på borttagning";
+    portal_exchanges: "Recent exchanges with the cloud", "Senaste utbytena med molnet";
+    portal_when: "When", "När";
+    portal_what: "What", "Vad";
+    portal_started_by: "Started by", "Startad av";
+    portal_result: "Result", "Resultat";
+    portal_nothing_recorded: "Nothing recorded yet.", "Inget registrerat ännu.";
+    portal_none: "none", "inget";
+    portal_succeeded: "succeeded", "lyckades";
+    portal_failed: "failed", "misslyckades";
+
     // Layout
     site_name: "Kinwarden", "Kinwarden";
     nav_organizations: "Organizations", "Organisationer";
@@ -216,7 +263,7 @@ mod tests {
     use super::*;
 
     /// Words that are the same in both languages.
-    const SAME: [&str; 3] = ["site_name", "plan", "status"];
+    const SAME: [&str; 4] = ["site_name", "plan", "status", "portal_id"];
 
     #[test]
     fn every_swedish_text_is_there_and_translated() {

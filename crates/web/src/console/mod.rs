@@ -11,7 +11,7 @@ pub mod i18n;
 mod members;
 mod organizations;
 mod redemption;
-mod session;
+pub(crate) mod session;
 
 use askama::Template;
 use axum::Router;
