@@ -3,7 +3,7 @@
 //! bounded number of them), the offer still Awaiting Sync; then a clean sync heals.
 
 use anyhow::Context;
-use kinwarden_testkit::{Fault, FaultProxy, TestBackend, backends};
+use kinwarden_testkit::{Fault, FaultProxy, backends};
 use serde_json::Value;
 
 use crate::connections::{connected_org, offer};
@@ -33,10 +33,6 @@ async fn awaiting_sync(
 async fn every_fault_is_named_retried_only_when_passing_and_healed() -> anyhow::Result<()> {
     for backend in backends() {
         let name = backend.name();
-        if matches!(backend, TestBackend::Postgres(_)) {
-            // The link's behaviour does not depend on the database; once is enough.
-            continue;
-        }
         let pair = pair_setup(
             backend,
             10,
