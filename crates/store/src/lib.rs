@@ -46,6 +46,7 @@ pub use outbox::{OutboxMail, QueuedMail};
 pub use sponsorship_lifecycle::{RedeemedSponsorship, SponsorshipEnd};
 pub use sponsorships::SponsorshipRecord;
 pub use sync_bulk::SyncedState;
+pub use sync_skips::BatchSkips;
 pub use users::{NewUser, UserRecord};
 
 use std::sync::Arc;

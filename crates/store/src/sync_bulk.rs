@@ -205,15 +205,18 @@ impl Store {
     }
 
     /// Self-hosted: applies one answered sync batch in one transaction: deletes what the cloud
-    /// removed and records the new sync state of the rows that changed.
+    /// removed, records the new sync state of the rows that changed, and, when given, the
+    /// batch's skip reasons.
     pub async fn apply_sync_batch(
         &self,
         delete: &[String],
         update: &[SyncedState],
+        skips: Option<&crate::sync_skips::BatchSkips<'_>>,
     ) -> Result<(), StoreError> {
-        if delete.is_empty() && update.is_empty() {
+        if delete.is_empty() && update.is_empty() && skips.is_none() {
             return Ok(());
         }
+        let forget = crate::sync_skips::forget_sql(self.backend());
         let sql = bulk_sql(self.backend());
         let deletes = ids_json(delete);
         let updates = Value::Array(
@@ -233,6 +236,9 @@ impl Store {
             }
             if !update.is_empty() {
                 sqlx::query(sql.update_states).bind(&updates).execute(&mut *tx).await?;
+            }
+            if let Some(skips) = skips {
+                crate::sync_skips::write_skips!(tx, forget, skips);
             }
             tx.commit().await?;
         });

@@ -4,9 +4,56 @@ use std::collections::HashMap;
 
 use crate::{Store, StoreError, on_pool};
 
+/// The skip reasons of one answered batch: its members lose their old reason and the skipped
+/// ones get the new one.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchSkips<'a> {
+    pub organization_id: &'a str,
+    pub batch_member_ids: &'a [String],
+    /// (member id, reason code).
+    pub skipped: &'a [(String, String)],
+    pub now_ms: i64,
+}
+
+/// Forgets the batch members' reasons in one statement (it runs for every batch of every sync).
+pub(crate) fn forget_sql(backend: crate::Backend) -> &'static str {
+    match backend {
+        crate::Backend::Sqlite => {
+            "DELETE FROM sponsorship_sync_skips \
+             WHERE sponsoring_organization_user_id IN (SELECT value FROM json_each($1))"
+        }
+        crate::Backend::Postgres => {
+            "DELETE FROM sponsorship_sync_skips \
+             WHERE sponsoring_organization_user_id IN (SELECT jsonb_array_elements_text($1::jsonb))"
+        }
+    }
+}
+
+/// Writes a batch's skip reasons on the given transaction of either backend.
+macro_rules! write_skips {
+    ($tx:expr, $forget:expr, $skips:expr) => {{
+        let skips: &$crate::sync_skips::BatchSkips<'_> = $skips;
+        let members = $crate::sync_bulk::ids_json(skips.batch_member_ids);
+        sqlx::query($forget).bind(&members).execute(&mut *$tx).await?;
+        for (member_id, reason) in skips.skipped {
+            sqlx::query(
+                "INSERT INTO sponsorship_sync_skips (sponsoring_organization_user_id, organization_id, reason, recorded_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (sponsoring_organization_user_id) \
+                 DO UPDATE SET organization_id = excluded.organization_id, reason = excluded.reason, recorded_at = excluded.recorded_at",
+            )
+            .bind(member_id)
+            .bind(skips.organization_id)
+            .bind(reason)
+            .bind(skips.now_ms)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+pub(crate) use write_skips;
+
 impl Store {
-    /// Records the skip reasons of one answered batch: the members of the batch lose their old
-    /// reason and the skipped ones get the new one, in one transaction.
+    /// Records the skip reasons of one answered batch on their own, in one transaction.
     pub async fn replace_sync_skips(
         &self,
         organization_id: &str,
@@ -14,34 +61,16 @@ impl Store {
         skipped: &[(String, String)],
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        // One statement for the whole batch: this runs for every batch of every sync.
-        let forget = match self.backend() {
-            crate::Backend::Sqlite => {
-                "DELETE FROM sponsorship_sync_skips \
-                 WHERE sponsoring_organization_user_id IN (SELECT value FROM json_each($1))"
-            }
-            crate::Backend::Postgres => {
-                "DELETE FROM sponsorship_sync_skips \
-                 WHERE sponsoring_organization_user_id IN (SELECT jsonb_array_elements_text($1::jsonb))"
-            }
+        let skips = BatchSkips {
+            organization_id,
+            batch_member_ids,
+            skipped,
+            now_ms,
         };
-        let members = crate::sync_bulk::ids_json(batch_member_ids);
+        let forget = forget_sql(self.backend());
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query(forget).bind(&members).execute(&mut *tx).await?;
-            for (member_id, reason) in skipped {
-                sqlx::query(
-                    "INSERT INTO sponsorship_sync_skips (sponsoring_organization_user_id, organization_id, reason, recorded_at) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (sponsoring_organization_user_id) \
-                     DO UPDATE SET organization_id = excluded.organization_id, reason = excluded.reason, recorded_at = excluded.recorded_at",
-                )
-                .bind(member_id)
-                .bind(organization_id)
-                .bind(reason)
-                .bind(now_ms)
-                .execute(&mut *tx)
-                .await?;
-            }
+            write_skips!(tx, forget, &skips);
             tx.commit().await?;
         });
         Ok(())

@@ -12,7 +12,9 @@ use kinwarden_proto::connections::BillingSyncConfig;
 use kinwarden_proto::sponsorship_sync::{
     BATCH_SIZE, SkippedItem, SyncItem, SyncRequest, SyncResponse,
 };
-use kinwarden_store::{OutcomeRecord, SponsorshipRecord, Store, StoreError, SyncedState};
+use kinwarden_store::{
+    BatchSkips, OutcomeRecord, SponsorshipRecord, Store, StoreError, SyncedState,
+};
 use serde_json::json;
 
 use crate::routes::connections::BILLING_SYNC;
@@ -190,13 +192,6 @@ async fn run(
                 to_delete: u.to_delete,
             })
             .collect();
-        deps.store
-            .apply_sync_batch(&changes.delete, &updates)
-            .await
-            .map_err(store_failure)?;
-        if let Some(at) = changes.synced_at {
-            synced_at = Some(synced_at.map_or(at, |earlier: i64| earlier.min(at)));
-        }
         let batch_members: Vec<String> = batch
             .iter()
             .map(|row| row.sponsoring_organization_user_id.clone())
@@ -211,10 +206,20 @@ async fn run(
                 )
             })
             .collect();
+        // The batch's new state and its skip reasons in one transaction.
+        let skips = BatchSkips {
+            organization_id: org_id,
+            batch_member_ids: &batch_members,
+            skipped: &skipped,
+            now_ms: deps.clock.now_millis(),
+        };
         deps.store
-            .replace_sync_skips(org_id, &batch_members, &skipped, deps.clock.now_millis())
+            .apply_sync_batch(&changes.delete, &updates, Some(&skips))
             .await
             .map_err(store_failure)?;
+        if let Some(at) = changes.synced_at {
+            synced_at = Some(synced_at.map_or(at, |earlier: i64| earlier.min(at)));
+        }
         tally.sent += batch.len();
         tally.updated += changes.update.len();
         tally.removed += changes.delete.len();

@@ -5,6 +5,8 @@
 //! Families organization is back on its own plan, unpaid, and disabled unless a recorded payment
 //! covers today.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use kinwarden_config::Mode;
 use kinwarden_core::sponsorships::validation::{self, SponsoringOrgState, Step};
@@ -36,10 +38,19 @@ pub async fn run(ctx: &JobContext) -> Result<String, String> {
         .redeemed_sponsorships()
         .await
         .map_err(|err| err.to_string())?;
+    // Both sides of every sponsorship, read once rather than twice per row.
+    let organizations: HashMap<String, OrganizationRecord> = ctx
+        .store
+        .all_organizations()
+        .await
+        .map_err(|err| err.to_string())?
+        .into_iter()
+        .map(|org| (org.id.clone(), org))
+        .collect();
     let mut tally = Tally::default();
     for row in &rows {
         tally.checked += 1;
-        if let Err(err) = check(ctx, row, &mut tally).await {
+        if let Err(err) = check(ctx, &organizations, row, &mut tally).await {
             tally.errors.push(format!("{}: {err}", row.sponsorship.id));
         }
     }
@@ -56,36 +67,33 @@ pub async fn run(ctx: &JobContext) -> Result<String, String> {
 
 async fn check(
     ctx: &JobContext,
+    organizations: &HashMap<String, OrganizationRecord>,
     row: &RedeemedSponsorship,
     tally: &mut Tally,
 ) -> Result<(), String> {
     let store = &ctx.store;
     let sponsorship = to_domain(&row.sponsorship).map_err(|err| err.to_string())?;
-    let Some(families_id) = row.sponsorship.sponsored_organization_id.as_deref() else {
-        return Ok(());
-    };
-    let Some(families) = store
-        .organization(families_id)
-        .await
-        .map_err(|err| err.to_string())?
+    let Some(families) = row
+        .sponsorship
+        .sponsored_organization_id
+        .as_deref()
+        .and_then(|id| organizations.get(id))
     else {
         // The Families organization is gone; its row goes with the expired ones.
         return Ok(());
     };
-    let sponsor = match row.sponsorship.sponsoring_organization_id.as_deref() {
-        Some(id) => store
-            .organization(id)
-            .await
-            .map_err(|err| err.to_string())?
-            .map(|org| SponsoringOrgState {
-                plan_type: org.plan_type,
-                enabled: org.enabled,
-                expiration_date: org.expiration_date,
-                // Kinwarden has no admin-sponsored families: such rows are never valid.
-                use_admin_sponsored_families: false,
-            }),
-        None => None,
-    };
+    let sponsor = row
+        .sponsorship
+        .sponsoring_organization_id
+        .as_deref()
+        .and_then(|id| organizations.get(id))
+        .map(|org| SponsoringOrgState {
+            plan_type: org.plan_type,
+            enabled: org.enabled,
+            expiration_date: org.expiration_date,
+            // Kinwarden has no admin-sponsored families: such rows are never valid.
+            use_admin_sponsored_families: false,
+        });
     let now = ctx.clock.now_millis();
     let validity = validation::validate(Some(&sponsorship), sponsor.as_ref(), now);
     let valid_until = row.sponsorship.valid_until;
@@ -93,7 +101,7 @@ async fn check(
         Step::Keep => {}
         Step::Renew { until } => {
             let entry = ledger_entry(
-                &families,
+                families,
                 EntryKind::Sponsored,
                 valid_until.unwrap_or(now),
                 Some(until),
@@ -109,7 +117,7 @@ async fn check(
             }
         }
         Step::Announce { ends_at } => {
-            let mail = revert_mail(ctx, &families, ends_at).await?;
+            let mail = revert_mail(ctx, families, ends_at).await?;
             if store
                 .announce_sponsorship_end(&row.sponsorship.id, &mail, now)
                 .await
@@ -121,7 +129,7 @@ async fn check(
         }
         Step::End { announce } => {
             let mail = if announce {
-                Some(revert_mail(ctx, &families, valid_until.unwrap_or(now)).await?)
+                Some(revert_mail(ctx, families, valid_until.unwrap_or(now)).await?)
             } else {
                 None
             };
@@ -136,7 +144,7 @@ async fn check(
                 })
                 .collect();
             let entry = ledger_entry(
-                &families,
+                families,
                 EntryKind::SponsorshipEnded,
                 now,
                 None,

@@ -232,6 +232,7 @@ async fn an_answered_batch_and_the_stamp_on_the_self_hosted_side() -> anyhow::Re
                     valid_until: Some(900),
                     to_delete: true,
                 }],
+                None,
             )
             .await?;
         let first = store.sponsorship("first").await?.expect("first");
@@ -279,7 +280,7 @@ async fn an_answered_batch_and_the_stamp_on_the_self_hosted_side() -> anyhow::Re
             Some(200)
         );
         assert_eq!(store.latest_sponsorship_sync("org-a").await?, Some(200));
-        store.apply_sync_batch(&[], &[]).await?;
+        store.apply_sync_batch(&[], &[], None).await?;
     }
     Ok(())
 }

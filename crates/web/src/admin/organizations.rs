@@ -269,7 +269,6 @@ pub(super) async fn organization_page(
     id: &str,
     result: Option<Result<String, String>>,
 ) -> Result<Response, crate::ApiError> {
-    let state = state.clone();
     let org = state
         .store
         .organization(id)
@@ -317,11 +316,11 @@ pub(super) async fn organization_page(
     outcomes.sort_by_key(|(started_at, _)| std::cmp::Reverse(*started_at));
     let (csrf, set) = session::csrf_token(headers);
     let (t, lang) = texts::for_request(headers);
-    let sync = sync_view(t, &SyncStatus::load(&state, &org.id).await?);
+    let sync = sync_view(t, &SyncStatus::load(state, &org.id).await?);
     let terms = if self_hosted {
         None
     } else {
-        Some(super::billing::terms_view(&state, &org).await?)
+        Some(super::billing::terms_view(state, &org).await?)
     };
     let refused = matches!(result, Some(Err(_)));
     let (notice, error) = match result {
@@ -330,11 +329,11 @@ pub(super) async fn organization_page(
         None => (None, None),
     };
     let offers = if self_hosted {
-        offers_of(&state, t, &org.id).await?
+        offers_of(state, t, &org.id).await?
     } else {
         Vec::new()
     };
-    let owners = owners_of(&state, &org.id).await?;
+    let owners = owners_of(state, &org.id).await?;
     let mut response = page(
         &OrganizationPage {
             t,
