@@ -1,0 +1,366 @@
+//! Every route, as the OpenAPI document names it, with who it admits and where it works.
+
+use super::rules::Access::*;
+use super::rules::Modes::{Both, Cloud as CloudOnly, SelfHosted as SelfHostedOnly};
+use super::rules::{Body, Row, row};
+
+pub(super) const OFFER: &str =
+    r#"{"planSponsorshipType":0,"sponsoredEmail":"friend@family.test","friendlyName":"Friend"}"#;
+pub(super) const NEW_ORGANIZATION: &str = r#"{"name":"Matrix","billingEmail":"billing@matrix.test","planType":20,"additionalSeats":1,"key":"4.bWF0cml4"}"#;
+pub(super) const REDEEM: &str = r#"{"sponsoredOrganizationId":"{org_id}","planSponsorshipType":0}"#;
+pub(super) const SEATS: &str = r#"{"seatAdjustment":1}"#;
+pub(super) const CONNECTION: &str = r#"{"type":1,"organizationId":"{org_id}","enabled":true,"config":{"billingSyncKey":"not the token"}}"#;
+pub(super) const NO_PERMISSION: &str = "You do not have permission to ";
+pub(super) const NOT_A_MEMBER: &str = "Unknown Organization User";
+pub(super) const NOT_THE_SPONSOR: &str = "Can only revoke a sponsorship you granted.";
+pub(super) const NOT_THE_OWNER: &str = "Only the owner of an organization can remove sponsorship.";
+
+/// Every route, as the OpenAPI document names it.
+pub(super) const ROWS: &[Row] = &[
+    row("GET", "/alive", Anyone, Both),
+    row("GET", "/metrics", Anyone, Both),
+    row("GET", "/api/openapi.json", Anyone, Both),
+    row("GET", "/api/config", Anyone, Both),
+    row("GET", "/api/plans", Anyone, Both),
+    row("GET", "/api/licenses/public-key", Anyone, CloudOnly),
+    row("POST", "/api/installations", Anyone, CloudOnly),
+    row("GET", "/api/installations/{id}", Anyone, CloudOnly),
+    row("POST", "/identity/accounts/prelogin", Anyone, Both),
+    row("POST", "/identity/accounts/prelogin/password", Anyone, Both),
+    row(
+        "POST",
+        "/identity/accounts/register/send-verification-email",
+        Anyone,
+        Both,
+    ),
+    row("POST", "/identity/accounts/register/finish", Anyone, Both),
+    row("POST", "/identity/connect/token", Anyone, Both).body(Body::EmptyForm),
+    row("GET", "/api/sync", User, Both),
+    row("GET", "/api/accounts/profile", User, Both),
+    row("GET", "/api/accounts/revision-date", User, Both),
+    row("POST", "/api/accounts/api-key", User, Both),
+    row("POST", "/api/accounts/request-otp", User, Both),
+    row("POST", "/api/accounts/verify-password", User, Both),
+    row(
+        "POST",
+        "/api/accounts/key-management/user-key-id",
+        User,
+        Both,
+    ),
+    row("GET", "/api/users/{id}/public-key", User, Both),
+    row(
+        "POST",
+        "/api/organization/sponsorship/validate-token",
+        User,
+        CloudOnly,
+    ),
+    row(
+        "POST",
+        "/api/organization/sponsorship/redeem",
+        User,
+        CloudOnly,
+    )
+    .body(Body::Json(REDEEM)),
+    row("POST", "/api/organizations", User, CloudOnly)
+        .body(Body::Json(NEW_ORGANIZATION))
+        .mode_message("On a self-hosted server an organization is created from its license file."),
+    row("GET", "/api/organizations/{org_id}", Member, Both),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/users",
+        ManageUsers,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/users/invite",
+        ManageUsers,
+        Both,
+    ),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/users/{member_id}",
+        ManageUsers,
+        Both,
+    ),
+    row(
+        "PUT",
+        "/api/organizations/{org_id}/users/{member_id}",
+        ManageUsers,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/users/{member_id}",
+        ManageUsers,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/users/{member_id}/reinvite",
+        ManageUsers,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/users/{member_id}/accept",
+        User,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/users/{member_id}/confirm",
+        ManageUsers,
+        Both,
+    ),
+    row(
+        "DELETE",
+        "/api/organizations/{org_id}/users/{member_id}",
+        ManageUsers,
+        Both,
+    )
+    .destructive(),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/users/{member_id}/remove",
+        ManageUsers,
+        Both,
+    )
+    .destructive(),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/subscription",
+        Admin,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/subscription",
+        Owner,
+        CloudOnly,
+    )
+    .body(Body::Json(SEATS)),
+    row("POST", "/api/organizations/{org_id}/api-key", Owner, Both),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/rotate-api-key",
+        Owner,
+        Both,
+    ),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/api-key-information",
+        Owner,
+        Both,
+    ),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/api-key-information/{key_type}",
+        Owner,
+        Both,
+    ),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/billing-sync/status",
+        Owner,
+        Both,
+    ),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/license",
+        Owner,
+        CloudOnly,
+    ),
+    row(
+        "POST",
+        "/api/organizations/licenses/self-hosted",
+        User,
+        SelfHostedOnly,
+    ),
+    row(
+        "POST",
+        "/api/organizations/licenses/self-hosted/{org_id}",
+        Owner,
+        SelfHostedOnly,
+    ),
+    row(
+        "POST",
+        "/api/organizations/licenses/self-hosted/{org_id}/sync",
+        Owner,
+        SelfHostedOnly,
+    ),
+    row(
+        "GET",
+        "/api/licenses/organization/{org_id}",
+        Installation,
+        CloudOnly,
+    )
+    .body(Body::EmptyJson),
+    row(
+        "POST",
+        "/api/organization/sponsorship/sync",
+        Installation,
+        CloudOnly,
+    ),
+    row(
+        "GET",
+        "/api/organization/sponsorship/{org_id}/sync-status",
+        Owner,
+        Both,
+    ),
+    // The connections controller refuses with 400s (reference §2.7); billing sync connections
+    // exist on self-hosted servers only, which each handler says in its own words.
+    row("POST", "/api/organizations/connections", Owner, Both)
+        .body(Body::Json(CONNECTION))
+        .refusal(NO_PERMISSION),
+    row("GET", "/api/organizations/connections/enabled", User, Both),
+    row(
+        "GET",
+        "/api/organizations/connections/{conn_org_id}/{connection_type}",
+        Owner,
+        Both,
+    )
+    .refusal(NO_PERMISSION),
+    row(
+        "PUT",
+        "/api/organizations/connections/{connection_id}",
+        Owner,
+        Both,
+    )
+    .body(Body::Json(CONNECTION))
+    .refusal(NO_PERMISSION)
+    .cloud_has_none(),
+    row(
+        "DELETE",
+        "/api/organizations/connections/{connection_id}",
+        Owner,
+        Both,
+    )
+    .refusal(NO_PERMISSION)
+    .cloud_has_none()
+    .destructive(),
+    row(
+        "POST",
+        "/api/organization/sponsorship/self-hosted/{org_id}/families-for-enterprise",
+        Member,
+        SelfHostedOnly,
+    )
+    .body(Body::Json(OFFER)),
+    row(
+        "GET",
+        "/api/organization/sponsorship/self-hosted/{org_id}/sponsored",
+        ManageUsers,
+        SelfHostedOnly,
+    ),
+    row(
+        "DELETE",
+        "/api/organization/sponsorship/self-hosted/{org_id}",
+        Member,
+        SelfHostedOnly,
+    )
+    .refusal(NOT_A_MEMBER)
+    .destructive(),
+    row(
+        "POST",
+        "/api/organization/sponsorship/self-hosted/{org_id}/delete",
+        Member,
+        SelfHostedOnly,
+    )
+    .refusal(NOT_A_MEMBER)
+    .destructive(),
+    row(
+        "DELETE",
+        "/api/organization/sponsorship/self-hosted/{org_id}/{friendly_name}/revoke",
+        ManageUsers,
+        SelfHostedOnly,
+    )
+    .destructive(),
+    // Offers made on the cloud (reference §4.1 C2, C3).
+    row(
+        "POST",
+        "/api/organization/sponsorship/{org_id}/families-for-enterprise",
+        Member,
+        CloudOnly,
+    )
+    .body(Body::Json(OFFER)),
+    row(
+        "POST",
+        "/api/organization/sponsorship/{org_id}/families-for-enterprise/resend",
+        ManageUsers,
+        CloudOnly,
+    ),
+    // The cloud's revoke and remove (reference §4.1 C6–C10), refused in the reference's words.
+    row(
+        "DELETE",
+        "/api/organization/sponsorship/{org_id}",
+        Member,
+        CloudOnly,
+    )
+    .refusal(NOT_THE_SPONSOR)
+    .destructive(),
+    row(
+        "POST",
+        "/api/organization/sponsorship/{org_id}/delete",
+        Member,
+        CloudOnly,
+    )
+    .refusal(NOT_THE_SPONSOR)
+    .destructive(),
+    row(
+        "DELETE",
+        "/api/organization/sponsorship/{org_id}/{friendly_name}/revoke",
+        ManageUsers,
+        CloudOnly,
+    )
+    .destructive(),
+    row(
+        "DELETE",
+        "/api/organization/sponsorship/sponsored/{org_id}",
+        Owner,
+        CloudOnly,
+    )
+    .refusal(NOT_THE_OWNER)
+    .destructive(),
+    row(
+        "POST",
+        "/api/organization/sponsorship/sponsored/{org_id}/remove",
+        Owner,
+        CloudOnly,
+    )
+    .refusal(NOT_THE_OWNER)
+    .destructive(),
+    row("GET", "/admin", PortalOpen, Both),
+    row("GET", "/admin/login", PortalOpen, Both),
+    row("POST", "/admin/login", PortalOpen, Both).body(Body::CsrfForm),
+    row("GET", "/admin/login/confirm", PortalOpen, Both),
+    row("POST", "/admin/login/confirm", PortalOpen, Both).body(Body::CsrfForm),
+    row("GET", "/admin/portal.css", PortalOpen, Both),
+    row("GET", "/admin/organizations", Portal, Both),
+    row("GET", "/admin/organizations/{id}", Portal, Both),
+    // Manual sync is a self-hosted server's; Kinwarden's own mode-only pages are 404s.
+    row(
+        "POST",
+        "/admin/organizations/{id}/sync",
+        Portal,
+        SelfHostedOnly,
+    )
+    .body(Body::CsrfForm)
+    .mode_not_found(),
+    // Editing terms and recording payments is a cloud's.
+    row("POST", "/admin/organizations/{id}/terms", Portal, CloudOnly)
+        .body(Body::CsrfForm)
+        .mode_not_found(),
+    row(
+        "POST",
+        "/admin/organizations/{id}/payment",
+        Portal,
+        CloudOnly,
+    )
+    .body(Body::CsrfForm)
+    .mode_not_found(),
+    row("POST", "/admin/logout", PortalOpen, Both)
+        .body(Body::CsrfForm)
+        .destructive(),
+    // Last: members who leave are members no more.
+    row("POST", "/api/organizations/{org_id}/leave", Member, Both).destructive(),
+];

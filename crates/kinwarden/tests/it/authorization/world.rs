@@ -1,0 +1,439 @@
+//! One server under test with its organization and a credential for every kind of caller, and
+//! how a row is called as each of them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use kinwarden_core::clock::ManualClock;
+use kinwarden_testkit::{ClientAccount, Kdf, SmtpSink, TestBackend, TestServer};
+use reqwest::Method;
+use reqwest::header::COOKIE;
+use serde_json::{Value, json};
+
+use super::rules::*;
+use crate::connections::{billing_sync_token, connection};
+use crate::license_sync::installation_token;
+use crate::organizations::{link_param, owner_with_org};
+use crate::portal::{confirm_login, request_login_link};
+use crate::self_hosted_license::{Pair, self_hosted_owner, upload};
+use crate::support::{Session, confirmed_member, login, register};
+
+/// How a caller presents itself.
+#[derive(Clone)]
+pub(super) enum Credential {
+    None,
+    Bearer(String),
+    Portal { cookies: String, csrf: String },
+}
+
+/// One server under test, its organization, and a credential per caller.
+pub(super) struct World {
+    pub(super) server: TestServer,
+    pub(super) cloud: bool,
+    pub(super) org_id: String,
+    pub(super) member_id: String,
+    pub(super) user_id: String,
+    pub(super) installation_id: String,
+    pub(super) connection_id: String,
+    pub(super) credentials: BTreeMap<Caller, Credential>,
+    /// Follows no redirects: the Portal's answer to a stranger is one.
+    pub(super) client: reqwest::Client,
+}
+
+pub(super) fn no_redirects(server: &TestServer) -> anyhow::Result<reqwest::Client> {
+    let pem = std::fs::read(server.bwdata.join("ssl/ca.crt"))?;
+    Ok(reqwest::Client::builder()
+        .tls_certs_only(reqwest::Certificate::from_pem_bundle(&pem)?)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()?)
+}
+
+/// A user whose token expired: logged in two hours ago on the server's clock.
+pub(super) async fn expired_token(
+    server: &TestServer,
+    clock: &ManualClock,
+) -> anyhow::Result<String> {
+    let now = Utc::now();
+    clock.set(now - chrono::Duration::hours(2));
+    let account = ClientAccount::new(
+        "late@elsewhere.test",
+        "late password!",
+        Kdf::DEFAULT_ITERATIONS,
+    )?;
+    register(server, &account).await?;
+    let session = login(server, &account).await?;
+    clock.set(now);
+    Ok(session.access_token)
+}
+
+pub(super) async fn other_user(server: &TestServer) -> anyhow::Result<(ClientAccount, Session)> {
+    let account = ClientAccount::new(
+        "outsider@elsewhere.test",
+        "outsider pw!",
+        Kdf::DEFAULT_ITERATIONS,
+    )?;
+    register(server, &account).await?;
+    let session = login(server, &account).await?;
+    Ok((account, session))
+}
+
+/// Members of every role in `org_id`, plus an invited member to act on; answers the sessions
+/// and the invited member's id. The Custom member gets `manageUsers` after joining as a User.
+pub(super) async fn members(
+    server: &TestServer,
+    sink: &SmtpSink,
+    owner: &Session,
+    org: &kinwarden_testkit::OrganizationKeys,
+    org_id: &str,
+) -> anyhow::Result<(BTreeMap<Caller, Credential>, String)> {
+    let mut credentials = BTreeMap::new();
+    for (caller, email, member_type) in [
+        (Caller::User, "user@member.test", 2),
+        (Caller::CustomManageUsers, "custom@member.test", 2),
+        (Caller::Admin, "admin@member.test", 1),
+    ] {
+        let session =
+            confirmed_member(server, sink, owner, org, org_id, email, member_type).await?;
+        credentials.insert(caller, Credential::Bearer(session.access_token));
+    }
+    let list: Value = owner
+        .get(server, &format!("/api/organizations/{org_id}/users"))
+        .await?
+        .json()
+        .await?;
+    let id_of = |email: &str| {
+        list["data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|member| member["email"] == email)
+            .and_then(|member| member["id"].as_str())
+            .map(str::to_string)
+    };
+    let custom = id_of("custom@member.test").expect("custom member");
+    let made_custom = owner
+        .put(
+            server,
+            &format!("/api/organizations/{org_id}/users/{custom}"),
+            &json!({"type": 4, "permissions": {"manageUsers": true}}),
+        )
+        .await?;
+    anyhow::ensure!(
+        made_custom.status() == 200,
+        "custom: {}",
+        made_custom.status()
+    );
+    let invited = owner
+        .post(
+            server,
+            &format!("/api/organizations/{org_id}/users/invite"),
+            &json!({"emails": ["invited@member.test"], "type": 2}),
+        )
+        .await?;
+    anyhow::ensure!(invited.status() == 200, "invite: {}", invited.status());
+    let mail = sink.next_message(Duration::from_secs(20)).await?;
+    let member_id = link_param(&mail.text_body().unwrap_or_default(), "organizationUserId")
+        .expect("invited member id");
+    Ok((credentials, member_id))
+}
+
+/// A Portal session by the e-mailed link, with `portal.rs`'s helpers.
+pub(super) async fn portal_session(
+    server: &TestServer,
+    sink: &SmtpSink,
+) -> anyhow::Result<Credential> {
+    let client = no_redirects(server)?;
+    let (csrf_cookie, csrf) = request_login_link(server, &client, "ops@example.com").await?;
+    let mail = sink.next_message(Duration::from_secs(20)).await?;
+    let token = link_param(&mail.text_body().unwrap_or_default(), "token").expect("token");
+    let cookies = confirm_login(server, &client, &csrf_cookie, &csrf, &token).await?;
+    Ok(Credential::Portal { cookies, csrf })
+}
+
+/// A cloud with an Enterprise organization, its members, installations, and a self-hosted
+/// server licensed by it with its own organization, members and billing sync connection.
+pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World)> {
+    let cloud_sink = SmtpSink::start().await?;
+    let cloud_clock = Arc::new(ManualClock::new(Utc::now()));
+    let cloud = TestServer::cloud()
+        .backend(backend.clone())
+        .smtp(&cloud_sink)
+        .clock(cloud_clock.clone())
+        .setting("adminSettings__admins", "ops@example.com")
+        .start()
+        .await?;
+    let expired = expired_token(&cloud, &cloud_clock).await?;
+    let (cloud_owner, cloud_session, cloud_org, cloud_org_id) =
+        owner_with_org(&cloud, "owner@cloud.test", 20, 10).await?;
+    let (mut cloud_credentials, cloud_member) = members(
+        &cloud,
+        &cloud_sink,
+        &cloud_session,
+        &cloud_org,
+        &cloud_org_id,
+    )
+    .await?;
+    let (outsider_account, outsider) = other_user(&cloud).await?;
+    // The outsider has an organization of their own.
+    let mut other_org = kinwarden_testkit::OrganizationKeys::generate()?.create_request(
+        &outsider_account,
+        "Elsewhere",
+        "billing@elsewhere.test",
+    )?;
+    other_org["planType"] = json!(20);
+    other_org["additionalSeats"] = json!(5);
+    let made = outsider
+        .post(&cloud, "/api/organizations", &other_org)
+        .await?;
+    anyhow::ensure!(
+        made.status() == 200,
+        "other organization: {}",
+        made.text().await?
+    );
+    let (this_installation, this_token) =
+        installation_token(&cloud, "api.installation api.licensing").await?;
+    let (_, other_token) = installation_token(&cloud, "api.installation api.licensing").await?;
+    let installation_key: Value = cloud
+        .client
+        .post(cloud.at("/api/installations"))
+        .json(&json!({"email": "ops@selfhost.test"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+
+    let sh_sink = SmtpSink::start().await?;
+    let sh_clock = Arc::new(ManualClock::new(Utc::now()));
+    let base = cloud.url.as_str().trim_end_matches('/').to_string();
+    let ca = cloud
+        .bwdata
+        .join("ssl/ca.crt")
+        .to_string_lossy()
+        .into_owned();
+    let self_hosted = TestServer::self_hosted()
+        .backend(backend)
+        .smtp(&sh_sink)
+        .clock(sh_clock.clone())
+        .setting("adminSettings__admins", "ops@example.com")
+        .setting("globalSettings__enableCloudCommunication", "true")
+        .setting(
+            "globalSettings__installation__id",
+            installation_key["id"].as_str().unwrap_or_default(),
+        )
+        .setting(
+            "globalSettings__installation__key",
+            installation_key["key"].as_str().unwrap_or_default(),
+        )
+        .setting(
+            "globalSettings__installation__identityUri",
+            &format!("{base}/identity"),
+        )
+        .setting(
+            "globalSettings__installation__apiUri",
+            &format!("{base}/api"),
+        )
+        .setting("kinwarden__cloudCaFile", &ca)
+        .start()
+        .await?;
+    let pem = cloud.get("/api/licenses/public-key").await?.text().await?;
+    std::fs::write(self_hosted.bwdata.join("core/licensing.pub.pem"), pem)?;
+    let sh_expired = expired_token(&self_hosted, &sh_clock).await?;
+    let pair = Pair {
+        cloud,
+        self_hosted,
+        cloud_owner,
+        cloud_session,
+        cloud_org_id: cloud_org_id.clone(),
+        installation_id: installation_key["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        proxy: None,
+    };
+    let (sh_owner_account, sh_owner, sh_org) = self_hosted_owner(&pair.self_hosted).await?;
+    let license = pair.download_license(&pair.installation_id).await?;
+    let created: Value = upload(
+        &pair.self_hosted,
+        &sh_owner,
+        "/api/organizations/licenses/self-hosted",
+        &license,
+        &sh_owner_account,
+        &sh_org,
+    )
+    .await?
+    .json()
+    .await?;
+    let sh_org_id = created["id"].as_str().unwrap_or_default().to_string();
+    let token = billing_sync_token(&pair).await?;
+    let saved: Value = sh_owner
+        .post(
+            &pair.self_hosted,
+            "/api/organizations/connections",
+            &connection(&sh_org_id, &token),
+        )
+        .await?
+        .json()
+        .await?;
+    let connection_id = saved["id"].as_str().unwrap_or_default().to_string();
+    anyhow::ensure!(!connection_id.is_empty(), "connection: {saved}");
+    let Pair {
+        cloud,
+        self_hosted,
+        cloud_session,
+        ..
+    } = pair;
+    let (mut sh_credentials, sh_member) =
+        members(&self_hosted, &sh_sink, &sh_owner, &sh_org, &sh_org_id).await?;
+    let (_, sh_outsider) = other_user(&self_hosted).await?;
+
+    let common = |credentials: &mut BTreeMap<Caller, Credential>, expired: String| {
+        credentials.insert(Caller::Anonymous, Credential::None);
+        credentials.insert(
+            Caller::Garbage,
+            Credential::Bearer("not.a.token".to_string()),
+        );
+        credentials.insert(Caller::Expired, Credential::Bearer(expired));
+        credentials.insert(
+            Caller::ThisInstallation,
+            Credential::Bearer(this_token.clone()),
+        );
+        credentials.insert(
+            Caller::OtherInstallation,
+            Credential::Bearer(other_token.clone()),
+        );
+    };
+    common(&mut cloud_credentials, expired);
+    cloud_credentials.insert(
+        Caller::OtherOrgUser,
+        Credential::Bearer(outsider.access_token),
+    );
+    cloud_credentials.insert(
+        Caller::Owner,
+        Credential::Bearer(cloud_session.access_token.clone()),
+    );
+    cloud_credentials.insert(Caller::Portal, portal_session(&cloud, &cloud_sink).await?);
+    common(&mut sh_credentials, sh_expired);
+    sh_credentials.insert(
+        Caller::OtherOrgUser,
+        Credential::Bearer(sh_outsider.access_token),
+    );
+    sh_credentials.insert(
+        Caller::Owner,
+        Credential::Bearer(sh_owner.access_token.clone()),
+    );
+    sh_credentials.insert(
+        Caller::Portal,
+        portal_session(&self_hosted, &sh_sink).await?,
+    );
+    let cloud_user = cloud_session.user_id(&cloud).await?;
+    let sh_user = sh_owner.user_id(&self_hosted).await?;
+    Ok((
+        World {
+            client: no_redirects(&cloud)?,
+            server: cloud,
+            cloud: true,
+            org_id: cloud_org_id,
+            member_id: cloud_member,
+            user_id: cloud_user,
+            installation_id: this_installation.to_string(),
+            connection_id: uuid::Uuid::new_v4().to_string(),
+            credentials: cloud_credentials,
+        },
+        World {
+            client: no_redirects(&self_hosted)?,
+            server: self_hosted,
+            cloud: false,
+            org_id: sh_org_id,
+            member_id: sh_member,
+            user_id: sh_user,
+            installation_id: this_installation.to_string(),
+            connection_id,
+            credentials: sh_credentials,
+        },
+    ))
+}
+
+impl World {
+    pub(super) fn path(&self, template: &str) -> String {
+        let id = if template.starts_with("/api/installations/") {
+            &self.installation_id
+        } else if template.starts_with("/api/users/") {
+            &self.user_id
+        } else {
+            &self.org_id
+        };
+        let mut path = template
+            .replace("{org_id}", &self.org_id)
+            .replace("{conn_org_id}", &self.org_id)
+            .replace("{member_id}", &self.member_id)
+            .replace("{connection_id}", &self.connection_id)
+            .replace("{connection_type}", "1")
+            .replace("{key_type}", "1")
+            .replace("{friendly_name}", "Nobody")
+            .replace("{id}", id);
+        if template.ends_with("/license") {
+            path.push_str(&format!("?installationId={}", self.installation_id));
+        }
+        path
+    }
+
+    pub(super) async fn call(
+        &self,
+        row: &Row,
+        caller: Caller,
+    ) -> anyhow::Result<(u16, Option<String>)> {
+        let method = Method::from_bytes(row.method.as_bytes())?;
+        let mut request = self
+            .client
+            .request(method, self.server.at(&self.path(row.path)));
+        let mut csrf = String::new();
+        match &self.credentials[&caller] {
+            Credential::None => {}
+            Credential::Bearer(token) => request = request.bearer_auth(token),
+            Credential::Portal {
+                cookies,
+                csrf: token,
+            } => {
+                request = request.header(COOKIE, cookies);
+                csrf = token.clone();
+            }
+        }
+        request = match row.body {
+            Body::None => request,
+            Body::EmptyJson => request.json(&json!({})),
+            Body::Json(text) => request
+                .header("content-type", "application/json")
+                .body(text.replace("{org_id}", &self.org_id)),
+            Body::EmptyForm => request.form(&[("", "")]),
+            Body::CsrfForm => request.form(&[
+                ("csrf", csrf.as_str()),
+                ("email", "nobody@example.com"),
+                ("token", "not-a-token"),
+            ]),
+        };
+        let response = request.send().await?;
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        let message = serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|body| body["message"].as_str().map(str::to_string));
+        Ok((status, message))
+    }
+
+    /// The routes the server's document lists, as `METHOD path`.
+    pub(super) async fn served_routes(&self) -> anyhow::Result<BTreeSet<String>> {
+        let doc: Value = self.server.get("/api/openapi.json").await?.json().await?;
+        let mut routes = BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for method in ["get", "put", "post", "delete", "patch", "head"] {
+                if item.get(method).is_some() {
+                    routes.insert(format!("{} {path}", method.to_uppercase()));
+                }
+            }
+        }
+        Ok(routes)
+    }
+}
