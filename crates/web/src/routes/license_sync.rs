@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use kinwarden_config::Mode;
 use kinwarden_core::ids::OrganizationId;
 use kinwarden_core::license::{CURRENT_VERSION, Casing};
 use kinwarden_core::secrets::constant_time_eq;
@@ -16,11 +15,11 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::auth::InstallationCaller;
+use crate::deployment::cloud_only;
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::licensing::{self, IssueError};
 use crate::org_api_keys::validate_billing_sync_key;
-use crate::routes::installations::ONLY_CLOUD;
 use crate::state::AppState;
 
 const REFUSAL_DELAY: Duration = Duration::from_secs(2);
@@ -49,9 +48,7 @@ pub async fn cloud_license(
     Path(org_id): Path<String>,
     ApiJson(request): ApiJson<LicenseSyncRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    if state.config.mode != Mode::Cloud {
-        return Err(ApiError::BadRequest(ONLY_CLOUD.into()));
-    }
+    cloud_only(&state)?;
     caller.require_scope("api.licensing")?;
     let org_id: OrganizationId = org_id.parse().map_err(|_| ApiError::NotFound)?;
     let org = state

@@ -5,16 +5,15 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use kinwarden_config::Mode;
 use kinwarden_core::license::{CURRENT_VERSION, Casing};
 use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::deployment::cloud_only;
 use crate::error::ApiError;
 use crate::licensing::{self, CloudLicenseKeys, IssueError};
 use crate::org_access::OrgOwner;
-use crate::routes::installations::ONLY_CLOUD;
 use crate::state::AppState;
 
 /// `GET /api/licenses/public-key`: anonymous, PEM. Our own route, so 404 on a self-hosted server.
@@ -53,9 +52,7 @@ pub async fn organization_license(
     OrgOwner(access): OrgOwner,
     Query(query): Query<LicenseQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    if state.config.mode != Mode::Cloud {
-        return Err(ApiError::BadRequest(ONLY_CLOUD.into()));
-    }
+    cloud_only(&state)?;
     let keys: &CloudLicenseKeys = state
         .licensing
         .as_deref()

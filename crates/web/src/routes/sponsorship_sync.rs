@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
-use kinwarden_config::Mode;
 use kinwarden_core::ids::{OrganizationId, SponsorshipId};
 use kinwarden_core::sponsorships::Sponsorship;
 use kinwarden_core::sponsorships::cloud_sync::{self, CloudSponsor, CloudSyncOutcome};
@@ -17,10 +16,10 @@ use kinwarden_proto::sponsorship_sync::{BATCH_SIZE, SkippedItem, SyncRequest, Sy
 use kinwarden_store::{CloudSyncWrite, StoreError};
 
 use crate::auth::InstallationCaller;
+use crate::deployment::cloud_only;
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::org_api_keys::validate_billing_sync_key;
-use crate::routes::installations::ONLY_CLOUD;
 use crate::sponsorship_offers::offer_mails;
 use crate::sponsorship_rows::{to_domain, to_record};
 use crate::sponsorship_sync_wire::{answered, synced_item};
@@ -45,9 +44,7 @@ pub async fn sync(
     ApiJson(request): ApiJson<SyncRequest>,
 ) -> Result<Json<SyncResponse>, ApiError> {
     caller.require_scope("api.installation")?;
-    if state.config.mode != Mode::Cloud {
-        return Err(ApiError::BadRequest(ONLY_CLOUD.into()));
-    }
+    cloud_only(&state)?;
     // The reference answers a malformed id with its model binding's 400; a well-formed id of no
     // organization with "Invalid organization" (§4.13). Both say the same here.
     let org_id: OrganizationId = request

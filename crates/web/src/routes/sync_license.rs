@@ -10,10 +10,11 @@ use kinwarden_store::OutcomeRecord;
 use serde_json::{Value, json};
 
 use crate::cloud_errors;
+use crate::deployment::self_hosted_only;
 use crate::error::ApiError;
 use crate::org_access::OrgOwner;
 use crate::routes::connections::BILLING_SYNC;
-use crate::routes::self_hosted_licenses::{ONLY_SELF_HOSTED, apply};
+use crate::routes::self_hosted_licenses::apply;
 use crate::state::AppState;
 use crate::{self_hosted_license, wire_time};
 
@@ -31,9 +32,7 @@ pub async fn sync(
     State(state): State<AppState>,
     OrgOwner(access): OrgOwner,
 ) -> Result<Json<OutcomeResponse>, ApiError> {
-    if state.config.mode != kinwarden_config::Mode::SelfHosted {
-        return Err(ApiError::BadRequest(ONLY_SELF_HOSTED.into()));
-    }
+    self_hosted_only(&state)?;
     let org_id = access.org.id.clone();
     // The first billing sync connection, enabled or not, as the reference takes it.
     let connection = state
