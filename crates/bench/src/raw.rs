@@ -6,7 +6,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use kinwarden_config::DatabaseConfig;
-use kinwarden_mail::Mail;
+use kinwarden_mail::DraftMail;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -26,21 +26,9 @@ pub struct Row {
     pub last_sync_date: Option<i64>,
 }
 
-/// An offer e-mail as the cloud renders it, with a token of the length it signs.
-pub fn offer_mail(email: &str) -> anyhow::Result<Mail> {
-    let vault = reqwest::Url::parse("https://vault.example.test/")?;
-    let token = format!(
-        "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.{}.{}",
-        "x".repeat(260),
-        "y".repeat(43)
-    );
-    Ok(kinwarden_mail::SponsorshipOffer {
-        organization_name: "Acme Corp",
-        email,
-        token: &token,
-        existing_account: false,
-    }
-    .render(&vault, kinwarden_mail::Lang::En))
+/// The offer e-mail the cloud queues for `row`: a draft, rendered at delivery.
+pub fn offer_draft(row: &Row) -> DraftMail {
+    DraftMail::sponsorship_offer(&row.id, "Acme Corp", &row.email, 0, "vault.example.test")
 }
 
 /// `n` fresh offers of one organization, with ids made as the server makes them.
@@ -75,11 +63,13 @@ const UPSERT_SQLITE: &str = "INSERT INTO organization_sponsorships \
      last_sync_date = excluded.last_sync_date";
 
 const MAIL_SQLITE: &str = "INSERT INTO mail_outbox (id, message_id, recipient, subject, \
-    body_text, body_html, created_at, attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7)";
+    body_text, body_html, draft, created_at, attempts, next_attempt_at) \
+    VALUES ($1, $2, $3, '', '', '', $4, $5, 0, $5)";
 
 const MAIL_PG: &str = "INSERT INTO mail_outbox (id, message_id, recipient, subject, body_text, \
-    body_html, created_at, attempts, next_attempt_at) \
-    SELECT u.id, u.mid, u.rcpt, $4, $5, $6, $7, 0, $7 FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, mid, rcpt)";
+    body_html, draft, created_at, attempts, next_attempt_at) \
+    SELECT u.id, u.mid, u.rcpt, '', '', '', u.draft, $5, 0, $5 \
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, mid, rcpt, draft)";
 
 const UPDATE_SQLITE: &str = "UPDATE organization_sponsorships \
     SET last_sync_date = $2, valid_until = $3, to_delete = $4 WHERE id = $1";
@@ -153,9 +143,9 @@ impl RawDb {
         Ok(())
     }
 
-    /// Inserts the rows and, in the same transactions, one queued message per row of the size
-    /// of `mail` (a rendered offer e-mail): what a first sync of new offers stores.
-    pub async fn insert_with_mails(&self, rows: &[Row], mail: &Mail) -> anyhow::Result<()> {
+    /// Inserts the rows and, in the same transactions, one queued offer draft per row: what a
+    /// first sync of new offers stores.
+    pub async fn insert_with_mails(&self, rows: &[Row]) -> anyhow::Result<()> {
         for chunk in rows.chunks(CHUNK) {
             match self {
                 Self::Sqlite(pool) => {
@@ -170,13 +160,12 @@ impl RawDb {
                             .bind(row.last_sync_date)
                             .execute(&mut *tx)
                             .await?;
+                        let offer = offer_draft(row);
                         sqlx::query(MAIL_SQLITE)
                             .bind(uuid::Uuid::new_v4().to_string())
-                            .bind(format!("<{}@example.test>", row.id))
+                            .bind(offer.new_message_id())
                             .bind(&row.email)
-                            .bind(&mail.subject)
-                            .bind(&mail.text)
-                            .bind(&mail.html)
+                            .bind(offer.draft.to_json())
                             .bind(0_i64)
                             .execute(&mut *tx)
                             .await?;
@@ -202,11 +191,9 @@ impl RawDb {
                                 .map(|_| uuid::Uuid::new_v4().to_string())
                                 .collect::<Vec<_>>(),
                         )
-                        .bind(column(|r| format!("<{}@example.test>", r.id)))
+                        .bind(column(|r| offer_draft(r).new_message_id()))
                         .bind(column(|r| r.email.clone()))
-                        .bind(&mail.subject)
-                        .bind(&mail.text)
-                        .bind(&mail.html)
+                        .bind(column(|r| offer_draft(r).draft.to_json()))
                         .bind(0_i64)
                         .execute(&mut *tx)
                         .await?;

@@ -106,7 +106,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         .unwrap_or_else(|| local_url.clone());
 
     let urls = PublicUrls::new(url.clone());
-    let tokens = keys::identity_keys(&bwdata, &urls.join("identity"))?;
+    let tokens = Arc::new(keys::identity_keys(&bwdata, &urls.join("identity"))?);
     let data_key = keys::data_key(&bwdata)?;
     // Only a cloud signs licenses, so only a cloud holds (and on first start makes) the key.
     let licensing = match config.mode {
@@ -120,6 +120,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         &url,
         store.clone(),
         options.clock.clone(),
+        mail::DraftWriter::new(store.clone(), tokens.clone(), url.clone()),
         WorkerSettings::default(),
     )?;
 
@@ -157,7 +158,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         store: store.clone(),
         clock: options.clock.clone(),
         urls: Arc::new(urls),
-        tokens: Arc::new(tokens),
+        tokens,
         data_key: Arc::new(data_key),
         login_limiter: Arc::new(LoginLimiter::new(config.login_rate_limit)),
         hashing: Arc::new(tokio::sync::Semaphore::new(

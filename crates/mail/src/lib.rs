@@ -9,12 +9,14 @@
 //! absolute, built from the vault URL with its tokens as query parameters.
 
 mod catalogue;
+mod draft;
 mod lang;
 mod links;
 mod mail;
 pub mod messages;
 mod render;
 
+pub use draft::{Draft, DraftMail};
 pub use lang::Lang;
 pub use links::link;
 pub use mail::{Mail, recipient_domain};

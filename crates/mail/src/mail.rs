@@ -23,18 +23,19 @@ impl Mail {
     /// it once, when the mail is queued, and sends it unchanged on every attempt, so a receiver
     /// can tell a retry from a new message.
     pub fn new_message_id(&self) -> String {
-        let host = if self.origin_host.is_empty() {
-            "localhost"
-        } else {
-            self.origin_host.as_str()
-        };
-        format!("<{}@{host}>", uuid::Uuid::new_v4().simple())
+        message_id(&self.origin_host)
     }
 
     /// The part after the last `@` of the recipient, for logs that must not name the person.
     pub fn recipient_domain(&self) -> &str {
         recipient_domain(&self.to)
     }
+}
+
+/// A fresh Message-ID whose right-hand side is `host` (`localhost` when there is none).
+pub(crate) fn message_id(host: &str) -> String {
+    let host = if host.is_empty() { "localhost" } else { host };
+    format!("<{}@{host}>", uuid::Uuid::new_v4().simple())
 }
 
 /// The domain of an address (`example.com` for `ann@example.com`), or `?` for a malformed one.

@@ -1,7 +1,7 @@
 //! A member's offer made on a cloud (reference §4.1 C2): the row and its offer e-mail are stored
 //! together, so the offer is never mailed without being kept, nor kept without being mailed.
 
-use kinwarden_mail::Mail;
+use kinwarden_mail::DraftMail;
 
 use crate::error::conflict_or;
 use crate::sponsorships::COLUMNS;
@@ -14,7 +14,7 @@ impl Store {
     pub async fn save_offer_with_mail(
         &self,
         row: &SponsorshipRecord,
-        mail: &Mail,
+        mail: &DraftMail,
         now_ms: i64,
     ) -> Result<(), StoreError> {
         let sql = format!(

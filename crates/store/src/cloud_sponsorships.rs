@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use kinwarden_mail::Mail;
+use kinwarden_mail::DraftMail;
 
 use crate::error::conflict_or;
 use crate::{SponsorshipRecord, Store, StoreError, on_pool};
@@ -18,8 +18,8 @@ pub struct CloudSyncWrite<'a> {
     pub organization_id: &'a str,
     pub upserts: &'a [SponsorshipRecord],
     pub deletes: &'a [String],
-    /// One offer e-mail per new row.
-    pub mails: &'a [Mail],
+    /// One offer e-mail per new row, as drafts the delivery renders.
+    pub offers: &'a [DraftMail],
     pub now_ms: i64,
 }
 
@@ -34,7 +34,7 @@ impl Store {
         let sql = crate::sync_bulk::bulk_sql(self.backend());
         let rows = crate::sync_bulk::rows_json(write.upserts);
         let deletes = crate::sync_bulk::ids_json(write.deletes);
-        let mails = crate::sync_bulk::mails_json(write.mails);
+        let offers = crate::sync_bulk::drafts_json(write.offers);
         // A known row takes only what a sync changes: a redemption or renewal committed since
         // the batch read the row keeps its sponsored organization and `validUntil`.
         let _turn = self.sync_writer().await;
@@ -54,9 +54,9 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            if !write.mails.is_empty() {
+            if !write.offers.is_empty() {
                 sqlx::query(sql.queue_mails)
-                    .bind(&mails)
+                    .bind(&offers)
                     .bind(write.now_ms)
                     .execute(&mut *tx)
                     .await?;
@@ -68,7 +68,7 @@ impl Store {
                 .await?;
             tx.commit().await?;
         });
-        if !write.mails.is_empty() {
+        if !write.offers.is_empty() {
             self.wake_mail_worker();
         }
         Ok(())

@@ -23,7 +23,7 @@
 
 use std::future::Future;
 
-use kinwarden_mail::Mail;
+use kinwarden_mail::{DraftMail, Mail};
 
 use crate::{Pool, Store, StoreError, on_pool};
 
@@ -48,14 +48,66 @@ pub struct OutboxMail {
     pub next_attempt_at: i64,
     pub sent_at: Option<i64>,
     pub last_error: Option<String>,
+    /// A message queued as a draft ([`kinwarden_mail::Draft`] as JSON): subject and bodies are
+    /// empty until the worker renders it.
+    pub draft: Option<String>,
+}
+
+impl OutboxMail {
+    /// Whether this is a Families sponsorship offer (queued as a draft).
+    pub fn is_sponsorship_offer(&self) -> bool {
+        self.draft.as_deref().is_some_and(|draft| {
+            matches!(
+                kinwarden_mail::Draft::from_json(draft),
+                Ok(kinwarden_mail::Draft::SponsorshipOffer { .. })
+            )
+        })
+    }
 }
 
 const COLUMNS: &str = "id, message_id, recipient, subject, body_text, body_html, created_at, \
-                       attempts, next_attempt_at, sent_at, last_error";
+                       attempts, next_attempt_at, sent_at, last_error, draft";
 
 const INSERT: &str = "INSERT INTO mail_outbox \
-     (id, message_id, recipient, subject, body_text, body_html, created_at, attempts, next_attempt_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7)";
+     (id, message_id, recipient, subject, body_text, body_html, draft, created_at, attempts, \
+      next_attempt_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $8)";
+
+/// One outbox row as it is written: a rendered message, or a draft with empty bodies.
+pub(crate) struct NewRow<'a> {
+    recipient: &'a str,
+    message_id: String,
+    subject: &'a str,
+    text: &'a str,
+    html: &'a str,
+    draft: Option<String>,
+}
+
+impl<'a> From<&'a Mail> for NewRow<'a> {
+    fn from(mail: &'a Mail) -> Self {
+        Self {
+            recipient: &mail.to,
+            message_id: mail.new_message_id(),
+            subject: &mail.subject,
+            text: &mail.text,
+            html: &mail.html,
+            draft: None,
+        }
+    }
+}
+
+impl<'a> From<&'a DraftMail> for NewRow<'a> {
+    fn from(mail: &'a DraftMail) -> Self {
+        Self {
+            recipient: &mail.to,
+            message_id: mail.new_message_id(),
+            subject: "",
+            text: "",
+            html: "",
+            draft: Some(mail.draft.to_json()),
+        }
+    }
+}
 
 /// A connection that can queue mail: the native connection of each backend, which is what
 /// `&mut *tx` gives inside an [`on_pool!`] body. Implemented for both, so one call type-checks
@@ -63,7 +115,7 @@ const INSERT: &str = "INSERT INTO mail_outbox \
 pub(crate) trait QueuesMail: Send {
     fn queue_mail(
         &mut self,
-        mail: &Mail,
+        row: NewRow<'_>,
         now_ms: i64,
     ) -> impl Future<Output = Result<QueuedMail, sqlx::Error>> + Send;
 }
@@ -73,20 +125,21 @@ macro_rules! queues_mail_on {
         impl QueuesMail for $connection {
             async fn queue_mail(
                 &mut self,
-                mail: &Mail,
+                row: NewRow<'_>,
                 now_ms: i64,
             ) -> Result<QueuedMail, sqlx::Error> {
                 let queued = QueuedMail {
                     id: uuid::Uuid::new_v4().to_string(),
-                    message_id: mail.new_message_id(),
+                    message_id: row.message_id,
                 };
                 sqlx::query(INSERT)
                     .bind(&queued.id)
                     .bind(&queued.message_id)
-                    .bind(&mail.to)
-                    .bind(&mail.subject)
-                    .bind(&mail.text)
-                    .bind(&mail.html)
+                    .bind(row.recipient)
+                    .bind(row.subject)
+                    .bind(row.text)
+                    .bind(row.html)
+                    .bind(row.draft)
                     .bind(now_ms)
                     .execute(&mut *self)
                     .await?;
@@ -98,23 +151,41 @@ macro_rules! queues_mail_on {
 queues_mail_on!(sqlx::SqliteConnection);
 queues_mail_on!(sqlx::PgConnection);
 
-/// Queues `mail` on a connection that is inside the caller's transaction, so the message is
-/// stored exactly when the rest of the use-case is. After the commit, the caller calls
-/// [`Store::wake_mail_worker`] so it goes out at once rather than at the next poll.
-pub(crate) async fn queue_in<C>(
+/// Queues `mail` (a rendered [`Mail`] or a [`DraftMail`]) on a connection that is inside the
+/// caller's transaction, so the message is stored exactly when the rest of the use-case is.
+/// After the commit, the caller calls [`Store::wake_mail_worker`] so it goes out at once rather
+/// than at the next poll.
+pub(crate) async fn queue_in<'a, C, M>(
     connection: &mut C,
-    mail: &Mail,
+    mail: &'a M,
     now_ms: i64,
 ) -> Result<QueuedMail, sqlx::Error>
 where
     C: QueuesMail + ?Sized,
+    NewRow<'a>: From<&'a M>,
 {
-    connection.queue_mail(mail, now_ms).await
+    connection.queue_mail(NewRow::from(mail), now_ms).await
 }
 
 impl Store {
     /// Queues one message on its own, for a mail that no other change goes with.
     pub async fn enqueue_mail(&self, mail: &Mail, now_ms: i64) -> Result<QueuedMail, StoreError> {
+        self.enqueue(mail, now_ms).await
+    }
+
+    /// Queues one draft on its own (an offer sent again).
+    pub async fn enqueue_draft(
+        &self,
+        mail: &DraftMail,
+        now_ms: i64,
+    ) -> Result<QueuedMail, StoreError> {
+        self.enqueue(mail, now_ms).await
+    }
+
+    async fn enqueue<'a, M>(&self, mail: &'a M, now_ms: i64) -> Result<QueuedMail, StoreError>
+    where
+        NewRow<'a>: From<&'a M>,
+    {
         let queued = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let queued = queue_in(&mut *tx, mail, now_ms).await?;

@@ -3,7 +3,7 @@
 //! PostgreSQL `jsonb_to_recordset`), and a sync with nothing changed writes only the
 //! organization's sync stamp (migration 0012) instead of every row's date.
 
-use kinwarden_mail::Mail;
+use kinwarden_mail::DraftMail;
 use serde_json::{Value, json};
 
 use crate::error::conflict_or;
@@ -74,9 +74,10 @@ const SQLITE: BulkSql = BulkSql {
         to_delete = u.value ->> 'to_delete' \
         FROM json_each($1) AS u WHERE organization_sponsorships.id = u.value ->> 'id'",
     queue_mails: "INSERT INTO mail_outbox \
-        (id, message_id, recipient, subject, body_text, body_html, created_at, attempts, next_attempt_at) \
-        SELECT value ->> 'id', value ->> 'message_id', value ->> 'recipient', value ->> 'subject', \
-        value ->> 'body_text', value ->> 'body_html', $2, 0, $2 FROM json_each($1)",
+        (id, message_id, recipient, subject, body_text, body_html, draft, created_at, attempts, \
+        next_attempt_at) \
+        SELECT value ->> 'id', value ->> 'message_id', value ->> 'recipient', '', '', '', \
+        value ->> 'draft', $2, 0, $2 FROM json_each($1)",
     stamp: "INSERT INTO sponsorship_sync_stamps (organization_id, synced_at) VALUES ($1, $2) \
         ON CONFLICT (organization_id) DO UPDATE SET synced_at = MAX(synced_at, excluded.synced_at)",
 };
@@ -103,10 +104,10 @@ const POSTGRES: BulkSql = BulkSql {
         FROM jsonb_to_recordset($1::jsonb) AS u(id text, last_sync_date bigint, valid_until bigint, \
         to_delete boolean) WHERE s.id = u.id",
     queue_mails: "INSERT INTO mail_outbox \
-        (id, message_id, recipient, subject, body_text, body_html, created_at, attempts, next_attempt_at) \
-        SELECT id, message_id, recipient, subject, body_text, body_html, $2, 0, $2 \
-        FROM jsonb_to_recordset($1::jsonb) AS m(id text, message_id text, recipient text, \
-        subject text, body_text text, body_html text)",
+        (id, message_id, recipient, subject, body_text, body_html, draft, created_at, attempts, \
+        next_attempt_at) \
+        SELECT id, message_id, recipient, '', '', '', draft, $2, 0, $2 \
+        FROM jsonb_to_recordset($1::jsonb) AS m(id text, message_id text, recipient text, draft text)",
     stamp: "INSERT INTO sponsorship_sync_stamps (organization_id, synced_at) VALUES ($1, $2) \
         ON CONFLICT (organization_id) DO UPDATE \
         SET synced_at = GREATEST(sponsorship_sync_stamps.synced_at, excluded.synced_at)",
@@ -129,7 +130,7 @@ pub(crate) fn ids_json(ids: &[String]) -> String {
 }
 
 /// Messages with fresh row ids and Message-IDs, as [`crate::outbox`] queues them one by one.
-pub(crate) fn mails_json(mails: &[Mail]) -> String {
+pub(crate) fn drafts_json(mails: &[DraftMail]) -> String {
     Value::Array(
         mails
             .iter()
@@ -138,9 +139,7 @@ pub(crate) fn mails_json(mails: &[Mail]) -> String {
                     "id": uuid::Uuid::new_v4().to_string(),
                     "message_id": mail.new_message_id(),
                     "recipient": mail.to,
-                    "subject": mail.subject,
-                    "body_text": mail.text,
-                    "body_html": mail.html,
+                    "draft": mail.draft.to_json(),
                 })
             })
             .collect(),

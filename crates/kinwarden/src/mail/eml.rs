@@ -69,6 +69,7 @@ mod tests {
             next_attempt_at: 0,
             sent_at: None,
             last_error: None,
+            draft: None,
         }
     }
 

@@ -100,6 +100,7 @@ mod tests {
             next_attempt_at: 0,
             sent_at: None,
             last_error: None,
+            draft: None,
         }
     }
 

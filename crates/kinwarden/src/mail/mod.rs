@@ -2,6 +2,7 @@
 //! `globalSettings__mail__smtp__host` is set and otherwise as an `.eml` file in `bwdata/mail/`;
 //! the [`worker`] takes due messages from the outbox and records each outcome.
 
+mod drafts;
 mod eml;
 mod format;
 mod smtp;
@@ -17,6 +18,7 @@ use kinwarden_store::{OutboxMail, Store};
 use lettre::message::Mailbox;
 use url::Url;
 
+pub use drafts::DraftWriter;
 pub use eml::EmlDirMailer;
 pub use smtp::SmtpMailer;
 pub use worker::{MailWorker, WorkerSettings};
@@ -83,6 +85,7 @@ pub fn start_worker(
     vault: &Url,
     store: Store,
     clock: Arc<dyn Clock>,
+    drafts: DraftWriter,
     settings: WorkerSettings,
 ) -> Result<MailWorker, MailSetupError> {
     let from = sender(config, vault)?;
@@ -92,9 +95,15 @@ pub fn start_worker(
                 key: keys::SMTP_HOST,
                 problem: err.to_string(),
             })?;
-            MailWorker::spawn(store, clock, mailer, settings)
+            MailWorker::spawn(store, clock, mailer, drafts, settings)
         }
-        None => MailWorker::spawn(store, clock, EmlDirMailer::new(mail_dir, from), settings),
+        None => MailWorker::spawn(
+            store,
+            clock,
+            EmlDirMailer::new(mail_dir, from),
+            drafts,
+            settings,
+        ),
     })
 }
 

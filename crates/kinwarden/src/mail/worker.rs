@@ -14,7 +14,7 @@ use kinwarden_store::{OutboxMail, Store, StoreError};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::{DeliveryError, Mailer};
+use super::{DeliveryError, DraftWriter, Mailer};
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
@@ -69,6 +69,7 @@ impl MailWorker {
         store: Store,
         clock: Arc<dyn Clock>,
         mailer: M,
+        drafts: DraftWriter,
         settings: WorkerSettings,
     ) -> Self {
         tracing::info!(to = %mailer.describe(), "mail delivery started");
@@ -77,6 +78,7 @@ impl MailWorker {
             store,
             clock,
             mailer,
+            drafts,
             settings,
         };
         let task = tokio::spawn(worker.run(stopped));
@@ -99,6 +101,7 @@ struct Worker<M> {
     store: Store,
     clock: Arc<dyn Clock>,
     mailer: M,
+    drafts: DraftWriter,
     settings: WorkerSettings,
 }
 
@@ -167,7 +170,11 @@ impl<M: Mailer> Worker<M> {
 
     async fn deliver(&self, mail: &OutboxMail) -> Result<(), StoreError> {
         let domain = recipient_domain(&mail.recipient);
-        let outcome = tokio::time::timeout(self.settings.send_timeout, self.mailer.deliver(mail))
+        let send = async {
+            let written = self.drafts.write(mail).await?;
+            self.mailer.deliver(&written).await
+        };
+        let outcome = tokio::time::timeout(self.settings.send_timeout, send)
             .await
             .unwrap_or(Err(DeliveryError::Timeout(self.settings.send_timeout)));
         match outcome {

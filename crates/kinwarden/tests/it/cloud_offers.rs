@@ -83,7 +83,7 @@ async fn offers_on_the_cloud_are_mailed_resent_revoked_and_removed() -> anyhow::
             .list_mail()
             .await?
             .iter()
-            .filter(|mail| mail.subject == OFFER)
+            .filter(|mail| mail.is_sponsorship_offer())
             .count();
         assert_eq!(offers, 3, "{name}: made, made again, resent");
 

@@ -35,7 +35,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_kinwarden");
 const OFFERS: usize = 3_000;
 const ROUNDS: usize = 50;
 const BATCHES: usize = OFFERS.div_ceil(1_000);
-const OFFER_SUBJECT: &str = "Accept your Sponsored Families Plan";
 
 /// xorshift64*: small, seedable, enough to pick kill moments and offers.
 struct Rng(u64);
@@ -382,7 +381,7 @@ async fn sync_with_kill(
 async fn offer_mails(store: &Store) -> anyhow::Result<HashMap<String, usize>> {
     let mut by_address = HashMap::new();
     for mail in store.list_mail().await? {
-        if mail.subject == OFFER_SUBJECT {
+        if mail.is_sponsorship_offer() {
             *by_address.entry(mail.recipient.to_lowercase()).or_default() += 1;
         }
     }

@@ -75,7 +75,7 @@ async fn offer_mails(store: &Store) -> anyhow::Result<usize> {
         .list_mail()
         .await?
         .iter()
-        .filter(|mail| mail.subject == "Accept your Sponsored Families Plan")
+        .filter(|mail| mail.is_sponsorship_offer())
         .count())
 }
 

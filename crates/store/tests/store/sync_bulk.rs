@@ -2,7 +2,7 @@
 //! transaction, a self-hosted answered batch, the batch members' rows, and the organization's
 //! sync stamp standing for the rows' dates.
 
-use kinwarden_mail::{Lang, Mail, VerifyEmail};
+use kinwarden_mail::{Draft, DraftMail};
 use kinwarden_store::{
     CloudSyncWrite, MemberRecord, OrganizationRecord, SponsorshipRecord, Store, StoreError,
     SyncedState,
@@ -28,13 +28,8 @@ fn row(id: &str, org: &str, member: &str, last_sync: Option<i64>) -> Sponsorship
     }
 }
 
-fn mail(to: &str) -> Mail {
-    let vault = url::Url::parse("https://vault.example.com/").expect("url");
-    VerifyEmail {
-        email: to,
-        token: "secret-token",
-    }
-    .render(&vault, Lang::En)
+fn offer(to: &str) -> DraftMail {
+    DraftMail::sponsorship_offer("new", "Org org-a", to, 0, "vault.example.com")
 }
 
 async fn organization(store: &Store, id: &str) -> anyhow::Result<()> {
@@ -92,13 +87,13 @@ async fn a_cloud_batch_writes_rows_deletions_offers_and_the_stamp() -> anyhow::R
         // A known row takes only the sync's columns, whatever else the batch carries.
         marked.friendly_name = Some("renamed".into());
         let new = row("new", "org-a", "m-new", Some(500));
-        let mails = [mail("new@example.net"), mail("other@example.net")];
+        let offers = [offer("new@example.net"), offer("other@example.net")];
         store
             .apply_cloud_sync(CloudSyncWrite {
                 organization_id: "org-a",
                 upserts: &[marked, new.clone()],
                 deletes: &["gone".into(), "foreign".into()],
-                mails: &mails,
+                offers: &offers,
                 now_ms: 500,
             })
             .await?;
@@ -133,7 +128,15 @@ async fn a_cloud_batch_writes_rows_deletions_offers_and_the_stamp() -> anyhow::R
             "{name}"
         );
         assert_ne!(queued[0].message_id, queued[1].message_id);
-        assert_eq!(queued[0].subject, mails[0].subject);
+        // Queued as drafts: the delivery writes them.
+        for queued in &queued {
+            let draft = Draft::from_json(queued.draft.as_deref().unwrap_or_default());
+            assert!(
+                matches!(draft, Ok(Draft::SponsorshipOffer { ref email, .. }) if *email == queued.recipient),
+                "{name}: {draft:?}"
+            );
+            assert!(queued.body_html.is_empty(), "{name}");
+        }
     }
     Ok(())
 }
@@ -157,7 +160,7 @@ async fn a_conflicting_cloud_batch_writes_nothing() -> anyhow::Result<()> {
                     row("second", "org-a", "m1", Some(500)),
                 ],
                 deletes: &[],
-                mails: &[mail("fresh@example.net")],
+                offers: &[offer("fresh@example.net")],
                 now_ms: 500,
             })
             .await;

@@ -15,7 +15,7 @@ use crate::deployment::cloud_only;
 use crate::error::ApiError;
 use crate::org_access::OrgManageUsers;
 use crate::routes::sponsorships::{create_error, decide_offer, validate};
-use crate::sponsorship_offers::offer_mail;
+use crate::sponsorship_offers::offer_draft;
 use crate::sponsorship_rows::{to_domain, to_record};
 use crate::state::AppState;
 
@@ -44,12 +44,12 @@ pub async fn create(
     let now = state.clock.now_millis();
     match offer {
         Offer::Existing(existing) => {
-            if let Some(mail) = offer_mail(&state, &org.name, &existing).await? {
-                state.store.enqueue_mail(&mail, now).await?;
+            if let Some(mail) = offer_draft(&state, &org.name, &existing) {
+                state.store.enqueue_draft(&mail, now).await?;
             }
         }
         Offer::Save { sponsorship, .. } => {
-            let Some(mail) = offer_mail(&state, &org.name, &sponsorship).await? else {
+            let Some(mail) = offer_draft(&state, &org.name, &sponsorship) else {
                 return Err(ApiError::internal("an offer without an address"));
             };
             match state
@@ -105,14 +105,14 @@ pub async fn resend(
         return Ok(StatusCode::OK);
     };
     let sponsorship = to_domain(&row)?;
-    let Some(mail) = offer_mail(&state, &access.org.name, &sponsorship).await? else {
+    let Some(mail) = offer_draft(&state, &access.org.name, &sponsorship) else {
         return Err(ApiError::BadRequest(
             "Cannot find an outstanding sponsorship offer for this organization.".into(),
         ));
     };
     state
         .store
-        .enqueue_mail(&mail, state.clock.now_millis())
+        .enqueue_draft(&mail, state.clock.now_millis())
         .await?;
     Ok(StatusCode::OK)
 }

@@ -20,7 +20,7 @@ use crate::deployment::cloud_only;
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::org_api_keys::validate_billing_sync_key;
-use crate::sponsorship_offers::offer_mails;
+use crate::sponsorship_offers::offer_drafts;
 use crate::sponsorship_rows::{to_domain, to_record};
 use crate::sponsorship_sync_wire::{answered, synced_item};
 use crate::state::AppState;
@@ -162,7 +162,7 @@ async fn write(
     if outcome.items.is_empty() && outcome.upserts.is_empty() && outcome.deletes.is_empty() {
         return Ok(());
     }
-    let mails = offer_mails(state, org_name, outcome).await?;
+    let offers = offer_drafts(state, org_name, outcome);
     let upserts: Vec<_> = outcome.upserts.iter().map(to_record).collect();
     let deletes: Vec<String> = outcome.deletes.iter().map(|id| id.to_string()).collect();
     let written = state
@@ -171,7 +171,7 @@ async fn write(
             organization_id: org_id,
             upserts: &upserts,
             deletes: &deletes,
-            mails: &mails,
+            offers: &offers,
             now_ms: now,
         })
         .await;
