@@ -3,13 +3,12 @@
 //! bulk seeding of a self-hosted server's rows.
 
 use std::str::FromStr;
-use std::time::Duration;
 
 use kinwarden_config::DatabaseConfig;
 use kinwarden_mail::DraftMail;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqlitePool, SqlitePoolOptions,
 };
 
 /// Rows per transaction, as the sync's batches.
@@ -35,9 +34,9 @@ pub fn offer_draft(row: &Row) -> DraftMail {
 pub fn offers(organization_id: &str, n: usize, tag: &str) -> Vec<Row> {
     (0..n)
         .map(|i| Row {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: uuid::Uuid::now_v7().to_string(),
             organization_id: organization_id.to_string(),
-            member_id: uuid::Uuid::new_v4().to_string(),
+            member_id: uuid::Uuid::now_v7().to_string(),
             friendly_name: format!("Family {tag} {i}"),
             email: format!("family-{tag}-{i}@example.test"),
             last_sync_date: None,
@@ -90,12 +89,7 @@ impl RawDb {
     pub async fn open(config: &DatabaseConfig) -> anyhow::Result<Self> {
         Ok(match config {
             DatabaseConfig::Sqlite { path } => {
-                let options = SqliteConnectOptions::new()
-                    .filename(path)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(30));
+                let options = kinwarden_store::sqlite_options(path);
                 Self::Sqlite(
                     SqlitePoolOptions::new()
                         .max_connections(8)
@@ -161,9 +155,10 @@ impl RawDb {
                             .execute(&mut *tx)
                             .await?;
                         let offer = offer_draft(row);
+                        let id = uuid::Uuid::now_v7();
                         sqlx::query(MAIL_SQLITE)
-                            .bind(uuid::Uuid::new_v4().to_string())
-                            .bind(offer.new_message_id())
+                            .bind(id.to_string())
+                            .bind(offer.message_id(&id))
                             .bind(&row.email)
                             .bind(offer.draft.to_json())
                             .bind(0_i64)
@@ -184,14 +179,16 @@ impl RawDb {
                         .bind(chunk.iter().map(|r| r.last_sync_date).collect::<Vec<_>>())
                         .execute(&mut *tx)
                         .await?;
+                    let ids: Vec<uuid::Uuid> = chunk.iter().map(|_| uuid::Uuid::now_v7()).collect();
                     sqlx::query(MAIL_PG)
+                        .bind(ids.iter().map(uuid::Uuid::to_string).collect::<Vec<_>>())
                         .bind(
                             chunk
                                 .iter()
-                                .map(|_| uuid::Uuid::new_v4().to_string())
+                                .zip(&ids)
+                                .map(|(r, id)| offer_draft(r).message_id(id))
                                 .collect::<Vec<_>>(),
                         )
-                        .bind(column(|r| offer_draft(r).new_message_id()))
                         .bind(column(|r| r.email.clone()))
                         .bind(column(|r| offer_draft(r).draft.to_json()))
                         .bind(0_i64)

@@ -68,9 +68,10 @@ impl DraftMail {
         }
     }
 
-    /// A fresh Message-ID naming this server, made once when the draft is queued.
-    pub fn new_message_id(&self) -> String {
-        crate::mail::message_id(&self.origin_host)
+    /// The Message-ID of this draft queued as the outbox row `row_id` (see
+    /// [`crate::Mail::message_id`]).
+    pub fn message_id(&self, row_id: &uuid::Uuid) -> String {
+        crate::mail::message_id(row_id, &self.origin_host)
     }
 }
 
@@ -92,7 +93,10 @@ mod tests {
         assert!(stored.contains(r#""kind":"sponsorshipOffer""#), "{stored}");
         assert_eq!(Draft::from_json(&stored), Ok(mail.draft.clone()));
         assert_eq!(mail.to, "friend@family.test");
-        assert!(mail.new_message_id().ends_with("@vault.example>"));
+        assert!(
+            mail.message_id(&uuid::Uuid::new_v4())
+                .ends_with("@vault.example>")
+        );
     }
 
     #[test]

@@ -19,11 +19,12 @@ pub struct Mail {
 }
 
 impl Mail {
-    /// A fresh, globally unique Message-ID (RFC 5322 §3.6.4) naming this server. The outbox makes
-    /// it once, when the mail is queued, and sends it unchanged on every attempt, so a receiver
-    /// can tell a retry from a new message.
-    pub fn new_message_id(&self) -> String {
-        message_id(&self.origin_host)
+    /// The Message-ID (RFC 5322 §3.6.4) of this mail queued as the outbox row `row_id`: globally
+    /// unique as the row's key is, and naming this server. The outbox makes it once, when the
+    /// mail is queued, and sends it unchanged on every attempt, so a receiver can tell a retry
+    /// from a new message.
+    pub fn message_id(&self, row_id: &uuid::Uuid) -> String {
+        message_id(row_id, &self.origin_host)
     }
 
     /// The part after the last `@` of the recipient, for logs that must not name the person.
@@ -32,10 +33,11 @@ impl Mail {
     }
 }
 
-/// A fresh Message-ID whose right-hand side is `host` (`localhost` when there is none).
-pub(crate) fn message_id(host: &str) -> String {
+/// The Message-ID of outbox row `row_id`, whose right-hand side is `host` (`localhost` when
+/// there is none).
+pub(crate) fn message_id(row_id: &uuid::Uuid, host: &str) -> String {
     let host = if host.is_empty() { "localhost" } else { host };
-    format!("<{}@{host}>", uuid::Uuid::new_v4().simple())
+    format!("<{}@{host}>", row_id.simple())
 }
 
 /// The domain of an address (`example.com` for `ann@example.com`), or `?` for a malformed one.
@@ -65,14 +67,18 @@ mod tests {
     #[test]
     fn message_ids_are_unique_and_name_the_host() {
         let m = mail("ann@example.com", "vault.example.com");
-        let a = m.new_message_id();
-        let b = m.new_message_id();
+        let a = m.message_id(&uuid::Uuid::new_v4());
+        let b = m.message_id(&uuid::Uuid::new_v4());
         assert_ne!(a, b);
         assert!(
             a.starts_with('<') && a.ends_with("@vault.example.com>"),
             "{a}"
         );
-        assert!(mail("x@y", "").new_message_id().ends_with("@localhost>"));
+        let id = uuid::Uuid::new_v4();
+        assert_eq!(
+            mail("x@y", "").message_id(&id),
+            format!("<{}@localhost>", id.simple())
+        );
     }
 
     #[test]

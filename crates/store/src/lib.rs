@@ -34,6 +34,7 @@ pub use billing::SubscriptionPeriodRecord;
 pub use cloud_sponsorships::CloudSyncWrite;
 pub use connections::{ConnectionRecord, OutcomeRecord};
 pub use error::StoreError;
+pub use open::sqlite_options;
 pub use installations::InstallationRecord;
 pub use jobs::JobRunRecord;
 pub use meta::SERVER_ID;

@@ -73,8 +73,16 @@ const INSERT: &str = "INSERT INTO mail_outbox \
       next_attempt_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $8)";
 
+/// The key of a new outbox row: time-ordered (UUID v7), so the rows a sync batch queues are
+/// appended to the key's index instead of scattered through it (SPEC §10). The Message-ID is
+/// made from it, so it is unique as the key is and needs no index of its own.
+pub(crate) fn new_row_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}
+
 /// One outbox row as it is written: a rendered message, or a draft with empty bodies.
 pub(crate) struct NewRow<'a> {
+    id: uuid::Uuid,
     recipient: &'a str,
     message_id: String,
     subject: &'a str,
@@ -85,9 +93,11 @@ pub(crate) struct NewRow<'a> {
 
 impl<'a> From<&'a Mail> for NewRow<'a> {
     fn from(mail: &'a Mail) -> Self {
+        let id = new_row_id();
         Self {
+            id,
             recipient: &mail.to,
-            message_id: mail.new_message_id(),
+            message_id: mail.message_id(&id),
             subject: &mail.subject,
             text: &mail.text,
             html: &mail.html,
@@ -98,9 +108,11 @@ impl<'a> From<&'a Mail> for NewRow<'a> {
 
 impl<'a> From<&'a DraftMail> for NewRow<'a> {
     fn from(mail: &'a DraftMail) -> Self {
+        let id = new_row_id();
         Self {
+            id,
             recipient: &mail.to,
-            message_id: mail.new_message_id(),
+            message_id: mail.message_id(&id),
             subject: "",
             text: "",
             html: "",
@@ -129,7 +141,7 @@ macro_rules! queues_mail_on {
                 now_ms: i64,
             ) -> Result<QueuedMail, sqlx::Error> {
                 let queued = QueuedMail {
-                    id: uuid::Uuid::new_v4().to_string(),
+                    id: row.id.to_string(),
                     message_id: row.message_id,
                 };
                 sqlx::query(INSERT)

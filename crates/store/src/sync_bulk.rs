@@ -135,9 +135,10 @@ pub(crate) fn drafts_json(mails: &[DraftMail]) -> String {
         mails
             .iter()
             .map(|mail| {
+                let id = crate::outbox::new_row_id();
                 json!({
-                    "id": uuid::Uuid::new_v4().to_string(),
-                    "message_id": mail.new_message_id(),
+                    "id": id.to_string(),
+                    "message_id": mail.message_id(&id),
                     "recipient": mail.to,
                     "draft": mail.draft.to_json(),
                 })
