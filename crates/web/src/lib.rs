@@ -30,6 +30,7 @@ pub mod sync_soon;
 pub mod sync_status;
 mod wire_time;
 
+pub use console::PAGE_ROUTES;
 pub use error::{ApiError, IdentityErrorResponse};
 pub use json::{ApiJson, decode as decode_json};
 pub use limiter::LoginLimiter;

@@ -28,80 +28,67 @@ use crate::ApiError;
 use crate::org_access::{OrgAccess, access_of};
 use crate::state::AppState;
 
+/// `"GET"` or `"POST"` for the routing function of that name.
+macro_rules! method_name {
+    (get) => {
+        "GET"
+    };
+    (post) => {
+        "POST"
+    };
+}
+
+/// The page routes, written once: the router and [`PAGE_ROUTES`] are both made from this list,
+/// so a page cannot be served without being listed (the authorization matrix enumerates the
+/// list) nor listed without being served.
+macro_rules! pages {
+    ($($path:literal => $first:ident($handler:path) $(.$method:ident($more:path))*,)*) => {
+        /// Every page route as `(METHOD, path)`, paths in the router's syntax.
+        pub const PAGE_ROUTES: &[(&str, &str)] = &[
+            $((method_name!($first), $path), $((method_name!($method), $path),)*)*
+        ];
+
+        fn page_routes() -> Router<AppState> {
+            Router::new()$(.route($path, $first($handler)$(.$method($more))*))*
+        }
+    };
+}
+
+pages! {
+    "/" => get(account::home),
+    "/login" => get(account::login_form).post(account::login),
+    "/logout" => post(account::logout),
+    "/register" => get(account::register_form).post(account::register),
+    "/finish-signup" => get(account::register_form),
+    "/lang" => post(account::switch_lang),
+    "/settings" => get(account::settings_form).post(account::settings),
+    "/organizations" => get(organizations::list),
+    "/organizations/new" => post(organizations::create_from_license),
+    "/organizations/create" => post(organizations::create_on_plan),
+    "/organizations/{org_id}/members" => get(members::page),
+    "/organizations/{org_id}/members/invite" => post(members::invite),
+    "/organizations/{org_id}/members/{member_id}/confirm" => post(members::confirm),
+    "/organizations/{org_id}/members/{member_id}/role" => post(members::role),
+    "/organizations/{org_id}/members/{member_id}/remove" => post(members::remove),
+    "/accept-organization" => get(members::accept),
+    "/organizations/{org_id}/billing/subscription" => get(billing::page),
+    "/organizations/{org_id}/billing/license" => get(billing::download_license),
+    "/organizations/{org_id}/billing/token" => post(billing::token),
+    "/organizations/{org_id}/billing/connection" => post(billing::save_connection),
+    "/organizations/{org_id}/billing/sync-license" => post(billing::sync_license),
+    "/organizations/{org_id}/billing/upload" => post(billing::upload_license),
+    "/sponsored-families" => get(families::page),
+    "/sponsored-families/offer" => post(families::offer),
+    "/sponsored-families/revoke" => post(families::revoke),
+    "/accept-families-for-enterprise" => get(redemption::page).post(redemption::redeem),
+    "/host" => get(host::page).post(host::create),
+    "/static/console.js" => get(script),
+    "/static/console.css" => get(stylesheet),
+    "/favicon.ico" => get(icon),
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(account::home))
-        .route("/login", get(account::login_form).post(account::login))
-        .route("/logout", post(account::logout))
-        .route(
-            "/register",
-            get(account::register_form).post(account::register),
-        )
-        .route("/finish-signup", get(account::register_form))
-        .route("/lang", post(account::switch_lang))
-        .route(
-            "/settings",
-            get(account::settings_form).post(account::settings),
-        )
-        .route("/organizations", get(organizations::list))
-        .route(
-            "/organizations/new",
-            post(organizations::create_from_license),
-        )
-        .route("/organizations/create", post(organizations::create_on_plan))
-        .route("/organizations/{org_id}/members", get(members::page))
-        .route(
-            "/organizations/{org_id}/members/invite",
-            post(members::invite),
-        )
-        .route(
-            "/organizations/{org_id}/members/{member_id}/confirm",
-            post(members::confirm),
-        )
-        .route(
-            "/organizations/{org_id}/members/{member_id}/role",
-            post(members::role),
-        )
-        .route(
-            "/organizations/{org_id}/members/{member_id}/remove",
-            post(members::remove),
-        )
-        .route("/accept-organization", get(members::accept))
-        .route(
-            "/organizations/{org_id}/billing/subscription",
-            get(billing::page),
-        )
-        .route(
-            "/organizations/{org_id}/billing/license",
-            get(billing::download_license),
-        )
-        .route(
-            "/organizations/{org_id}/billing/token",
-            post(billing::token),
-        )
-        .route(
-            "/organizations/{org_id}/billing/connection",
-            post(billing::save_connection),
-        )
-        .route(
-            "/organizations/{org_id}/billing/sync-license",
-            post(billing::sync_license),
-        )
-        .route(
-            "/organizations/{org_id}/billing/upload",
-            post(billing::upload_license),
-        )
-        .route("/sponsored-families", get(families::page))
-        .route("/sponsored-families/offer", post(families::offer))
-        .route("/sponsored-families/revoke", post(families::revoke))
-        .route(
-            "/accept-families-for-enterprise",
-            get(redemption::page).post(redemption::redeem),
-        )
-        .route("/host", get(host::page).post(host::create))
-        .route("/static/console.js", get(script))
-        .route("/static/console.css", get(stylesheet))
-        .route("/favicon.ico", get(icon))
+    page_routes()
         // Pages show secrets (the billing sync token, an installation key): never cached.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
