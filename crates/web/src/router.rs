@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use tower::Layer;
 use tower_http::normalize_path::{NormalizePath, NormalizePathLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -150,7 +150,7 @@ async fn not_found() -> ApiError {
 }
 
 async fn page_not_found() -> Response {
-    (axum::http::StatusCode::NOT_FOUND, "Not found").into_response()
+    crate::console::not_found()
 }
 
 /// A security header set on every response that did not set its own.

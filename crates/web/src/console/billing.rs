@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::session::{self, Chrome, PageUser, render};
-use super::{day, from_json, message_of, owner_access, when};
+use super::{OnCloud, OnSelfHosted, day, from_json, message_of, owner_access, when};
 use crate::ApiJson;
 use crate::auth::CurrentUser;
 use crate::org_access::OrgOwner;
@@ -179,6 +179,7 @@ pub struct TokenForm {
 /// *Generate token* / *View token* (get or create) and *Rotate token*, after the master
 /// password (its hash, derived in the browser) is verified.
 pub async fn token(
+    _: OnCloud,
     State(state): State<AppState>,
     headers: HeaderMap,
     PageUser { user }: PageUser,
@@ -252,6 +253,7 @@ pub struct LicenseQuery {
 
 /// *Download license*: the license file for an installation id, as an attachment.
 pub async fn download_license(
+    _: OnCloud,
     State(state): State<AppState>,
     headers: HeaderMap,
     PageUser { user }: PageUser,
@@ -415,6 +417,7 @@ pub struct ConnectionForm {
 /// *Manage billing sync* → *Save*: the token is checked with the cloud before it is kept
 /// (SPEC §6); a refusal is shown in the dialog.
 pub async fn save_connection(
+    _: OnSelfHosted,
     State(state): State<AppState>,
     headers: HeaderMap,
     PageUser { user }: PageUser,
@@ -469,6 +472,7 @@ pub struct CsrfForm {
 
 /// *Sync license*: a fresh license through the billing sync connection; the result is shown.
 pub async fn sync_license(
+    _: OnSelfHosted,
     State(state): State<AppState>,
     headers: HeaderMap,
     PageUser { user }: PageUser,
@@ -517,6 +521,7 @@ pub struct UploadQuery {
 /// *Manual upload*: replaces the license with an uploaded file. The form is multipart, so its
 /// CSRF token travels in the query string.
 pub async fn upload_license(
+    _: OnSelfHosted,
     State(state): State<AppState>,
     headers: HeaderMap,
     PageUser { user }: PageUser,

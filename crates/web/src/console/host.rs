@@ -9,8 +9,8 @@ use axum::{Form, Json};
 use kinwarden_proto::installations::InstallationRequest;
 use serde::Deserialize;
 
-use super::message_of;
 use super::session::{self, Chrome, render};
+use super::{OnCloud, message_of};
 use crate::ApiJson;
 use crate::routes;
 use crate::state::AppState;
@@ -62,7 +62,7 @@ fn host_page(
     )
 }
 
-pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn page(_: OnCloud, State(state): State<AppState>, headers: HeaderMap) -> Response {
     host_page(&state, &headers, "", None, None)
 }
 
@@ -74,6 +74,7 @@ pub struct HostForm {
 }
 
 pub async fn create(
+    _: OnCloud,
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(form): Form<HostForm>,

@@ -15,9 +15,12 @@ pub(crate) mod session;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use kinwarden_config::Mode;
 use kinwarden_core::members::MemberType;
 use serde::de::DeserializeOwned;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -162,6 +165,42 @@ pub fn error_page(mut c: Chrome, err: &ApiError) -> Response {
             None => (status, axum::response::Html(html)).into_response(),
         },
         Err(err) => ApiError::internal(err).into_response(),
+    }
+}
+
+/// The answer to a page that is not there: the router's fallback, and a page of the other mode.
+pub(crate) fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "Not found").into_response()
+}
+
+/// A page only a cloud has (the host page, redemption, an organization on a plan, the license
+/// download, the billing sync token). A self-hosted server answers everyone a plain 404, before
+/// any sign-in: Kinwarden's own mode-only pages answer 404, and none half-works (ARCHITECTURE).
+pub struct OnCloud;
+
+/// A page only a self-hosted server has (an organization from its license file, the billing sync
+/// connection, *Sync license*, *Manual upload*): a plain 404 on a cloud, like [`OnCloud`].
+pub struct OnSelfHosted;
+
+impl FromRequestParts<AppState> for OnCloud {
+    type Rejection = Response;
+
+    async fn from_request_parts(_: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match state.config.mode {
+            Mode::Cloud => Ok(Self),
+            Mode::SelfHosted => Err(not_found()),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for OnSelfHosted {
+    type Rejection = Response;
+
+    async fn from_request_parts(_: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match state.config.mode {
+            Mode::SelfHosted => Ok(Self),
+            Mode::Cloud => Err(not_found()),
+        }
     }
 }
 

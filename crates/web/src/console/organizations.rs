@@ -11,8 +11,8 @@ use kinwarden_proto::organizations::{CreateOrganizationRequest, OrganizationKeys
 use kinwarden_store::UserRecord;
 use serde::Deserialize;
 
-use super::message_of;
 use super::session::{self, Chrome, PageUser, render};
+use super::{OnCloud, OnSelfHosted, message_of};
 use crate::ApiJson;
 use crate::auth::CurrentUser;
 use crate::routes;
@@ -94,6 +94,7 @@ pub struct CsrfQuery {
 /// A self-hosted organization from an uploaded license file. The form is multipart, so its CSRF
 /// token travels in the query string.
 pub async fn create_from_license(
+    _: OnSelfHosted,
     State(state): State<AppState>,
     headers: HeaderMap,
     PageUser { user }: PageUser,
@@ -144,6 +145,7 @@ pub struct CreateForm {
 /// A new organization on a cloud plan (no card processor: the first period goes in the ledger),
 /// with the keys made in the browser; the owner lands on its subscription.
 pub async fn create_on_plan(
+    _: OnCloud,
     State(state): State<AppState>,
     headers: HeaderMap,
     PageUser { user }: PageUser,

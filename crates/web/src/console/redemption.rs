@@ -14,7 +14,7 @@ use kinwarden_store::UserRecord;
 use serde::Deserialize;
 
 use super::session::{self, Chrome, PageUser, render};
-use super::{from_json, message_of};
+use super::{OnCloud, from_json, message_of};
 use crate::auth::CurrentUser;
 use crate::routes;
 use crate::state::AppState;
@@ -57,6 +57,7 @@ fn link(token: &str, email: &str) -> String {
 }
 
 pub async fn page(
+    _: OnCloud,
     State(state): State<AppState>,
     headers: HeaderMap,
     user: Result<PageUser, Response>,
@@ -160,6 +161,7 @@ pub struct RedeemForm {
 
 /// *Accept offer*: creates the Families organization first when asked, then redeems.
 pub async fn redeem(
+    _: OnCloud,
     State(state): State<AppState>,
     headers: HeaderMap,
     PageUser { user }: PageUser,
