@@ -144,6 +144,21 @@ pub(crate) async fn confirmed_member(
     email: &str,
     member_type: i32,
 ) -> anyhow::Result<Session> {
+    let (_, session) =
+        confirmed_account(server, sink, owner, org, org_id, email, member_type).await?;
+    Ok(session)
+}
+
+/// [`confirmed_member`], answering the member's account too (to sign in to the pages with).
+pub(crate) async fn confirmed_account(
+    server: &TestServer,
+    sink: &SmtpSink,
+    owner: &Session,
+    org: &OrganizationKeys,
+    org_id: &str,
+    email: &str,
+    member_type: i32,
+) -> anyhow::Result<(ClientAccount, Session)> {
     let account = ClientAccount::new(email, "member password!", Kdf::DEFAULT_ITERATIONS)?;
     register(server, &account).await?;
     let session = login(server, &account).await?;
@@ -181,7 +196,7 @@ pub(crate) async fn confirmed_member(
         )
         .await?;
     anyhow::ensure!(confirmed.status() == 200, "confirm: {}", confirmed.status());
-    Ok(session)
+    Ok((account, session))
 }
 
 /// Runs the `kinwarden` binary on a test server's data directory with the settings the server

@@ -361,6 +361,6 @@ pub(super) const ROWS: &[Row] = &[
     row("POST", "/admin/logout", PortalOpen, Both)
         .body(Body::CsrfForm)
         .destructive(),
-    // Last: members who leave are members no more.
-    row("POST", "/api/organizations/{org_id}/leave", Member, Both).destructive(),
+    // Last, after the pages' destructive rows too: members who leave are members no more.
+    row("POST", "/api/organizations/{org_id}/leave", Member, Both).last(),
 ];

@@ -1,5 +1,6 @@
 //! The matrix's vocabulary: the callers, who a route admits, where it works, and the class of
-//! answer each caller must get.
+//! answer each caller must get. The pages (`page_rows.rs`) know a signed-in user by the console's
+//! session cookie only: a bearer token or a Portal session is no one there.
 
 use self::Access::*;
 use self::Modes::{Both, Cloud as CloudOnly, SelfHosted as SelfHostedOnly};
@@ -81,6 +82,30 @@ pub(super) enum Access {
     Admin,
     /// Owner only.
     Owner,
+    /// A page anyone may open or a form anyone may send: 2xx or 3xx.
+    PageOpen,
+    /// `/`: to the organizations with a page session, else to the login page.
+    PageHome,
+    /// A page for any signed-in user; anyone else is sent to the login page.
+    PageSignedIn,
+    /// An organization page for Owner, Admin or Custom with `manageUsers`; other users get the
+    /// 404 page, anyone else the login page.
+    PageManageUsers,
+    /// An organization page for its owners; other users get the 404 page.
+    PageOwner,
+}
+
+impl Access {
+    pub(super) fn is_page(self) -> bool {
+        matches!(
+            self,
+            Self::PageOpen
+                | Self::PageHome
+                | Self::PageSignedIn
+                | Self::PageManageUsers
+                | Self::PageOwner
+        )
+    }
 }
 
 /// Where a route works.
@@ -101,6 +126,10 @@ pub(super) enum Body {
     EmptyForm,
     /// The Portal's CSRF field (its cookie goes with the Portal caller).
     CsrfForm,
+    /// A page's form: these fields (`{org_id}` filled in) and the pages' CSRF field.
+    PageForm(&'static [(&'static str, &'static str)]),
+    /// A page's multipart form with a part that is no license; its CSRF token in the query.
+    PageUpload,
 }
 
 pub(super) struct Row {
@@ -112,6 +141,8 @@ pub(super) struct Row {
     /// Changes state for good (removes, revokes, leaves): runs after every other row, and an
     /// admitted caller after the first may find the target gone (404).
     pub(super) destructive: bool,
+    /// Ends the callers' membership (leave): after the destructive rows too.
+    pub(super) last: bool,
     /// The reference refuses some callers with a 400 and this message (start) instead of 403.
     pub(super) refusal: Option<&'static str>,
     /// The message of the mode check where it is not the reference's filter text.
@@ -139,6 +170,7 @@ pub(super) const fn row(
         modes,
         body,
         destructive: false,
+        last: false,
         refusal: None,
         mode_message: None,
         mode_not_found: false,
@@ -146,7 +178,29 @@ pub(super) const fn row(
     }
 }
 
+/// A page route: a POST sends a form with nothing but the CSRF field unless `body` says more.
+pub(super) const fn page(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    modes: Modes,
+) -> Row {
+    let mut page = row(method, path, access, modes);
+    if let Body::EmptyJson = page.body {
+        page.body = Body::PageForm(&[]);
+    }
+    page
+}
+
 impl Row {
+    pub(super) fn in_mode(&self, cloud: bool) -> bool {
+        match self.modes {
+            Both => true,
+            CloudOnly => cloud,
+            SelfHostedOnly => !cloud,
+        }
+    }
+
     pub(super) const fn body(mut self, body: Body) -> Self {
         self.body = body;
         self
@@ -154,6 +208,12 @@ impl Row {
 
     pub(super) const fn destructive(mut self) -> Self {
         self.destructive = true;
+        self
+    }
+
+    pub(super) const fn last(mut self) -> Self {
+        self.destructive = true;
+        self.last = true;
         self
     }
 
@@ -207,14 +267,31 @@ pub(super) enum Expect {
     Page,
     /// Sent to the Portal's login page.
     ToLogin,
+    /// A page or a form's answer: 2xx or 3xx.
+    Shown,
+    /// A page for a signed-in user: 2xx, or 3xx anywhere but the login page.
+    PageAdmitted,
+    /// 303 to the pages' login page.
+    ToPageLogin,
+    /// 303 to this path.
+    Redirect(&'static str),
+    /// 403: a form without the CSRF field.
+    CsrfRefused,
+}
+
+/// What came back: the status, the JSON envelope's message, and where a redirect points.
+#[derive(Debug)]
+pub(super) struct Answer {
+    pub(super) status: u16,
+    pub(super) message: Option<String>,
+    pub(super) location: Option<String>,
 }
 
 pub(super) fn expect(row: &Row, caller: Caller, cloud: bool) -> Expect {
-    let in_mode = match row.modes {
-        Both => true,
-        CloudOnly => cloud,
-        SelfHostedOnly => !cloud,
-    };
+    let in_mode = row.in_mode(cloud);
+    if row.access.is_page() {
+        return page_expect(row.access, caller, in_mode);
+    }
     let mode_message =
         row.mode_message
             .unwrap_or(if cloud { ONLY_SELF_HOSTED } else { ONLY_CLOUD });
@@ -227,6 +304,9 @@ pub(super) fn expect(row: &Row, caller: Caller, cloud: bool) -> Expect {
                 (true, true) => Expect::PortalPage,
                 (true, false) => Expect::NotFound,
             };
+        }
+        PageOpen | PageHome | PageSignedIn | PageManageUsers | PageOwner => {
+            unreachable!("pages are answered above")
         }
         Installation => match caller {
             // A self-hosted server does not know the cloud's installation tokens.
@@ -267,7 +347,27 @@ pub(super) fn expect(row: &Row, caller: Caller, cloud: bool) -> Expect {
     }
 }
 
-pub(super) fn meets(expect: Expect, status: u16, message: Option<&str>) -> bool {
+/// A page of the other mode is not there for anyone (ARCHITECTURE: Kinwarden's own mode-only
+/// pages answer 404). Only the user callers hold a page session.
+fn page_expect(access: Access, caller: Caller, in_mode: bool) -> Expect {
+    let signed_in = caller.is_user();
+    match access {
+        _ if !in_mode => Expect::NotFound,
+        PageOpen => Expect::Shown,
+        PageHome if signed_in => Expect::Redirect("/organizations"),
+        PageHome => Expect::Redirect("/login"),
+        _ if !signed_in => Expect::ToPageLogin,
+        PageSignedIn => Expect::PageAdmitted,
+        PageManageUsers if caller.rank() >= 2 => Expect::PageAdmitted,
+        PageOwner if caller == Caller::Owner => Expect::PageAdmitted,
+        _ => Expect::NotFound,
+    }
+}
+
+pub(super) fn meets(expect: Expect, answer: &Answer) -> bool {
+    let (status, message) = (answer.status, answer.message.as_deref());
+    let location = answer.location.as_deref().unwrap_or_default();
+    let to_login = location == "/login" || location.starts_with("/login?");
     let success = (200..300).contains(&status);
     match expect {
         Expect::Unauthenticated => status == 401,
@@ -284,6 +384,11 @@ pub(super) fn meets(expect: Expect, status: u16, message: Option<&str>) -> bool 
         Expect::Open => !matches!(status, 401 | 403) && status < 500,
         Expect::Page => (200..400).contains(&status) || matches!(status, 400 | 403),
         Expect::ToLogin => status == 303,
+        Expect::Shown => (200..400).contains(&status),
+        Expect::PageAdmitted => success || ((300..400).contains(&status) && !to_login),
+        Expect::ToPageLogin => status == 303 && to_login,
+        Expect::Redirect(path) => status == 303 && location == path,
+        Expect::CsrfRefused => status == 403,
     }
 }
 

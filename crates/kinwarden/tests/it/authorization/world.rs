@@ -1,24 +1,23 @@
-//! One server under test with its organization and a credential for every kind of caller, and
-//! how a row is called as each of them.
+//! One server under test with its organization, a credential for every kind of caller, and
+//! each caller's browser on the pages.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 use kinwarden_core::clock::ManualClock;
 use kinwarden_testkit::{ClientAccount, Kdf, SmtpSink, TestBackend, TestServer};
-use reqwest::Method;
-use reqwest::header::COOKIE;
 use serde_json::{Value, json};
 
+use super::browsers::{self, Browser};
 use super::rules::*;
 use crate::connections::{billing_sync_token, connection};
 use crate::license_sync::installation_token;
 use crate::organizations::{link_param, owner_with_org};
 use crate::portal::{confirm_login, request_login_link};
 use crate::self_hosted_license::{Pair, self_hosted_owner, upload};
-use crate::support::{Session, confirmed_member, login, register};
+use crate::support::{Session, confirmed_account, login, register};
 
 /// How a caller presents itself.
 #[derive(Clone)]
@@ -38,6 +37,8 @@ pub(super) struct World {
     pub(super) installation_id: String,
     pub(super) connection_id: String,
     pub(super) credentials: BTreeMap<Caller, Credential>,
+    /// What each caller's browser brings to the pages.
+    pub(super) browsers: BTreeMap<Caller, Browser>,
     /// Follows no redirects: the Portal's answer to a stranger is one.
     pub(super) client: reqwest::Client,
 }
@@ -51,11 +52,11 @@ pub(super) fn no_redirects(server: &TestServer) -> anyhow::Result<reqwest::Clien
         .build()?)
 }
 
-/// A user whose token expired: logged in two hours ago on the server's clock.
+/// A user whose token and page session expired: logged in two hours ago on the server's clock.
 pub(super) async fn expired_token(
     server: &TestServer,
     clock: &ManualClock,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<(String, Browser)> {
     let now = Utc::now();
     clock.set(now - chrono::Duration::hours(2));
     let account = ClientAccount::new(
@@ -65,8 +66,9 @@ pub(super) async fn expired_token(
     )?;
     register(server, &account).await?;
     let session = login(server, &account).await?;
+    let browser = browsers::signed_in(server, &no_redirects(server)?, &account).await?;
     clock.set(now);
-    Ok(session.access_token)
+    Ok((session.access_token, browser))
 }
 
 pub(super) async fn other_user(server: &TestServer) -> anyhow::Result<(ClientAccount, Session)> {
@@ -80,24 +82,34 @@ pub(super) async fn other_user(server: &TestServer) -> anyhow::Result<(ClientAcc
     Ok((account, session))
 }
 
-/// Members of every role in `org_id`, plus an invited member to act on; answers the sessions
-/// and the invited member's id. The Custom member gets `manageUsers` after joining as a User.
+/// The members of every role that [`members`] makes.
+pub(super) struct Members {
+    pub(super) credentials: BTreeMap<Caller, Credential>,
+    pub(super) accounts: Vec<(Caller, ClientAccount)>,
+    /// The invited member to act on.
+    pub(super) invited: String,
+}
+
+/// Members of every role in `org_id`, plus an invited member to act on. The Custom member gets
+/// `manageUsers` after joining as a User.
 pub(super) async fn members(
     server: &TestServer,
     sink: &SmtpSink,
     owner: &Session,
     org: &kinwarden_testkit::OrganizationKeys,
     org_id: &str,
-) -> anyhow::Result<(BTreeMap<Caller, Credential>, String)> {
+) -> anyhow::Result<Members> {
     let mut credentials = BTreeMap::new();
+    let mut accounts = Vec::new();
     for (caller, email, member_type) in [
         (Caller::User, "user@member.test", 2),
         (Caller::CustomManageUsers, "custom@member.test", 2),
         (Caller::Admin, "admin@member.test", 1),
     ] {
-        let session =
-            confirmed_member(server, sink, owner, org, org_id, email, member_type).await?;
+        let (account, session) =
+            confirmed_account(server, sink, owner, org, org_id, email, member_type).await?;
         credentials.insert(caller, Credential::Bearer(session.access_token));
+        accounts.push((caller, account));
     }
     let list: Value = owner
         .get(server, &format!("/api/organizations/{org_id}/users"))
@@ -135,9 +147,43 @@ pub(super) async fn members(
         .await?;
     anyhow::ensure!(invited.status() == 200, "invite: {}", invited.status());
     let mail = sink.next_message(Duration::from_secs(20)).await?;
-    let member_id = link_param(&mail.text_body().unwrap_or_default(), "organizationUserId")
+    let invited = link_param(&mail.text_body().unwrap_or_default(), "organizationUserId")
         .expect("invited member id");
-    Ok((credentials, member_id))
+    Ok(Members {
+        credentials,
+        accounts,
+        invited,
+    })
+}
+
+/// Each caller's browser on the pages: the users signed in through the login form, the Garbage
+/// caller with a forged session cookie, the Expired one with its expired session; the
+/// installations and the Portal have none, and a bearer token or Portal cookie is no one there.
+pub(super) async fn browsers_of(
+    server: &TestServer,
+    users: &[(Caller, ClientAccount)],
+    expired: Browser,
+) -> anyhow::Result<BTreeMap<Caller, Browser>> {
+    let client = no_redirects(server)?;
+    let fresh = browsers::fresh(server, &client).await?;
+    let mut browsers = BTreeMap::new();
+    for caller in [
+        Caller::Anonymous,
+        Caller::ThisInstallation,
+        Caller::OtherInstallation,
+        Caller::Portal,
+    ] {
+        browsers.insert(caller, fresh.clone());
+    }
+    browsers.insert(Caller::Garbage, fresh.with_session("not.a.token"));
+    browsers.insert(Caller::Expired, expired);
+    for (caller, account) in users {
+        browsers.insert(
+            *caller,
+            browsers::signed_in(server, &client, account).await?,
+        );
+    }
+    Ok(browsers)
 }
 
 /// A Portal session by the e-mailed link, with `portal.rs`'s helpers.
@@ -165,10 +211,14 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
         .setting("adminSettings__admins", "ops@example.com")
         .start()
         .await?;
-    let expired = expired_token(&cloud, &cloud_clock).await?;
+    let (expired, cloud_expired_browser) = expired_token(&cloud, &cloud_clock).await?;
     let (cloud_owner, cloud_session, cloud_org, cloud_org_id) =
         owner_with_org(&cloud, "owner@cloud.test", 20, 10).await?;
-    let (mut cloud_credentials, cloud_member) = members(
+    let Members {
+        credentials: mut cloud_credentials,
+        accounts: mut cloud_accounts,
+        invited: cloud_member,
+    } = members(
         &cloud,
         &cloud_sink,
         &cloud_session,
@@ -240,7 +290,7 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
         .await?;
     let pem = cloud.get("/api/licenses/public-key").await?.text().await?;
     std::fs::write(self_hosted.bwdata.join("core/licensing.pub.pem"), pem)?;
-    let sh_expired = expired_token(&self_hosted, &sh_clock).await?;
+    let (sh_expired, sh_expired_browser) = expired_token(&self_hosted, &sh_clock).await?;
     let pair = Pair {
         cloud,
         self_hosted,
@@ -254,6 +304,7 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
         proxy: None,
     };
     let (sh_owner_account, sh_owner, sh_org) = self_hosted_owner(&pair.self_hosted).await?;
+    cloud_accounts.push((Caller::OtherOrgUser, outsider_account));
     let license = pair.download_license(&pair.installation_id).await?;
     let created: Value = upload(
         &pair.self_hosted,
@@ -282,12 +333,19 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
     let Pair {
         cloud,
         self_hosted,
+        cloud_owner,
         cloud_session,
         ..
     } = pair;
-    let (mut sh_credentials, sh_member) =
-        members(&self_hosted, &sh_sink, &sh_owner, &sh_org, &sh_org_id).await?;
-    let (_, sh_outsider) = other_user(&self_hosted).await?;
+    cloud_accounts.push((Caller::Owner, cloud_owner));
+    let Members {
+        credentials: mut sh_credentials,
+        accounts: mut sh_accounts,
+        invited: sh_member,
+    } = members(&self_hosted, &sh_sink, &sh_owner, &sh_org, &sh_org_id).await?;
+    let (sh_outsider_account, sh_outsider) = other_user(&self_hosted).await?;
+    sh_accounts.push((Caller::Owner, sh_owner_account));
+    sh_accounts.push((Caller::OtherOrgUser, sh_outsider_account));
 
     let common = |credentials: &mut BTreeMap<Caller, Credential>, expired: String| {
         credentials.insert(Caller::Anonymous, Credential::None);
@@ -328,6 +386,8 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
         Caller::Portal,
         portal_session(&self_hosted, &sh_sink).await?,
     );
+    let cloud_browsers = browsers_of(&cloud, &cloud_accounts, cloud_expired_browser).await?;
+    let sh_browsers = browsers_of(&self_hosted, &sh_accounts, sh_expired_browser).await?;
     let cloud_user = cloud_session.user_id(&cloud).await?;
     let sh_user = sh_owner.user_id(&self_hosted).await?;
     Ok((
@@ -341,6 +401,7 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
             installation_id: this_installation.to_string(),
             connection_id: uuid::Uuid::new_v4().to_string(),
             credentials: cloud_credentials,
+            browsers: cloud_browsers,
         },
         World {
             client: no_redirects(&self_hosted)?,
@@ -352,88 +413,7 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
             installation_id: this_installation.to_string(),
             connection_id,
             credentials: sh_credentials,
+            browsers: sh_browsers,
         },
     ))
-}
-
-impl World {
-    pub(super) fn path(&self, template: &str) -> String {
-        let id = if template.starts_with("/api/installations/") {
-            &self.installation_id
-        } else if template.starts_with("/api/users/") {
-            &self.user_id
-        } else {
-            &self.org_id
-        };
-        let mut path = template
-            .replace("{org_id}", &self.org_id)
-            .replace("{conn_org_id}", &self.org_id)
-            .replace("{member_id}", &self.member_id)
-            .replace("{connection_id}", &self.connection_id)
-            .replace("{connection_type}", "1")
-            .replace("{key_type}", "1")
-            .replace("{friendly_name}", "Nobody")
-            .replace("{id}", id);
-        if template.ends_with("/license") {
-            path.push_str(&format!("?installationId={}", self.installation_id));
-        }
-        path
-    }
-
-    pub(super) async fn call(
-        &self,
-        row: &Row,
-        caller: Caller,
-    ) -> anyhow::Result<(u16, Option<String>)> {
-        let method = Method::from_bytes(row.method.as_bytes())?;
-        let mut request = self
-            .client
-            .request(method, self.server.at(&self.path(row.path)));
-        let mut csrf = String::new();
-        match &self.credentials[&caller] {
-            Credential::None => {}
-            Credential::Bearer(token) => request = request.bearer_auth(token),
-            Credential::Portal {
-                cookies,
-                csrf: token,
-            } => {
-                request = request.header(COOKIE, cookies);
-                csrf = token.clone();
-            }
-        }
-        request = match row.body {
-            Body::None => request,
-            Body::EmptyJson => request.json(&json!({})),
-            Body::Json(text) => request
-                .header("content-type", "application/json")
-                .body(text.replace("{org_id}", &self.org_id)),
-            Body::EmptyForm => request.form(&[("", "")]),
-            Body::CsrfForm => request.form(&[
-                ("csrf", csrf.as_str()),
-                ("email", "nobody@example.com"),
-                ("token", "not-a-token"),
-            ]),
-        };
-        let response = request.send().await?;
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        let message = serde_json::from_str::<Value>(&text)
-            .ok()
-            .and_then(|body| body["message"].as_str().map(str::to_string));
-        Ok((status, message))
-    }
-
-    /// The routes the server's document lists, as `METHOD path`.
-    pub(super) async fn served_routes(&self) -> anyhow::Result<BTreeSet<String>> {
-        let doc: Value = self.server.get("/api/openapi.json").await?.json().await?;
-        let mut routes = BTreeSet::new();
-        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
-            for method in ["get", "put", "post", "delete", "patch", "head"] {
-                if item.get(method).is_some() {
-                    routes.insert(format!("{} {path}", method.to_uppercase()));
-                }
-            }
-        }
-        Ok(routes)
-    }
 }
