@@ -7,7 +7,7 @@
 use crate::error::conflict_or;
 use crate::{Store, StoreError, on_pool};
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Deserialize)]
 pub struct SponsorshipRecord {
     pub id: String,
     pub sponsoring_organization_id: Option<String>,
@@ -86,14 +86,15 @@ impl Store {
         &self,
         organization_id: &str,
     ) -> Result<Vec<SponsorshipRecord>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM sponsorships_as_synced \
-             WHERE sponsoring_organization_id = $1 ORDER BY id"
+        // Read as one JSON array (`rows_as_json`): a sync reads every row of the organization.
+        let sql = crate::sync_bulk::rows_as_json(
+            self.backend(),
+            "SELECT * FROM sponsorships_as_synced WHERE sponsoring_organization_id = $1",
         );
-        let rows = on_pool!(self, pool => {
-            sqlx::query_as::<_, SponsorshipRecord>(&sql).bind(organization_id).fetch_all(pool).await?
+        let rows: String = on_pool!(self, pool => {
+            sqlx::query_scalar(&sql).bind(organization_id).fetch_one(pool).await?
         });
-        Ok(rows)
+        crate::sync_bulk::records_from_json(&rows)
     }
 
     pub async fn mark_sponsorship_to_delete(&self, id: &str) -> Result<bool, StoreError> {
