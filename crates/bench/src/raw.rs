@@ -7,9 +7,7 @@ use std::str::FromStr;
 use kinwarden_config::DatabaseConfig;
 use kinwarden_mail::DraftMail;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqlitePool, SqlitePoolOptions,
-};
+use sqlx::sqlite::{SqlitePool, SqlitePoolOptions};
 
 /// Rows per transaction, as the sync's batches.
 pub const CHUNK: usize = 1000;

@@ -34,11 +34,11 @@ pub use billing::SubscriptionPeriodRecord;
 pub use cloud_sponsorships::CloudSyncWrite;
 pub use connections::{ConnectionRecord, OutcomeRecord};
 pub use error::StoreError;
-pub use open::sqlite_options;
 pub use installations::InstallationRecord;
 pub use jobs::JobRunRecord;
 pub use meta::SERVER_ID;
 pub use open::Backend;
+pub use open::sqlite_options;
 pub use organizations::{
     LicenseTerms, MemberDetails, MemberRecord, MemberSponsorship, Membership, OrganizationRecord,
     OrganizationRecordPrefixed,

@@ -154,7 +154,8 @@ pub(crate) fn rows_as_json(backend: Backend, select: &str) -> String {
 
 /// The rows of a [`rows_as_json`] statement.
 pub(crate) fn records_from_json(text: &str) -> Result<Vec<SponsorshipRecord>, StoreError> {
-    serde_json::from_str(text).map_err(|err| StoreError::Database(sqlx::Error::Decode(Box::new(err))))
+    serde_json::from_str(text)
+        .map_err(|err| StoreError::Database(sqlx::Error::Decode(Box::new(err))))
 }
 
 /// The JSON arrays the statements take.

@@ -53,7 +53,7 @@ fn camel_case_keys(value: Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.into_iter()
-                .map(|(key, value)| (lower_first(&key), camel_case_keys(value)))
+                .map(|(key, value)| (lower_first(key), camel_case_keys(value)))
                 .collect(),
         ),
         Value::Array(items) => Value::Array(items.into_iter().map(camel_case_keys).collect()),
@@ -61,11 +61,13 @@ fn camel_case_keys(value: Value) -> Value {
     }
 }
 
-fn lower_first(key: &str) -> String {
+/// The key with its first letter lower-cased; a key that already starts in lower case (every key
+/// of a Kinwarden or Bitwarden client, 7,000 of them in a sync batch) is kept as it is.
+fn lower_first(key: String) -> String {
     let mut chars = key.chars();
     match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+        Some(first) if first.is_uppercase() => first.to_lowercase().chain(chars).collect(),
+        _ => key,
     }
 }
 

@@ -3,6 +3,8 @@
 //! organization's sponsorships in batches of 1,000, applies each answered batch in one
 //! transaction, and records the outcome whatever happens.
 
+use std::collections::HashSet;
+
 use chrono::DateTime;
 use kinwarden_cloud::{CloudError, CloudLink, Method};
 use kinwarden_config::Config;
@@ -154,6 +156,16 @@ async fn run(
         .sponsorships_of_organization(org_id)
         .await
         .map_err(store_failure)?;
+    // The members that have a skip reason now: a batch forgets only theirs, so a batch with
+    // nothing skipped before or now writes nothing for it (SPEC §10: a second sync that finds
+    // nothing changed writes almost nothing).
+    let mut with_reason: HashSet<String> = deps
+        .store
+        .sync_skips_of_organization(org_id)
+        .await
+        .map_err(store_failure)?
+        .into_keys()
+        .collect();
     let mut tally = Tally::default();
     let mut synced_at: Option<i64> = None;
     let batches: Vec<&[SponsorshipRecord]> = rows.chunks(BATCH_SIZE).collect();
@@ -192,9 +204,11 @@ async fn run(
                 to_delete: u.to_delete,
             })
             .collect();
-        let batch_members: Vec<String> = batch
+        let forgotten: Vec<String> = batch
             .iter()
-            .map(|row| row.sponsoring_organization_user_id.clone())
+            .map(|row| &row.sponsoring_organization_user_id)
+            .filter(|member| with_reason.contains(*member))
+            .cloned()
             .collect();
         let skipped: Vec<(String, String)> = answer
             .skipped
@@ -207,16 +221,20 @@ async fn run(
             })
             .collect();
         // The batch's new state and its skip reasons in one transaction.
-        let skips = BatchSkips {
+        let skips = (!forgotten.is_empty() || !skipped.is_empty()).then(|| BatchSkips {
             organization_id: org_id,
-            batch_member_ids: &batch_members,
+            batch_member_ids: &forgotten,
             skipped: &skipped,
             now_ms: deps.clock.now_millis(),
-        };
+        });
         deps.store
-            .apply_sync_batch(&changes.delete, &updates, Some(&skips))
+            .apply_sync_batch(&changes.delete, &updates, skips.as_ref())
             .await
             .map_err(store_failure)?;
+        for member in &forgotten {
+            with_reason.remove(member);
+        }
+        with_reason.extend(skipped.iter().map(|(member, _)| member.clone()));
         if let Some(at) = changes.synced_at {
             synced_at = Some(synced_at.map_or(at, |earlier: i64| earlier.min(at)));
         }
