@@ -6,6 +6,7 @@ use std::time::Duration;
 use kinwarden_config::{Config, keys};
 use kinwarden_core::clock::Clock;
 use reqwest::{Method, StatusCode};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::Mutex;
@@ -145,7 +146,10 @@ impl CloudLink {
             return Err(CloudError::Disabled);
         }
         let now = self.clock.now();
-        if let Some(token) = self.tokens.lock().await.usable(scope, now) {
+        // Held while a token is fetched: calls made at once (a sync keeps two batches in
+        // flight) wait for the one fetch instead of each asking the identity server.
+        let mut cache = self.tokens.lock().await;
+        if let Some(token) = cache.usable(scope, now) {
             return Ok(token);
         }
         let id = self
@@ -197,7 +201,7 @@ impl CloudLink {
                 detail: "the token answer has no access_token".to_string(),
             })?;
         let lifetime = body["expires_in"].as_i64().unwrap_or(3600);
-        self.tokens.lock().await.store(
+        cache.store(
             scope,
             token.to_string(),
             now + chrono::Duration::seconds(lifetime),
@@ -207,22 +211,29 @@ impl CloudLink {
 
     /// Calls the cloud API at `path` (relative to `installation__apiUri`) with an installation
     /// token for `scope`, and reads the JSON answer. A token the API refuses is renewed once.
-    pub async fn call<R: DeserializeOwned>(
+    /// The body is serialized once, whatever the retries and renewals.
+    pub async fn call<R: DeserializeOwned, B: Serialize + ?Sized>(
         &self,
         method: Method,
         path: &str,
         scope: &str,
-        body: Option<&Value>,
+        body: Option<&B>,
     ) -> Result<R, CloudError> {
         let url = join(&self.api_uri, path);
+        let body = body
+            .map(serde_json::to_vec)
+            .transpose()
+            .map_err(|err| CloudError::Setup(format!("cannot write the request's JSON: {err}")))?;
         for renewed in [false, true] {
             let token = self.token(scope).await?;
             let http = self.http()?;
             let response = self
                 .with_retries(&url, || {
                     let mut request = http.request(method.clone(), &url).bearer_auth(&token);
-                    if let Some(body) = body {
-                        request = request.json(body);
+                    if let Some(body) = &body {
+                        request = request
+                            .header(reqwest::header::CONTENT_TYPE, "application/json")
+                            .body(body.clone());
                     }
                     request.send()
                 })

@@ -53,18 +53,6 @@ pub struct OutboxMail {
     pub draft: Option<String>,
 }
 
-impl OutboxMail {
-    /// Whether this is a Families sponsorship offer (queued as a draft).
-    pub fn is_sponsorship_offer(&self) -> bool {
-        self.draft.as_deref().is_some_and(|draft| {
-            matches!(
-                kinwarden_mail::Draft::from_json(draft),
-                Ok(kinwarden_mail::Draft::SponsorshipOffer { .. })
-            )
-        })
-    }
-}
-
 const COLUMNS: &str = "id, message_id, recipient, subject, body_text, body_html, created_at, \
                        attempts, next_attempt_at, sent_at, last_error, draft";
 
@@ -91,33 +79,46 @@ pub(crate) struct NewRow<'a> {
     draft: Option<String>,
 }
 
-impl<'a> From<&'a Mail> for NewRow<'a> {
-    fn from(mail: &'a Mail) -> Self {
+impl<'a> NewRow<'a> {
+    /// A row for `recipient` under a new key, with the Message-ID `message_id` makes of it.
+    fn new(
+        recipient: &'a str,
+        message_id: impl FnOnce(&uuid::Uuid) -> String,
+        [subject, text, html]: [&'a str; 3],
+        draft: Option<String>,
+    ) -> Self {
         let id = new_row_id();
         Self {
             id,
-            recipient: &mail.to,
-            message_id: mail.message_id(&id),
-            subject: &mail.subject,
-            text: &mail.text,
-            html: &mail.html,
-            draft: None,
+            recipient,
+            message_id: message_id(&id),
+            subject,
+            text,
+            html,
+            draft,
         }
+    }
+}
+
+impl<'a> From<&'a Mail> for NewRow<'a> {
+    fn from(mail: &'a Mail) -> Self {
+        Self::new(
+            &mail.to,
+            |id| mail.message_id(id),
+            [&mail.subject, &mail.text, &mail.html],
+            None,
+        )
     }
 }
 
 impl<'a> From<&'a DraftMail> for NewRow<'a> {
     fn from(mail: &'a DraftMail) -> Self {
-        let id = new_row_id();
-        Self {
-            id,
-            recipient: &mail.to,
-            message_id: mail.message_id(&id),
-            subject: "",
-            text: "",
-            html: "",
-            draft: Some(mail.draft.to_json()),
-        }
+        Self::new(
+            &mail.to,
+            |id| mail.message_id(id),
+            ["", "", ""],
+            Some(mail.draft.to_json()),
+        )
     }
 }
 

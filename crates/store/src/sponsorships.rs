@@ -7,6 +7,8 @@
 use crate::error::conflict_or;
 use crate::{Store, StoreError, on_pool};
 
+/// One sponsorship row. Its fields are in the order of [`COLUMNS`]: bulk reads hand each row over
+/// as a JSON array of its columns in that order (`sync_bulk::rows_as_json`).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Deserialize)]
 pub struct SponsorshipRecord {
     pub id: String,

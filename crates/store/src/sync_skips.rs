@@ -53,29 +53,6 @@ macro_rules! write_skips {
 pub(crate) use write_skips;
 
 impl Store {
-    /// Records the skip reasons of one answered batch on their own, in one transaction.
-    pub async fn replace_sync_skips(
-        &self,
-        organization_id: &str,
-        batch_member_ids: &[String],
-        skipped: &[(String, String)],
-        now_ms: i64,
-    ) -> Result<(), StoreError> {
-        let skips = BatchSkips {
-            organization_id,
-            batch_member_ids,
-            skipped,
-            now_ms,
-        };
-        let forget = forget_sql(self.backend());
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            write_skips!(tx, forget, &skips);
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
     /// The organization's skip reasons by offering member.
     pub async fn sync_skips_of_organization(
         &self,

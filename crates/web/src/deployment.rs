@@ -9,18 +9,26 @@ use crate::routes::installations::ONLY_CLOUD;
 use crate::routes::self_hosted_licenses::ONLY_SELF_HOSTED;
 use crate::state::AppState;
 
+/// Whether this server serves the routes of `mode`: the one mode test behind the API's 400 here
+/// and the pages' plain 404 (`console::{OnCloud, OnSelfHosted}`).
+pub fn serves(state: &AppState, mode: Mode) -> bool {
+    state.config.mode == mode
+}
+
 /// For a route that only a cloud serves.
 pub fn cloud_only(state: &AppState) -> Result<(), ApiError> {
-    match state.config.mode {
-        Mode::Cloud => Ok(()),
-        Mode::SelfHosted => Err(ApiError::BadRequest(ONLY_CLOUD.into())),
-    }
+    only(state, Mode::Cloud, ONLY_CLOUD)
 }
 
 /// For a route that only a self-hosted server serves.
 pub fn self_hosted_only(state: &AppState) -> Result<(), ApiError> {
-    match state.config.mode {
-        Mode::SelfHosted => Ok(()),
-        Mode::Cloud => Err(ApiError::BadRequest(ONLY_SELF_HOSTED.into())),
+    only(state, Mode::SelfHosted, ONLY_SELF_HOSTED)
+}
+
+fn only(state: &AppState, mode: Mode, refusal: &str) -> Result<(), ApiError> {
+    if serves(state, mode) {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(refusal.into()))
     }
 }

@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use chrono::DateTime;
+use futures_util::StreamExt;
 use kinwarden_cloud::{CloudError, CloudLink, Method};
 use kinwarden_config::Config;
 use kinwarden_core::clock::Clock;
@@ -23,6 +24,9 @@ use crate::routes::connections::BILLING_SYNC;
 use crate::wire_time;
 
 pub const KIND: &str = "sponsorship-sync";
+const SYNC_PATH: &str = "organization/sponsorship/sync";
+/// Batches sent before the first of them is answered: two keep both ends busy (SPEC §10).
+const IN_FLIGHT: usize = 2;
 
 /// What the sync needs from its caller.
 pub struct SyncDeps<'a> {
@@ -169,31 +173,43 @@ async fn run(
     let mut tally = Tally::default();
     let mut synced_at: Option<i64> = None;
     let batches: Vec<&[SponsorshipRecord]> = rows.chunks(BATCH_SIZE).collect();
-    for (index, batch) in batches.iter().enumerate() {
-        if let Some(metrics) = deps.metrics {
-            metrics.batch_sent(batch.len());
-        }
-        let request = SyncRequest {
-            billing_sync_key: config.billing_sync_key.clone(),
-            sponsoring_organization_cloud_id: config.cloud_organization_id.clone(),
-            sponsorships_batch: Some(batch.iter().map(item).collect()),
-        };
-        let body = serde_json::to_value(&request)
-            .map_err(|err| ("bad_request".to_string(), err.to_string()))?;
-        let answer: SyncResponse = deps
-            .link
-            .call(
-                Method::POST,
-                "organization/sponsorship/sync",
-                "api.installation",
-                Some(&body),
-            )
-            .await
-            .map_err(|err| failure(&err))?;
+    // Up to IN_FLIGHT batches travel at once, so the cloud works on one while this server sends
+    // the next and applies the last; answers are applied in order, each in its own transaction.
+    // When one fails the sync stops: a batch still in flight may reach the cloud, which is
+    // harmless, as every batch is idempotent and the next sync sends it again.
+    // Indices, not slices, go through the stream: a closure taking a borrowed slice would have
+    // to be generic over its lifetime, which the spawned sync's `Send` bound cannot prove.
+    let mut answers = futures_util::stream::iter(0..batches.len())
+        .map(|index| {
+            let batch = batches[index];
+            if let Some(metrics) = deps.metrics {
+                metrics.batch_sent(batch.len());
+            }
+            let request = SyncRequest {
+                billing_sync_key: config.billing_sync_key.clone(),
+                sponsoring_organization_cloud_id: config.cloud_organization_id.clone(),
+                sponsorships_batch: Some(batch.iter().map(item).collect()),
+            };
+            async move {
+                let answer = deps
+                    .link
+                    .call::<SyncResponse, _>(
+                        Method::POST,
+                        SYNC_PATH,
+                        "api.installation",
+                        Some(&request),
+                    )
+                    .await;
+                (batch, answer)
+            }
+        })
+        .buffered(IN_FLIGHT)
+        .enumerate();
+    while let Some((index, (batch, answer))) = answers.next().await {
+        let answer = answer.map_err(|err| failure(&err))?;
         let local: Vec<LocalRow> = batch.iter().map(local_row).collect();
-        let answers: Vec<CloudAnswer> =
-            answer.sponsorships_batch.iter().map(cloud_answer).collect();
-        let changes = reconcile(&local, &answers);
+        let cloud: Vec<CloudAnswer> = answer.sponsorships_batch.iter().map(cloud_answer).collect();
+        let changes = reconcile(&local, &cloud);
         let updates: Vec<SyncedState> = changes
             .update
             .iter()

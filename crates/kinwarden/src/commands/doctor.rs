@@ -295,7 +295,7 @@ async fn billing_sync_check(
     });
     let path = format!("licenses/organization/{}", license.id);
     match link
-        .call::<serde_json::Value>(
+        .call::<serde_json::Value, _>(
             kinwarden_cloud::Method::GET,
             &path,
             "api.licensing",

@@ -9,7 +9,7 @@ use kinwarden_testkit::{ClientAccount, Kdf, OrganizationKeys, SmtpSink, TestServ
 use serde_json::{Value, json};
 
 use crate::organizations::{link_param, owner_with_org};
-use crate::support::{login, register};
+use crate::support::{is_sponsorship_offer, login, register};
 
 const OFFER: &str = "Accept your Sponsored Families Plan";
 
@@ -83,7 +83,7 @@ async fn offers_on_the_cloud_are_mailed_resent_revoked_and_removed() -> anyhow::
             .list_mail()
             .await?
             .iter()
-            .filter(|mail| mail.is_sponsorship_offer())
+            .filter(|mail| is_sponsorship_offer(mail))
             .count();
         assert_eq!(offers, 3, "{name}: made, made again, resent");
 

@@ -29,6 +29,7 @@ use kinwarden_testkit::{Fault, FaultProxy, StoppedServer, TestServer, backends, 
 use tokio::process::{Child, Command};
 
 use crate::self_hosted_license::Pair;
+use crate::support::is_sponsorship_offer;
 use crate::sync_at_scale::{SYNC_PATH, cloud_rows, connected_pair_with_offers};
 
 const BIN: &str = env!("CARGO_BIN_EXE_kinwarden");
@@ -381,7 +382,7 @@ async fn sync_with_kill(
 async fn offer_mails(store: &Store) -> anyhow::Result<HashMap<String, usize>> {
     let mut by_address = HashMap::new();
     for mail in store.list_mail().await? {
-        if mail.is_sponsorship_offer() {
+        if is_sponsorship_offer(&mail) {
             *by_address.entry(mail.recipient.to_lowercase()).or_default() += 1;
         }
     }

@@ -224,3 +224,13 @@ pub async fn kinwarden(server: &TestServer, args: &[&str]) -> anyhow::Result<(i3
         ),
     ))
 }
+
+/// Whether an outbox row is a Families sponsorship offer (queued as a draft).
+pub fn is_sponsorship_offer(mail: &kinwarden_store::OutboxMail) -> bool {
+    mail.draft.as_deref().is_some_and(|draft| {
+        matches!(
+            kinwarden_mail::Draft::from_json(draft),
+            Ok(kinwarden_mail::Draft::SponsorshipOffer { .. })
+        )
+    })
+}

@@ -10,7 +10,7 @@ use kinwarden_testkit::{Fault, TestBackend, backends};
 
 use crate::connections::connected_org;
 use crate::self_hosted_license::{Pair, PairOptions, pair_setup};
-use crate::support::kinwarden;
+use crate::support::{is_sponsorship_offer, kinwarden};
 
 pub(crate) const SYNC_PATH: &str = "organization/sponsorship/sync";
 
@@ -75,7 +75,7 @@ async fn offer_mails(store: &Store) -> anyhow::Result<usize> {
         .list_mail()
         .await?
         .iter()
-        .filter(|mail| mail.is_sponsorship_offer())
+        .filter(|mail| is_sponsorship_offer(mail))
         .count())
 }
 
@@ -146,14 +146,15 @@ async fn a_sync_cut_off_after_the_cloud_answered_heals_on_the_next() -> anyhow::
         let proxy = pair.proxy.as_ref().context("proxy")?;
         let store = pair.self_hosted.store().context("store")?;
         let cloud_store = pair.cloud.store().context("cloud store")?;
-        // Batches 1 and 2 arrive; the cloud answers batch 3, but the answer is cut off.
+        // Batches 1 and 2 arrive; the cloud answers batch 3, but the answer is cut off. Batch 4
+        // travels beside batch 3 (two in flight) and may reach the cloud before the sync stops.
         proxy.inject(SYNC_PATH, 2, Fault::CutBody);
         let (code, out) = kinwarden(&pair.self_hosted, &["sync"]).await?;
         assert_eq!(code, 1, "{name}: {out}");
-        assert_eq!(
-            cloud_rows(cloud_store, &pair.cloud_org_id).await?.len(),
-            3_000,
-            "{name}"
+        let on_cloud = cloud_rows(cloud_store, &pair.cloud_org_id).await?.len();
+        assert!(
+            on_cloud == 3_000 || on_cloud == 4_000,
+            "{name}: {on_cloud} rows on the cloud"
         );
         let synced = store
             .sponsorships_of_organization(&org_id)

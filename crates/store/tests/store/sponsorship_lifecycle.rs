@@ -4,7 +4,7 @@
 
 use kinwarden_mail::{Lang, Mail};
 use kinwarden_store::{
-    MemberRecord, OrganizationRecord, SponsorshipEnd, SponsorshipRecord, Store,
+    BatchSkips, MemberRecord, OrganizationRecord, SponsorshipEnd, SponsorshipRecord, Store,
     SubscriptionPeriodRecord,
 };
 use kinwarden_testkit::backends;
@@ -201,11 +201,15 @@ async fn skip_reasons_are_replaced_batch_by_batch() -> anyhow::Result<()> {
         families_org(&store, "org").await?;
         let batch: Vec<String> = vec!["m1".into(), "m2".into()];
         store
-            .replace_sync_skips(
-                "org",
-                &batch,
-                &[("m1".into(), "sponsor_disabled".into())],
-                NOW,
+            .apply_sync_batch(
+                &[],
+                &[],
+                Some(&BatchSkips {
+                    organization_id: "org",
+                    batch_member_ids: &batch,
+                    skipped: &[("m1".into(), "sponsor_disabled".into())],
+                    now_ms: NOW,
+                }),
             )
             .await?;
         let skips = store.sync_skips_of_organization("org").await?;
@@ -216,11 +220,15 @@ async fn skip_reasons_are_replaced_batch_by_batch() -> anyhow::Result<()> {
         );
         // The next batch with m1 in it, not skipped this time, clears its reason.
         store
-            .replace_sync_skips(
-                "org",
-                &batch,
-                &[("m2".into(), "wrong_plan_tier".into())],
-                NOW,
+            .apply_sync_batch(
+                &[],
+                &[],
+                Some(&BatchSkips {
+                    organization_id: "org",
+                    batch_member_ids: &batch,
+                    skipped: &[("m2".into(), "wrong_plan_tier".into())],
+                    now_ms: NOW,
+                }),
             )
             .await?;
         let skips = store.sync_skips_of_organization("org").await?;

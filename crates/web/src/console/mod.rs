@@ -186,10 +186,9 @@ impl FromRequestParts<AppState> for OnCloud {
     type Rejection = Response;
 
     async fn from_request_parts(_: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        match state.config.mode {
-            Mode::Cloud => Ok(Self),
-            Mode::SelfHosted => Err(not_found()),
-        }
+        crate::deployment::serves(state, Mode::Cloud)
+            .then_some(Self)
+            .ok_or_else(not_found)
     }
 }
 
@@ -197,10 +196,9 @@ impl FromRequestParts<AppState> for OnSelfHosted {
     type Rejection = Response;
 
     async fn from_request_parts(_: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        match state.config.mode {
-            Mode::SelfHosted => Ok(Self),
-            Mode::Cloud => Err(not_found()),
-        }
+        crate::deployment::serves(state, Mode::SelfHosted)
+            .then_some(Self)
+            .ok_or_else(not_found)
     }
 }
 

@@ -313,7 +313,7 @@ async fn ask_the_cloud(
         .ok_or_else(|| ApiError::internal("a self-hosted server without its cloud link"))?;
     // An empty sync batch: a Bitwarden cloud answers it too, and it checks exactly the token for
     // this cloud organization (SPEC §6 "Token checked on Save").
-    link.call::<Value>(
+    link.call::<Value, _>(
         kinwarden_cloud::Method::POST,
         "organization/sponsorship/sync",
         "api.installation",
