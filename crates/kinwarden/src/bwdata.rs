@@ -89,7 +89,7 @@ impl Bwdata {
     }
 }
 
-pub use kinwarden_store::files::write_atomic;
+pub use kinwarden_store::files::{write_atomic, write_atomic_volatile};
 
 /// Like [`write_atomic`], readable by the owner only: for keys.
 pub fn write_private_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {

@@ -9,7 +9,7 @@ use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use serde::{Deserialize, Serialize};
 
-use crate::bwdata::{Bwdata, write_atomic};
+use crate::bwdata::{Bwdata, write_atomic_volatile};
 
 /// What a running server writes once it listens.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -53,7 +53,7 @@ pub fn is_alive(pid: u32) -> bool {
 }
 
 pub fn write_pid_file(bwdata: &Bwdata) -> std::io::Result<()> {
-    write_atomic(
+    write_atomic_volatile(
         &bwdata.pid_file(),
         format!("{}\n", std::process::id()).as_bytes(),
     )
@@ -61,7 +61,7 @@ pub fn write_pid_file(bwdata: &Bwdata) -> std::io::Result<()> {
 
 pub fn write_run_file(bwdata: &Bwdata, info: &RunInfo) -> std::io::Result<()> {
     let json = serde_json::to_vec_pretty(info).map_err(std::io::Error::other)?;
-    write_atomic(&bwdata.run_file(), &json)
+    write_atomic_volatile(&bwdata.run_file(), &json)
 }
 
 pub fn read_run_file(bwdata: &Bwdata) -> Option<RunInfo> {

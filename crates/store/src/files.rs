@@ -8,15 +8,29 @@ use std::path::{Path, PathBuf};
 /// Writes a temporary file beside the target, flushes it to disk, renames it over the target,
 /// then flushes the directory so the rename itself survives a crash.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    replace(path, contents, true)
+}
+
+/// Like [`write_atomic`] without the flushes: for state of a running process (its pid, its
+/// address), which a crash makes stale anyway, so a start does not wait for the disk.
+pub fn write_atomic_volatile(path: &Path, contents: &[u8]) -> io::Result<()> {
+    replace(path, contents, false)
+}
+
+fn replace(path: &Path, contents: &[u8], durable: bool) -> io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no directory"))?;
     fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
+    if durable {
+        tmp.as_file().sync_all()?;
+    }
     tmp.persist(path).map_err(|err| err.error)?;
-    fs::File::open(dir)?.sync_all()?;
+    if durable {
+        fs::File::open(dir)?.sync_all()?;
+    }
     Ok(())
 }
 

@@ -18,9 +18,11 @@ pub struct SponsorshipRecord {
     pub friendly_name: Option<String>,
     pub offered_to_email: Option<String>,
     pub plan_sponsorship_type: Option<i32>,
+    #[serde(deserialize_with = "crate::sync_bulk::flag")]
     pub to_delete: bool,
     pub last_sync_date: Option<i64>,
     pub valid_until: Option<i64>,
+    #[serde(deserialize_with = "crate::sync_bulk::flag")]
     pub is_admin_initiated: bool,
     pub notes: Option<String>,
 }

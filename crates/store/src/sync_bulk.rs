@@ -131,9 +131,8 @@ pub(crate) fn rows_as_json(backend: Backend, select: &str) -> String {
         Backend::Sqlite => format!(
             "SELECT json_group_array(json_array(id, sponsoring_organization_id, \
              sponsoring_organization_user_id, sponsored_organization_id, friendly_name, \
-             offered_to_email, plan_sponsorship_type, json(iif(to_delete, 'true', 'false')), \
-             last_sync_date, valid_until, json(iif(is_admin_initiated, 'true', 'false')), \
-             notes)) FROM ({select})"
+             offered_to_email, plan_sponsorship_type, to_delete, last_sync_date, valid_until, \
+             is_admin_initiated, notes)) FROM ({select})"
         ),
         Backend::Postgres => format!(
             "SELECT COALESCE(json_agg(json_build_array(id, sponsoring_organization_id, \
@@ -142,6 +141,42 @@ pub(crate) fn rows_as_json(backend: Backend, select: &str) -> String {
              is_admin_initiated, notes)), '[]')::text FROM ({select}) AS r"
         ),
     }
+}
+
+/// A flag of a [`rows_as_json`] row: PostgreSQL writes a boolean, SQLite the 0 or 1 it stores.
+/// Turning SQLite's integers into JSON booleans in the statement (`json(iif(…))`) parsed a
+/// little JSON document per flag per row, a third of the cost of reading a batch's rows.
+pub(crate) fn flag<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    struct Flag;
+    impl serde::de::Visitor<'_> for Flag {
+        type Value = bool;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+            formatter.write_str("a boolean, 0 or 1")
+        }
+
+        fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<bool, E> {
+            Ok(value)
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<bool, E> {
+            match value {
+                0 => Ok(false),
+                1 => Ok(true),
+                other => Err(E::invalid_value(
+                    serde::de::Unexpected::Unsigned(other),
+                    &self,
+                )),
+            }
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<bool, E> {
+            u64::try_from(value)
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(value), &self))
+                .and_then(|value| self.visit_u64(value))
+        }
+    }
+    deserializer.deserialize_any(Flag)
 }
 
 /// The rows of a [`rows_as_json`] statement, by id (oldest first: ids are time-ordered). They
@@ -298,5 +333,24 @@ impl Store {
                 .map_err(conflict_or)?;
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::records_from_json;
+
+    #[test]
+    fn rows_read_with_flags_as_booleans_or_integers_and_sorted_by_id() {
+        let text = r#"[["b","o","m2",null,"n","e",0,1,5,null,0,null],
+                       ["a","o","m1",null,null,null,null,false,null,7,true,"x"]]"#;
+        let rows = records_from_json(text).expect("rows");
+        assert_eq!(rows[0].id, "a");
+        assert!(!rows[0].to_delete && rows[0].is_admin_initiated);
+        assert!(rows[1].to_delete && !rows[1].is_admin_initiated);
+        assert_eq!(rows[1].last_sync_date, Some(5));
+        assert!(
+            records_from_json(r#"[["a","o","m",null,null,null,null,2,null,null,0,null]]"#).is_err()
+        );
     }
 }
