@@ -264,10 +264,14 @@ impl Store {
         );
         let sql = rows_as_json(self.backend(), &select);
         let members = ids_json(member_ids);
+        // Planned at each execution, not once per connection: PostgreSQL's cached plan, made
+        // while the organization had few rows (the first batches of its first sync), scanned
+        // all of its rows for every later batch: 30 ms a batch instead of 6 at 100,000 rows.
         let rows: String = on_pool!(self, pool => {
             sqlx::query_scalar(&sql)
                 .bind(organization_id)
                 .bind(&members)
+                .persistent(false)
                 .fetch_one(pool)
                 .await?
         });
