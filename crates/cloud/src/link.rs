@@ -220,10 +220,12 @@ impl CloudLink {
         body: Option<&B>,
     ) -> Result<R, CloudError> {
         let url = join(&self.api_uri, path);
+        // Bytes: each attempt clones a reference, not the batch's few hundred kilobytes.
         let body = body
             .map(serde_json::to_vec)
             .transpose()
-            .map_err(|err| CloudError::Setup(format!("cannot write the request's JSON: {err}")))?;
+            .map_err(|err| CloudError::Setup(format!("cannot write the request's JSON: {err}")))?
+            .map(bytes::Bytes::from);
         for renewed in [false, true] {
             let token = self.token(scope).await?;
             let http = self.http()?;

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 /// The most items one request carries (reference §2.4).
 pub const BATCH_SIZE: usize = 1000;
 
+/// The route, relative to a cloud's API base (`installation__apiUri`).
+pub const SYNC_PATH: &str = "organization/sponsorship/sync";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncRequest {

@@ -13,7 +13,7 @@ use kinwarden_core::clock::Clock;
 use kinwarden_core::self_hosted_sync::{CloudAnswer, LocalRow, reconcile};
 use kinwarden_proto::connections::BillingSyncConfig;
 use kinwarden_proto::sponsorship_sync::{
-    BATCH_SIZE, SkippedItem, SyncItem, SyncRequest, SyncResponse,
+    BATCH_SIZE, SYNC_PATH, SkippedItem, SyncItem, SyncRequest, SyncResponse,
 };
 use kinwarden_store::{
     BatchSkips, OutcomeRecord, SponsorshipRecord, Store, StoreError, SyncedState,
@@ -24,7 +24,6 @@ use crate::routes::connections::BILLING_SYNC;
 use crate::wire_time;
 
 pub const KIND: &str = "sponsorship-sync";
-const SYNC_PATH: &str = "organization/sponsorship/sync";
 /// Batches sent before the first of them is answered: two keep both ends busy (SPEC §10).
 const IN_FLIGHT: usize = 2;
 

@@ -192,6 +192,24 @@ async fn rows_expired_beyond_the_grace_are_deleted() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes one answered batch of `batch` in which only `member` was skipped, for `reason`.
+async fn skip_in_batch(
+    store: &Store,
+    batch: &[String],
+    member: &str,
+    reason: &str,
+) -> anyhow::Result<()> {
+    let skipped = [(member.to_string(), reason.to_string())];
+    let skips = BatchSkips {
+        organization_id: "org",
+        batch_member_ids: batch,
+        skipped: &skipped,
+        now_ms: NOW,
+    };
+    store.apply_sync_batch(&[], &[], Some(&skips)).await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn skip_reasons_are_replaced_batch_by_batch() -> anyhow::Result<()> {
     for backend in backends() {
@@ -200,18 +218,7 @@ async fn skip_reasons_are_replaced_batch_by_batch() -> anyhow::Result<()> {
         let store = Store::open(&db.config).await?;
         families_org(&store, "org").await?;
         let batch: Vec<String> = vec!["m1".into(), "m2".into()];
-        store
-            .apply_sync_batch(
-                &[],
-                &[],
-                Some(&BatchSkips {
-                    organization_id: "org",
-                    batch_member_ids: &batch,
-                    skipped: &[("m1".into(), "sponsor_disabled".into())],
-                    now_ms: NOW,
-                }),
-            )
-            .await?;
+        skip_in_batch(&store, &batch, "m1", "sponsor_disabled").await?;
         let skips = store.sync_skips_of_organization("org").await?;
         assert_eq!(
             skips.get("m1").map(String::as_str),
@@ -219,18 +226,7 @@ async fn skip_reasons_are_replaced_batch_by_batch() -> anyhow::Result<()> {
             "{name}"
         );
         // The next batch with m1 in it, not skipped this time, clears its reason.
-        store
-            .apply_sync_batch(
-                &[],
-                &[],
-                Some(&BatchSkips {
-                    organization_id: "org",
-                    batch_member_ids: &batch,
-                    skipped: &[("m2".into(), "wrong_plan_tier".into())],
-                    now_ms: NOW,
-                }),
-            )
-            .await?;
+        skip_in_batch(&store, &batch, "m2", "wrong_plan_tier").await?;
         let skips = store.sync_skips_of_organization("org").await?;
         assert_eq!(skips.len(), 1, "{name}");
         assert_eq!(skips.get("m2").map(String::as_str), Some("wrong_plan_tier"));

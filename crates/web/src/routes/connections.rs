@@ -11,8 +11,9 @@ use kinwarden_core::members::MemberType;
 use kinwarden_proto::connections::{
     BillingSyncConfig, BillingSyncConfigRequest, ConnectionRequest, ConnectionResponse,
 };
+use kinwarden_proto::sponsorship_sync::{SYNC_PATH, SyncRequest};
 use kinwarden_store::{ConnectionRecord, UserRecord};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::auth::CurrentUser;
 use crate::cloud_errors;
@@ -313,15 +314,16 @@ async fn ask_the_cloud(
         .ok_or_else(|| ApiError::internal("a self-hosted server without its cloud link"))?;
     // An empty sync batch: a Bitwarden cloud answers it too, and it checks exactly the token for
     // this cloud organization (SPEC §6 "Token checked on Save").
+    let empty = SyncRequest {
+        billing_sync_key: key.to_string(),
+        sponsoring_organization_cloud_id: license.id.to_string(),
+        sponsorships_batch: Some(Vec::new()),
+    };
     link.call::<Value, _>(
         kinwarden_cloud::Method::POST,
-        "organization/sponsorship/sync",
+        SYNC_PATH,
         "api.installation",
-        Some(&json!({
-            "billingSyncKey": key,
-            "sponsoringOrganizationCloudId": license.id.to_string(),
-            "sponsorshipsBatch": [],
-        })),
+        Some(&empty),
     )
     .await
     .map(|_| ())
