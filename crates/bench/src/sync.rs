@@ -6,11 +6,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use kinwarden_app::sponsorships::self_hosted_sync::{SyncDeps, sync_organization};
 use kinwarden_cloud::{CloudLink, LinkSettings};
 use kinwarden_config::Config;
 use kinwarden_core::clock::{Clock, SystemClock};
 use kinwarden_testkit::{ScratchPostgres, TestBackend};
-use kinwarden_web::sponsorship_sync::{SyncDeps, sync_organization};
 
 use crate::raw::{self, RawDb};
 use crate::setup::Pair;

@@ -3,11 +3,10 @@
 //! call with a timeout, retries only transient failures with backoff, refuses to run while cloud
 //! communication is off, and turns every failure into a [`CloudError`] that names the fix.
 
+mod calls;
 mod error;
 mod link;
 mod tokens;
 
 pub use error::{CloudError, NetworkCause};
 pub use link::{CloudLink, LinkSettings, Probe};
-/// The HTTP method of a cloud call, re-exported so callers need no HTTP crate of their own.
-pub use reqwest::Method;

@@ -212,7 +212,7 @@ impl CloudLink {
     /// Calls the cloud API at `path` (relative to `installation__apiUri`) with an installation
     /// token for `scope`, and reads the JSON answer. A token the API refuses is renewed once.
     /// The body is serialized once, whatever the retries and renewals.
-    pub async fn call<R: DeserializeOwned, B: Serialize + ?Sized>(
+    pub(crate) async fn call<R: DeserializeOwned, B: Serialize + ?Sized>(
         &self,
         method: Method,
         path: &str,

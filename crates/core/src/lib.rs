@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod clock;
+pub mod connections;
 pub mod data_key;
 pub mod email;
 pub mod ids;

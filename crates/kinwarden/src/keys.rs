@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
+use kinwarden_app::CloudLicenseKeys;
 use kinwarden_core::data_key::{DataKey, DataKeyError};
 use kinwarden_core::license::{self, LicensePublicKey, LicenseSigningKey};
 use kinwarden_core::tokens::{self, TokenKeys};
-use kinwarden_web::licensing::CloudLicenseKeys;
 
 use crate::bwdata::{Bwdata, write_atomic, write_private_atomic};
 

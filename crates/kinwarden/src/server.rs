@@ -8,10 +8,11 @@ use std::time::Duration;
 use axum_server::Handle;
 use axum_server::accept::NoDelayAcceptor;
 use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
+use kinwarden_app::{App, PublicUrls};
 use kinwarden_config::{Config, Mode, TlsMode};
 use kinwarden_core::clock::{Clock, SystemClock};
 use kinwarden_store::{SERVER_ID, Store};
-use kinwarden_web::{AppState, LoginLimiter, PublicUrls};
+use kinwarden_web::{AppState, LoginLimiter};
 use url::Url;
 
 use crate::bwdata::Bwdata;
@@ -138,11 +139,11 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         )),
         Mode::Cloud => None,
     };
-    let metrics = config.metrics.then(kinwarden_web::metrics::Metrics::new);
+    let metrics = config.metrics.then(kinwarden_app::Metrics::new);
     // Offers that change are synced soon after, when a delay is configured (SPEC §6).
     let (sync_soon, sync_soon_task) = match (&cloud, config.sync_debounce) {
         (Some(link), Some(delay)) => {
-            let (handle, task) = kinwarden_web::sync_soon::start(
+            let (handle, task) = kinwarden_app::sponsorships::sync_soon::start(
                 config.clone(),
                 store.clone(),
                 link.clone(),
@@ -154,14 +155,13 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         }
         _ => (None, None),
     };
-    let state = AppState {
+    let app = App {
         config: config.clone(),
         store: store.clone(),
         clock: options.clock.clone(),
         urls: Arc::new(urls),
         tokens,
         data_key: Arc::new(data_key),
-        login_limiter: Arc::new(LoginLimiter::new(config.login_rate_limit)),
         hashing: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(2, usize::from),
         )),
@@ -173,6 +173,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         ),
         metrics: metrics.clone(),
     };
+    let state = AppState::new(app, Arc::new(LoginLimiter::new(config.login_rate_limit)));
     // Jobs run beside the requests, from the same store and clock (SPEC §9 "jobs").
     let (stop_scheduler, scheduler_stop) = tokio::sync::watch::channel(false);
     let jobs = crate::jobs::JobContext {

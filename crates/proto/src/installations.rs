@@ -17,3 +17,25 @@ pub struct InstallationResponse {
     pub enabled: bool,
     pub object: String,
 }
+
+/// The scopes an installation asks the cloud identity for (reference §3.5): each cloud call
+/// needs its own.
+pub mod scope {
+    /// The sponsorship sync.
+    pub const INSTALLATION: &str = "api.installation";
+    /// Fetching a fresh license.
+    pub const LICENSING: &str = "api.licensing";
+    /// Push relay; issued, not served.
+    pub const PUSH: &str = "api.push";
+}
+
+/// A self-hosted server asking for a fresh license (`GET /api/licenses/organization/{id}`,
+/// reference §5.1 L1): it proves the organization with its license key and billing sync token.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LicenseSyncRequest {
+    #[serde(default)]
+    pub license_key: String,
+    #[serde(default)]
+    pub billing_sync_key: String,
+}

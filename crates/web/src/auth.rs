@@ -5,8 +5,8 @@
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use kinwarden_core::tokens::{AccessClaims, audience};
-use kinwarden_store::UserRecord;
+use kinwarden_app::records::UserRecord;
+use kinwarden_core::tokens::AccessClaims;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -22,11 +22,9 @@ impl FromRequestParts<AppState> for Caller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = bearer_token(parts).ok_or(ApiError::Unauthenticated)?;
-        let claims: AccessClaims = state
-            .tokens
-            .verify(&token, audience::ACCESS, state.now_seconds())
-            .map_err(|_| ApiError::Unauthenticated)?;
-        Ok(Self(claims))
+        Ok(Self(kinwarden_app::accounts::authenticate::claims_of(
+            state, &token,
+        )?))
     }
 }
 
@@ -50,27 +48,9 @@ impl FromRequestParts<AppState> for CurrentUser {
 /// The account behind a user access token with scope `api` that still matches the account's
 /// security stamp: the API's bearer token and the pages' session cookie alike.
 pub async fn user_of_token(state: &AppState, token: &str) -> Result<UserRecord, ApiError> {
-    let claims: AccessClaims = state
-        .tokens
-        .verify(token, audience::ACCESS, state.now_seconds())
-        .map_err(|_| ApiError::Unauthenticated)?;
-    if !claims.has_scope("api") {
-        return Err(ApiError::Forbidden);
-    }
-    let user_id = claims.sub.as_deref().ok_or(ApiError::Forbidden)?;
-    let user = state
-        .store
-        .user_by_id(user_id)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
-    if claims.sstamp.as_deref() != Some(user.security_stamp.as_str()) {
-        return Err(ApiError::Unauthenticated);
-    }
-    Ok(user)
+    Ok(kinwarden_app::accounts::authenticate::user_of_token(state, token).await?)
 }
 
-/// A self-hosted server calling with its installation token (reference §3.3). The handler checks
-/// the scope it needs with [`InstallationCaller::require_scope`]; a user token is refused (403).
 pub struct InstallationCaller {
     pub installation_id: String,
     pub claims: AccessClaims,

@@ -44,6 +44,22 @@ impl ApiError {
     }
 }
 
+/// The one mapping of the use-cases' errors to the API's.
+impl From<kinwarden_app::AppError> for ApiError {
+    fn from(err: kinwarden_app::AppError) -> Self {
+        use kinwarden_app::AppError;
+        match err {
+            AppError::BadRequest(message) => Self::BadRequest(message),
+            AppError::Validation(errors) => Self::Validation(errors),
+            AppError::NotFound => Self::NotFound,
+            AppError::Unauthorized => Self::Unauthorized,
+            AppError::Unauthenticated => Self::Unauthenticated,
+            AppError::Forbidden => Self::Forbidden,
+            AppError::Internal(cause) => Self::Internal(cause),
+        }
+    }
+}
+
 impl From<kinwarden_store::StoreError> for ApiError {
     fn from(err: kinwarden_store::StoreError) -> Self {
         Self::internal(err)

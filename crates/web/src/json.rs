@@ -233,3 +233,91 @@ mod tests {
         ));
     }
 }
+
+/// Robustness: any body sent to the sync route decodes to a request or a 400 in the
+/// envelope, and any decoded item is taken or refused, never a panic.
+#[cfg(test)]
+mod sync_body_robustness {
+    use kinwarden_proto::sponsorship_sync::{SyncItem, SyncRequest};
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use crate::error::ApiError;
+    use kinwarden_app::sponsorships::cloud_sync_wire::synced_item;
+
+    fn any_text() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            ".{0,30}".prop_map(Value::from),
+            Just(json!("2027-01-15T08:00:00.123Z")),
+            Just(json!("9999-99-99T99:99:99")),
+            Just(json!("0b5c7e9a-1f2e-4c3d-8a9b-0c1d2e3f4a5b")),
+            any::<i64>().prop_map(Value::from),
+            any::<bool>().prop_map(Value::from),
+        ]
+    }
+
+    fn any_item() -> impl Strategy<Value = Value> {
+        (
+            any_text(),
+            any_text(),
+            any_text(),
+            any_text(),
+            any_text(),
+            any_text(),
+            any_text(),
+        )
+            .prop_map(|(member, name, email, plan, last, valid, delete)| {
+                json!({
+                    "sponsoringOrganizationUserId": member,
+                    "FriendlyName": name,
+                    "offeredToEmail": email,
+                    "planSponsorshipType": plan,
+                    "lastSyncDate": last,
+                    "validUntil": valid,
+                    "toDelete": delete,
+                })
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            let _ = crate::json::decode::<SyncRequest>(&bytes);
+        }
+
+        #[test]
+        fn any_shaped_body(
+            key in any_text(),
+            cloud_id in any_text(),
+            items in prop::collection::vec(any_item(), 0..4),
+        ) {
+            let body = json!({
+                "billingSyncKey": key,
+                "SponsoringOrganizationCloudId": cloud_id,
+                "sponsorshipsBatch": items,
+            });
+            let bytes = serde_json::to_vec(&body).expect("json");
+            match crate::json::decode::<SyncRequest>(&bytes) {
+                Ok(request) => {
+                    for item in request.sponsorships_batch.unwrap_or_default() {
+                        check(&item)?;
+                    }
+                }
+                Err(err) => prop_assert!(matches!(err, ApiError::Validation(_))),
+            }
+        }
+    }
+
+    fn check(item: &SyncItem) -> Result<(), TestCaseError> {
+        if let Err(err) = synced_item(item).map_err(ApiError::from) {
+            prop_assert!(matches!(
+                err,
+                ApiError::Validation(_) | ApiError::BadRequest(_)
+            ));
+        }
+        Ok(())
+    }
+}

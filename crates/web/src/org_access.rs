@@ -4,29 +4,15 @@
 
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
+use kinwarden_app::records::UserRecord;
 use kinwarden_core::ids::OrganizationId;
-use kinwarden_core::members::{self, MemberStatus, MemberType, Permissions};
-use kinwarden_store::{MemberRecord, OrganizationRecord};
+use kinwarden_core::members::{self, MemberType};
+
+pub use kinwarden_app::organizations::access::OrgAccess;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// A confirmed member of the organization in the path.
-pub struct OrgAccess {
-    pub org: OrganizationRecord,
-    pub membership: MemberRecord,
-}
-
-impl OrgAccess {
-    pub fn role(&self) -> MemberType {
-        MemberType::from_code(self.membership.member_type).unwrap_or(MemberType::User)
-    }
-
-    pub fn permissions(&self) -> Permissions {
-        members::parse_permissions(self.membership.permissions.as_deref())
-    }
-}
 
 /// The `{org_id}` segment of the matched route.
 pub async fn org_id_in_path(
@@ -49,26 +35,13 @@ async fn load(parts: &mut Parts, state: &AppState) -> Result<OrgAccess, ApiError
     access_of(state, &user, &org_id).await
 }
 
-/// The user's confirmed membership of the organization; the same check whoever asks (an API
-/// route's extractor, a page).
+/// The user's confirmed membership of the organization (`kinwarden_app::organizations::access`).
 pub async fn access_of(
     state: &AppState,
-    user: &kinwarden_store::UserRecord,
+    user: &UserRecord,
     org_id: &str,
 ) -> Result<OrgAccess, ApiError> {
-    let org = state
-        .store
-        .organization(org_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    // Someone who is not (yet) a confirmed member learns nothing about the organization.
-    let membership = state
-        .store
-        .membership(org_id, &user.id)
-        .await?
-        .filter(|m| MemberStatus::from_code(m.status) == Some(MemberStatus::Confirmed))
-        .ok_or(ApiError::NotFound)?;
-    Ok(OrgAccess { org, membership })
+    Ok(kinwarden_app::organizations::access::access_of(state, user, org_id).await?)
 }
 
 /// Any confirmed member.

@@ -8,6 +8,7 @@ use kinwarden_cloud::{CloudError, CloudLink, LinkSettings};
 use kinwarden_config::{Config, Mode, keys};
 use kinwarden_core::clock::{Clock, SystemClock};
 use kinwarden_core::license::{self, LicensePublicKey, OrganizationLicense};
+use kinwarden_proto::installations::LicenseSyncRequest;
 use kinwarden_store::Store;
 use kinwarden_store::files::LicenseFiles;
 
@@ -196,7 +197,10 @@ async fn cloud_checks(config: &Config, report: &mut Report) {
         );
         return;
     }
-    match link.token("api.installation").await {
+    match link
+        .token(kinwarden_proto::installations::scope::INSTALLATION)
+        .await
+    {
         Ok(_) => report.line(
             "installation token",
             Outcome::Ok("the cloud identity accepts this installation".into()),
@@ -289,20 +293,14 @@ async fn billing_sync_check(
         );
         return;
     };
-    let body = serde_json::json!({
-        "licenseKey": license.license_key,
-        "billingSyncKey": stored_config["BillingSyncKey"],
-    });
-    let path = format!("licenses/organization/{}", license.id);
-    match link
-        .call::<serde_json::Value, _>(
-            kinwarden_cloud::Method::GET,
-            &path,
-            "api.licensing",
-            Some(&body),
-        )
-        .await
-    {
+    let request = LicenseSyncRequest {
+        license_key: license.license_key.clone().unwrap_or_default(),
+        billing_sync_key: stored_config["BillingSyncKey"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    };
+    match link.fetch_license(&license.id.to_string(), &request).await {
         Ok(_) => report.line(
             &name,
             Outcome::Ok("the cloud accepts the billing sync token".into()),

@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
+use kinwarden_app::licenses::issue::{self as issuing, IssueError};
 use kinwarden_config::{Config, Mode, keys as config_keys};
 use kinwarden_core::clock::{Clock, SystemClock};
 use kinwarden_core::license::{self, LicensePublicKey, OrganizationLicense};
 use kinwarden_store::Store;
-use kinwarden_web::licensing::{self as issuing, IssueError};
 use uuid::Uuid;
 
 use crate::bwdata::{Bwdata, write_atomic};

@@ -30,7 +30,7 @@ pub struct JobContext {
     pub clock: Arc<dyn Clock>,
     pub vault: Url,
     /// Counts job runs when metrics are on (the server's; none for `kinwarden jobs run`).
-    pub metrics: Option<Arc<kinwarden_web::metrics::Metrics>>,
+    pub metrics: Option<Arc<kinwarden_app::Metrics>>,
 }
 
 /// The jobs this build has, by the name `jobs run` takes.

@@ -2,10 +2,10 @@
 //! enabled billing sync connection (reference §2.5). The flag is checked at each run, so turning
 //! cloud communication on needs no restart of the schedule.
 
+use kinwarden_app::sponsorships::self_hosted_sync::{SyncDeps, sync_organization};
 use kinwarden_cloud::{CloudLink, LinkSettings};
 use kinwarden_config::Mode;
 use kinwarden_store::OutcomeRecord;
-use kinwarden_web::sponsorship_sync::{SyncDeps, sync_organization};
 
 use super::JobContext;
 

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use kinwarden_app::sponsorships::rows::to_domain;
 use kinwarden_config::Mode;
 use kinwarden_core::sponsorships::validation::{self, SponsoringOrgState, Step};
 use kinwarden_core::subscription::{self, EntryKind};
@@ -16,7 +17,6 @@ use kinwarden_mail::messages::SponsorshipReverting;
 use kinwarden_store::{
     OrganizationRecord, RedeemedSponsorship, SponsorshipEnd, SubscriptionPeriodRecord,
 };
-use kinwarden_web::sponsorship_rows::to_domain;
 
 use super::JobContext;
 

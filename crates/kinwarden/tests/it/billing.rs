@@ -16,7 +16,7 @@ fn data_key(server: &TestServer) -> anyhow::Result<DataKey> {
 
 async fn validate(server: &TestServer, org_id: &str, key: &str) -> anyhow::Result<bool> {
     let store = server.store().expect("in-process store");
-    Ok(kinwarden_web::org_api_keys::validate_billing_sync_key(
+    Ok(kinwarden_app::org_api_keys::validate_billing_sync_key(
         store,
         &data_key(server)?,
         org_id,

@@ -264,7 +264,7 @@ async fn change_offers(
             .context("a live offer has its row")?;
         // The revoke route's rule: the organization has a billing sync connection, so the cloud
         // may know even a row without a sync date.
-        let sponsorship = kinwarden_web::sponsorship_rows::to_domain(&row)
+        let sponsorship = kinwarden_app::sponsorships::rows::to_domain(&row)
             .map_err(|err| anyhow::anyhow!("{err}"))?;
         match self_hosted_revoke(Some(&sponsorship), true)? {
             Revoke::Delete => store.delete_sponsorship(&row.id).await?,

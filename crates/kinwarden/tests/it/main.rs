@@ -14,6 +14,7 @@ mod crash;
 mod doctor;
 mod http;
 mod jobs;
+mod layers;
 mod license_sync;
 mod licenses;
 mod mail;

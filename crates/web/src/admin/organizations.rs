@@ -17,8 +17,8 @@ use super::texts;
 use crate::console::i18n::Texts;
 use crate::routes::connections::BILLING_SYNC;
 use crate::state::AppState;
-use crate::sync_status::SyncStatus;
-use crate::wire_time;
+use kinwarden_app::sponsorships::sync_status::SyncStatus;
+use kinwarden_app::wire_time;
 
 /// One organization as the Portal shows it.
 struct OrgRow {
@@ -391,16 +391,20 @@ pub async fn manually_sync(
         .await?
         .ok_or(crate::ApiError::NotFound)?;
     let link = state.cloud.as_deref().ok_or(crate::ApiError::NotFound)?;
-    let deps = crate::sponsorship_sync::SyncDeps {
+    let deps = kinwarden_app::sponsorships::self_hosted_sync::SyncDeps {
         config: &state.config,
         store: &state.store,
         link,
         clock: state.clock.as_ref(),
         metrics: state.metrics.as_deref(),
     };
-    let outcome =
-        crate::sponsorship_sync::sync_organization(&deps, &org.id, "portal", &mut |_, _| {})
-            .await?;
+    let outcome = kinwarden_app::sponsorships::self_hosted_sync::sync_organization(
+        &deps,
+        &org.id,
+        "portal",
+        &mut |_, _| {},
+    )
+    .await?;
     tracing::info!(organization = %org.id, admin = %admin.email, succeeded = outcome.succeeded, "manual sponsorship sync");
     Ok(axum::response::Redirect::to(&format!("/admin/organizations/{}", org.id)).into_response())
 }

@@ -82,9 +82,9 @@ async fn families_page(
     let mut c = Chrome::new(state, headers, Some(user), "/sponsored-families");
     c.notice = notice;
     c.error = error;
-    let profile = match crate::profile::build(state, user).await {
+    let profile = match kinwarden_app::accounts::profile::build(state, user).await {
         Ok(profile) => profile,
-        Err(err) => return super::error_page(c, &err),
+        Err(err) => return super::error_page(c, &err.into()),
     };
     let self_hosted = state.config.mode == Mode::SelfHosted;
     let offers = profile

@@ -44,9 +44,9 @@ async fn list_page(
     upload_error: Option<String>,
 ) -> Response {
     let mut c = Chrome::new(state, headers, Some(user), "/organizations");
-    let profile = match crate::profile::build(state, user).await {
+    let profile = match kinwarden_app::accounts::profile::build(state, user).await {
         Ok(profile) => profile,
-        Err(err) => return super::error_page(c, &err),
+        Err(err) => return super::error_page(c, &err.into()),
     };
     let t = c.t;
     let organizations = profile

@@ -106,9 +106,9 @@ async fn redeem_page(
             .ok()
             .flatten()
             .is_some();
-    let profile = match crate::profile::build(state, user).await {
+    let profile = match kinwarden_app::accounts::profile::build(state, user).await {
         Ok(profile) => profile,
-        Err(err) => return super::error_page(c, &err),
+        Err(err) => return super::error_page(c, &err.into()),
     };
     let families = profile
         .organizations

@@ -9,10 +9,10 @@ use kinwarden_proto::sync::ProfileResponse;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::json::ApiJson;
-use crate::profile;
-use crate::secret_check::verify_secret;
 use crate::state::AppState;
-use crate::wire_time;
+use kinwarden_app::accounts::profile;
+use kinwarden_app::accounts::secret_check::verify_secret;
+use kinwarden_app::wire_time;
 
 #[utoipa::path(
     get,
@@ -105,11 +105,14 @@ pub async fn request_otp(
     let mail = kinwarden_mail::messages::VerificationCode {
         email: &user.email,
         code: &code,
-        minutes: crate::secret_check::CODE_MINUTES,
+        minutes: kinwarden_app::accounts::secret_check::CODE_MINUTES,
     }
     .render(&state.urls.vault, lang);
     let now = state.clock.now();
-    let expires = now + chrono::Duration::minutes(i64::from(crate::secret_check::CODE_MINUTES));
+    let expires = now
+        + chrono::Duration::minutes(i64::from(
+            kinwarden_app::accounts::secret_check::CODE_MINUTES,
+        ));
     state
         .store
         .issue_user_code(

@@ -19,10 +19,10 @@ use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::org_access::OrgOwner;
-use crate::org_api_keys::{self, ApiKeyError, OpenedApiKey};
-use crate::secret_check::verify_secret;
 use crate::state::AppState;
-use crate::wire_time;
+use kinwarden_app::accounts::secret_check::verify_secret;
+use kinwarden_app::org_api_keys::{self, ApiKeyError, OpenedApiKey};
+use kinwarden_app::wire_time;
 
 impl From<ApiKeyError> for ApiError {
     fn from(err: ApiKeyError) -> Self {

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use crate::error::ApiError;
 use crate::org_access::OrgOwner;
 use crate::state::AppState;
-use crate::sync_status::SyncStatus;
-use crate::wire_time;
+use kinwarden_app::sponsorships::sync_status::SyncStatus;
+use kinwarden_app::wire_time;
 
 #[utoipa::path(
     get,

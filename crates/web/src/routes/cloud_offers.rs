@@ -15,9 +15,9 @@ use crate::deployment::cloud_only;
 use crate::error::ApiError;
 use crate::org_access::OrgManageUsers;
 use crate::routes::sponsorships::{create_error, decide_offer, validate};
-use crate::sponsorship_offers::offer_draft;
-use crate::sponsorship_rows::{to_domain, to_record};
 use crate::state::AppState;
+use kinwarden_app::sponsorships::offers::offer_draft;
+use kinwarden_app::sponsorships::rows::{to_domain, to_record};
 
 /// C2 `POST /api/organization/sponsorship/{org_id}/families-for-enterprise`: the caller offers
 /// a Families sponsorship; the offer e-mail goes out at once. An offer with the same friendly

@@ -14,8 +14,8 @@ use crate::deployment::cloud_only;
 use crate::error::ApiError;
 use crate::org_access::OrgManageUsers;
 use crate::routes::sponsorships::find_by_friendly_name;
-use crate::sponsorship_rows::to_domain;
 use crate::state::AppState;
+use kinwarden_app::sponsorships::rows::to_domain;
 
 /// C6 `DELETE /api/organization/sponsorship/{org_id}` and C7 `POST …/{org_id}/delete`: the
 /// caller revokes the sponsorship they offered as a member of `org_id`.

@@ -11,15 +11,15 @@ use kinwarden_core::members::MemberType;
 use kinwarden_proto::connections::{
     BillingSyncConfig, BillingSyncConfigRequest, ConnectionRequest, ConnectionResponse,
 };
-use kinwarden_proto::sponsorship_sync::{SYNC_PATH, SyncRequest};
+
 use kinwarden_store::{ConnectionRecord, UserRecord};
 use serde_json::Value;
 
 use crate::auth::CurrentUser;
-use crate::cloud_errors;
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
+use kinwarden_app::cloud_errors;
 
 pub const BILLING_SYNC: i32 = 1;
 pub const SCIM: i32 = 2;
@@ -297,7 +297,7 @@ pub fn stored_license(state: &AppState, org_id: &str) -> Result<OrganizationLice
         .read(org_id)
         .map_err(ApiError::internal)?
         .ok_or_else(|| ApiError::BadRequest("Cannot verify license file.".into()))?;
-    crate::self_hosted_license::check(state, &bytes)
+    kinwarden_app::licenses::self_hosted::check(state, &bytes)
         .map(|verified| verified.into_inner())
         .map_err(|_| ApiError::BadRequest("Cannot verify license file.".into()))
 }
@@ -312,22 +312,9 @@ async fn ask_the_cloud(
         .cloud
         .as_deref()
         .ok_or_else(|| ApiError::internal("a self-hosted server without its cloud link"))?;
-    // An empty sync batch: a Bitwarden cloud answers it too, and it checks exactly the token for
-    // this cloud organization (SPEC §6 "Token checked on Save").
-    let empty = SyncRequest {
-        billing_sync_key: key.to_string(),
-        sponsoring_organization_cloud_id: license.id.to_string(),
-        sponsorships_batch: Some(Vec::new()),
-    };
-    link.call::<Value, _>(
-        kinwarden_cloud::Method::POST,
-        SYNC_PATH,
-        "api.installation",
-        Some(&empty),
-    )
-    .await
-    .map(|_| ())
-    .map_err(|err| cloud_errors::to_api("Saving the billing sync connection", &err))
+    link.check_billing_sync_token(key, &license.id.to_string())
+        .await
+        .map_err(|err| cloud_errors::explain("Saving the billing sync connection", &err).into())
 }
 
 pub fn response(record: &ConnectionRecord) -> ConnectionResponse {

@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use kinwarden_core::ids::OrganizationId;
 use kinwarden_core::license::{CURRENT_VERSION, Casing};
 use kinwarden_core::secrets::constant_time_eq;
-use serde::Deserialize;
+use kinwarden_proto::installations::{LicenseSyncRequest, scope};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -18,20 +18,11 @@ use crate::auth::InstallationCaller;
 use crate::deployment::cloud_only;
 use crate::error::ApiError;
 use crate::json::ApiJson;
-use crate::licensing::{self, IssueError};
-use crate::org_api_keys::validate_billing_sync_key;
 use crate::state::AppState;
+use kinwarden_app::licenses::issue::{self, IssueError};
+use kinwarden_app::org_api_keys::validate_billing_sync_key;
 
 const REFUSAL_DELAY: Duration = Duration::from_secs(2);
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct LicenseSyncRequest {
-    #[serde(default)]
-    license_key: String,
-    #[serde(default)]
-    billing_sync_key: String,
-}
 
 #[utoipa::path(
     get,
@@ -49,7 +40,7 @@ pub async fn cloud_license(
     ApiJson(request): ApiJson<LicenseSyncRequest>,
 ) -> Result<Json<Value>, ApiError> {
     cloud_only(&state)?;
-    caller.require_scope("api.licensing")?;
+    caller.require_scope(scope::LICENSING)?;
     let org_id: OrganizationId = org_id.parse().map_err(|_| ApiError::NotFound)?;
     let org = state
         .store
@@ -88,7 +79,7 @@ pub async fn cloud_license(
         .installation_id
         .parse()
         .map_err(|_| ApiError::Forbidden)?;
-    let license = licensing::issue(
+    let license = issue::issue(
         &state.store,
         keys,
         &org.id,

@@ -12,9 +12,9 @@ use uuid::Uuid;
 
 use crate::deployment::cloud_only;
 use crate::error::ApiError;
-use crate::licensing::{self, CloudLicenseKeys, IssueError};
 use crate::org_access::OrgOwner;
 use crate::state::AppState;
+use kinwarden_app::licenses::issue::{self, CloudLicenseKeys, IssueError};
 
 /// `GET /api/licenses/public-key`: anonymous, PEM. Our own route, so 404 on a self-hosted server.
 #[utoipa::path(
@@ -63,7 +63,7 @@ pub async fn organization_license(
         .and_then(|id| id.trim().parse().ok())
         .ok_or_else(invalid_installation)?;
     let now = state.clock.now();
-    let license = licensing::issue(
+    let license = issue::issue(
         &state.store,
         keys,
         &access.org.id,

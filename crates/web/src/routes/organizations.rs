@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::org_access::OrgMember;
 use crate::state::AppState;
-use crate::wire_time;
+use kinwarden_app::wire_time;
 
 const SELF_HOSTED_ORGANIZATIONS: &str =
     "On a self-hosted server an organization is created from its license file.";

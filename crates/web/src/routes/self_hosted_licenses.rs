@@ -13,8 +13,8 @@ use crate::deployment::self_hosted_only;
 use crate::error::ApiError;
 use crate::org_access::OrgOwner;
 use crate::routes::organizations::{founding_owner, response};
-use crate::self_hosted_license::{self, MAX_LICENSE_BYTES};
 use crate::state::AppState;
+use kinwarden_app::licenses::self_hosted::{self as self_hosted_license, MAX_LICENSE_BYTES};
 
 pub const ONLY_SELF_HOSTED: &str = "Only allowed when self hosted.";
 const IN_USE: &str = "License is already in use by another organization vault.";

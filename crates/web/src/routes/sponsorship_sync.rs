@@ -19,11 +19,11 @@ use crate::auth::InstallationCaller;
 use crate::deployment::cloud_only;
 use crate::error::ApiError;
 use crate::json::ApiJson;
-use crate::org_api_keys::validate_billing_sync_key;
-use crate::sponsorship_offers::offer_drafts;
-use crate::sponsorship_rows::{to_domain, to_record};
-use crate::sponsorship_sync_wire::{answered, synced_item};
 use crate::state::AppState;
+use kinwarden_app::org_api_keys::validate_billing_sync_key;
+use kinwarden_app::sponsorships::cloud_sync_wire::{answered, synced_item};
+use kinwarden_app::sponsorships::offers::offer_drafts;
+use kinwarden_app::sponsorships::rows::{to_domain, to_record};
 
 /// A refused token is answered after this delay, so tokens cannot be guessed quickly.
 const REFUSAL_DELAY: Duration = Duration::from_secs(2);
@@ -43,7 +43,7 @@ pub async fn sync(
     caller: InstallationCaller,
     ApiJson(request): ApiJson<SyncRequest>,
 ) -> Result<Json<SyncResponse>, ApiError> {
-    caller.require_scope("api.installation")?;
+    caller.require_scope(kinwarden_proto::installations::scope::INSTALLATION)?;
     cloud_only(&state)?;
     // The reference answers a malformed id with its model binding's 400; a well-formed id of no
     // organization with "Invalid organization" (§4.13). Both say the same here.

@@ -21,9 +21,9 @@ use crate::auth::CurrentUser;
 use crate::deployment::self_hosted_only;
 use crate::error::ApiError;
 use crate::org_access::{OrgManageUsers, OrgOwner};
-use crate::sponsorship_rows::{to_domain, to_record};
 use crate::state::AppState;
-use crate::wire_time;
+use kinwarden_app::sponsorships::rows::{to_domain, to_record};
+use kinwarden_app::wire_time;
 
 const NOT_FOUND_BY_NAME: &str = "The specified sponsored organization could not be found under the given sponsoring organization.";
 

@@ -17,7 +17,7 @@ use crate::json::ApiJson;
 use crate::org_access::{OrgAdmin, OrgOwner};
 use crate::routes::plans::plan_response;
 use crate::state::AppState;
-use crate::wire_time;
+use kinwarden_app::wire_time;
 
 const CLOUD_ONLY: &str = "Only allowed when not self hosted.";
 

@@ -9,8 +9,8 @@ use serde_json::json;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
-use crate::profile;
 use crate::state::AppState;
+use kinwarden_app::accounts::profile;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -4,19 +4,20 @@
 
 use axum::Json;
 use axum::extract::State;
-use kinwarden_cloud::Method;
 use kinwarden_proto::connections::{BillingSyncConfig, OutcomeResponse};
+use kinwarden_proto::installations::LicenseSyncRequest;
 use kinwarden_store::OutcomeRecord;
 use serde_json::{Value, json};
 
-use crate::cloud_errors;
 use crate::deployment::self_hosted_only;
 use crate::error::ApiError;
 use crate::org_access::OrgOwner;
 use crate::routes::connections::BILLING_SYNC;
 use crate::routes::self_hosted_licenses::apply;
 use crate::state::AppState;
-use crate::{self_hosted_license, wire_time};
+use kinwarden_app::cloud_errors;
+use kinwarden_app::licenses::self_hosted as self_hosted_license;
+use kinwarden_app::wire_time;
 
 pub const KIND: &str = "license-sync";
 
@@ -115,24 +116,23 @@ async fn fetch_and_apply(
             ApiError::internal("a self-hosted server without its cloud link"),
         )
     })?;
-    let fresh: Value = link
-        .call(
-            Method::GET,
-            &format!("licenses/organization/{}", config.cloud_organization_id),
-            "api.licensing",
-            Some(&json!({"licenseKey": license_key, "billingSyncKey": config.billing_sync_key})),
-        )
+    let request = LicenseSyncRequest {
+        license_key: license_key.unwrap_or_default().to_string(),
+        billing_sync_key: config.billing_sync_key.clone(),
+    };
+    let fresh = link
+        .fetch_license(&config.cloud_organization_id, &request)
         .await
         .map_err(|err| {
             (
                 err.code().to_string(),
-                cloud_errors::to_api("Syncing the license", &err),
+                cloud_errors::explain("Syncing the license", &err).into(),
             )
         })?;
     let bytes = serde_json::to_vec(&fresh)
         .map_err(|err| ("bad_answer".to_string(), ApiError::internal(err)))?;
     let verified = self_hosted_license::check(state, &bytes)
-        .map_err(|err| ("license_refused".to_string(), err))?;
+        .map_err(|err| ("license_refused".to_string(), err.into()))?;
     let org = apply(state, org_id, verified.license())
         .await
         .map_err(|err| ("license_not_applied".to_string(), err))?;

@@ -18,7 +18,8 @@ use crate::error::IdentityErrorResponse;
 use crate::state::AppState;
 
 pub const WRONG_PASSWORD: &str = "Username or password is incorrect. Try again.";
-const INSTALLATION_SCOPES: [&str; 3] = ["api.installation", "api.licensing", "api.push"];
+const INSTALLATION_SCOPES: [&str; 3] = [scope::INSTALLATION, scope::LICENSING, scope::PUSH];
+use kinwarden_proto::installations::scope;
 
 #[utoipa::path(
     post,

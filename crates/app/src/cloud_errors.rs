@@ -3,10 +3,10 @@
 
 use kinwarden_cloud::CloudError;
 
-use crate::error::ApiError;
+use crate::error::AppError;
 
 /// `what` says what was being done ("Saving the billing sync connection").
-pub fn to_api(what: &str, err: &CloudError) -> ApiError {
+pub fn explain(what: &str, err: &CloudError) -> AppError {
     let message = match err {
         CloudError::Rejected {
             status: 400,
@@ -31,5 +31,5 @@ pub fn to_api(what: &str, err: &CloudError) -> ApiError {
         ),
         other => format!("{what} failed: {other}"),
     };
-    ApiError::BadRequest(message)
+    AppError::BadRequest(message)
 }

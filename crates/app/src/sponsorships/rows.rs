@@ -3,17 +3,17 @@
 use kinwarden_core::sponsorships::Sponsorship;
 use kinwarden_store::SponsorshipRecord;
 
-use crate::error::ApiError;
+use crate::error::AppError;
 
-fn parse<T: std::str::FromStr>(text: &str) -> Result<T, ApiError>
+fn parse<T: std::str::FromStr>(text: &str) -> Result<T, AppError>
 where
     T::Err: std::fmt::Display,
 {
     // Ids are written by this program; one that does not parse is a damaged row.
-    text.parse().map_err(ApiError::internal)
+    text.parse().map_err(AppError::internal)
 }
 
-pub fn to_domain(row: &SponsorshipRecord) -> Result<Sponsorship, ApiError> {
+pub fn to_domain(row: &SponsorshipRecord) -> Result<Sponsorship, AppError> {
     Ok(Sponsorship {
         id: parse(&row.id)?,
         sponsoring_organization_id: row

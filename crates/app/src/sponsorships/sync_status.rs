@@ -5,9 +5,9 @@
 use kinwarden_core::schedule::Schedule;
 use kinwarden_store::OutcomeRecord;
 
-use crate::error::ApiError;
-use crate::sponsorship_sync::KIND;
-use crate::state::AppState;
+use crate::App;
+use crate::error::AppError;
+use crate::sponsorships::self_hosted_sync::KIND;
 
 /// How many recorded outcomes are read to find the last success and the last error.
 const LOOK_BACK: i64 = 50;
@@ -22,7 +22,7 @@ pub struct SyncStatus {
 }
 
 impl SyncStatus {
-    pub async fn load(state: &AppState, org_id: &str) -> Result<Self, ApiError> {
+    pub async fn load(state: &App, org_id: &str) -> Result<Self, AppError> {
         let outcomes = state.store.recent_outcomes(org_id, KIND, LOOK_BACK).await?;
         let next_run = Schedule::daily_at(&[state.config.sync_time_minutes])
             .next_slot(state.clock.now())

@@ -9,18 +9,18 @@ use kinwarden_core::{password, secrets};
 use kinwarden_proto::accounts::SecretVerificationRequest;
 use kinwarden_store::UserRecord;
 
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::App;
+use crate::error::AppError;
 
 const WRONG_SECRET_DELAY: Duration = Duration::from_secs(2);
 /// How long an e-mailed code works.
 pub const CODE_MINUTES: u32 = 10;
 
 pub async fn verify_secret(
-    state: &AppState,
+    state: &App,
     user: &UserRecord,
     request: &SecretVerificationRequest,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let Some(received) = request
         .master_password_hash
         .clone()
@@ -32,7 +32,7 @@ pub async fn verify_secret(
             .map(str::trim)
             .filter(|otp| !otp.is_empty())
         else {
-            return Err(ApiError::field(
+            return Err(AppError::field(
                 "",
                 "MasterPasswordHash, OTP, or AccessCode must be supplied.",
             ));
@@ -49,7 +49,7 @@ pub async fn verify_secret(
             return Ok(());
         }
         tokio::time::sleep(WRONG_SECRET_DELAY).await;
-        return Err(ApiError::field("Otp", "Invalid OTP code."));
+        return Err(AppError::field("Otp", "Invalid OTP code."));
     };
     let stored = password::StoredPassword {
         hash: user.password_hash.clone(),
@@ -63,6 +63,6 @@ pub async fn verify_secret(
         Ok(())
     } else {
         tokio::time::sleep(WRONG_SECRET_DELAY).await;
-        Err(ApiError::field("MasterPasswordHash", "Invalid password."))
+        Err(AppError::field("MasterPasswordHash", "Invalid password."))
     }
 }

@@ -6,14 +6,10 @@ use kinwarden_core::sponsorships::Sponsorship;
 use kinwarden_core::sponsorships::cloud_sync::CloudSyncOutcome;
 use kinwarden_mail::DraftMail;
 
-use crate::state::AppState;
+use crate::App;
 
 /// One offer draft per row in `outcome.offers` that has an address.
-pub fn offer_drafts(
-    state: &AppState,
-    sponsor_name: &str,
-    outcome: &CloudSyncOutcome,
-) -> Vec<DraftMail> {
+pub fn offer_drafts(state: &App, sponsor_name: &str, outcome: &CloudSyncOutcome) -> Vec<DraftMail> {
     let offers: std::collections::HashSet<_> = outcome.offers.iter().collect();
     outcome
         .upserts
@@ -25,7 +21,7 @@ pub fn offer_drafts(
 
 /// The offer e-mail of one sponsorship (made by a sync, or a cloud offer made or sent again,
 /// reference §4.1 C2, C3); none when it has no address to go to.
-pub fn offer_draft(state: &AppState, sponsor_name: &str, row: &Sponsorship) -> Option<DraftMail> {
+pub fn offer_draft(state: &App, sponsor_name: &str, row: &Sponsorship) -> Option<DraftMail> {
     let address = row
         .offered_to_email
         .as_deref()

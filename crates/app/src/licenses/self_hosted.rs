@@ -6,18 +6,18 @@ use kinwarden_config::keys;
 use kinwarden_core::license::{self, LicensePublicKey, OrganizationLicense, VerifiedLicense};
 use kinwarden_store::LicenseTerms;
 
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::App;
+use crate::error::AppError;
 
 /// The reference refuses license files above this size.
 pub const MAX_LICENSE_BYTES: usize = 51_200;
 
 /// The cloud key this server trusts, read at each use so that putting the file in place (SPEC §5
 /// step 3) needs no restart.
-fn trusted_key(state: &AppState) -> Result<LicensePublicKey, ApiError> {
+fn trusted_key(state: &App) -> Result<LicensePublicKey, AppError> {
     let path = &state.config.licensing_public_key_path;
     let pem = std::fs::read_to_string(path).map_err(|err| {
-        ApiError::BadRequest(format!(
+        AppError::BadRequest(format!(
             "This server cannot check licenses: the cloud's license public key is not readable at {} ({err}). \
              Put the key from the cloud (`kinwarden license public-key`, or GET /api/licenses/public-key) there, \
              or set {}.",
@@ -26,7 +26,7 @@ fn trusted_key(state: &AppState) -> Result<LicensePublicKey, ApiError> {
         ))
     })?;
     LicensePublicKey::from_pem(&pem).map_err(|err| {
-        ApiError::BadRequest(format!(
+        AppError::BadRequest(format!(
             "The license public key at {} is unusable: {err}",
             path.display()
         ))
@@ -34,14 +34,14 @@ fn trusted_key(state: &AppState) -> Result<LicensePublicKey, ApiError> {
 }
 
 /// Parses and checks an uploaded license for this installation, now.
-pub fn check(state: &AppState, bytes: &[u8]) -> Result<VerifiedLicense, ApiError> {
+pub fn check(state: &App, bytes: &[u8]) -> Result<VerifiedLicense, AppError> {
     if bytes.is_empty() || bytes.len() > MAX_LICENSE_BYTES {
-        return Err(ApiError::BadRequest("Invalid license".into()));
+        return Err(AppError::BadRequest("Invalid license".into()));
     }
     let license = OrganizationLicense::from_json(bytes)
-        .map_err(|_| ApiError::BadRequest("Invalid license".into()))?;
+        .map_err(|_| AppError::BadRequest("Invalid license".into()))?;
     let installation_id = state.config.installation.id.ok_or_else(|| {
-        ApiError::BadRequest(format!(
+        AppError::BadRequest(format!(
             "Invalid license. {} is not set, so this server cannot tell whether the license is for it; \
              set it to the installation id the license was issued for, and run `kinwarden restart`.",
             keys::INSTALLATION_ID
@@ -49,7 +49,7 @@ pub fn check(state: &AppState, bytes: &[u8]) -> Result<VerifiedLicense, ApiError
     })?;
     let key = trusted_key(state)?;
     license::verify(&license, &key, installation_id, state.clock.now())
-        .map_err(|reason| ApiError::BadRequest(format!("Invalid license. {reason}")))
+        .map_err(|reason| AppError::BadRequest(format!("Invalid license. {reason}")))
 }
 
 /// What the license decides about the organization (reference §5.5 step 7).

@@ -8,11 +8,11 @@ use kinwarden_proto::accounts::AccountKeys;
 use kinwarden_proto::sync::{ProfileOrganization, ProfileResponse};
 use kinwarden_store::{Membership, UserRecord};
 
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::App;
+use crate::error::AppError;
 use crate::wire_time;
 
-pub async fn build(state: &AppState, user: &UserRecord) -> Result<ProfileResponse, ApiError> {
+pub async fn build(state: &App, user: &UserRecord) -> Result<ProfileResponse, AppError> {
     // Confirmed memberships only, as the reference's sync and profile (bitwarden/server
     // `SyncController.Get`, `AccountsController.GetProfile`): an invited or accepted member has
     // no org key yet, and clients that find an organization with a null `key` fail to unlock

@@ -7,21 +7,19 @@ use std::collections::HashSet;
 
 use chrono::DateTime;
 use futures_util::StreamExt;
-use kinwarden_cloud::{CloudError, CloudLink, Method};
+use kinwarden_cloud::{CloudError, CloudLink};
 use kinwarden_config::Config;
 use kinwarden_core::clock::Clock;
 use kinwarden_core::self_hosted_sync::{CloudAnswer, LocalRow, reconcile};
 use kinwarden_proto::connections::BillingSyncConfig;
-use kinwarden_proto::sponsorship_sync::{
-    BATCH_SIZE, SYNC_PATH, SkippedItem, SyncItem, SyncRequest, SyncResponse,
-};
+use kinwarden_proto::sponsorship_sync::{BATCH_SIZE, SkippedItem, SyncItem, SyncRequest};
 use kinwarden_store::{
     BatchSkips, OutcomeRecord, SponsorshipRecord, Store, StoreError, SyncedState,
 };
 use serde_json::json;
 
-use crate::routes::connections::BILLING_SYNC;
 use crate::wire_time;
+use kinwarden_core::connections::ConnectionType;
 
 pub const KIND: &str = "sponsorship-sync";
 /// Batches sent before the first of them is answered: two keep both ends busy (SPEC §10).
@@ -107,8 +105,8 @@ pub async fn sync_organization(
 type Failure = (String, String);
 
 fn failure(err: &CloudError) -> Failure {
-    let message = match crate::cloud_errors::to_api("The sponsorship sync", err) {
-        crate::ApiError::BadRequest(message) => message,
+    let message = match crate::cloud_errors::explain("The sponsorship sync", err) {
+        crate::AppError::BadRequest(message) => message,
         other => other.to_string(),
     };
     (err.code().to_string(), message)
@@ -131,7 +129,7 @@ async fn run(
     }
     let connection = deps
         .store
-        .connections_of(org_id, BILLING_SYNC)
+        .connections_of(org_id, ConnectionType::BillingSync.code())
         .await
         .map_err(store_failure)?
         .into_iter()
@@ -190,15 +188,7 @@ async fn run(
                 sponsorships_batch: Some(batch.iter().map(item).collect()),
             };
             async move {
-                let answer = deps
-                    .link
-                    .call::<SyncResponse, _>(
-                        Method::POST,
-                        SYNC_PATH,
-                        "api.installation",
-                        Some(&request),
-                    )
-                    .await;
+                let answer = deps.link.sync_sponsorships(&request).await;
                 (batch, answer)
             }
         })

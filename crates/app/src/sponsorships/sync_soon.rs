@@ -13,8 +13,8 @@ use kinwarden_store::Store;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::routes::connections::BILLING_SYNC;
-use crate::sponsorship_sync::{SyncDeps, sync_organization};
+use crate::sponsorships::self_hosted_sync::{SyncDeps, sync_organization};
+use kinwarden_core::connections::ConnectionType;
 
 /// The handle handlers use to say an organization's offers changed.
 #[derive(Clone)]
@@ -83,7 +83,7 @@ async fn sync_if_automatic(
         return;
     }
     let automatic = store
-        .connections_of(org, BILLING_SYNC)
+        .connections_of(org, ConnectionType::BillingSync.code())
         .await
         .map(|connections| connections.iter().any(|c| c.enabled))
         .unwrap_or(false);

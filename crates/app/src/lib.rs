@@ -1,0 +1,78 @@
+//! Kinwarden's use-cases: one place per action. Each loads what it needs, calls the pure rules of
+//! `kinwarden-core`, writes in one transaction through `kinwarden-store`, talks out only through
+//! the typed cloud client and the mail outbox, and returns a typed outcome or an [`AppError`].
+//! The HTTP surface, the jobs and the command line call these and only map the results.
+
+pub mod accounts;
+pub mod cloud_errors;
+mod error;
+pub mod licenses;
+pub mod metrics;
+pub mod org_api_keys;
+pub mod organizations;
+pub mod records;
+pub mod sponsorships;
+mod urls;
+pub mod wire_time;
+
+use std::sync::Arc;
+
+use kinwarden_cloud::CloudLink;
+use kinwarden_config::Config;
+use kinwarden_core::clock::Clock;
+use kinwarden_core::data_key::DataKey;
+use kinwarden_core::tokens::TokenKeys;
+use kinwarden_store::Store;
+use kinwarden_store::files::LicenseFiles;
+use tokio::sync::Semaphore;
+
+pub use error::AppError;
+pub use licenses::issue::CloudLicenseKeys;
+pub use metrics::Metrics;
+pub use sponsorships::sync_soon::SyncSoon;
+pub use urls::PublicUrls;
+
+/// Everything a use-case may reach, built once by the composition root and shared by the HTTP
+/// surface, the jobs and the commands.
+#[derive(Clone)]
+pub struct App {
+    pub config: Arc<Config>,
+    // Transitional: handlers still reach storage directly while they move to use-cases.
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub urls: Arc<PublicUrls>,
+    /// Signs and checks this server's tokens.
+    pub tokens: Arc<TokenKeys>,
+    /// Seals secrets kept in the database that must be shown again (the billing sync token).
+    pub data_key: Arc<DataKey>,
+    /// Bounds the password hashes computed at once, so logins cannot starve the server.
+    pub hashing: Arc<Semaphore>,
+    /// The cloud's license key pair; none on a self-hosted server, which only verifies.
+    pub licensing: Option<Arc<CloudLicenseKeys>>,
+    /// Asks for a sync soon after an offer changes; none when that is off or on a cloud.
+    pub sync_soon: Option<SyncSoon>,
+    /// A self-hosted server's link to its cloud; none on a cloud.
+    pub cloud: Option<Arc<CloudLink>>,
+    /// Where a self-hosted server keeps each organization's license file.
+    pub license_files: LicenseFiles,
+    /// Request, sync and job counters; none unless `kinwarden__metrics=true`.
+    pub metrics: Option<Arc<Metrics>>,
+}
+
+impl App {
+    /// Runs a password hash (or any CPU-heavy step) on the blocking pool, within the bound.
+    pub async fn hash_work<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let _permit = self.hashing.acquire().await.map_err(AppError::internal)?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(AppError::internal)
+    }
+
+    pub fn now_seconds(&self) -> i64 {
+        self.clock.now().timestamp()
+    }
+}

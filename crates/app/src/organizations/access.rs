@@ -1,0 +1,41 @@
+//! Who may act in an organization: the caller's confirmed membership, the same check whoever
+//! asks (an API route's role extractor, a page, the Portal).
+
+use kinwarden_core::members::{self, MemberStatus, MemberType, Permissions};
+
+use crate::records::{MemberRecord, OrganizationRecord, UserRecord};
+use crate::{App, AppError};
+
+/// A confirmed member of an organization, with the organization.
+#[derive(Debug, Clone)]
+pub struct OrgAccess {
+    pub org: OrganizationRecord,
+    pub membership: MemberRecord,
+}
+
+impl OrgAccess {
+    pub fn role(&self) -> MemberType {
+        MemberType::from_code(self.membership.member_type).unwrap_or(MemberType::User)
+    }
+
+    pub fn permissions(&self) -> Permissions {
+        members::parse_permissions(self.membership.permissions.as_deref())
+    }
+}
+
+/// The user's confirmed membership of the organization; [`AppError::NotFound`] for anyone who is
+/// not (yet) a confirmed member, who learns nothing about the organization.
+pub async fn access_of(app: &App, user: &UserRecord, org_id: &str) -> Result<OrgAccess, AppError> {
+    let org = app
+        .store
+        .organization(org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let membership = app
+        .store
+        .membership(org_id, &user.id)
+        .await?
+        .filter(|m| MemberStatus::from_code(m.status) == Some(MemberStatus::Confirmed))
+        .ok_or(AppError::NotFound)?;
+    Ok(OrgAccess { org, membership })
+}

@@ -1,0 +1,3 @@
+//! Organizations: who may act in one, and (on a cloud) their creation on a plan.
+
+pub mod access;

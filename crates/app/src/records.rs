@@ -1,0 +1,10 @@
+//! The stored facts the use-cases hand to their callers (an organization, a member, a user, …),
+//! as the store reads them. Callers name them from here, never from the store.
+
+pub use kinwarden_store::{
+    BatchSkips, CloudSyncWrite, ConnectionRecord, InstallationRecord, JobRunRecord, LicenseTerms,
+    MemberDetails, MemberRecord, MemberSponsorship, Membership, NewUser, OrganizationApiKeyRecord,
+    OrganizationRecord, OrganizationRecordPrefixed, OrganizationTerms, OutboxMail, OutcomeRecord,
+    QueuedMail, RedeemedSponsorship, SponsorshipEnd, SponsorshipRecord, SubscriptionPeriodRecord,
+    SyncedState, UserRecord,
+};

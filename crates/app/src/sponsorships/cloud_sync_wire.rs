@@ -1,0 +1,75 @@
+//! Sync items on the wire (reference §4.1 C1) to the domain's and back. Dates are ISO-8601;
+//! a date without an offset is read as UTC, as .NET writes an unspecified `DateTime`.
+
+use chrono::{DateTime, NaiveDateTime};
+use kinwarden_core::sponsorships::cloud_sync::{AnsweredItem, SyncedItem};
+use kinwarden_proto::sponsorship_sync::{SyncItem, SyncResultItem};
+
+use crate::error::AppError;
+use crate::wire_time;
+
+pub fn synced_item(item: &SyncItem) -> Result<SyncedItem, AppError> {
+    let member = item.sponsoring_organization_user_id.parse().map_err(|_| {
+        AppError::field(
+            "SponsoringOrganizationUserId",
+            "The SponsoringOrganizationUserId field is not a valid id.",
+        )
+    })?;
+    Ok(SyncedItem {
+        sponsoring_organization_user_id: member,
+        friendly_name: item.friendly_name.clone(),
+        offered_to_email: item.offered_to_email.clone(),
+        plan_sponsorship_type: item.plan_sponsorship_type,
+        last_sync_date: date(item.last_sync_date.as_deref(), "LastSyncDate")?,
+        valid_until: date(item.valid_until.as_deref(), "ValidUntil")?,
+        to_delete: item.to_delete,
+    })
+}
+
+pub fn answered(item: &AnsweredItem) -> SyncResultItem {
+    SyncResultItem {
+        sponsoring_organization_user_id: item.sponsoring_organization_user_id.to_string(),
+        friendly_name: item.friendly_name.clone(),
+        offered_to_email: item.offered_to_email.clone(),
+        plan_sponsorship_type: item.plan_sponsorship_type,
+        last_sync_date: Some(wire_time::from_millis(item.last_sync_date)),
+        valid_until: item.valid_until.map(wire_time::from_millis),
+        to_delete: item.to_delete,
+        cloud_sponsorship_removed: item.cloud_sponsorship_removed,
+        // Sync never carries admin-initiated offers (reference §4.1: always false).
+        is_admin_initiated: false,
+    }
+}
+
+fn date(text: Option<&str>, field: &str) -> Result<Option<i64>, AppError> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    let millis = DateTime::parse_from_rfc3339(text)
+        .map(|dt| dt.timestamp_millis())
+        .or_else(|_| {
+            NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                .map(|dt| dt.and_utc().timestamp_millis())
+        })
+        .map_err(|_| AppError::field(field, format!("The {field} field is not a valid date.")))?;
+    Ok(Some(millis))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::date;
+
+    #[test]
+    fn dates_with_and_without_offset() {
+        assert_eq!(
+            date(Some("2027-01-15T08:00:00.123Z"), "d").ok(),
+            Some(Some(1_800_000_000_123))
+        );
+        assert_eq!(
+            date(Some("2027-01-15T08:00:00.123"), "d").ok(),
+            Some(Some(1_800_000_000_123))
+        );
+        assert_eq!(date(None, "d").ok(), Some(None));
+        assert!(date(Some("yesterday"), "d").is_err());
+    }
+}
