@@ -29,8 +29,9 @@ pub mod scope {
     pub const PUSH: &str = "api.push";
 }
 
-/// A self-hosted server asking for a fresh license (`GET /api/licenses/organization/{id}`,
-/// reference §5.1 L1): it proves the organization with its license key and billing sync token.
+// A self-hosted server asking for a fresh license (`GET /api/licenses/organization/{id}`,
+// reference §5.1 L1): it proves the organization with its license key and billing sync token.
+// (A line comment, not a doc comment: the OpenAPI document pins this schema without a text.)
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LicenseSyncRequest {
