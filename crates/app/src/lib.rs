@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod cloud_errors;
 mod error;
+pub mod installations;
 pub mod licenses;
 pub mod metrics;
 pub mod org_api_keys;

@@ -3,19 +3,21 @@
 use std::net::SocketAddr;
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json};
-use kinwarden_core::email;
-use kinwarden_proto::identity::{KeysModel, RegisterFinishRequest, SendVerificationEmailRequest};
+use kinwarden_app::accounts::register::{self, VerificationSent};
+use kinwarden_app::accounts::tokens::TokenClient;
+use kinwarden_app::accounts::{login, settings};
+use kinwarden_mail::Lang;
+use kinwarden_proto::identity::{KeysModel, RegisterFinishRequest};
 use serde::Deserialize;
 
 use super::session::{self, Chrome, PageUser, local_path, render};
+use crate::ApiError;
 use crate::forms;
-use crate::routes::identity::{register, token};
 use crate::state::AppState;
-use crate::{ApiError, ApiJson};
 
 /// Iterations of the client-side key derivation for new accounts (Bitwarden's default).
 const NEW_ACCOUNT_ITERATIONS: u32 = 600_000;
@@ -173,31 +175,25 @@ pub async fn login(
     if form.master_password_hash.is_empty() {
         return refused(t.needs_javascript);
     }
-    let user = match token::check_password(
-        &state,
-        peer.ip(),
-        &form.email,
-        form.master_password_hash.clone(),
-    )
-    .await
-    {
-        Ok(user) => user,
-        Err(token::LoginRefused::RateLimited) => return refused(t.too_many_attempts),
-        Err(token::LoginRefused::WrongPassword) => return refused(t.wrong_password),
-        Err(token::LoginRefused::Internal(err)) => return ApiError::internal(err).into_response(),
-    };
-    signed_in(&state, &user, &form.next).await
+    let email = login::login_email(&form.email);
+    if !state.login_limiter.allow(peer.ip(), &email) {
+        return refused(t.too_many_attempts);
+    }
+    let client = TokenClient::page_session();
+    match login::password_login(&state, &email, form.master_password_hash.clone(), client).await {
+        Ok(Some(tokens)) => signed_in(session::session_cookie_of(&tokens), &form.next),
+        Ok(None) => refused(t.wrong_password),
+        Err(err) => ApiError::from(err).into_response(),
+    }
 }
 
-async fn signed_in(state: &AppState, user: &kinwarden_store::UserRecord, next: &str) -> Response {
-    match session::session_cookie(state, user).await {
-        Ok(cookie) => (
-            [cookie],
-            Redirect::to(&local_path(Some(next), "/organizations")),
-        )
-            .into_response(),
-        Err(err) => err.into_response(),
-    }
+/// Signed in: the session cookie, and on to where the visitor was going.
+fn signed_in(cookie: (HeaderName, HeaderValue), next: &str) -> Response {
+    (
+        [cookie],
+        Redirect::to(&local_path(Some(next), "/organizations")),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -364,46 +360,19 @@ pub async fn register(
         || !form.org_invite_token.is_empty();
     if !proven {
         // Open sign-up: the same step as the API's, which mails a link when verification is on.
-        let asked = register::send_verification_email(
-            State(state.clone()),
-            headers.clone(),
-            ApiJson(SendVerificationEmailRequest {
-                email: form.email.clone(),
-                name: None,
-                receive_marketing_emails: false,
-            }),
-        )
-        .await;
-        match asked {
+        let mail_lang = crate::mails::request_lang(&headers);
+        match register::send_verification_email(&state, &form.email, mail_lang).await {
             Err(err) => {
                 return register_page(
                     &state,
                     &headers,
-                    view(Some(super::message_of(&err, t)), false),
+                    view(Some(super::message_of(&err.into(), t)), false),
                 );
             }
-            Ok(_) if state.config.enable_email_verification => {
+            Ok(VerificationSent::Mailed) => {
                 return register_page(&state, &headers, view(None, true));
             }
-            Ok(_) => match email::normalize(&form.email)
-                .map(|e| register::verification_token(&state, &e))
-            {
-                Some(Ok(token)) => email_token = Some(token),
-                Some(Err(err)) => {
-                    return register_page(
-                        &state,
-                        &headers,
-                        view(Some(super::message_of(&err, t)), false),
-                    );
-                }
-                None => {
-                    return register_page(
-                        &state,
-                        &headers,
-                        view(Some(t.error_occurred.to_string()), false),
-                    );
-                }
-            },
+            Ok(VerificationSent::Token(token)) => email_token = Some(token),
         }
     }
     let request = RegisterFinishRequest {
@@ -424,36 +393,21 @@ pub async fn register(
         organization_user_id: non_empty(&form.organization_user_id),
         org_sponsored_free_family_plan_token: non_empty(&form.org_sponsored_free_family_plan_token),
     };
-    let finished: Result<Json<serde_json::Value>, ApiError> =
-        register::finish(State(state.clone()), ApiJson(request)).await;
-    if let Err(err) = finished {
-        return register_page(
-            &state,
-            &headers,
-            view(Some(super::message_of(&err, t)), false),
-        );
-    }
-    let user = match email::normalize(&form.email) {
-        Some(address) => state.store.user_by_email(&address).await,
-        None => Ok(None),
-    };
-    let Ok(Some(user)) = user else {
-        return ApiError::internal("the new account is not there").into_response();
-    };
     // The language the account was made in becomes its setting (mails follow it).
-    let culture = if lang == kinwarden_mail::Lang::Sv {
-        "sv-SE"
-    } else {
-        "en-US"
+    let user = match register::finish(&state, request, settings::culture_of(lang)).await {
+        Ok(user) => user,
+        Err(err) => {
+            return register_page(
+                &state,
+                &headers,
+                view(Some(super::message_of(&err.into(), t)), false),
+            );
+        }
     };
-    if let Err(err) = state
-        .store
-        .set_user_culture(&user.id, culture, state.clock.now_millis())
-        .await
-    {
-        return ApiError::from(err).into_response();
+    match session::session_cookie(&state, &user).await {
+        Ok(cookie) => signed_in(cookie, &form.next),
+        Err(err) => err.into_response(),
     }
-    signed_in(&state, &user, &form.next).await
 }
 
 #[derive(Deserialize)]
@@ -471,7 +425,7 @@ pub async fn switch_lang(headers: HeaderMap, Form(form): Form<LangForm>) -> Resp
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
         return refused.into_response();
     }
-    let lang = kinwarden_mail::Lang::from_tag(&form.lang).unwrap_or_default();
+    let lang = Lang::from_tag(&form.lang).unwrap_or_default();
     let cookie = forms::set_cookie(
         session::SCOPE,
         session::LANG_COOKIE,
@@ -509,15 +463,8 @@ pub async fn settings(
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
         return refused.into_response();
     }
-    let culture = match kinwarden_mail::Lang::from_tag(&form.culture) {
-        Some(kinwarden_mail::Lang::Sv) => "sv-SE",
-        _ => "en-US",
-    };
-    if let Err(err) = state
-        .store
-        .set_user_culture(&user.id, culture, state.clock.now_millis())
-        .await
-    {
+    let lang = Lang::from_tag(&form.culture).unwrap_or_default();
+    if let Err(err) = settings::set_language(&state, &user, lang).await {
         return ApiError::from(err).into_response();
     }
     let clear = forms::set_cookie(session::SCOPE, session::LANG_COOKIE, "", 0);

@@ -2,17 +2,16 @@
 //! an installation id and key out, with the lines to paste into the self-hosted env file.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::{Form, Json};
+use kinwarden_app::installations::register;
 use kinwarden_proto::installations::InstallationRequest;
 use serde::Deserialize;
 
 use super::session::{self, Chrome, render};
 use super::{OnCloud, message_of};
-use crate::ApiJson;
-use crate::routes;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -83,15 +82,11 @@ pub async fn create(
         return refused.into_response();
     }
     let t = super::i18n::texts(session::page_lang(&headers, None));
-    let made = routes::installations::create(
-        State(state.clone()),
-        ApiJson(InstallationRequest {
-            email: form.email.clone(),
-        }),
-    )
-    .await;
-    match made {
-        Ok(Json(installation)) => host_page(
+    let request = InstallationRequest {
+        email: form.email.clone(),
+    };
+    match register::create(&state, &request).await {
+        Ok(installation) => host_page(
             &state,
             &headers,
             &form.email,
@@ -103,7 +98,7 @@ pub async fn create(
             &headers,
             &form.email,
             None,
-            Some(message_of(&err, t)),
+            Some(message_of(&err.into(), t)),
         ),
     }
 }

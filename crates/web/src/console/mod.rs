@@ -205,7 +205,7 @@ impl FromRequestParts<AppState> for OnSelfHosted {
 /// The user's membership of the organization, as an owner; anyone else learns nothing.
 pub async fn owner_access(
     state: &AppState,
-    user: &kinwarden_store::UserRecord,
+    user: &kinwarden_app::records::UserRecord,
     org_id: &str,
 ) -> Result<OrgAccess, ApiError> {
     let access = access_of(state, user, &org_id.to_ascii_lowercase()).await?;

@@ -8,9 +8,12 @@ use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
+use kinwarden_app::accounts::settings::DEFAULT_CULTURE;
+use kinwarden_app::accounts::tokens::{self, TokenClient};
+use kinwarden_app::records::UserRecord;
 use kinwarden_config::Mode;
 use kinwarden_mail::Lang;
-use kinwarden_store::UserRecord;
+use kinwarden_proto::identity::TokenResponse;
 
 use super::i18n::{self, Texts};
 use crate::forms::{self, CookieScope, CsrfRefused};
@@ -22,8 +25,6 @@ pub const SCOPE: CookieScope = CookieScope {
     path: "/",
     csrf_cookie: "kw_csrf",
 };
-/// The culture new accounts get; an account that still has it has chosen nothing.
-const DEFAULT_CULTURE: &str = "en-US";
 
 /// A signed-in user of the pages; anyone else is sent to the login page and back.
 pub struct PageUser {
@@ -56,26 +57,24 @@ impl FromRequestParts<AppState> for PageUser {
     }
 }
 
-/// The session cookie for a user who just proved the master password.
+/// The session cookie for a user who just proved the master password or made the account.
 pub async fn session_cookie(
     state: &AppState,
     user: &UserRecord,
 ) -> Result<(HeaderName, HeaderValue), crate::ApiError> {
-    let tokens = crate::routes::identity::session::user_tokens(
-        state,
-        user,
-        "web",
-        vec!["api".to_string()],
-        None,
-        false,
-    )
-    .await?;
-    Ok(forms::set_cookie(
+    let tokens = tokens::user_tokens(state, user, TokenClient::page_session()).await?;
+    Ok(session_cookie_of(&tokens))
+}
+
+/// The session cookie holding a page session's access token (issued for
+/// [`TokenClient::page_session`]), which lapses with the token.
+pub fn session_cookie_of(tokens: &TokenResponse) -> (HeaderName, HeaderValue) {
+    forms::set_cookie(
         SCOPE,
         SESSION_COOKIE,
         &tokens.access_token,
         tokens.expires_in,
-    ))
+    )
 }
 
 pub fn clear_session() -> (HeaderName, HeaderValue) {

@@ -10,9 +10,8 @@ use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
-use kinwarden_app::accounts::profile;
 use kinwarden_app::accounts::secret_check::verify_secret;
-use kinwarden_app::wire_time;
+use kinwarden_app::accounts::{one_time_code, profile, settings};
 
 #[utoipa::path(
     get,
@@ -54,12 +53,8 @@ pub async fn api_key(
     current: CurrentUser,
     ApiJson(request): ApiJson<SecretVerificationRequest>,
 ) -> Result<Json<ApiKeyResponse>, ApiError> {
-    verify_secret(&state, &current.user, &request).await?;
-    Ok(Json(ApiKeyResponse {
-        api_key: current.user.api_key.clone(),
-        revision_date: wire_time::from_millis(current.user.revision_date),
-        object: "apiKey".to_string(),
-    }))
+    let key = kinwarden_app::accounts::api_key::api_key(&state, &current.user, &request).await?;
+    Ok(Json(key))
 }
 
 /// Checks the master password without changing anything.
@@ -94,35 +89,8 @@ pub async fn request_otp(
     headers: axum::http::HeaderMap,
     current: CurrentUser,
 ) -> Result<StatusCode, ApiError> {
-    let user = &current.user;
-    let code = kinwarden_core::secrets::random_digits(6).map_err(ApiError::internal)?;
-    let lang = kinwarden_mail::Lang::pick(
-        Some(user.culture.as_str()),
-        headers
-            .get(axum::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    );
-    let mail = kinwarden_mail::messages::VerificationCode {
-        email: &user.email,
-        code: &code,
-        minutes: kinwarden_app::accounts::secret_check::CODE_MINUTES,
-    }
-    .render(&state.urls.vault, lang);
-    let now = state.clock.now();
-    let expires = now
-        + chrono::Duration::minutes(i64::from(
-            kinwarden_app::accounts::secret_check::CODE_MINUTES,
-        ));
-    state
-        .store
-        .issue_user_code(
-            &user.id,
-            &kinwarden_core::secrets::sha256_hex(&code),
-            expires.timestamp_millis(),
-            &mail,
-            now.timestamp_millis(),
-        )
-        .await?;
+    let lang = crate::mails::reader_lang(&headers, Some(current.user.culture.as_str()));
+    one_time_code::request_code(&state, &current.user, lang).await?;
     Ok(StatusCode::OK)
 }
 
@@ -140,19 +108,6 @@ pub async fn user_key_id(
     current: CurrentUser,
     ApiJson(request): ApiJson<UserKeyIdRequest>,
 ) -> Result<StatusCode, ApiError> {
-    if request.user_key_id.is_empty() || request.user_key_id.len() > 100 {
-        return Err(ApiError::field(
-            "UserKeyId",
-            "The UserKeyId field is required.",
-        ));
-    }
-    state
-        .store
-        .set_user_key_id(
-            &current.user.id,
-            &request.user_key_id,
-            state.clock.now_millis(),
-        )
-        .await?;
+    settings::set_user_key_id(&state, &current.user, &request.user_key_id).await?;
     Ok(StatusCode::OK)
 }

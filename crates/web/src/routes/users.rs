@@ -23,14 +23,7 @@ pub async fn public_key(
     Path(id): Path<String>,
 ) -> Result<Json<UserPublicKeyResponse>, ApiError> {
     let id: UserId = id.parse().map_err(|_| ApiError::NotFound)?;
-    let user = state
-        .store
-        .user_by_id(&id.to_string())
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(UserPublicKeyResponse {
-        user_id: user.id,
-        public_key: user.public_key,
-        object: "userKey".to_string(),
-    }))
+    Ok(Json(
+        kinwarden_app::accounts::public_key::public_key(&state, &id).await?,
+    ))
 }

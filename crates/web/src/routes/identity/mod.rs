@@ -2,5 +2,4 @@
 
 pub mod prelogin;
 pub mod register;
-pub mod session;
 pub mod token;

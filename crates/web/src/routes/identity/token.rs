@@ -1,6 +1,8 @@
 //! `POST /identity/connect/token` (reference §3.2, ui-and-ops §5.4): the password,
 //! refresh-token and client-credentials grants. Errors are OAuth-style (`error`,
-//! `error_description`), with the message clients show in `ErrorModel`.
+//! `error_description`), with the message clients show in `ErrorModel`. The grants are the
+//! use-cases' (`kinwarden_app::accounts::login`, `kinwarden_app::installations::token`); this
+//! file reads the form, applies the per-address login limits and words the refusals.
 
 use std::net::SocketAddr;
 
@@ -9,17 +11,19 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use kinwarden_app::AppError;
+use kinwarden_app::accounts::login;
+use kinwarden_app::accounts::tokens::TokenClient;
+use kinwarden_app::installations;
 use kinwarden_config::Mode;
-use kinwarden_core::{password, secrets};
-use kinwarden_proto::identity::TokenRequest;
+use kinwarden_proto::identity::{TokenRequest, TokenResponse};
+use kinwarden_proto::installations::scope;
 
-use super::session::{self, INSTALLATION_TOKEN_SECONDS};
 use crate::error::IdentityErrorResponse;
 use crate::state::AppState;
 
 pub const WRONG_PASSWORD: &str = "Username or password is incorrect. Try again.";
 const INSTALLATION_SCOPES: [&str; 3] = [scope::INSTALLATION, scope::LICENSING, scope::PUSH];
-use kinwarden_proto::installations::scope;
 
 #[utoipa::path(
     post,
@@ -51,61 +55,23 @@ pub async fn token(
                 .with_description("grant_type is missing")),
         };
     match result {
-        Ok(response) => response,
+        Ok(tokens) => Json(tokens).into_response(),
         Err(error) => error.into_response(),
     }
 }
 
-type GrantResult = Result<Response, IdentityErrorResponse>;
+type GrantResult = Result<TokenResponse, IdentityErrorResponse>;
 
-/// Why a password login was refused.
-#[derive(Debug)]
-pub enum LoginRefused {
-    RateLimited,
-    WrongPassword,
-    Internal(String),
-}
-
-/// The account whose master password hash this is, within the login limits: the check the
-/// password grant and the pages' login form share. An unknown address costs the same work.
-pub async fn check_password(
-    state: &AppState,
-    ip: std::net::IpAddr,
-    username: &str,
-    received: String,
-) -> Result<kinwarden_store::UserRecord, LoginRefused> {
-    let email = username.trim().to_lowercase();
-    if !state.login_limiter.allow(ip, &email) {
-        return Err(LoginRefused::RateLimited);
+/// A grant's tokens, or the OAuth error `refused` when the use-case refused the credentials.
+fn granted(
+    result: Result<Option<TokenResponse>, AppError>,
+    refused: impl FnOnce() -> IdentityErrorResponse,
+) -> GrantResult {
+    match result {
+        Ok(Some(tokens)) => Ok(tokens),
+        Ok(None) => Err(refused()),
+        Err(err) => Err(internal(err)),
     }
-    let failed = |err: &dyn std::fmt::Display| LoginRefused::Internal(err.to_string());
-    let user = state
-        .store
-        .user_by_email(&email)
-        .await
-        .map_err(|err| failed(&err))?;
-    let iterations = state.config.password_iterations;
-    let verified = match &user {
-        Some(user) => {
-            let stored = password::StoredPassword {
-                hash: user.password_hash.clone(),
-                salt: user.password_salt.clone(),
-                iterations: u32::try_from(user.password_iterations).unwrap_or(1),
-            };
-            state
-                .hash_work(move || password::verify(&received, &stored))
-                .await
-                .map_err(|err| failed(&err))?
-        }
-        None => {
-            state
-                .hash_work(move || password::burn(&received, iterations))
-                .await
-                .map_err(|err| failed(&err))?;
-            false
-        }
-    };
-    user.filter(|_| verified).ok_or(LoginRefused::WrongPassword)
 }
 
 fn internal(err: impl std::fmt::Display) -> IdentityErrorResponse {
@@ -144,53 +110,33 @@ async fn password_grant(state: &AppState, peer: SocketAddr, request: &TokenReque
     if !scopes.iter().any(|s| s == "api") {
         return Err(IdentityErrorResponse::new("invalid_scope"));
     }
-    let user = match check_password(state, peer.ip(), username, received.to_string()).await {
-        Ok(user) => user,
-        Err(LoginRefused::RateLimited) => return Err(rate_limited()),
-        Err(LoginRefused::WrongPassword) => {
-            return Err(IdentityErrorResponse::new("invalid_grant")
-                .with_description("invalid_username_or_password")
-                .with_message(WRONG_PASSWORD));
-        }
-        Err(LoginRefused::Internal(err)) => return Err(internal(err)),
-    };
-    let client_id = request
-        .client_id
-        .clone()
-        .unwrap_or_else(|| "web".to_string());
-    let tokens = session::user_tokens(
-        state,
-        &user,
-        &client_id,
+    let email = login::login_email(username);
+    if !state.login_limiter.allow(peer.ip(), &email) {
+        return Err(rate_limited());
+    }
+    let client = TokenClient {
+        client_id: request
+            .client_id
+            .clone()
+            .unwrap_or_else(|| "web".to_string()),
         scopes,
-        request.device_identifier.clone(),
-        true,
+        device: request.device_identifier.clone(),
+        refresh_token: true,
+    };
+    granted(
+        login::password_login(state, &email, received.to_string(), client).await,
+        || {
+            IdentityErrorResponse::new("invalid_grant")
+                .with_description("invalid_username_or_password")
+                .with_message(WRONG_PASSWORD)
+        },
     )
-    .await
-    .map_err(internal)?;
-    Ok(Json(tokens).into_response())
 }
 
 async fn refresh_grant(state: &AppState, request: &TokenRequest) -> GrantResult {
     let invalid = || IdentityErrorResponse::new("invalid_grant");
     let token = request.refresh_token.as_deref().ok_or_else(invalid)?;
-    let (user_id, client_id, device) = state
-        .store
-        .take_refresh_token(&secrets::sha256_hex(token), state.clock.now_millis())
-        .await
-        .map_err(internal)?
-        .ok_or_else(invalid)?;
-    let user = state
-        .store
-        .user_by_id(&user_id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(invalid)?;
-    let scopes = vec!["api".to_string(), "offline_access".to_string()];
-    let tokens = session::user_tokens(state, &user, &client_id, scopes, device, true)
-        .await
-        .map_err(internal)?;
-    Ok(Json(tokens).into_response())
+    granted(login::refresh(state, token).await, invalid)
 }
 
 async fn client_credentials_grant(
@@ -228,22 +174,11 @@ async fn user_api_key_grant(
     if !state.login_limiter.allow(peer.ip(), &format!("user.{id}")) {
         return Err(rate_limited());
     }
-    let user = state.store.user_by_id(&id).await.map_err(internal)?;
-    let Some(user) = user.filter(|user| secrets::constant_time_eq(&user.api_key, secret)) else {
-        return Err(IdentityErrorResponse::new("invalid_client"));
-    };
-    let client_id = format!("user.{}", user.id);
-    let tokens = session::user_tokens(
-        state,
-        &user,
-        &client_id,
-        scopes,
-        request.device_identifier.clone(),
-        false,
+    let device = request.device_identifier.clone();
+    granted(
+        login::api_key_login(state, &id, secret, scopes, device).await,
+        || IdentityErrorResponse::new("invalid_client"),
     )
-    .await
-    .map_err(internal)?;
-    Ok(Json(tokens).into_response())
 }
 
 async fn installation_grant(
@@ -270,31 +205,8 @@ async fn installation_grant(
     let Ok(installation_id) = id.parse::<kinwarden_core::ids::InstallationId>() else {
         return Err(IdentityErrorResponse::new("invalid_client"));
     };
-    let installation = state
-        .store
-        .installation(&installation_id.to_string())
-        .await
-        .map_err(internal)?;
-    let accepted = installation.as_ref().is_some_and(|installation| {
-        installation.enabled
-            && secrets::constant_time_eq(&installation.key_hash, &secrets::sha256_hex(secret))
-    });
-    if !accepted {
-        return Err(IdentityErrorResponse::new("invalid_client"));
-    }
-    let id = installation_id.to_string();
-    state
-        .store
-        .touch_installation(&id, state.clock.now_millis())
-        .await
-        .map_err(internal)?;
-    let tokens = session::client_token(
-        state,
-        &format!("installation.{id}"),
-        &id,
-        scopes,
-        INSTALLATION_TOKEN_SECONDS,
+    granted(
+        installations::token::installation_token(state, &installation_id, secret, scopes).await,
+        || IdentityErrorResponse::new("invalid_client"),
     )
-    .map_err(internal)?;
-    Ok(Json(tokens).into_response())
 }

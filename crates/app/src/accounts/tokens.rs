@@ -1,5 +1,6 @@
 //! Issuing tokens: the access token (a signed JWT) and, for user logins, a refresh token that is
-//! stored only as a digest and works once.
+//! stored only as a digest and works once. The token endpoint's grants and the pages' session
+//! cookie both get their tokens here.
 
 use chrono::Duration;
 use kinwarden_core::secrets;
@@ -9,10 +10,9 @@ use kinwarden_proto::identity::{
     KdfPascal, MasterPasswordUnlockPascal, ObjectOnly, TokenResponse, UserDecryptionOptions,
     UserTokenFields,
 };
-use kinwarden_store::UserRecord;
 
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::records::UserRecord;
+use crate::{App, AppError};
 
 /// Access tokens of users live an hour; clients refresh them.
 pub const USER_TOKEN_SECONDS: i64 = 3600;
@@ -20,15 +20,41 @@ pub const USER_TOKEN_SECONDS: i64 = 3600;
 pub const INSTALLATION_TOKEN_SECONDS: i64 = 86_400;
 const REFRESH_TOKEN_DAYS: i64 = 30;
 
-/// A user's tokens after a password, refresh or API-key grant.
+/// The client a user's tokens are issued to, and what they may do.
+#[derive(Debug, Clone)]
+pub struct TokenClient {
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub device: Option<String>,
+    /// Whether a refresh token comes too (password and refresh grants; not API keys, not pages).
+    pub refresh_token: bool,
+}
+
+impl TokenClient {
+    /// The pages' session: the web vault's client, scope `api`, no refresh token (the cookie
+    /// ends with the access token).
+    pub fn page_session() -> Self {
+        Self {
+            client_id: "web".to_string(),
+            scopes: vec!["api".to_string()],
+            device: None,
+            refresh_token: false,
+        }
+    }
+}
+
+/// A user's tokens after a password, refresh or API-key grant, or a sign-in on the pages.
 pub async fn user_tokens(
-    state: &AppState,
+    app: &App,
     user: &UserRecord,
-    client_id: &str,
-    scopes: Vec<String>,
-    device: Option<String>,
-    with_refresh_token: bool,
-) -> Result<TokenResponse, ApiError> {
+    client: TokenClient,
+) -> Result<TokenResponse, AppError> {
+    let TokenClient {
+        client_id,
+        scopes,
+        device,
+        refresh_token,
+    } = client;
     let claims = AccessClaims {
         sub: Some(user.id.clone()),
         amr: vec!["Application".to_string()],
@@ -37,22 +63,21 @@ pub async fn user_tokens(
         email_verified: Some(user.email_verified),
         sstamp: Some(user.security_stamp.clone()),
         device: device.clone(),
-        ..base_claims(state, client_id, &scopes, USER_TOKEN_SECONDS)
+        ..base_claims(app, &client_id, &scopes, USER_TOKEN_SECONDS)
     };
-    let access_token = state
+    let access_token = app
         .tokens
         .sign(&claims, "at+jwt")
-        .map_err(ApiError::internal)?;
-    let refresh_token = if with_refresh_token {
-        let token = secrets::random_token().map_err(ApiError::internal)?;
-        let now_ms = state.clock.now_millis();
-        let expires = (state.clock.now() + Duration::days(REFRESH_TOKEN_DAYS)).timestamp_millis();
-        state
-            .store
+        .map_err(AppError::internal)?;
+    let refresh_token = if refresh_token {
+        let token = secrets::random_token().map_err(AppError::internal)?;
+        let now_ms = app.clock.now_millis();
+        let expires = (app.clock.now() + Duration::days(REFRESH_TOKEN_DAYS)).timestamp_millis();
+        app.store
             .insert_refresh_token(
                 &secrets::sha256_hex(&token),
                 &user.id,
-                client_id,
+                &client_id,
                 device.as_deref(),
                 now_ms,
                 expires,
@@ -110,20 +135,20 @@ fn user_fields(user: &UserRecord) -> UserTokenFields {
 
 /// An access token for a client-credentials caller that is not a user (an installation).
 pub fn client_token(
-    state: &AppState,
+    app: &App,
     client_id: &str,
     client_sub: &str,
     scopes: Vec<String>,
     lifetime_seconds: i64,
-) -> Result<TokenResponse, ApiError> {
+) -> Result<TokenResponse, AppError> {
     let claims = AccessClaims {
         client_sub: Some(client_sub.to_string()),
-        ..base_claims(state, client_id, &scopes, lifetime_seconds)
+        ..base_claims(app, client_id, &scopes, lifetime_seconds)
     };
-    let access_token = state
+    let access_token = app
         .tokens
         .sign(&claims, "at+jwt")
-        .map_err(ApiError::internal)?;
+        .map_err(AppError::internal)?;
     Ok(TokenResponse {
         access_token,
         expires_in: lifetime_seconds,
@@ -136,14 +161,14 @@ pub fn client_token(
 
 /// The claims every access token has: issuer, audience, validity, client and scopes.
 fn base_claims(
-    state: &AppState,
+    app: &App,
     client_id: &str,
     scopes: &[String],
     lifetime_seconds: i64,
 ) -> AccessClaims {
-    let now = state.now_seconds();
+    let now = app.now_seconds();
     AccessClaims {
-        iss: state.tokens.issuer().to_string(),
+        iss: app.tokens.issuer().to_string(),
         aud: audience::ACCESS.to_string(),
         nbf: now,
         exp: now + lifetime_seconds,
