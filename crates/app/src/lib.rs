@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod cloud_errors;
 mod error;
 pub mod installations;
+pub mod jobs;
 pub mod licenses;
 pub mod metrics;
 pub mod org_api_keys;
@@ -75,5 +76,10 @@ impl App {
 
     pub fn now_seconds(&self) -> i64 {
         self.clock.now().timestamp()
+    }
+
+    /// Closes storage: what a command does before it exits, so the database is left tidy.
+    pub async fn close(&self) {
+        self.store.close().await;
     }
 }

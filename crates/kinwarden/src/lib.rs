@@ -3,6 +3,7 @@
 
 pub mod bwdata;
 pub mod commands;
+pub mod compose;
 pub mod jobs;
 pub mod keys;
 pub mod logging;

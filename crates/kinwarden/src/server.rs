@@ -171,18 +171,13 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         license_files: kinwarden_store::files::LicenseFiles::new(
             bwdata.core_dir().join("licenses").join("organization"),
         ),
-        metrics: metrics.clone(),
-    };
-    let state = AppState::new(app, Arc::new(LoginLimiter::new(config.login_rate_limit)));
-    // Jobs run beside the requests, from the same store and clock (SPEC §9 "jobs").
-    let (stop_scheduler, scheduler_stop) = tokio::sync::watch::channel(false);
-    let jobs = crate::jobs::JobContext {
-        config: config.clone(),
-        store: store.clone(),
-        clock: options.clock.clone(),
-        vault: url.clone(),
         metrics,
     };
+    // Jobs run beside the requests with the same App: store, clock, cloud link (and so its
+    // token cache) and counters (SPEC §9 "jobs").
+    let jobs = crate::jobs::JobContext::new(app.clone());
+    let state = AppState::new(app, Arc::new(LoginLimiter::new(config.login_rate_limit)));
+    let (stop_scheduler, scheduler_stop) = tokio::sync::watch::channel(false);
     let scheduler_task = crate::jobs::spawn_scheduler(jobs.clone(), scheduler_stop);
     let scheduler = (stop_scheduler, scheduler_task);
     let app = kinwarden_web::app(state);

@@ -4,16 +4,15 @@
 use std::sync::Arc;
 
 use chrono::Duration;
+use kinwarden_app::jobs::doctor::{BillingSyncCheck, OrganizationCheck, organization_checks};
+use kinwarden_app::jobs::message;
 use kinwarden_cloud::{CloudError, CloudLink, LinkSettings};
 use kinwarden_config::{Config, Mode, keys};
 use kinwarden_core::clock::{Clock, SystemClock};
-use kinwarden_core::license::{self, LicensePublicKey, OrganizationLicense};
-use kinwarden_proto::installations::LicenseSyncRequest;
-use kinwarden_store::Store;
-use kinwarden_store::files::LicenseFiles;
 
 use crate::bwdata::Bwdata;
 use crate::commands::{CliError, load_config};
+use crate::compose::app_with_cloud;
 
 /// Clocks further apart than this make tokens and licenses misbehave.
 const MAX_SKEW: Duration = Duration::minutes(2);
@@ -67,11 +66,11 @@ pub async fn run(bwdata: &Bwdata) -> Result<i32, CliError> {
         );
         return Ok(0);
     }
-    cloud_checks(&config, &mut report).await;
+    cloud_checks(bwdata, &config, &mut report).await;
     Ok(if report.failed { 1 } else { 0 })
 }
 
-async fn cloud_checks(config: &Config, report: &mut Report) {
+async fn cloud_checks(bwdata: &Bwdata, config: &Config, report: &mut Report) {
     if config.enable_cloud_communication {
         report.line(
             "cloud communication",
@@ -134,7 +133,7 @@ async fn cloud_checks(config: &Config, report: &mut Report) {
         ..LinkSettings::default()
     };
     let link = match CloudLink::new(&probing, clock.clone(), settings) {
-        Ok(link) => link,
+        Ok(link) => Arc::new(link),
         Err(err) => {
             report.line("cloud client", Outcome::Fail(err.to_string()));
             return;
@@ -210,133 +209,67 @@ async fn cloud_checks(config: &Config, report: &mut Report) {
             return;
         }
     }
-    organization_checks(config, &link, report).await;
+    organizations(bwdata, config.clone(), clock, link, report).await;
 }
 
 /// For each organization: its license (valid here, and how long it has left) and its billing
-/// sync token (accepted by the cloud for that organization).
-async fn organization_checks(config: &Config, link: &CloudLink, report: &mut Report) {
-    let store = match Store::open(&config.database).await {
-        Ok(store) => store,
-        Err(err) => {
-            report.line(
-                "database",
-                Outcome::Fail(format!("cannot open the database: {err}")),
-            );
-            return;
-        }
-    };
-    let orgs = match store.all_organizations().await {
-        Ok(orgs) => orgs,
-        Err(err) => {
-            report.line("database", Outcome::Fail(err.to_string()));
-            return;
-        }
-    };
-    if orgs.is_empty() {
-        report.line(
-            "organizations",
-            Outcome::Skipped("none yet: upload the license file in the Admin Console".into()),
-        );
-    }
-    let files = LicenseFiles::new(config.bwdata.join("core/licenses/organization"));
-    let key = std::fs::read_to_string(&config.licensing_public_key_path)
-        .ok()
-        .and_then(|pem| LicensePublicKey::from_pem(&pem).ok());
-    for org in &orgs {
-        let name = format!("license of {}", org.name);
-        let license = check_license(config, &files, key.as_ref(), &org.id);
-        match &license {
-            Ok(license) => {
-                let left = license
-                    .expires
-                    .map(|expires| expires.signed_duration_since(SystemClock.now()).num_days());
-                match left {
-                    Some(days) if days < 30 => report.line(
-                        &name,
-                        Outcome::Fail(format!(
-                            "expires in {days} days: select Sync license in the Admin Console, or upload a new license"
-                        )),
-                    ),
-                    Some(days) => report.line(&name, Outcome::Ok(format!("valid, {days} days left"))),
-                    None => report.line(&name, Outcome::Ok("valid, does not expire".into())),
-                }
-            }
-            Err(problem) => report.line(&name, Outcome::Fail(problem.clone())),
-        }
-        billing_sync_check(&store, link, org, license.ok(), report).await;
-    }
-    store.close().await;
-}
-
-async fn billing_sync_check(
-    store: &Store,
-    link: &CloudLink,
-    org: &kinwarden_store::OrganizationRecord,
-    license: Option<OrganizationLicense>,
+/// sync token (accepted by the cloud for that organization), asked through the probing link.
+async fn organizations(
+    bwdata: &Bwdata,
+    config: Config,
+    clock: Arc<dyn Clock>,
+    link: Arc<CloudLink>,
     report: &mut Report,
 ) {
-    let name = format!("billing sync of {}", org.name);
-    let stored_config = store
-        .connections_of(&org.id, 1)
-        .await
-        .ok()
-        .and_then(|connections| connections.into_iter().next())
-        .and_then(|connection| connection.config)
-        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
-    let (Some(stored_config), Some(license)) = (stored_config, license) else {
-        report.line(
+    let app = match app_with_cloud(bwdata, config, clock, Some(link)).await {
+        Ok(app) => app,
+        Err(err) => {
+            report.line("database", Outcome::Fail(err.message));
+            return;
+        }
+    };
+    let checked = organization_checks(&app, &mut |check| organization_lines(check, report)).await;
+    app.close().await;
+    match checked {
+        Ok(0) => report.line(
+            "organizations",
+            Outcome::Skipped("none yet: upload the license file in the Admin Console".into()),
+        ),
+        Ok(_) => {}
+        Err(err) => report.line("database", Outcome::Fail(message(&err))),
+    }
+}
+
+fn organization_lines(check: OrganizationCheck, report: &mut Report) {
+    let name = format!("license of {}", check.name);
+    match check.license {
+        Ok(Some(days)) if days < 30 => report.line(
+            &name,
+            Outcome::Fail(format!(
+                "expires in {days} days: select Sync license in the Admin Console, or upload a new license"
+            )),
+        ),
+        Ok(Some(days)) => report.line(&name, Outcome::Ok(format!("valid, {days} days left"))),
+        Ok(None) => report.line(&name, Outcome::Ok("valid, does not expire".into())),
+        Err(problem) => report.line(&name, Outcome::Fail(problem)),
+    }
+    let name = format!("billing sync of {}", check.name);
+    match check.billing_sync {
+        BillingSyncCheck::NotSetUp => report.line(
             &name,
             Outcome::Skipped(
                 "no billing sync connection with a valid license: Billing → Subscription → Manage billing sync".into(),
             ),
-        );
-        return;
-    };
-    let request = LicenseSyncRequest {
-        license_key: license.license_key.clone().unwrap_or_default(),
-        billing_sync_key: stored_config["BillingSyncKey"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
-    };
-    match link.fetch_license(&license.id.to_string(), &request).await {
-        Ok(_) => report.line(
+        ),
+        BillingSyncCheck::Accepted => report.line(
             &name,
             Outcome::Ok("the cloud accepts the billing sync token".into()),
         ),
-        Err(err) => report.line(
+        BillingSyncCheck::Refused(err) => report.line(
             &name,
             Outcome::Fail(format!(
                 "{err}; paste the current token from the cloud in Manage billing sync"
             )),
         ),
     }
-}
-
-fn check_license(
-    config: &Config,
-    files: &LicenseFiles,
-    key: Option<&LicensePublicKey>,
-    org_id: &str,
-) -> Result<OrganizationLicense, String> {
-    let key = key.ok_or_else(|| {
-        format!(
-            "the cloud's license public key is missing or unusable at {} ({})",
-            config.licensing_public_key_path.display(),
-            keys::LICENSING_PUBLIC_KEY_PATH
-        )
-    })?;
-    let bytes = files
-        .read(org_id)
-        .map_err(|err| err.to_string())?
-        .ok_or_else(|| "no license file: upload it again in Billing → Subscription".to_string())?;
-    let license = OrganizationLicense::from_json(&bytes).map_err(|err| err.to_string())?;
-    let installation = config
-        .installation
-        .id
-        .ok_or_else(|| format!("{} is not set", keys::INSTALLATION_ID))?;
-    license::verify(&license, key, installation, SystemClock.now())
-        .map(|verified| verified.into_inner())
-        .map_err(|reason| format!("Invalid license. {reason}"))
 }

@@ -1,35 +1,13 @@
 //! `kinwarden jobs list` and `kinwarden jobs run NAME` (SPEC §9 "jobs"): the same code as the
 //! scheduler, against the configured database, whether or not a server runs.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
-use kinwarden_core::clock::SystemClock;
-use kinwarden_store::Store;
-use url::Url;
+use kinwarden_app::jobs::{message, runs};
 
 use crate::bwdata::Bwdata;
-use crate::commands::{CliError, load_config};
+use crate::commands::CliError;
+use crate::compose::app_for_command;
 use crate::jobs::{Job, JobContext, run_slot};
-
-pub(crate) async fn context(bwdata: &Bwdata) -> Result<JobContext, CliError> {
-    let config = load_config(bwdata)?;
-    let store = Store::open(&config.database)
-        .await
-        .map_err(|err| CliError::failed(format!("cannot open the database: {err}")))?;
-    let vault = config
-        .vault_uri
-        .clone()
-        .or_else(|| Url::parse(&format!("https://{}", config.listen)).ok())
-        .ok_or_else(|| CliError::failed("cannot tell this server's URL"))?;
-    Ok(JobContext {
-        config: Arc::new(config),
-        store,
-        clock: Arc::new(SystemClock),
-        vault,
-        metrics: None,
-    })
-}
 
 fn when(millis: Option<i64>) -> String {
     millis
@@ -41,21 +19,19 @@ fn when(millis: Option<i64>) -> String {
 }
 
 pub async fn list(bwdata: &Bwdata) -> Result<i32, CliError> {
-    let ctx = context(bwdata).await?;
+    let app = app_for_command(bwdata).await?;
     println!("{:<22} {:<22} {:<9} next run", "job", "last run", "outcome");
     for job in Job::ALL {
-        let last = ctx
-            .store
-            .last_job_run(job.name())
+        let last = runs::last_run(&app, job.name())
             .await
-            .map_err(|err| CliError::failed(err.to_string()))?;
+            .map_err(|err| CliError::failed(message(&err)))?;
         let outcome = match last.as_ref().and_then(|run| run.succeeded) {
             Some(true) => "ok",
             Some(false) => "FAILED",
             None if last.is_some() => "running",
             None => "-",
         };
-        let next = job.schedule(&ctx.config).next_slot(ctx.clock.now());
+        let next = job.schedule(&app.config).next_slot(app.clock.now());
         println!(
             "{:<22} {:<22} {:<9} {}",
             job.name(),
@@ -67,7 +43,7 @@ pub async fn list(bwdata: &Bwdata) -> Result<i32, CliError> {
             println!("    {message}");
         }
     }
-    ctx.store.close().await;
+    app.close().await;
     Ok(0)
 }
 
@@ -79,12 +55,12 @@ pub async fn run(bwdata: &Bwdata, name: &str) -> Result<i32, CliError> {
             names.join(", ")
         ))
     })?;
-    let ctx = context(bwdata).await?;
+    let ctx = JobContext::new(app_for_command(bwdata).await?);
     // A manual run is its own slot, so it never takes a scheduled one's place.
     let outcome = run_slot(&ctx, job, ctx.clock.now(), "cli")
         .await
-        .map_err(|err| CliError::failed(err.to_string()))?;
-    ctx.store.close().await;
+        .map_err(|err| CliError::failed(message(&err)))?;
+    ctx.close().await;
     match outcome {
         Some(Ok(text)) => {
             println!("{}: {text}", job.name());

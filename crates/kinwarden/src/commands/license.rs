@@ -4,15 +4,16 @@
 
 use std::path::Path;
 
-use kinwarden_app::licenses::issue::{self as issuing, IssueError};
+use kinwarden_app::jobs::license_commands::{self, Verdict, VerifyError};
+use kinwarden_app::jobs::message;
 use kinwarden_config::{Config, Mode, keys as config_keys};
 use kinwarden_core::clock::{Clock, SystemClock};
-use kinwarden_core::license::{self, LicensePublicKey, OrganizationLicense};
-use kinwarden_store::Store;
+use kinwarden_core::license;
 use uuid::Uuid;
 
 use crate::bwdata::{Bwdata, write_atomic};
 use crate::commands::{CliError, load_config};
+use crate::compose::app_for_config;
 use crate::keys;
 
 fn cloud_only(config: &Config, command: &str) -> Result<(), CliError> {
@@ -45,35 +46,15 @@ pub fn verify(bwdata: &Bwdata, file: &Path) -> Result<i32, CliError> {
              directory is a cloud (globalSettings__selfHosted=false)",
         ));
     }
-    let installation_id = config.installation.id.ok_or_else(|| {
-        CliError::usage(format!(
-            "{} is not set: a license is checked against this installation's id",
-            config_keys::INSTALLATION_ID
-        ))
-    })?;
-    let key_path = &config.licensing_public_key_path;
-    let pem = std::fs::read_to_string(key_path).map_err(|err| {
-        CliError::failed(format!(
-            "cannot read the cloud's license public key {} ({}): {err}; get it with \
-             `kinwarden license public-key` on the cloud or GET /api/licenses/public-key",
-            key_path.display(),
-            config_keys::LICENSING_PUBLIC_KEY_PATH
-        ))
-    })?;
-    let key = LicensePublicKey::from_pem(&pem)
-        .map_err(|err| CliError::failed(format!("{}: {err}", key_path.display())))?;
-    let bytes = std::fs::read(file)
-        .map_err(|err| CliError::failed(format!("cannot read {}: {err}", file.display())))?;
-    let license = match OrganizationLicense::from_json(&bytes) {
-        Ok(license) => license,
-        Err(err) => {
-            println!("refused: {err}");
-            return Ok(1);
+    let verdict = license_commands::verify(&config, SystemClock.now(), file).map_err(|err| {
+        let text = err.to_string();
+        match err {
+            VerifyError::NoInstallation => CliError::usage(text),
+            _ => CliError::failed(text),
         }
-    };
-    match license::verify(&license, &key, installation_id, SystemClock.now()) {
-        Ok(verified) => {
-            let l = verified.license();
+    })?;
+    match verdict {
+        Verdict::Accepted(l) => {
             println!(
                 "accepted: organization {} ({}), version {}, expires {}",
                 l.name.as_deref().unwrap_or(""),
@@ -84,8 +65,8 @@ pub fn verify(bwdata: &Bwdata, file: &Path) -> Result<i32, CliError> {
             );
             Ok(0)
         }
-        Err(reason) => {
-            println!("refused: Invalid license. {reason}");
+        Verdict::Refused(reason) => {
+            println!("refused: {reason}");
             Ok(1)
         }
     }
@@ -119,26 +100,10 @@ pub async fn issue(bwdata: &Bwdata, args: IssueArgs<'_>) -> Result<i32, CliError
             license::MIN_SUPPORTED_VERSION
         )));
     }
-    let keys = keys::cloud_license_keys(bwdata).map_err(|err| CliError::failed(err.to_string()))?;
-    let store = Store::open(&config.database)
-        .await
-        .map_err(|err| CliError::failed(format!("cannot open the database: {err}")))?;
-    let result = issuing::issue(
-        &store,
-        &keys,
-        &organization.to_string(),
-        installation,
-        args.version,
-        SystemClock.now(),
-    )
-    .await;
-    store.close().await;
-    let license = result.map_err(|err| match err {
-        IssueError::InvalidInstallation => CliError::failed(format!(
-            "Invalid installation id: {installation} is not a registered, enabled installation"
-        )),
-        other => CliError::failed(other.to_string()),
-    })?;
+    let app = app_for_config(bwdata, config).await?;
+    let result = license_commands::issue(&app, organization, installation, args.version).await;
+    app.close().await;
+    let license = result.map_err(|err| CliError::failed(message(&err)))?;
     let text = license.to_file_json();
     match args.out {
         Some(path) => {

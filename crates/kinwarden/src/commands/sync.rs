@@ -2,15 +2,17 @@
 //! Sync* and the daily job, and a progress bar over batches; whether or not a server runs.
 
 use indicatif::{ProgressBar, ProgressStyle};
+use kinwarden_app::jobs::message;
+use kinwarden_app::jobs::sponsorship_sync::sync_all;
+use kinwarden_config::Mode;
 
 use crate::bwdata::Bwdata;
 use crate::commands::CliError;
-use crate::commands::jobs::context;
-use crate::jobs::sponsorship_sync::sync_all;
+use crate::compose::app_for_command;
 
 pub async fn run(bwdata: &Bwdata, org: Option<&str>) -> Result<i32, CliError> {
-    let ctx = context(bwdata).await?;
-    if ctx.config.mode != kinwarden_config::Mode::SelfHosted {
+    let app = app_for_command(bwdata).await?;
+    if app.config.mode != Mode::SelfHosted {
         return Err(CliError::failed(
             "`kinwarden sync` sends a self-hosted server's sponsorships to its cloud; this is a cloud",
         ));
@@ -20,21 +22,22 @@ pub async fn run(bwdata: &Bwdata, org: Option<&str>) -> Result<i32, CliError> {
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} batches")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let outcomes = sync_all(&ctx, org, "cli", &mut |name, done, total| {
+    let synced = sync_all(&app, org, "cli", &mut |name, done, total| {
         bar.set_message(name.to_string());
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     })
     .await
-    .map_err(CliError::failed)?;
+    .map_err(|err| CliError::failed(message(&err)))?;
     bar.finish_and_clear();
-    ctx.store.close().await;
-    if outcomes.is_empty() {
+    app.close().await;
+    if synced.is_empty() {
         println!("No organization has an enabled billing sync connection: nothing to sync.");
         return Ok(0);
     }
     let mut failed = false;
-    for (name, outcome) in &outcomes {
+    for sync in &synced {
+        let (name, outcome) = (&sync.name, &sync.outcome);
         if outcome.succeeded {
             let counts = outcome.counts.clone().unwrap_or_default();
             let note = outcome

@@ -1,24 +1,17 @@
-//! `expired-sponsorships` (reference §4.10): deletes sponsorships whose period ended more than
-//! 90 days ago. It runs on a cloud, and on a self-hosted server only while cloud communication
-//! is on (otherwise nothing there ever ends a period).
+//! `expired-sponsorships` (reference §4.10): the use-case deletes sponsorships whose period ended
+//! more than 90 days ago; this maps what it did to the job's text.
 
-use kinwarden_config::Mode;
+use kinwarden_app::App;
+use kinwarden_app::jobs::{Outcome, expired_sponsorships, message};
 
-use super::JobContext;
+use super::idle;
 
-/// The grace after a sponsorship's period before its row goes.
-const GRACE_MS: i64 = 90 * 24 * 60 * 60 * 1000;
-
-pub async fn run(ctx: &JobContext) -> Result<String, String> {
-    if ctx.config.mode == Mode::SelfHosted && !ctx.config.enable_cloud_communication {
-        return Ok("cloud communication is off: nothing to do".into());
+pub async fn run(app: &App) -> Result<String, String> {
+    match expired_sponsorships::run(app).await {
+        Ok(Outcome::Done(deleted)) => Ok(format!(
+            "{deleted} sponsorship(s) ended more than 90 days ago deleted"
+        )),
+        Ok(Outcome::Idle(why)) => Ok(idle(why)),
+        Err(err) => Err(message(&err)),
     }
-    let deleted = ctx
-        .store
-        .delete_expired_sponsorships(ctx.clock.now_millis() - GRACE_MS)
-        .await
-        .map_err(|err| err.to_string())?;
-    Ok(format!(
-        "{deleted} sponsorship(s) ended more than 90 days ago deleted"
-    ))
 }

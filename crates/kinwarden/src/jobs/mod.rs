@@ -1,36 +1,51 @@
 //! Scheduled jobs (SPEC §9 "jobs"): one code path for the scheduler in the server and for
 //! `kinwarden jobs run NAME`. A scheduled run claims its slot in `job_runs` first, so a slot runs
 //! once even with several processes on one database, and a slot missed while the server was
-//! down is made up at the next check.
+//! down is made up at the next check. The jobs' bodies are use-cases (`kinwarden_app::jobs`);
+//! here are their names, their schedules, the scheduler, and the texts their outcomes are
+//! logged and recorded with.
 
 mod expired_sponsorships;
 mod license_validation;
-pub mod sponsorship_sync;
+mod sponsorship_sync;
 mod sponsorship_validation;
 
-use std::sync::Arc;
+use std::ops::Deref;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use kinwarden_app::jobs::{Idle, runs};
+use kinwarden_app::{App, AppError};
 use kinwarden_config::Config;
-use kinwarden_core::clock::Clock;
 use kinwarden_core::schedule::Schedule;
-use kinwarden_store::Store;
 use tokio::sync::watch;
-use url::Url;
 
 /// How often the scheduler looks for due slots.
 const CHECK_EVERY: Duration = Duration::from_secs(30);
 
-/// What a job needs.
+/// What a job runs with: the server's `App` (its store, clock, cloud link and counters), or the
+/// one a command builds.
 #[derive(Clone)]
 pub struct JobContext {
-    pub config: Arc<Config>,
-    pub store: Store,
-    pub clock: Arc<dyn Clock>,
-    pub vault: Url,
-    /// Counts job runs when metrics are on (the server's; none for `kinwarden jobs run`).
-    pub metrics: Option<Arc<kinwarden_app::Metrics>>,
+    app: App,
+}
+
+impl JobContext {
+    pub fn new(app: App) -> Self {
+        Self { app }
+    }
+
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+}
+
+impl Deref for JobContext {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
 }
 
 /// The jobs this build has, by the name `jobs run` takes.
@@ -76,12 +91,12 @@ impl Job {
     }
 
     /// Runs the job once; the text says what it did, or why it failed.
-    pub async fn run(self, ctx: &JobContext) -> Result<String, String> {
+    pub async fn run(self, app: &App) -> Result<String, String> {
         match self {
-            Self::SponsorshipSync => sponsorship_sync::run(ctx).await,
-            Self::SponsorshipValidation => sponsorship_validation::run(ctx).await,
-            Self::ExpiredSponsorships => expired_sponsorships::run(ctx).await,
-            Self::LicenseValidation => license_validation::run(ctx).await,
+            Self::SponsorshipSync => sponsorship_sync::run(app).await,
+            Self::SponsorshipValidation => sponsorship_validation::run(app).await,
+            Self::ExpiredSponsorships => expired_sponsorships::run(app).await,
+            Self::LicenseValidation => license_validation::run(app).await,
         }
     }
 }
@@ -92,13 +107,8 @@ pub async fn run_slot(
     job: Job,
     slot: DateTime<Utc>,
     started_by: &str,
-) -> Result<Option<Result<String, String>>, kinwarden_store::StoreError> {
-    let slot_ms = slot.timestamp_millis();
-    if !ctx
-        .store
-        .claim_job_slot(job.name(), slot_ms, started_by, ctx.clock.now_millis())
-        .await?
-    {
+) -> Result<Option<Result<String, String>>, AppError> {
+    if !runs::claim(ctx, job.name(), slot, started_by).await? {
         return Ok(None);
     }
     let outcome = job.run(ctx).await;
@@ -106,18 +116,7 @@ pub async fn run_slot(
         Ok(text) => (true, text.as_str()),
         Err(text) => (false, text.as_str()),
     };
-    if let Some(metrics) = &ctx.metrics {
-        metrics.job_run(job.name(), succeeded);
-    }
-    ctx.store
-        .finish_job_run(
-            job.name(),
-            slot_ms,
-            succeeded,
-            message,
-            ctx.clock.now_millis(),
-        )
-        .await?;
+    runs::finish(ctx, job.name(), slot, succeeded, message).await?;
     match &outcome {
         Ok(text) => tracing::info!(job = job.name(), "{text}"),
         Err(text) => tracing::warn!(job = job.name(), "failed: {text}"),
@@ -146,14 +145,18 @@ pub fn spawn_scheduler(
 }
 
 /// Runs `job`'s latest slot if no process has run it yet: what the scheduler does each check.
-pub async fn run_if_due(ctx: &JobContext, job: Job) -> Result<(), kinwarden_store::StoreError> {
-    let last = ctx
-        .store
-        .last_scheduled_slot(job.name())
-        .await?
-        .and_then(DateTime::<Utc>::from_timestamp_millis);
-    if let Some(slot) = job.schedule(&ctx.config).due(ctx.clock.now(), last) {
+pub async fn run_if_due(ctx: &JobContext, job: Job) -> Result<(), AppError> {
+    if let Some(slot) = runs::due_slot(ctx, job.name(), &job.schedule(&ctx.config)).await? {
         run_slot(ctx, job, slot, "scheduler").await?;
     }
     Ok(())
+}
+
+/// A job's text for a run with nothing to do here.
+fn idle(why: Idle) -> String {
+    match why {
+        Idle::OnCloud => "nothing to do on a cloud".into(),
+        Idle::OnSelfHosted => "nothing to do on a self-hosted server".into(),
+        Idle::CloudCommunicationOff => "cloud communication is off: nothing to do".into(),
+    }
 }
