@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod cloud_errors;
+pub mod connections;
 mod error;
 pub mod installations;
 pub mod jobs;

@@ -9,6 +9,7 @@ mod deployment;
 mod error;
 mod forms;
 mod json;
+mod license_form;
 mod limiter;
 mod mails;
 pub mod metrics;

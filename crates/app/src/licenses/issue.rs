@@ -78,3 +78,15 @@ pub async fn issue(
     let unsigned = license::build(&facts, installation_id, now, version);
     Ok(license::sign(unsigned, &keys.signing)?)
 }
+
+/// How a failed issue reaches the caller: the reference's text for an unknown installation, 404
+/// for an organization that is gone, anything else for the log.
+impl From<IssueError> for crate::AppError {
+    fn from(err: IssueError) -> Self {
+        match err {
+            IssueError::InvalidInstallation => Self::BadRequest("Invalid installation id".into()),
+            IssueError::OrganizationNotFound(_) => Self::NotFound,
+            other => Self::internal(other),
+        }
+    }
+}

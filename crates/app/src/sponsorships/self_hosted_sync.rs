@@ -11,7 +11,6 @@ use kinwarden_cloud::{CloudError, CloudLink};
 use kinwarden_config::Config;
 use kinwarden_core::clock::Clock;
 use kinwarden_core::self_hosted_sync::{CloudAnswer, LocalRow, reconcile};
-use kinwarden_proto::connections::BillingSyncConfig;
 use kinwarden_proto::sponsorship_sync::{BATCH_SIZE, SkippedItem, SyncItem, SyncRequest};
 use kinwarden_store::{
     BatchSkips, OutcomeRecord, SponsorshipRecord, Store, StoreError, SyncedState,
@@ -102,6 +101,25 @@ pub async fn sync_organization(
     Ok(outcome)
 }
 
+/// [`sync_organization`] with the app's own store, link, clock and metrics: *Manually Sync* and
+/// any other caller that holds an [`App`](crate::App). A server without a cloud link (a cloud)
+/// has nothing to sync: [`AppError::NotFound`](crate::AppError::NotFound).
+pub async fn sync_now(
+    app: &crate::App,
+    org_id: &str,
+    started_by: &str,
+) -> Result<OutcomeRecord, crate::AppError> {
+    let link = app.cloud.as_deref().ok_or(crate::AppError::NotFound)?;
+    let deps = SyncDeps {
+        config: &app.config,
+        store: &app.store,
+        link,
+        clock: app.clock.as_ref(),
+        metrics: app.metrics.as_deref(),
+    };
+    Ok(sync_organization(&deps, org_id, started_by, &mut |_, _| {}).await?)
+}
+
 type Failure = (String, String);
 
 fn failure(err: &CloudError) -> Failure {
@@ -141,11 +159,8 @@ async fn run(
                     .to_string(),
             )
         })?;
-    let config: BillingSyncConfig = connection
-        .config
-        .as_deref()
-        .and_then(|text| serde_json::from_str(text).ok())
-        .filter(|config: &BillingSyncConfig| !config.billing_sync_key.trim().is_empty())
+    let config = crate::connections::billing_sync_config(&connection)
+        .filter(|config| !config.billing_sync_key.trim().is_empty())
         .ok_or_else(|| {
             (
                 "connection_config".to_string(),

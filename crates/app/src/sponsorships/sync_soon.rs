@@ -29,6 +29,14 @@ impl SyncSoon {
     }
 }
 
+/// Tells the debounced sync this organization's offers changed; nothing when that is off or on a
+/// cloud.
+pub fn changed(app: &crate::App, organization_id: &str) {
+    if let Some(soon) = &app.sync_soon {
+        soon.changed(organization_id);
+    }
+}
+
 /// Starts the worker that turns changes into syncs after `delay` of quiet.
 pub fn start(
     config: Arc<Config>,

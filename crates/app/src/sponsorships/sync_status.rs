@@ -35,3 +35,9 @@ impl SyncStatus {
         })
     }
 }
+
+/// When the organization's sponsorships last synced with the cloud (reference §2.8): the latest
+/// sync date of its rows, none before the first sync.
+pub async fn last_sync_date(state: &App, org_id: &str) -> Result<Option<i64>, AppError> {
+    Ok(state.store.latest_sponsorship_sync(org_id).await?)
+}

@@ -5,27 +5,30 @@
 //! *Manual upload* (reference ui-and-ops §1–2, SPEC §5 steps 4–5, §6).
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use axum::{Form, Json};
+use kinwarden_app::connections::{billing_sync, save};
+use kinwarden_app::licenses::{download, self_hosted_sync, upload};
+use kinwarden_app::org_api_keys;
+use kinwarden_app::records::UserRecord;
+use kinwarden_app::sponsorships::sync_status;
 use kinwarden_config::Mode;
+use kinwarden_core::api_keys::ApiKeyType;
+use kinwarden_core::license::Casing;
 use kinwarden_core::plans::{ProductTier, tier_of};
 use kinwarden_proto::billing::{OrganizationApiKeyRequest, OrganizationSubscriptionResponse};
-use kinwarden_proto::connections::ConnectionRequest;
-use kinwarden_store::UserRecord;
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::session::{self, Chrome, PageUser, render};
-use super::{OnCloud, OnSelfHosted, day, from_json, message_of, owner_access, when};
-use crate::ApiJson;
-use crate::auth::CurrentUser;
-use crate::org_access::OrgOwner;
+use super::{OnCloud, OnSelfHosted, day, message_of, owner_access, when};
+use crate::error::ApiError;
+use crate::org_access::OrgAccess;
+// The subscription read is another area's handler, still called from here until it has its
+// use-case.
 use crate::routes;
 use crate::state::AppState;
-
-const BILLING_SYNC: i32 = 1;
 
 #[derive(Template)]
 #[template(path = "console/billing_cloud.html")]
@@ -126,11 +129,8 @@ async fn cloud_page(
         Err(err) => return super::error_page(c, &err),
     };
     let tier = tier_of(access.org.plan_type);
-    let has_token = state
-        .store
-        .organization_api_keys(&access.org.id, Some(BILLING_SYNC))
+    let has_token = org_api_keys::has_billing_sync_token(state, &access.org.id)
         .await
-        .map(|keys| !keys.is_empty())
         .unwrap_or(false);
     let period = format!(
         "{} – {}",
@@ -197,33 +197,19 @@ pub async fn token(
         }
     };
     let request = OrganizationApiKeyRequest {
-        key_type: BILLING_SYNC,
+        key_type: ApiKeyType::BillingSync.code(),
         master_password_hash: Some(form.master_password_hash.clone()),
         otp: None,
     };
     let rotate = form.action == "rotate";
     let result = if rotate {
-        routes::api_keys::rotate(
-            State(state.clone()),
-            CurrentUser { user: user.clone() },
-            OrgOwner(access),
-            ApiJson(request),
-        )
-        .await
+        org_api_keys::rotate(&state, &user, &access, &request).await
     } else {
-        routes::api_keys::get_or_create(
-            State(state.clone()),
-            CurrentUser { user: user.clone() },
-            OrgOwner(access),
-            ApiJson(request),
-        )
-        .await
+        org_api_keys::get_or_create(&state, &user, &access, &request).await
     };
-    let dialog = match result {
-        Ok(Json(key)) => {
-            let last_sync = state
-                .store
-                .latest_sponsorship_sync(&org_id)
+    let dialog = match result.map_err(ApiError::from) {
+        Ok(key) => {
+            let last_sync = sync_status::last_sync_date(&state, &org_id)
                 .await
                 .ok()
                 .flatten();
@@ -265,20 +251,12 @@ pub async fn download_license(
         Ok(access) => access,
         Err(err) => return super::error_page(c, &err),
     };
-    let answer = match from_json(serde_json::json!({"installationId": query.installation_id})) {
-        Ok(license_query) => {
-            routes::licenses::organization_license(
-                State(state.clone()),
-                OrgOwner(access),
-                Query(license_query),
-            )
-            .await
-        }
-        Err(err) => Err(err),
-    };
-    match answer {
-        Ok(Json(license)) => {
-            let text = serde_json::to_string_pretty(&license).unwrap_or_default();
+    let answer =
+        download::organization_license(&state, &access, Some(&query.installation_id)).await;
+    match answer.map_err(ApiError::from) {
+        Ok(license) => {
+            let text = serde_json::to_string_pretty(&license.to_value(Casing::Camel))
+                .unwrap_or_default();
             (
                 [
                     (header::CONTENT_TYPE, "application/json"),
@@ -305,21 +283,6 @@ struct Outcome {
     upload_error: Option<String>,
 }
 
-fn text_of(value: &Value, key: &str) -> Option<String> {
-    value
-        .get(key)
-        .or_else(|| {
-            let mut chars = key.chars();
-            let pascal: String = chars
-                .next()
-                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default();
-            value.get(pascal)
-        })
-        .and_then(Value::as_str)
-        .map(str::to_string)
-}
-
 async fn self_hosted_page(
     state: &AppState,
     headers: &HeaderMap,
@@ -334,29 +297,17 @@ async fn self_hosted_page(
         Ok(access) => access,
         Err(err) => return super::error_page(c, &err),
     };
-    let connection = routes::connections::get(
-        State(state.clone()),
-        CurrentUser { user: user.clone() },
-        Path((access.org.id.clone(), BILLING_SYNC.to_string())),
-    )
-    .await
-    .map(|Json(found)| found)
-    .ok()
-    .filter(|found| found.id.is_some());
-    let config = connection
-        .as_ref()
-        .and_then(|found| found.config.clone())
-        .unwrap_or(Value::Null);
-    let status = routes::billing_sync_status::status(
-        State(state.clone()),
-        OrgOwner(crate::org_access::OrgAccess {
-            org: access.org.clone(),
-            membership: access.membership.clone(),
-        }),
-    )
-    .await
-    .map(|Json(value)| value)
-    .unwrap_or(Value::Null);
+    // Shown as far as it could be read: a failed read shows no connection and no syncs.
+    let overview = match billing_sync::overview(state, &access.org.id).await {
+        Ok(overview) => Some(overview),
+        Err(err) => {
+            tracing::warn!(organization = %access.org.id, error = %err, "billing sync overview unreadable");
+            None
+        }
+    };
+    let connection = overview.as_ref().and_then(|o| o.connection.as_ref());
+    let config = overview.as_ref().and_then(|o| o.config.as_ref());
+    let status = overview.as_ref().map(|o| &o.status);
     let plan_name = kinwarden_core::plans::plan(access.org.plan_type)
         .map(|plan| plan.name.to_string())
         .unwrap_or_default();
@@ -365,18 +316,11 @@ async fn self_hosted_page(
         .expiration_date
         .map(when)
         .unwrap_or_else(|| c.t.never_expires.to_string());
-    let stamp = |key: &str| {
-        text_of(&status, key)
-            .map(|d| super::wire_when(&d))
-            .unwrap_or_else(|| c.t.never.to_string())
-    };
+    let stamp = |at: Option<i64>| at.map(when).unwrap_or_else(|| c.t.never.to_string());
     let last_error = status
-        .get("lastError")
-        .filter(|e| !e.is_null())
-        .and_then(|e| e.get("message"))
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    let connection_enabled = connection.as_ref().is_some_and(|found| found.enabled);
+        .and_then(|s| s.last_error.as_ref())
+        .and_then(|o| o.message.clone());
+    let connection_enabled = connection.is_some_and(|found| found.enabled);
     let page = SelfHostedPage {
         org_id: access.org.id.clone(),
         org_name: access.org.name.clone(),
@@ -384,15 +328,22 @@ async fn self_hosted_page(
         expiration,
         cloud_enabled: state.config.enable_cloud_communication,
         families_tier: tier_of(access.org.plan_type) == Some(ProductTier::Families),
-        connection_id: connection.as_ref().and_then(|found| found.id.clone()),
+        connection_id: connection.map(|found| found.id.clone()),
         connection_enabled,
-        token: text_of(&config, "billingSyncKey").unwrap_or_default(),
-        last_license_sync: text_of(&config, "lastLicenseSync")
-            .map(|d| super::wire_when(&d))
+        token: config
+            .map(|config| config.billing_sync_key.clone())
+            .unwrap_or_default(),
+        last_license_sync: config
+            .and_then(|config| config.last_license_sync.as_deref())
+            .map(super::wire_when)
             .unwrap_or_else(|| c.t.never.to_string()),
-        last_attempt: stamp("lastAttempt"),
-        last_success: stamp("lastSuccess"),
-        next_sync: stamp("nextRun"),
+        last_attempt: stamp(status.and_then(|s| s.last.as_ref()).map(|o| o.started_at)),
+        last_success: stamp(
+            status
+                .and_then(|s| s.last_success.as_ref())
+                .map(|o| o.finished_at),
+        ),
+        next_sync: stamp(status.map(|s| s.next_run)),
         last_error,
         sync_mode: connection_enabled || outcome.manage_open,
         manage_open: outcome.manage_open,
@@ -428,29 +379,8 @@ pub async fn save_connection(
         return refused.into_response();
     }
     let t = super::i18n::texts(session::page_lang(&headers, Some(&user)));
-    let existing = routes::connections::get(
-        State(state.clone()),
-        CurrentUser { user: user.clone() },
-        Path((org_id.clone(), BILLING_SYNC.to_string())),
-    )
-    .await
-    .ok()
-    .and_then(|Json(found)| found.id);
-    let request = ConnectionRequest {
-        connection_type: BILLING_SYNC,
-        organization_id: org_id.clone(),
-        enabled: true,
-        config: Some(serde_json::json!({"billingSyncKey": form.billing_sync_key})),
-    };
-    let current = CurrentUser { user: user.clone() };
-    let saved = match existing {
-        Some(id) => {
-            routes::connections::update(State(state.clone()), current, Path(id), ApiJson(request))
-                .await
-        }
-        None => routes::connections::create(State(state.clone()), current, ApiJson(request)).await,
-    };
-    let outcome = match saved {
+    let saved = save::save_billing_sync(&state, &user, &org_id, &form.billing_sync_key).await;
+    let outcome = match saved.map_err(ApiError::from) {
         Ok(_) => Outcome {
             notice: Some(t.billing_sync_saved.to_string()),
             ..Outcome::default()
@@ -489,12 +419,15 @@ pub async fn sync_license(
             ..Outcome::default()
         },
         Ok(access) => {
-            match routes::sync_license::sync(State(state.clone()), OrgOwner(access)).await {
-                Ok(Json(result)) if result.succeeded => Outcome {
+            match self_hosted_sync::sync(&state, &access)
+                .await
+                .map_err(ApiError::from)
+            {
+                Ok(result) if result.succeeded => Outcome {
                     notice: Some(t.license_sync_success.to_string()),
                     ..Outcome::default()
                 },
-                Ok(Json(result)) => Outcome {
+                Ok(result) => Outcome {
                     error: Some(
                         result
                             .message
@@ -538,13 +471,7 @@ pub async fn upload_license(
             error: Some(message_of(&err, t)),
             ..Outcome::default()
         },
-        Ok(access) => match routes::self_hosted_licenses::replace(
-            State(state.clone()),
-            OrgOwner(access),
-            Ok(multipart),
-        )
-        .await
-        {
+        Ok(access) => match replace_license(&state, &access, multipart).await {
             Ok(_) => Outcome {
                 notice: Some(t.license_upload_success.to_string()),
                 ..Outcome::default()
@@ -556,4 +483,15 @@ pub async fn upload_license(
         },
     };
     self_hosted_page(&state, &headers, &user, &org_id, outcome).await
+}
+
+/// The uploaded form's license in place of the organization's.
+async fn replace_license(
+    state: &AppState,
+    access: &OrgAccess,
+    multipart: Multipart,
+) -> Result<(), ApiError> {
+    let form = crate::license_form::read(Ok(multipart)).await?;
+    upload::replace(state, access, form).await?;
+    Ok(())
 }

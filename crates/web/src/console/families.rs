@@ -5,20 +5,21 @@
 
 use askama::Template;
 use axum::Form;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use kinwarden_app::AppError;
+use kinwarden_app::records::UserRecord;
+use kinwarden_app::sponsorships::{cloud_offers, cloud_revoke, offer, self_hosted_offers};
 use kinwarden_config::Mode;
+use kinwarden_core::sponsorships::PlanSponsorshipType;
+use kinwarden_proto::sponsorships::SponsorshipCreateRequest;
 use kinwarden_proto::sync::ProfileOrganization;
-use kinwarden_store::UserRecord;
 use serde::Deserialize;
 
 use super::i18n::Texts;
 use super::session::{self, Chrome, PageUser, render};
 use super::{day, message_of};
-use crate::auth::CurrentUser;
-use crate::routes;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -176,22 +177,15 @@ pub async fn offer(
     } else {
         form.friendly_name.trim().to_string()
     };
-    let body = serde_json::json!({
-        "planSponsorshipType": 0,
-        "sponsoredEmail": email,
-        "friendlyName": friendly_name,
-    });
-    // A self-hosted server keeps the offer for the next sync; a cloud mails it at once.
-    let caller = CurrentUser { user: user.clone() };
-    let org = Path(form.organization_id.clone());
-    let body = Bytes::from(body.to_string());
-    let made = match state.config.mode {
-        Mode::SelfHosted => {
-            routes::sponsorships::create(State(state.clone()), caller, org, body).await
-        }
-        Mode::Cloud => routes::cloud_offers::create(State(state.clone()), caller, org, body).await,
+    let body = SponsorshipCreateRequest {
+        plan_sponsorship_type: PlanSponsorshipType::FamiliesForEnterprise.code(),
+        sponsored_email: Some(email.clone()),
+        friendly_name: Some(friendly_name),
+        is_admin_initiated: None,
+        notes: None,
     };
-    match made {
+    let made = make_offer(&state, &user, &form.organization_id, body).await;
+    match made.map_err(crate::ApiError::from) {
         Ok(_) => {
             families_page(
                 &state,
@@ -217,6 +211,21 @@ pub async fn offer(
     }
 }
 
+/// The offer through the request model's checks, then kept for the next sync (self-hosted) or
+/// mailed at once (cloud).
+async fn make_offer(
+    state: &AppState,
+    user: &UserRecord,
+    org_id: &str,
+    body: SponsorshipCreateRequest,
+) -> Result<(), AppError> {
+    let request = offer::request_of(body)?;
+    match state.config.mode {
+        Mode::SelfHosted => self_hosted_offers::create(state, user, org_id, &request).await,
+        Mode::Cloud => cloud_offers::create(state, user, org_id, &request).await,
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RevokeForm {
@@ -236,17 +245,15 @@ pub async fn revoke(
         return refused.into_response();
     }
     let t = super::i18n::texts(session::page_lang(&headers, Some(&user)));
-    let caller = CurrentUser { user: user.clone() };
-    let org = Path(form.organization_id.clone());
+    // An offer the cloud may know is marked for the sync on a self-hosted server; a cloud
+    // applies its own revoke rule.
     let removed = match state.config.mode {
         Mode::SelfHosted => {
-            routes::sponsorships::revoke_own(State(state.clone()), caller, org).await
+            self_hosted_offers::revoke_own(&state, &user, &form.organization_id).await
         }
-        Mode::Cloud => {
-            routes::cloud_sponsorships::revoke_own(State(state.clone()), caller, org).await
-        }
+        Mode::Cloud => cloud_revoke::revoke_own(&state, &user, &form.organization_id).await,
     };
-    match removed {
+    match removed.map_err(crate::ApiError::from) {
         Ok(_) => {
             families_page(
                 &state,

@@ -9,12 +9,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use kinwarden_core::members::MemberType;
 use kinwarden_core::plans::ProductTier;
+use kinwarden_app::records::UserRecord;
+use kinwarden_app::sponsorships::redemption;
 use kinwarden_proto::organizations::{CreateOrganizationRequest, OrganizationKeysModel};
-use kinwarden_store::UserRecord;
 use serde::Deserialize;
 
 use super::session::{self, Chrome, PageUser, render};
-use super::{OnCloud, from_json, message_of};
+use super::{OnCloud, message_of};
 use crate::auth::CurrentUser;
 use crate::routes;
 use crate::state::AppState;
@@ -101,7 +102,7 @@ async fn redeem_page(
     let mut c = Chrome::new(state, headers, Some(user), &link(token, email));
     c.error = error;
     let valid = !redeemed
-        && routes::redemption::valid_offer(state, token, &user.email)
+        && redemption::offer_for(state, token, &user.email)
             .await
             .ok()
             .flatten()
@@ -228,16 +229,6 @@ async fn create_and_redeem(
     } else {
         form.organization_id.clone()
     };
-    routes::redemption::redeem(
-        State(state.clone()),
-        CurrentUser { user: user.clone() },
-        Query(from_json(
-            serde_json::json!({"sponsorshipToken": form.token}),
-        )?),
-        ApiJson(from_json(
-            serde_json::json!({"sponsoredOrganizationId": organization_id}),
-        )?),
-    )
-    .await?;
+    redemption::redeem(state, user, &form.token, &organization_id).await?;
     Ok(())
 }

@@ -1,15 +1,13 @@
 //! Organization API keys for owners (reference §4.12): `POST …/api-key` (A1), `POST
-//! …/rotate-api-key` (A2), `GET …/api-key-information[/{type}]` (A3). The billing sync token
-//! (type 1) is what a self-hosted server presents to sync sponsorships and licenses.
-//!
-//! Deviation from the reference: the secret is verified before anything is made, so a wrong
-//! password creates no key.
+//! …/rotate-api-key` (A2), `GET …/api-key-information[/{type}]` (A3). The use-cases, and the
+//! deviation from the reference (the secret is verified before anything is made), are in
+//! `kinwarden_app::org_api_keys`.
 
 use axum::Json;
 use axum::extract::{Path, State};
-use kinwarden_core::api_keys::ApiKeyType;
-use kinwarden_core::plans::{ProductTier, tier_of};
-use kinwarden_proto::accounts::SecretVerificationRequest;
+use kinwarden_app::org_api_keys::{self, OpenedApiKey};
+use kinwarden_app::records::OrganizationApiKeyRecord;
+use kinwarden_app::wire_time;
 use kinwarden_proto::billing::{
     ApiKeyInformationResponse, ApiKeyResponse, OrganizationApiKeyRequest,
 };
@@ -20,31 +18,6 @@ use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::org_access::OrgOwner;
 use crate::state::AppState;
-use kinwarden_app::accounts::secret_check::verify_secret;
-use kinwarden_app::org_api_keys::{self, ApiKeyError, OpenedApiKey};
-use kinwarden_app::wire_time;
-
-impl From<ApiKeyError> for ApiError {
-    fn from(err: ApiKeyError) -> Self {
-        Self::internal(err)
-    }
-}
-
-/// The key types an owner may hold here. SCIM is not offered, so its keys are not found.
-fn owner_key_type(code: i32) -> Result<ApiKeyType, ApiError> {
-    match ApiKeyType::from_code(code) {
-        Some(ApiKeyType::Scim) => Err(ApiError::NotFound),
-        Some(key_type) => Ok(key_type),
-        None => Err(ApiError::field("Type", "Invalid API key type.")),
-    }
-}
-
-fn secret(request: &OrganizationApiKeyRequest) -> SecretVerificationRequest {
-    SecretVerificationRequest {
-        master_password_hash: request.master_password_hash.clone(),
-        otp: request.otp.clone(),
-    }
-}
 
 fn key_response(key: OpenedApiKey) -> Json<ApiKeyResponse> {
     Json(ApiKeyResponse {
@@ -52,6 +25,20 @@ fn key_response(key: OpenedApiKey) -> Json<ApiKeyResponse> {
         revision_date: wire_time::from_millis(key.revision_date),
         object: "apiKey".to_string(),
     })
+}
+
+fn information_response(
+    keys: Vec<OrganizationApiKeyRecord>,
+) -> Json<ListResponse<ApiKeyInformationResponse>> {
+    Json(ListResponse::new(
+        keys.into_iter()
+            .map(|key| ApiKeyInformationResponse {
+                key_type: key.key_type,
+                revision_date: wire_time::from_millis(key.revision_date),
+                object: "keyInformation".to_string(),
+            })
+            .collect(),
+    ))
 }
 
 /// A1: the key of that type, made on first use.
@@ -70,25 +57,7 @@ pub async fn get_or_create(
     OrgOwner(access): OrgOwner,
     ApiJson(request): ApiJson<OrganizationApiKeyRequest>,
 ) -> Result<Json<ApiKeyResponse>, ApiError> {
-    let key_type = owner_key_type(request.key_type)?;
-    // Billing sync is for organizations that can self-host a business plan.
-    if key_type == ApiKeyType::BillingSync
-        && !matches!(
-            tier_of(access.org.plan_type),
-            Some(ProductTier::Enterprise | ProductTier::Teams)
-        )
-    {
-        return Err(ApiError::NotFound);
-    }
-    verify_secret(&state, &user, &secret(&request)).await?;
-    let key = org_api_keys::get_or_create(
-        &state.store,
-        &state.data_key,
-        &access.org.id,
-        key_type,
-        state.clock.now_millis(),
-    )
-    .await?;
+    let key = org_api_keys::get_or_create(&state, &user, &access, &request).await?;
     Ok(key_response(key))
 }
 
@@ -108,17 +77,7 @@ pub async fn rotate(
     OrgOwner(access): OrgOwner,
     ApiJson(request): ApiJson<OrganizationApiKeyRequest>,
 ) -> Result<Json<ApiKeyResponse>, ApiError> {
-    let key_type = owner_key_type(request.key_type)?;
-    verify_secret(&state, &user, &secret(&request)).await?;
-    let key = org_api_keys::rotate(
-        &state.store,
-        &state.data_key,
-        &access.org.id,
-        key_type,
-        state.clock.now_millis(),
-    )
-    .await?;
-    tracing::info!(organization = %access.org.id, key_type = key_type.code(), "organization API key rotated");
+    let key = org_api_keys::rotate(&state, &user, &access, &request).await?;
     Ok(key_response(key))
 }
 
@@ -135,7 +94,8 @@ pub async fn information(
     State(state): State<AppState>,
     OrgOwner(access): OrgOwner,
 ) -> Result<Json<ListResponse<ApiKeyInformationResponse>>, ApiError> {
-    information_of(&state, &access.org.id, None).await
+    let keys = org_api_keys::information(&state, &access.org.id, None).await?;
+    Ok(information_response(keys))
 }
 
 /// A3 with a type.
@@ -152,26 +112,6 @@ pub async fn information_of_type(
     OrgOwner(access): OrgOwner,
     Path((_, key_type)): Path<(String, i32)>,
 ) -> Result<Json<ListResponse<ApiKeyInformationResponse>>, ApiError> {
-    let key_type = owner_key_type(key_type)?;
-    information_of(&state, &access.org.id, Some(key_type)).await
-}
-
-async fn information_of(
-    state: &AppState,
-    organization_id: &str,
-    key_type: Option<ApiKeyType>,
-) -> Result<Json<ListResponse<ApiKeyInformationResponse>>, ApiError> {
-    let keys = state
-        .store
-        .organization_api_keys(organization_id, key_type.map(ApiKeyType::code))
-        .await?;
-    Ok(Json(ListResponse::new(
-        keys.into_iter()
-            .map(|key| ApiKeyInformationResponse {
-                key_type: key.key_type,
-                revision_date: wire_time::from_millis(key.revision_date),
-                object: "keyInformation".to_string(),
-            })
-            .collect(),
-    )))
+    let keys = org_api_keys::information(&state, &access.org.id, Some(key_type)).await?;
+    Ok(information_response(keys))
 }

@@ -1,20 +1,20 @@
 //! Licenses on the cloud (reference §5.1 L5, SPEC §9 "license"): the public key a self-hosted
-//! server trusts, and an owner's download of the organization's license for an installation.
+//! server trusts, and an owner's download of the organization's license for an installation
+//! (the use-case `kinwarden_app::licenses::download`).
 
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use kinwarden_core::license::{CURRENT_VERSION, Casing};
+use kinwarden_app::licenses::download;
+use kinwarden_core::license::Casing;
 use serde::Deserialize;
 use serde_json::Value;
-use uuid::Uuid;
 
 use crate::deployment::cloud_only;
 use crate::error::ApiError;
 use crate::org_access::OrgOwner;
 use crate::state::AppState;
-use kinwarden_app::licenses::issue::{self, CloudLicenseKeys, IssueError};
 
 /// `GET /api/licenses/public-key`: anonymous, PEM. Our own route, so 404 on a self-hosted server.
 #[utoipa::path(
@@ -53,43 +53,7 @@ pub async fn organization_license(
     Query(query): Query<LicenseQuery>,
 ) -> Result<Json<Value>, ApiError> {
     cloud_only(&state)?;
-    let keys: &CloudLicenseKeys = state
-        .licensing
-        .as_deref()
-        .ok_or_else(|| ApiError::internal("a cloud server without its license key"))?;
-    let installation_id: Uuid = query
-        .installation_id
-        .as_deref()
-        .and_then(|id| id.trim().parse().ok())
-        .ok_or_else(invalid_installation)?;
-    let now = state.clock.now();
-    let license = issue::issue(
-        &state.store,
-        keys,
-        &access.org.id,
-        installation_id,
-        CURRENT_VERSION,
-        now,
-    )
-    .await
-    .map_err(|err| match err {
-        IssueError::InvalidInstallation => invalid_installation(),
-        IssueError::OrganizationNotFound(_) => ApiError::NotFound,
-        other => ApiError::internal(other),
-    })?;
-    state
-        .store
-        .link_organization_installation(
-            &Uuid::new_v4().to_string(),
-            &access.org.id,
-            &installation_id.to_string(),
-            now.timestamp_millis(),
-        )
-        .await?;
-    tracing::info!(organization = %access.org.id, installation = %installation_id, "license issued");
+    let license =
+        download::organization_license(&state, &access, query.installation_id.as_deref()).await?;
     Ok(Json(license.to_value(Casing::Camel)))
-}
-
-fn invalid_installation() -> ApiError {
-    ApiError::BadRequest("Invalid installation id".into())
 }

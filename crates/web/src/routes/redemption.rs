@@ -1,15 +1,12 @@
 //! Redeeming a sponsorship on the cloud (reference §4.1 C4 and C5, §4.5–4.6; SPEC §5 step 8):
 //! the recipient checks the token from the offer e-mail, then redeems it onto a Families
-//! organization they own, which is then sponsored for a year, as its ledger shows.
+//! organization they own. The use-cases are `kinwarden_app::sponsorships::redemption`.
 
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use kinwarden_core::members::MemberType;
-use kinwarden_core::redemption::{self, Offer};
-use kinwarden_core::subscription::EntryKind;
-use kinwarden_core::tokens::{SponsorshipOfferClaims, audience};
-use kinwarden_store::{SponsorshipRecord, SubscriptionPeriodRecord};
+use kinwarden_app::records::SponsorshipRecord;
+use kinwarden_app::sponsorships::redemption;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -33,37 +30,14 @@ pub struct RedeemRequest {
     pub sponsored_organization_id: String,
 }
 
-fn offer(row: &SponsorshipRecord) -> Offer {
-    Offer {
-        id: row.id.clone(),
-        plan_sponsorship_type: row.plan_sponsorship_type,
-        offered_to_email: row.offered_to_email.clone(),
-        last_sync_date: row.last_sync_date,
-    }
-}
-
-/// The sponsorship a token names, if the token is good for `email` (reference §4.5).
+/// The sponsorship a token names, if the token is good for `email` (reference §4.5). Kept for
+/// the sign-up handler, which accepts the offer as proof of the address.
 pub async fn valid_offer(
     state: &AppState,
     token: &str,
     email: &str,
 ) -> Result<Option<SponsorshipRecord>, ApiError> {
-    let Ok(claims) = state.tokens.verify::<SponsorshipOfferClaims>(
-        token,
-        audience::SPONSORSHIP_OFFER,
-        state.now_seconds(),
-    ) else {
-        return Ok(None);
-    };
-    let row = state.store.sponsorship(&claims.sid).await?;
-    let valid = redemption::token_is_valid(
-        row.as_ref().map(offer).as_ref(),
-        &claims.sid,
-        claims.sponsorship_type,
-        &claims.email,
-        email,
-    );
-    Ok(row.filter(|_| valid))
+    Ok(redemption::offer_for(state, token, email).await?)
 }
 
 /// C4 `POST /api/organization/sponsorship/validate-token?sponsorshipToken=…`.
@@ -81,7 +55,7 @@ pub async fn validate_token(
     Query(query): Query<TokenQuery>,
 ) -> Result<Json<Value>, ApiError> {
     cloud_only(&state)?;
-    let valid = valid_offer(&state, &query.sponsorship_token, &user.email)
+    let valid = redemption::offer_for(&state, &query.sponsorship_token, &user.email)
         .await?
         .is_some();
     Ok(Json(
@@ -106,65 +80,12 @@ pub async fn redeem(
     ApiJson(request): ApiJson<RedeemRequest>,
 ) -> Result<StatusCode, ApiError> {
     cloud_only(&state)?;
-    let row = valid_offer(&state, &query.sponsorship_token, &user.email)
-        .await?
-        .ok_or_else(|| ApiError::BadRequest("Failed to parse sponsorship token.".into()))?;
-    let target_id: kinwarden_core::ids::OrganizationId =
-        request.sponsored_organization_id.parse().map_err(|_| {
-            ApiError::field(
-                "SponsoredOrganizationId",
-                "The SponsoredOrganizationId field is not a valid id.",
-            )
-        })?;
-    let target_id = target_id.to_string();
-    let owns = state
-        .store
-        .membership(&target_id, &user.id)
-        .await?
-        .is_some_and(|m| m.status == 2 && m.member_type == MemberType::Owner.code());
-    if !owns {
-        return Err(ApiError::BadRequest(
-            "Can only redeem sponsorship for an organization you own.".into(),
-        ));
-    }
-    let target = state
-        .store
-        .organization(&target_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let already = state
-        .store
-        .sponsorship_of_sponsored(&target_id)
-        .await?
-        .is_some();
-    let now = state.clock.now();
-    if let Err(err) = redemption::check(Some(&offer(&row)), already, target.plan_type, now) {
-        if err == redemption::RedeemError::Expired {
-            state.store.delete_sponsorship(&row.id).await?;
-        }
-        return Err(ApiError::BadRequest(err.to_string()));
-    }
-    let until = redemption::sponsored_until(now).timestamp_millis();
-    let period = SubscriptionPeriodRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        organization_id: target_id.clone(),
-        kind: EntryKind::Sponsored.name().to_string(),
-        start_date: now.timestamp_millis(),
-        end_date: Some(until),
-        plan_type: target.plan_type,
-        seats: target.seats,
-        recorded_by: Some(format!("sponsorship:{}", row.id)),
-        created_at: now.timestamp_millis(),
-    };
-    if !state
-        .store
-        .redeem_sponsorship(&row.id, &target_id, until, &period, now.timestamp_millis())
-        .await?
-    {
-        return Err(ApiError::BadRequest(
-            "No unredeemed sponsorship offer exists for you.".into(),
-        ));
-    }
-    tracing::info!(sponsorship = %row.id, organization = %target_id, "sponsorship redeemed");
+    redemption::redeem(
+        &state,
+        &user,
+        &query.sponsorship_token,
+        &request.sponsored_organization_id,
+    )
+    .await?;
     Ok(StatusCode::OK)
 }

@@ -1,34 +1,20 @@
-//! `POST /api/organization/sponsorship/sync` (reference §4.1 C1, §4.2): a self-hosted server
-//! sends its organization's sponsorships with its installation token (scope `api.installation`)
-//! and the billing sync token; the cloud writes what CloudSyncSponsorships decides, queues the
-//! offer e-mails of new rows in the same transaction, and answers each item, with the items it
-//! left out and why in `skipped` (SPEC §6).
-
-use std::collections::HashMap;
-use std::time::Duration;
+//! `POST /api/organization/sponsorship/sync` (reference §4.1 C1, §4.2): the CLOUD side of the
+//! sponsorship sync. A self-hosted server sends its organization's sponsorships with its
+//! installation token (scope `api.installation`) and the billing sync token; the use-case
+//! `kinwarden_app::sponsorships::cloud_sync` writes what CloudSyncSponsorships decides and
+//! answers each item, with the items it left out and why in `skipped` (SPEC §6). The self-hosted
+//! sender is `kinwarden_app::sponsorships::self_hosted_sync`.
 
 use axum::Json;
 use axum::extract::State;
-use kinwarden_core::ids::{OrganizationId, SponsorshipId};
-use kinwarden_core::sponsorships::Sponsorship;
-use kinwarden_core::sponsorships::cloud_sync::{self, CloudSponsor, CloudSyncOutcome};
-use kinwarden_proto::sponsorship_sync::{BATCH_SIZE, SkippedItem, SyncRequest, SyncResponse};
-use kinwarden_store::{CloudSyncWrite, StoreError};
+use kinwarden_app::sponsorships::cloud_sync;
+use kinwarden_proto::sponsorship_sync::{SyncRequest, SyncResponse};
 
 use crate::auth::InstallationCaller;
 use crate::deployment::cloud_only;
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
-use kinwarden_app::org_api_keys::validate_billing_sync_key;
-use kinwarden_app::sponsorships::cloud_sync_wire::{answered, synced_item};
-use kinwarden_app::sponsorships::offers::offer_drafts;
-use kinwarden_app::sponsorships::rows::{to_domain, to_record};
-
-/// A refused token is answered after this delay, so tokens cannot be guessed quickly.
-const REFUSAL_DELAY: Duration = Duration::from_secs(2);
-const INVALID_ORGANIZATION: &str = "Invalid organization";
-const INVALID_KEY: &str = "Invalid Billing Sync Key. The token was rotated or belongs to another organization; copy the current one from the cloud's Billing → Subscription → Self-hosting.";
 
 #[utoipa::path(
     post,
@@ -45,143 +31,6 @@ pub async fn sync(
 ) -> Result<Json<SyncResponse>, ApiError> {
     caller.require_scope(kinwarden_proto::installations::scope::INSTALLATION)?;
     cloud_only(&state)?;
-    // The reference answers a malformed id with its model binding's 400; a well-formed id of no
-    // organization with "Invalid organization" (§4.13). Both say the same here.
-    let org_id: OrganizationId = request
-        .sponsoring_organization_cloud_id
-        .parse()
-        .map_err(|_| ApiError::BadRequest(INVALID_ORGANIZATION.into()))?;
-    let org = state
-        .store
-        .organization(&org_id.to_string())
-        .await?
-        .ok_or_else(|| ApiError::BadRequest(INVALID_ORGANIZATION.into()))?;
-    let key_valid = validate_billing_sync_key(
-        &state.store,
-        &state.data_key,
-        &org.id,
-        &request.billing_sync_key,
-    )
-    .await
-    .map_err(ApiError::internal)?;
-    if !key_valid {
-        tokio::time::sleep(REFUSAL_DELAY).await;
-        return Err(ApiError::BadRequest(INVALID_KEY.into()));
-    }
-    // A missing batch is a 500 in the reference; it is an empty batch here, the same question a
-    // self-hosted server asks to check its token.
-    let batch = request.sponsorships_batch.unwrap_or_default();
-    if batch.len() > BATCH_SIZE {
-        return Err(ApiError::BadRequest(format!(
-            "A sync batch carries at most {BATCH_SIZE} sponsorships; this one has {}.",
-            batch.len()
-        )));
-    }
-    if let Some(metrics) = &state.metrics {
-        metrics.batch_received(batch.len());
-    }
-    let items = batch
-        .iter()
-        .map(synced_item)
-        .collect::<Result<Vec<_>, _>>()?;
-    // Only the rows of the batch's members: a batch touches no other row (reference §4.2 keys
-    // the rows by member), and reading the whole organization for every batch would make a
-    // sync of n rows cost n²/1,000 row reads (SPEC §10).
-    let members: Vec<String> = batch
-        .iter()
-        .map(|item| item.sponsoring_organization_user_id.clone())
-        .collect();
-    let existing = state
-        .store
-        .sponsorships_of_members(&org.id, &members)
-        .await?
-        .iter()
-        .map(to_domain)
-        .collect::<Result<Vec<_>, _>>()?;
-    let before: HashMap<SponsorshipId, Sponsorship> =
-        existing.iter().map(|row| (row.id, row.clone())).collect();
-    let sponsor = CloudSponsor {
-        id: org_id,
-        plan_type: org.plan_type,
-        enabled: org.enabled,
-        expiration_date: org.expiration_date,
-    };
-    let now = state.clock.now_millis();
-    let mut outcome = cloud_sync::cloud_sync(&sponsor, existing, &items, now);
-    // A known row whose only change is its sync date is not rewritten: the organization's sync
-    // stamp, written with the batch, carries the date (SPEC §10).
-    outcome.upserts.retain(|row| {
-        before
-            .get(&row.id)
-            .is_none_or(|old| changed_beyond_date(old, row))
-    });
-    write(&state, &org.id, &org.name, &outcome, now).await?;
-    tracing::info!(
-        organization = %org.id,
-        installation = %caller.installation_id,
-        items = items.len(),
-        upserted = outcome.upserts.len(),
-        deleted = outcome.deletes.len(),
-        offered = outcome.offers.len(),
-        skipped = outcome.skipped.len(),
-        "sponsorships synced"
-    );
-    Ok(Json(SyncResponse {
-        sponsorships_batch: outcome.items.iter().map(answered).collect(),
-        skipped: outcome
-            .skipped
-            .iter()
-            .map(|s| SkippedItem {
-                sponsoring_organization_user_id: s.sponsoring_organization_user_id.to_string(),
-                reason: s.reason.code().to_string(),
-            })
-            .collect(),
-    }))
-}
-
-/// Whether writing `new` over `old` changes more than a sync date the organization's stamp
-/// stands for (a row that never synced needs its first date written).
-fn changed_beyond_date(old: &Sponsorship, new: &Sponsorship) -> bool {
-    old.last_sync_date.is_none()
-        || new.last_sync_date.is_none()
-        || *old
-            != Sponsorship {
-                last_sync_date: old.last_sync_date,
-                ..new.clone()
-            }
-}
-
-/// Rows, deletions, offer e-mails and the organization's sync stamp in one transaction.
-async fn write(
-    state: &AppState,
-    org_id: &str,
-    org_name: &str,
-    outcome: &CloudSyncOutcome,
-    now: i64,
-) -> Result<(), ApiError> {
-    if outcome.items.is_empty() && outcome.upserts.is_empty() && outcome.deletes.is_empty() {
-        return Ok(());
-    }
-    let offers = offer_drafts(state, org_name, outcome);
-    let upserts: Vec<_> = outcome.upserts.iter().map(to_record).collect();
-    let deletes: Vec<String> = outcome.deletes.iter().map(|id| id.to_string()).collect();
-    let written = state
-        .store
-        .apply_cloud_sync(CloudSyncWrite {
-            organization_id: org_id,
-            upserts: &upserts,
-            deletes: &deletes,
-            offers: &offers,
-            now_ms: now,
-        })
-        .await;
-    match written {
-        Ok(()) => Ok(()),
-        // Another sync of the organization created the same member's row first; nothing of
-        // this batch was written, and sending it again finds that row.
-        Err(StoreError::Conflict) => Err(ApiError::BadRequest(
-            "Another sync of this organization ran at the same time; nothing was written. Sync again.".into(),
-        )),
-        Err(other) => Err(other.into()),
-    }
+    let answer = cloud_sync::sync(&state, &caller.installation_id, request).await?;
+    Ok(Json(answer))
 }
