@@ -4,12 +4,15 @@
 //! The HTTP surface, the jobs and the command line call these and only map the results.
 
 pub mod accounts;
+pub mod billing;
 pub mod cloud_errors;
 mod error;
 pub mod licenses;
+pub mod members;
 pub mod metrics;
 pub mod org_api_keys;
 pub mod organizations;
+pub mod portal;
 pub mod records;
 pub mod sponsorships;
 mod urls;
