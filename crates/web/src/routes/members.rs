@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use kinwarden_app::members::{
-    accept as accepting, confirm as confirming, list, remove as removing, role,
+    accept as accepting, confirm as confirming, list as listing, remove as removing, role,
 };
 use kinwarden_proto::members::{
     AcceptRequest, ConfirmRequest, ListResponse, MemberResponse, UpdateMemberRequest,
@@ -29,7 +29,9 @@ pub async fn list(
     State(state): State<AppState>,
     OrgManageUsers(access): OrgManageUsers,
 ) -> Result<Json<ListResponse<MemberResponse>>, ApiError> {
-    Ok(Json(ListResponse::new(list::list(&state, &access).await?)))
+    Ok(Json(ListResponse::new(
+        listing::list(&state, &access).await?,
+    )))
 }
 
 #[utoipa::path(
@@ -45,7 +47,7 @@ pub async fn get(
     OrgManageUsers(access): OrgManageUsers,
     Path((_, member_id)): Path<(String, String)>,
 ) -> Result<Json<MemberResponse>, ApiError> {
-    Ok(Json(list::get(&state, &access, &member_id).await?))
+    Ok(Json(listing::get(&state, &access, &member_id).await?))
 }
 
 /// The invitee, logged in with the invited address, accepts with the token from the mail.
