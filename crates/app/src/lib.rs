@@ -4,15 +4,18 @@
 //! The HTTP surface, the jobs and the command line call these and only map the results.
 
 pub mod accounts;
+pub mod billing;
 pub mod cloud_errors;
 pub mod connections;
 mod error;
 pub mod installations;
 pub mod jobs;
 pub mod licenses;
+pub mod members;
 pub mod metrics;
 pub mod org_api_keys;
 pub mod organizations;
+pub mod portal;
 pub mod records;
 pub mod sponsorships;
 mod urls;

@@ -6,7 +6,7 @@ use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use kinwarden_app::records::UserRecord;
 use kinwarden_core::ids::OrganizationId;
-use kinwarden_core::members::{self, MemberType};
+use kinwarden_core::members::MemberType;
 
 pub use kinwarden_app::organizations::access::OrgAccess;
 
@@ -67,7 +67,7 @@ impl FromRequestParts<AppState> for OrgManageUsers {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let access = load(parts, state).await?;
-        if members::can_manage_users(access.role(), &access.permissions()) {
+        if access.may_manage_users() {
             Ok(Self(access))
         } else {
             Err(ApiError::Forbidden)

@@ -21,6 +21,11 @@ impl OrgAccess {
     pub fn permissions(&self) -> Permissions {
         members::parse_permissions(self.membership.permissions.as_deref())
     }
+
+    /// Owners, admins, and custom members allowed to manage users.
+    pub fn may_manage_users(&self) -> bool {
+        members::can_manage_users(self.role(), &self.permissions())
+    }
 }
 
 /// The user's confirmed membership of the organization; [`AppError::NotFound`] for anyone who is

@@ -7,10 +7,11 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
+use kinwarden_app::AppError;
+use kinwarden_app::billing::ledger::{self, TermsRequest};
+use kinwarden_app::records::{OrganizationRecord, SubscriptionPeriodRecord};
 use kinwarden_config::Mode;
 use kinwarden_core::plans::{self, PLANS};
-use kinwarden_core::subscription::{self, EntryKind};
-use kinwarden_store::{OrganizationRecord, OrganizationTerms, SubscriptionPeriodRecord};
 use serde::Deserialize;
 
 use super::organizations::organization_page;
@@ -48,11 +49,13 @@ fn plan_label(plan_type: i32) -> String {
     plans::plan(plan_type).map_or_else(|| format!("plan {plan_type}"), |plan| plan.name.to_string())
 }
 
-pub async fn terms_view(state: &AppState, org: &OrganizationRecord) -> Result<TermsView, ApiError> {
-    let ledger = state
-        .store
-        .subscription_periods(&org.id)
-        .await?
+/// The subscription section of the organization's page, from its ledger (oldest entry first).
+pub fn terms_view(
+    org: &OrganizationRecord,
+    ledger: Vec<SubscriptionPeriodRecord>,
+    now_ms: i64,
+) -> TermsView {
+    let ledger = ledger
         .into_iter()
         .rev()
         .map(|entry| EntryView {
@@ -68,7 +71,7 @@ pub async fn terms_view(state: &AppState, org: &OrganizationRecord) -> Result<Te
                 .unwrap_or_else(|| "the system".to_string()),
         })
         .collect();
-    Ok(TermsView {
+    TermsView {
         plans: PLANS
             .iter()
             .map(|plan| {
@@ -81,9 +84,9 @@ pub async fn terms_view(state: &AppState, org: &OrganizationRecord) -> Result<Te
             .collect(),
         seats: org.seats.map(|s| s.to_string()).unwrap_or_default(),
         expiration: day(org.expiration_date),
-        today: day(Some(state.clock.now_millis())),
+        today: day(Some(now_ms)),
         ledger,
-    })
+    }
 }
 
 /// A date field (`YYYY-MM-DD`) as the start of that day, UTC; empty is none.
@@ -99,36 +102,21 @@ fn parse_day(field: &str, text: &str) -> Result<Option<i64>, String> {
         .ok_or_else(|| format!("{field}: expected a date as YYYY-MM-DD"))
 }
 
-async fn cloud_org(state: &AppState, id: &str) -> Result<OrganizationRecord, ApiError> {
-    if state.config.mode != Mode::Cloud {
-        return Err(ApiError::NotFound);
+/// The ledger is a cloud's: on a self-hosted server these forms are not there.
+fn cloud_only(state: &AppState) -> Result<(), ApiError> {
+    if state.config.mode == Mode::Cloud {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
     }
-    state
-        .store
-        .organization(id)
-        .await?
-        .ok_or(ApiError::NotFound)
 }
 
-fn entry(
-    org: &OrganizationRecord,
-    kind: EntryKind,
-    plan_type: i32,
-    seats: Option<i32>,
-    (start, end): (i64, Option<i64>),
-    admin: &AdminSession,
-    now: i64,
-) -> SubscriptionPeriodRecord {
-    SubscriptionPeriodRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        organization_id: org.id.clone(),
-        kind: kind.name().to_string(),
-        start_date: start,
-        end_date: end,
-        plan_type,
-        seats,
-        recorded_by: Some(format!("admin:{}", admin.email)),
-        created_at: now,
+/// A use-case's refusal as the page shows it; anything else fails the request.
+fn shown(result: Result<String, AppError>) -> Result<Result<String, String>, ApiError> {
+    match result {
+        Ok(notice) => Ok(Ok(notice)),
+        Err(AppError::BadRequest(refused)) => Ok(Err(refused)),
+        Err(err) => Err(err.into()),
     }
 }
 
@@ -167,83 +155,36 @@ pub async fn set_terms(
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
         return Ok(refused.into_response());
     }
-    let org = cloud_org(&state, &id).await?;
-    let result = decide_terms(&state, &org, &form, &admin).await?;
-    let result = match result {
-        Ok((terms, entries)) => {
-            let now = state.clock.now_millis();
-            state
-                .store
-                .set_organization_terms(&org.id, &terms, &entries, now)
-                .await?;
-            tracing::info!(organization = %org.id, admin = %admin.email, plan = terms.plan_type, seats = ?terms.seats, enabled = terms.enabled, "organization terms changed in the Portal");
-            Ok("The organization's terms are saved.".to_string())
-        }
+    cloud_only(&state)?;
+    let result = match terms_request(&form) {
+        Ok(request) => shown(
+            ledger::set_terms(&state, &id, &request, &admin.email)
+                .await
+                .map(|()| "The organization's terms are saved.".to_string()),
+        )?,
         Err(refused) => Err(refused),
     };
-    organization_page(&state, admin, &headers, &org.id, Some(result)).await
+    organization_page(&state, admin, &headers, &id, Some(result)).await
 }
 
-type Decision = Result<(OrganizationTerms, Vec<SubscriptionPeriodRecord>), String>;
-
-async fn decide_terms(
-    state: &AppState,
-    org: &OrganizationRecord,
-    form: &TermsForm,
-    admin: &AdminSession,
-) -> Result<Decision, ApiError> {
+/// The form's fields as typed terms, or what is wrong with them.
+fn terms_request(form: &TermsForm) -> Result<TermsRequest, String> {
     let Some(plan) = form.plan_type.trim().parse().ok().and_then(plans::plan) else {
-        return Ok(Err("Choose one of the plans.".to_string()));
+        return Err("Choose one of the plans.".to_string());
     };
-    let wanted_seats = match form.seats.trim() {
+    let seats = match form.seats.trim() {
         "" => None,
         text => match text.parse::<i32>() {
             Ok(seats) => Some(seats),
-            Err(_) => return Ok(Err("Seats: expected a whole number.".to_string())),
+            Err(_) => return Err("Seats: expected a whole number.".to_string()),
         },
     };
-    let expiration = match parse_day("Expiration", &form.expiration) {
-        Ok(expiration) => expiration,
-        Err(refused) => return Ok(Err(refused)),
-    };
-    let occupied = state.store.occupied_seats(&org.id).await?;
-    let seats = match subscription::seats_on_plan(plan, wanted_seats, occupied) {
-        Ok(seats) => seats,
-        Err(refused) => return Ok(Err(refused.to_string())),
-    };
-    let now = state.clock.now_millis();
-    let mut entries = Vec::new();
-    if plan.plan_type != org.plan_type {
-        let end = subscription::period_end(plan, now);
-        entries.push(entry(
-            org,
-            EntryKind::PlanChange,
-            plan.plan_type,
-            Some(seats),
-            (now, end),
-            admin,
-            now,
-        ));
-    } else if Some(seats) != org.seats {
-        entries.push(entry(
-            org,
-            EntryKind::SeatChange,
-            plan.plan_type,
-            Some(seats),
-            (now, org.expiration_date),
-            admin,
-            now,
-        ));
-    }
-    Ok(Ok((
-        OrganizationTerms {
-            plan_type: plan.plan_type,
-            seats: Some(seats),
-            enabled: form.enabled.is_some(),
-            expiration_date: expiration,
-        },
-        entries,
-    )))
+    Ok(TermsRequest {
+        plan_type: plan.plan_type,
+        seats,
+        enabled: form.enabled.is_some(),
+        expiration_date: parse_day("Expiration", &form.expiration)?,
+    })
 }
 
 #[derive(Deserialize)]
@@ -277,29 +218,19 @@ pub async fn record_payment(
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
         return Ok(refused.into_response());
     }
-    let org = cloud_org(&state, &id).await?;
+    cloud_only(&state)?;
     let period = match (parse_day("Start", &form.start), parse_day("End", &form.end)) {
         (Ok(Some(start)), Ok(Some(end))) if start < end => Ok((start, end)),
         (Err(refused), _) | (_, Err(refused)) => Err(refused),
         _ => Err("A payment needs a start and a later end.".to_string()),
     };
     let result = match period {
-        Ok((start, end)) => {
-            let now = state.clock.now_millis();
-            let paid = entry(
-                &org,
-                EntryKind::PaymentRecorded,
-                org.plan_type,
-                org.seats,
-                (start, Some(end)),
-                &admin,
-                now,
-            );
-            state.store.record_payment(&paid, now).await?;
-            tracing::info!(organization = %org.id, admin = %admin.email, "payment recorded in the Portal");
-            Ok(format!("Payment recorded until {}.", day(Some(end))))
-        }
+        Ok((start, end)) => shown(
+            ledger::record_payment(&state, &id, (start, end), &admin.email)
+                .await
+                .map(|()| format!("Payment recorded until {}.", day(Some(end)))),
+        )?,
         Err(refused) => Err(refused),
     };
-    organization_page(&state, admin, &headers, &org.id, Some(result)).await
+    organization_page(&state, admin, &headers, &id, Some(result)).await
 }

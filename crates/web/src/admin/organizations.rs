@@ -5,17 +5,15 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use kinwarden_app::portal::{self, organizations::OrganizationDetails};
+use kinwarden_app::records::{OrganizationRecord, OutcomeRecord, SponsorshipRecord};
 use kinwarden_config::Mode;
-use kinwarden_core::members::MemberType;
-use kinwarden_proto::connections::BillingSyncConfig;
-use kinwarden_store::{OrganizationRecord, SponsorshipRecord};
 use serde::Deserialize;
 
 use super::pages::page;
 use super::session::{self, AdminSession};
 use super::texts;
 use crate::console::i18n::Texts;
-use crate::routes::connections::BILLING_SYNC;
 use crate::state::AppState;
 use kinwarden_app::sponsorships::sync_status::SyncStatus;
 use kinwarden_app::wire_time;
@@ -131,46 +129,11 @@ fn offer_status(t: &'static Texts, row: &SponsorshipRecord) -> &'static str {
     }
 }
 
-async fn offers_of(
-    state: &AppState,
-    t: &'static Texts,
-    org_id: &str,
-) -> Result<Vec<OfferView>, crate::ApiError> {
-    let skips = state.store.sync_skips_of_organization(org_id).await?;
-    Ok(state
-        .store
-        .sponsorships_of_organization(org_id)
-        .await?
-        .iter()
-        .map(|row| OfferView {
-            friendly_name: row.friendly_name.clone().unwrap_or_default(),
-            offered_to: row.offered_to_email.clone().unwrap_or_default(),
-            status: offer_status(t, row),
-            skipped: skips
-                .get(&row.sponsoring_organization_user_id)
-                .cloned()
-                .unwrap_or_default(),
-        })
-        .collect())
-}
-
 fn plan_name(plan_type: i32) -> String {
     kinwarden_core::plans::PLANS
         .iter()
         .find(|plan| plan.plan_type == plan_type)
         .map_or_else(|| format!("plan {plan_type}"), |plan| plan.name.to_string())
-}
-
-/// The owners of one organization, for its own page.
-async fn owners_of(state: &AppState, org_id: &str) -> Result<Vec<String>, crate::ApiError> {
-    Ok(state
-        .store
-        .members(org_id)
-        .await?
-        .into_iter()
-        .filter(|m| m.member.member_type == MemberType::Owner.code())
-        .filter_map(|m| m.user_email.or(m.member.email))
-        .collect())
 }
 
 fn row(org: &OrganizationRecord, owners: &[String]) -> OrgRow {
@@ -210,24 +173,11 @@ pub async fn list(
     headers: HeaderMap,
     Query(search): Query<Search>,
 ) -> Result<Response, crate::ApiError> {
-    let needle = search.q.trim().to_lowercase();
-    // Every organization's owners in one query, not one query per row.
-    let mut owners: std::collections::HashMap<String, Vec<String>> =
-        std::collections::HashMap::new();
-    for (org_id, email) in state.store.owner_emails().await? {
-        owners.entry(org_id).or_default().push(email);
-    }
-    let mut organizations = Vec::new();
-    for org in state.store.all_organizations().await? {
-        let row = row(&org, owners.get(&org.id).map_or(&[][..], Vec::as_slice));
-        let matches = needle.is_empty()
-            || row.name.to_lowercase().contains(&needle)
-            || row.id.contains(&needle)
-            || row.owners.to_lowercase().contains(&needle);
-        if matches {
-            organizations.push(row);
-        }
-    }
+    let organizations = portal::organizations::list(&state, &search.q)
+        .await?
+        .iter()
+        .map(|listed| row(&listed.org, &listed.owners))
+        .collect();
     let (csrf, set) = session::csrf_token(&headers);
     let (t, lang) = texts::for_request(&headers);
     Ok(page(
@@ -269,71 +219,62 @@ pub(super) async fn organization_page(
     id: &str,
     result: Option<Result<String, String>>,
 ) -> Result<Response, crate::ApiError> {
-    let org = state
-        .store
-        .organization(id)
-        .await?
-        .ok_or(crate::ApiError::NotFound)?;
+    let OrganizationDetails {
+        org,
+        owners,
+        billing_sync,
+        outcomes,
+        sync,
+        ledger,
+        offers,
+    } = portal::organizations::organization(state, id).await?;
     let self_hosted = state.config.mode == Mode::SelfHosted;
-    let connection = state
-        .store
-        .connections_of(&org.id, BILLING_SYNC)
-        .await?
-        .into_iter()
-        .next()
-        .map(|record| {
-            let config: Option<BillingSyncConfig> = record
-                .config
-                .as_deref()
-                .and_then(|text| serde_json::from_str(text).ok());
-            ConnectionView {
-                enabled: record.enabled,
-                cloud_organization_id: config
-                    .as_ref()
-                    .map(|c| c.cloud_organization_id.clone())
-                    .unwrap_or_default(),
-                last_license_sync: config
-                    .and_then(|c| c.last_license_sync)
-                    .unwrap_or_else(|| "never".to_string()),
-            }
-        });
-    let mut outcomes = Vec::new();
-    for kind in ["sponsorship-sync", "license-sync"] {
-        for outcome in state.store.recent_outcomes(&org.id, kind, 10).await? {
-            let summary = summary(&outcome);
-            outcomes.push((
-                outcome.started_at,
-                OutcomeView {
-                    when: wire_time::from_millis(outcome.started_at),
-                    kind: outcome.kind,
-                    started_by: outcome.started_by,
-                    succeeded: outcome.succeeded,
-                    summary,
-                },
-            ));
-        }
-    }
-    outcomes.sort_by_key(|(started_at, _)| std::cmp::Reverse(*started_at));
+    let connection = billing_sync.map(|connection| ConnectionView {
+        enabled: connection.enabled,
+        cloud_organization_id: connection
+            .config
+            .as_ref()
+            .map(|c| c.cloud_organization_id.clone())
+            .unwrap_or_default(),
+        last_license_sync: connection
+            .config
+            .and_then(|c| c.last_license_sync)
+            .unwrap_or_else(|| "never".to_string()),
+    });
+    let outcomes = outcomes
+        .iter()
+        .map(|outcome| OutcomeView {
+            when: wire_time::from_millis(outcome.started_at),
+            kind: outcome.kind.clone(),
+            started_by: outcome.started_by.clone(),
+            succeeded: outcome.succeeded,
+            summary: summary(outcome),
+        })
+        .collect();
     let (csrf, set) = session::csrf_token(headers);
     let (t, lang) = texts::for_request(headers);
-    let sync = sync_view(t, &SyncStatus::load(state, &org.id).await?);
-    let terms = if self_hosted {
-        None
-    } else {
-        Some(super::billing::terms_view(state, &org).await?)
-    };
+    let sync = sync_view(t, &sync);
+    let terms =
+        ledger.map(|ledger| super::billing::terms_view(&org, ledger, state.clock.now_millis()));
+    let offers = offers
+        .iter()
+        .map(|offer| OfferView {
+            friendly_name: offer.sponsorship.friendly_name.clone().unwrap_or_default(),
+            offered_to: offer
+                .sponsorship
+                .offered_to_email
+                .clone()
+                .unwrap_or_default(),
+            status: offer_status(t, &offer.sponsorship),
+            skipped: offer.skipped.clone().unwrap_or_default(),
+        })
+        .collect();
     let refused = matches!(result, Some(Err(_)));
     let (notice, error) = match result {
         Some(Ok(notice)) => (Some(notice), None),
         Some(Err(error)) => (None, Some(error)),
         None => (None, None),
     };
-    let offers = if self_hosted {
-        offers_of(state, t, &org.id).await?
-    } else {
-        Vec::new()
-    };
-    let owners = owners_of(state, &org.id).await?;
     let mut response = page(
         &OrganizationPage {
             t,
@@ -345,7 +286,7 @@ pub(super) async fn organization_page(
             connection,
             sync,
             offers,
-            outcomes: outcomes.into_iter().map(|(_, view)| view).collect(),
+            outcomes,
             terms,
             notice,
             error,
@@ -385,32 +326,13 @@ pub async fn manually_sync(
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
         return Ok(refused.into_response());
     }
-    let org = state
-        .store
-        .organization(&id)
-        .await?
-        .ok_or(crate::ApiError::NotFound)?;
-    let link = state.cloud.as_deref().ok_or(crate::ApiError::NotFound)?;
-    let deps = kinwarden_app::sponsorships::self_hosted_sync::SyncDeps {
-        config: &state.config,
-        store: &state.store,
-        link,
-        clock: state.clock.as_ref(),
-        metrics: state.metrics.as_deref(),
-    };
-    let outcome = kinwarden_app::sponsorships::self_hosted_sync::sync_organization(
-        &deps,
-        &org.id,
-        "portal",
-        &mut |_, _| {},
-    )
-    .await?;
-    tracing::info!(organization = %org.id, admin = %admin.email, succeeded = outcome.succeeded, "manual sponsorship sync");
-    Ok(axum::response::Redirect::to(&format!("/admin/organizations/{}", org.id)).into_response())
+    let outcome = portal::sync::sync_now(&state, &id).await?;
+    tracing::info!(organization = %id, admin = %admin.email, succeeded = outcome.succeeded, "manual sponsorship sync");
+    Ok(axum::response::Redirect::to(&format!("/admin/organizations/{id}")).into_response())
 }
 
 /// How an outcome reads in the table: the result, what it said, and its counts in words.
-fn summary(outcome: &kinwarden_store::OutcomeRecord) -> String {
+fn summary(outcome: &OutcomeRecord) -> String {
     let counts: Vec<String> = outcome
         .counts
         .as_deref()

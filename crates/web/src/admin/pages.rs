@@ -5,10 +5,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Duration;
-use kinwarden_core::tokens::{EmailClaims, audience};
-use kinwarden_core::{email, secrets};
-use kinwarden_mail::messages::AdminLogin;
+use kinwarden_app::AppError;
+use kinwarden_app::portal::login as portal_login;
 use serde::Deserialize;
 
 use super::form::PortalForm;
@@ -17,8 +15,6 @@ use super::texts;
 use crate::console::i18n::Texts;
 use crate::mails::request_lang;
 use crate::state::AppState;
-
-const LINK_MINUTES: u32 = 15;
 
 #[derive(Template)]
 #[template(path = "admin/login.html")]
@@ -97,11 +93,7 @@ pub async fn login(
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
         return refused.into_response();
     }
-    let admin =
-        email::normalize(&form.email).filter(|address| state.config.admins.contains(address));
-    if let Some(address) = admin
-        && let Err(err) = send_link(&state, &address, &headers).await
-    {
+    if let Err(err) = portal_login::send_link(&state, &form.email, request_lang(&headers)).await {
         tracing::error!(error = %err, "could not queue the Portal login link");
     }
     let (t, lang) = texts::for_request(&headers);
@@ -114,36 +106,6 @@ pub async fn login(
         },
         None,
     )
-}
-
-async fn send_link(state: &AppState, address: &str, headers: &HeaderMap) -> Result<(), String> {
-    let now = state.clock.now();
-    let token = state
-        .tokens
-        .sign(
-            &EmailClaims {
-                iss: state.tokens.issuer().to_string(),
-                aud: audience::ADMIN_LOGIN.to_string(),
-                nbf: now.timestamp(),
-                exp: (now + Duration::minutes(i64::from(LINK_MINUTES))).timestamp(),
-                email: address.to_string(),
-                subject: Some(secrets::random_token().map_err(|err| err.to_string())?),
-            },
-            "JWT",
-        )
-        .map_err(|err| err.to_string())?;
-    let mail = AdminLogin {
-        email: address,
-        token: &token,
-        minutes: LINK_MINUTES,
-    }
-    .render(&state.urls.vault, request_lang(headers));
-    state
-        .store
-        .enqueue_mail(&mail, now.timestamp_millis())
-        .await
-        .map(|_| ())
-        .map_err(|err| err.to_string())
 }
 
 #[derive(Deserialize)]
@@ -208,30 +170,15 @@ pub async fn confirm(
             None,
         )
     };
-    let Ok(claims) =
-        state
-            .tokens
-            .verify::<EmailClaims>(&form.token, audience::ADMIN_LOGIN, state.now_seconds())
-    else {
-        return refuse("This login link is not valid or has expired (links work for 15 minutes).");
-    };
-    if !state.config.admins.contains(&claims.email) {
-        return refuse("This address may no longer use the Portal.");
-    }
-    let link_id = claims.subject.clone().unwrap_or_default();
-    match state
-        .store
-        .use_admin_login_link(&link_id, state.clock.now_millis())
-        .await
-    {
-        Ok(true) => {}
-        Ok(false) => return refuse("This login link was used already; each link works once."),
+    let email = match portal_login::use_link(&state, &form.token).await {
+        Ok(email) => email,
+        Err(AppError::BadRequest(message)) => return refuse(&message),
         Err(err) => return crate::ApiError::from(err).into_response(),
-    }
-    let Ok(token) = session::session_token(&state, &claims.email) else {
+    };
+    let Ok(token) = session::session_token(&state, &email) else {
         return refuse("The session could not be started; try again.");
     };
-    tracing::info!(admin = %claims.email, "Portal login");
+    tracing::info!(admin = %email, "Portal login");
     (
         [session::set_cookie(
             session::SESSION_COOKIE,

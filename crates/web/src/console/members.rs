@@ -3,21 +3,25 @@
 //! change and removal; and the invitee's accept link.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json};
-use kinwarden_core::members::{self, MemberStatus, MemberType};
-use kinwarden_store::UserRecord;
+use kinwarden_app::AppError;
+use kinwarden_app::members::{
+    accept, confirm as confirming, invite as inviting, list, remove as removing, role as roles,
+};
+use kinwarden_app::records::UserRecord;
+use kinwarden_core::members::{MemberStatus, MemberType};
+use kinwarden_proto::members::{AcceptRequest, ConfirmRequest, InviteRequest, UpdateMemberRequest};
 use serde::Deserialize;
 
 use super::session::{self, Chrome, PageUser, render};
-use super::{from_json, message_of, role_name};
-use crate::auth::CurrentUser;
-use crate::org_access::{OrgAccess, OrgManageUsers, access_of};
-use crate::routes;
+use super::{message_of, role_name};
+use crate::ApiError;
+use crate::mails::request_lang;
+use crate::org_access::{OrgAccess, access_of};
 use crate::state::AppState;
-use crate::{ApiError, ApiJson};
 
 #[derive(Template)]
 #[template(path = "console/members.html")]
@@ -50,18 +54,11 @@ async fn manager_access(
     org_id: &str,
 ) -> Result<OrgAccess, ApiError> {
     let access = access_of(state, user, &org_id.to_ascii_lowercase()).await?;
-    if members::can_manage_users(access.role(), &access.permissions()) {
+    if access.may_manage_users() {
         Ok(access)
     } else {
         Err(ApiError::NotFound)
     }
-}
-
-fn copy(access: &OrgAccess) -> OrgManageUsers {
-    OrgManageUsers(OrgAccess {
-        org: access.org.clone(),
-        membership: access.membership.clone(),
-    })
 }
 
 async fn members_page(
@@ -84,24 +81,18 @@ async fn members_page(
         Ok(access) => access,
         Err(err) => return super::error_page(c, &err),
     };
-    let listed = match routes::members::list(State(state.clone()), copy(&access)).await {
-        Ok(Json(list)) => list.data,
-        Err(err) => return super::error_page(c, &err),
+    let listed = match list::with_confirm_keys(state, &access).await {
+        Ok(listed) => listed,
+        Err(err) => return super::error_page(c, &err.into()),
     };
     let t = c.t;
     let mut rows = Vec::new();
-    for member in listed {
+    for list::ListedMember {
+        member,
+        confirm_key,
+    } in listed
+    {
         let status = MemberStatus::from_code(member.status);
-        let confirm_key = match (status, member.user_id.as_deref()) {
-            (Some(MemberStatus::Accepted), Some(user_id)) => state
-                .store
-                .user_by_id(user_id)
-                .await
-                .ok()
-                .flatten()
-                .and_then(|member_user| member_user.public_key),
-            _ => None,
-        };
         let role = MemberType::from_code(member.member_type).unwrap_or(MemberType::User);
         rows.push(Row {
             is_self: member.user_id.as_deref() == Some(user.id.as_str()),
@@ -155,15 +146,15 @@ async fn act<F, Fut>(
     action: F,
 ) -> Response
 where
-    F: FnOnce(AppState, OrgManageUsers) -> Fut,
-    Fut: std::future::Future<Output = Result<StatusCode, ApiError>>,
+    F: FnOnce(AppState, OrgAccess) -> Fut,
+    Fut: std::future::Future<Output = Result<(), AppError>>,
 {
     if let Err(refused) = session::check_csrf(&headers, csrf) {
         return refused.into_response();
     }
     let t = super::i18n::texts(session::page_lang(&headers, Some(&user)));
     let result = match manager_access(&state, &user, &org_id).await {
-        Ok(access) => action(state.clone(), copy(&access)).await,
+        Ok(access) => action(state.clone(), access).await.map_err(ApiError::from),
         Err(err) => Err(err),
     };
     match result {
@@ -222,8 +213,15 @@ pub async fn invite(
         .filter(|e| !e.is_empty())
         .map(str::to_string)
         .collect();
-    let member_type = form.member_type;
-    let mail_headers = headers.clone();
+    let request = InviteRequest {
+        emails,
+        member_type: form.member_type,
+        permissions: None,
+        access_secrets_manager: false,
+        collections: Vec::new(),
+        groups: Vec::new(),
+    };
+    let lang = request_lang(&headers);
     act(
         state,
         headers,
@@ -231,10 +229,7 @@ pub async fn invite(
         org_id,
         &form.csrf,
         "invite",
-        move |state, access| async move {
-            let request = from_json(serde_json::json!({"emails": emails, "type": member_type}))?;
-            routes::invitations::invite(State(state), mail_headers, access, ApiJson(request)).await
-        },
+        move |state, access| async move { inviting::invite(&state, &access, &request, lang).await },
     )
     .await
 }
@@ -254,8 +249,7 @@ pub async fn confirm(
     Path((org_id, member_id)): Path<(String, String)>,
     Form(form): Form<ConfirmForm>,
 ) -> Response {
-    let path = (org_id.clone(), member_id);
-    let key = form.key.clone();
+    let request = ConfirmRequest { key: form.key };
     act(
         state,
         headers,
@@ -264,8 +258,7 @@ pub async fn confirm(
         &form.csrf,
         "confirm",
         move |state, access| async move {
-            let request = from_json(serde_json::json!({"key": key}))?;
-            routes::members::confirm(State(state), access, Path(path), ApiJson(request)).await
+            confirming::confirm(&state, &access, &member_id, &request).await
         },
     )
     .await
@@ -286,8 +279,13 @@ pub async fn role(
     Path((org_id, member_id)): Path<(String, String)>,
     Form(form): Form<RoleForm>,
 ) -> Response {
-    let path = (org_id.clone(), member_id);
-    let member_type = form.member_type;
+    let request = UpdateMemberRequest {
+        member_type: form.member_type,
+        permissions: None,
+        access_secrets_manager: false,
+        collections: Vec::new(),
+        groups: Vec::new(),
+    };
     act(
         state,
         headers,
@@ -296,8 +294,7 @@ pub async fn role(
         &form.csrf,
         "role",
         move |state, access| async move {
-            let request = from_json(serde_json::json!({"type": member_type}))?;
-            routes::members::update(State(state), access, Path(path), ApiJson(request)).await
+            roles::update(&state, &access, &member_id, request).await
         },
     )
     .await
@@ -316,7 +313,6 @@ pub async fn remove(
     Path((org_id, member_id)): Path<(String, String)>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let path = (org_id.clone(), member_id);
     act(
         state,
         headers,
@@ -324,9 +320,7 @@ pub async fn remove(
         org_id,
         &form.csrf,
         "remove",
-        move |state, access| async move {
-            routes::members::remove(State(state), access, Path(path)).await
-        },
+        move |state, access| async move { removing::remove(&state, &access, &member_id).await },
     )
     .await
 }
@@ -366,24 +360,21 @@ pub async fn accept(
         return Redirect::to(&format!("/login?{target}")).into_response();
     };
     let mut c = Chrome::new(&state, &headers, Some(&user), "/organizations");
-    let accepted = match from_json(serde_json::json!({"token": query.token})) {
-        Ok(request) => {
-            routes::members::accept(
-                State(state.clone()),
-                CurrentUser { user: user.clone() },
-                Path((
-                    query.organization_id.clone(),
-                    query.organization_user_id.clone(),
-                )),
-                ApiJson(request),
-            )
-            .await
-        }
-        Err(err) => Err(err),
+    let request = AcceptRequest {
+        token: query.token,
+        reset_password_key: None,
     };
+    let accepted = accept::accept(
+        &state,
+        &user,
+        &query.organization_id,
+        &query.organization_user_id,
+        &request,
+    )
+    .await;
     let title = match accepted {
         Ok(_) => c.t.invitation_accepted.to_string(),
-        Err(ApiError::BadRequest(message)) => format!("{} {message}", c.t.invite_accept_failed),
+        Err(AppError::BadRequest(message)) => format!("{} {message}", c.t.invite_accept_failed),
         Err(_) => c.t.invite_accept_failed.to_string(),
     };
     let cookie = c.take_cookie();

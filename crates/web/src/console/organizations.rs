@@ -5,15 +5,15 @@ use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
+use kinwarden_app::organizations::create;
+use kinwarden_app::records::UserRecord;
 use kinwarden_config::Mode;
 use kinwarden_core::members::MemberType;
 use kinwarden_proto::organizations::{CreateOrganizationRequest, OrganizationKeysModel};
-use kinwarden_store::UserRecord;
 use serde::Deserialize;
 
 use super::session::{self, Chrome, PageUser, render};
 use super::{OnCloud, OnSelfHosted, message_of};
-use crate::ApiJson;
 use crate::auth::CurrentUser;
 use crate::routes;
 use crate::state::AppState;
@@ -167,16 +167,10 @@ pub async fn create_on_plan(
         }),
         collection_name: Some(form.collection_name).filter(|name| !name.is_empty()),
     };
-    let created = routes::organizations::create(
-        State(state.clone()),
-        CurrentUser { user: user.clone() },
-        ApiJson(request),
-    )
-    .await;
-    match created {
-        Ok(axum::Json(org)) => {
+    match create::create(&state, &user, request).await {
+        Ok(org) => {
             Redirect::to(&format!("/organizations/{}/billing/subscription", org.id)).into_response()
         }
-        Err(err) => list_page(&state, &headers, &user, Some(message_of(&err, t))).await,
+        Err(err) => list_page(&state, &headers, &user, Some(message_of(&err.into(), t))).await,
     }
 }

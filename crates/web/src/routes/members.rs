@@ -1,15 +1,15 @@
 //! `/api/organizations/{org_id}/users…` (SPEC §9 "members"): list, read, accept, confirm, change
-//! role, remove, leave. Invitations are in `invitations.rs`.
+//! role, remove, leave (`kinwarden_app::members`). Invitations are in `invitations.rs`.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use kinwarden_core::members::{self, MemberStatus, MemberType};
-use kinwarden_core::tokens::{EmailClaims, audience};
+use kinwarden_app::members::{
+    accept as accepting, confirm as confirming, list as listing, remove as removing, role,
+};
 use kinwarden_proto::members::{
     AcceptRequest, ConfirmRequest, ListResponse, MemberResponse, UpdateMemberRequest,
 };
-use kinwarden_store::{MemberDetails, StoreError};
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
@@ -29,8 +29,9 @@ pub async fn list(
     State(state): State<AppState>,
     OrgManageUsers(access): OrgManageUsers,
 ) -> Result<Json<ListResponse<MemberResponse>>, ApiError> {
-    let rows = state.store.members(&access.org.id).await?;
-    Ok(Json(ListResponse::new(rows.iter().map(response).collect())))
+    Ok(Json(ListResponse::new(
+        listing::list(&state, &access).await?,
+    )))
 }
 
 #[utoipa::path(
@@ -46,12 +47,7 @@ pub async fn get(
     OrgManageUsers(access): OrgManageUsers,
     Path((_, member_id)): Path<(String, String)>,
 ) -> Result<Json<MemberResponse>, ApiError> {
-    let row = state
-        .store
-        .member(&access.org.id, &member_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(response(&row)))
+    Ok(Json(listing::get(&state, &access, &member_id).await?))
 }
 
 /// The invitee, logged in with the invited address, accepts with the token from the mail.
@@ -70,52 +66,7 @@ pub async fn accept(
     Path((org_id, member_id)): Path<(String, String)>,
     ApiJson(request): ApiJson<AcceptRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let invalid = || ApiError::BadRequest("Invalid token.".into());
-    let claims: EmailClaims = state
-        .tokens
-        .verify(&request.token, audience::INVITE, state.now_seconds())
-        .map_err(|_| invalid())?;
-    if claims.subject.as_deref() != Some(member_id.as_str()) {
-        return Err(invalid());
-    }
-    let row = state
-        .store
-        .member(&org_id.to_ascii_lowercase(), &member_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if row.member.status != MemberStatus::Invited.code() {
-        return Err(ApiError::BadRequest("Already accepted.".into()));
-    }
-    if row.member.email.as_deref() != Some(claims.email.as_str()) || claims.email != user.email {
-        return Err(ApiError::BadRequest(
-            "User email does not match invite.".into(),
-        ));
-    }
-    if state
-        .store
-        .membership(&row.member.organization_id, &user.id)
-        .await?
-        .is_some()
-    {
-        return Err(ApiError::BadRequest(
-            "You are already part of this organization.".into(),
-        ));
-    }
-    match state
-        .store
-        .accept_member(&member_id, &user.id, state.clock.now_millis())
-        .await
-    {
-        Ok(true) => {}
-        Ok(false) => return Err(ApiError::BadRequest("Already accepted.".into())),
-        // Accepted a second invitation to the same organization at the same moment.
-        Err(StoreError::Conflict) => {
-            return Err(ApiError::BadRequest(
-                "You are already part of this organization.".into(),
-            ));
-        }
-        Err(err) => return Err(err.into()),
-    }
+    accepting::accept(&state, &user, &org_id, &member_id, &request).await?;
     Ok(StatusCode::OK)
 }
 
@@ -135,33 +86,7 @@ pub async fn confirm(
     Path((_, member_id)): Path<(String, String)>,
     ApiJson(request): ApiJson<ConfirmRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let row = state
-        .store
-        .member(&access.org.id, &member_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if row.member.status != MemberStatus::Accepted.code() {
-        return Err(ApiError::BadRequest("User not valid.".into()));
-    }
-    if !request.key.starts_with("4.") {
-        return Err(ApiError::field(
-            "Key",
-            "The key must be the organization key wrapped for the member (EncString type 4).",
-        ));
-    }
-    let target_role = MemberType::from_code(row.member.member_type).unwrap_or(MemberType::User);
-    if !members::may_assign(access.role(), target_role) {
-        return Err(ApiError::BadRequest(
-            "Only an Owner can confirm another Owner.".into(),
-        ));
-    }
-    if !state
-        .store
-        .confirm_member(&member_id, &request.key, state.clock.now_millis())
-        .await?
-    {
-        return Err(ApiError::BadRequest("User not valid.".into()));
-    }
+    confirming::confirm(&state, &access, &member_id, &request).await?;
     Ok(StatusCode::OK)
 }
 
@@ -180,40 +105,7 @@ pub async fn update(
     Path((_, member_id)): Path<(String, String)>,
     ApiJson(request): ApiJson<UpdateMemberRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let new_role = MemberType::from_code(request.member_type)
-        .ok_or_else(|| ApiError::field("Type", "Invalid member type."))?;
-    let row = state
-        .store
-        .member(&access.org.id, &member_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let old_role = MemberType::from_code(row.member.member_type).unwrap_or(MemberType::User);
-    if !members::may_assign(access.role(), new_role)
-        || !members::may_assign(access.role(), old_role)
-    {
-        return Err(ApiError::BadRequest(
-            "Only an Owner can configure another Owner's account.".into(),
-        ));
-    }
-    if old_role == MemberType::Owner && new_role != MemberType::Owner {
-        ensure_another_owner(&state, &access.org.id, &row).await?;
-    }
-    let permissions = match new_role {
-        MemberType::Custom => Some(
-            serde_json::to_string(&request.permissions.unwrap_or_default())
-                .map_err(ApiError::internal)?,
-        ),
-        _ => None,
-    };
-    state
-        .store
-        .update_member_role(
-            &member_id,
-            new_role.code(),
-            permissions.as_deref(),
-            state.clock.now_millis(),
-        )
-        .await?;
+    role::update(&state, &access, &member_id, request).await?;
     Ok(StatusCode::OK)
 }
 
@@ -230,27 +122,7 @@ pub async fn remove(
     OrgManageUsers(access): OrgManageUsers,
     Path((_, member_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let row = state
-        .store
-        .member(&access.org.id, &member_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if row.member.id == access.membership.id {
-        return Err(ApiError::BadRequest("You cannot remove yourself.".into()));
-    }
-    let role = MemberType::from_code(row.member.member_type).unwrap_or(MemberType::User);
-    if !members::may_assign(access.role(), role) {
-        return Err(ApiError::BadRequest(
-            "Only owners can delete other owners.".into(),
-        ));
-    }
-    if role == MemberType::Owner {
-        ensure_another_owner(&state, &access.org.id, &row).await?;
-    }
-    let keep_unsynced = self_hosted_cloud_may_know(&state, &access.org.id).await?;
-    state.store.remove_member(&member_id, keep_unsynced).await?;
-    // A removed member's sponsorship ends: the cloud should hear of it soon.
-    crate::routes::sponsorships::sync_soon(&state, &access.org.id);
+    removing::remove(&state, &access, &member_id).await?;
     Ok(StatusCode::OK)
 }
 
@@ -284,68 +156,6 @@ pub async fn leave(
     State(state): State<AppState>,
     OrgMember(access): OrgMember,
 ) -> Result<StatusCode, ApiError> {
-    if access.role() == MemberType::Owner
-        && state.store.confirmed_owner_count(&access.org.id).await? <= 1
-    {
-        return Err(ApiError::BadRequest(
-            "Organization must have at least one confirmed owner.".into(),
-        ));
-    }
-    let keep_unsynced = self_hosted_cloud_may_know(&state, &access.org.id).await?;
-    state
-        .store
-        .remove_member(&access.membership.id, keep_unsynced)
-        .await?;
-    crate::routes::sponsorships::sync_soon(&state, &access.org.id);
+    removing::leave(&state, &access).await?;
     Ok(StatusCode::OK)
-}
-
-async fn ensure_another_owner(
-    state: &AppState,
-    org_id: &str,
-    row: &MemberDetails,
-) -> Result<(), ApiError> {
-    let confirmed_owner = row.member.status == MemberStatus::Confirmed.code();
-    if confirmed_owner && state.store.confirmed_owner_count(org_id).await? <= 1 {
-        return Err(ApiError::BadRequest(
-            "Organization must have at least one confirmed owner.".into(),
-        ));
-    }
-    Ok(())
-}
-
-pub fn response(row: &MemberDetails) -> MemberResponse {
-    let member = &row.member;
-    let permissions = members::parse_permissions(member.permissions.as_deref());
-    MemberResponse {
-        id: member.id.clone(),
-        user_id: member.user_id.clone(),
-        member_type: member.member_type,
-        status: member.status,
-        email: row.user_email.clone().or_else(|| member.email.clone()),
-        name: row.user_name.clone(),
-        permissions,
-        access_secrets_manager: member.access_secrets_manager,
-        external_id: None,
-        reset_password_enrolled: false,
-        uses_key_connector: false,
-        two_factor_enabled: false,
-        sso_bound: false,
-        has_master_password: member.user_id.is_some(),
-        avatar_color: None,
-        collections: Vec::new(),
-        groups: Vec::new(),
-        object: "organizationUserUserDetails".to_string(),
-    }
-}
-
-/// On a self-hosted server, whether a removed member's unsynced offer may be known to the cloud
-/// and must be kept, marked, for the next sync (SPEC §10; `sponsorships::self_hosted_revoke`).
-async fn self_hosted_cloud_may_know(state: &AppState, org_id: &str) -> Result<bool, ApiError> {
-    match state.config.mode {
-        kinwarden_config::Mode::SelfHosted => {
-            crate::routes::sponsorships::cloud_may_know(state, org_id).await
-        }
-        kinwarden_config::Mode::Cloud => Ok(false),
-    }
 }

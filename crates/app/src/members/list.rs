@@ -1,0 +1,83 @@
+//! The organization's members as the API lists them (`organizationUserUserDetails`), and as the
+//! Admin Console's members page shows them, with the key an accepted member is confirmed with.
+
+use kinwarden_core::members::{self, MemberStatus};
+use kinwarden_proto::members::MemberResponse;
+
+use crate::organizations::access::OrgAccess;
+use crate::records::MemberDetails;
+use crate::{App, AppError};
+
+/// Every member of the organization, invited, accepted and confirmed.
+pub async fn list(app: &App, access: &OrgAccess) -> Result<Vec<MemberResponse>, AppError> {
+    let rows = app.store.members(&access.org.id).await?;
+    Ok(rows.iter().map(response).collect())
+}
+
+/// One member of the organization.
+pub async fn get(
+    app: &App,
+    access: &OrgAccess,
+    member_id: &str,
+) -> Result<MemberResponse, AppError> {
+    let row = super::member_of(app, &access.org.id, member_id).await?;
+    Ok(response(&row))
+}
+
+/// A member on the members page: as listed, with the account's public key while the member
+/// waits to be confirmed (the browser wraps the organization key with it).
+pub struct ListedMember {
+    pub member: MemberResponse,
+    pub confirm_key: Option<String>,
+}
+
+/// The members page's list.
+pub async fn with_confirm_keys(
+    app: &App,
+    access: &OrgAccess,
+) -> Result<Vec<ListedMember>, AppError> {
+    let mut listed = Vec::new();
+    for member in list(app, access).await? {
+        let confirm_key = match (MemberStatus::from_code(member.status), &member.user_id) {
+            // A key that cannot be read only hides the Confirm button; the list still shows.
+            (Some(MemberStatus::Accepted), Some(user_id)) => app
+                .store
+                .user_by_id(user_id)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|member_user| member_user.public_key),
+            _ => None,
+        };
+        listed.push(ListedMember {
+            member,
+            confirm_key,
+        });
+    }
+    Ok(listed)
+}
+
+pub fn response(row: &MemberDetails) -> MemberResponse {
+    let member = &row.member;
+    let permissions = members::parse_permissions(member.permissions.as_deref());
+    MemberResponse {
+        id: member.id.clone(),
+        user_id: member.user_id.clone(),
+        member_type: member.member_type,
+        status: member.status,
+        email: row.user_email.clone().or_else(|| member.email.clone()),
+        name: row.user_name.clone(),
+        permissions,
+        access_secrets_manager: member.access_secrets_manager,
+        external_id: None,
+        reset_password_enrolled: false,
+        uses_key_connector: false,
+        two_factor_enabled: false,
+        sso_bound: false,
+        has_master_password: member.user_id.is_some(),
+        avatar_color: None,
+        collections: Vec::new(),
+        groups: Vec::new(),
+        object: "organizationUserUserDetails".to_string(),
+    }
+}

@@ -1,0 +1,45 @@
+//! A member's role (and a custom member's permissions) changed by someone who may manage users.
+
+use kinwarden_core::members::{self, MemberType};
+use kinwarden_proto::members::UpdateMemberRequest;
+
+use crate::organizations::access::OrgAccess;
+use crate::{App, AppError};
+
+pub async fn update(
+    app: &App,
+    access: &OrgAccess,
+    member_id: &str,
+    request: UpdateMemberRequest,
+) -> Result<(), AppError> {
+    let new_role = MemberType::from_code(request.member_type)
+        .ok_or_else(|| AppError::field("Type", "Invalid member type."))?;
+    let row = super::member_of(app, &access.org.id, member_id).await?;
+    let old_role = MemberType::from_code(row.member.member_type).unwrap_or(MemberType::User);
+    if !members::may_assign(access.role(), new_role)
+        || !members::may_assign(access.role(), old_role)
+    {
+        return Err(AppError::BadRequest(
+            "Only an Owner can configure another Owner's account.".into(),
+        ));
+    }
+    if old_role == MemberType::Owner && new_role != MemberType::Owner {
+        super::ensure_another_owner(app, &access.org.id, &row).await?;
+    }
+    let permissions = match new_role {
+        MemberType::Custom => Some(
+            serde_json::to_string(&request.permissions.unwrap_or_default())
+                .map_err(AppError::internal)?,
+        ),
+        _ => None,
+    };
+    app.store
+        .update_member_role(
+            member_id,
+            new_role.code(),
+            permissions.as_deref(),
+            app.clock.now_millis(),
+        )
+        .await?;
+    Ok(())
+}
