@@ -39,20 +39,20 @@ pub use sponsorships::sync_soon::SyncSoon;
 pub use urls::PublicUrls;
 
 /// Everything a use-case may reach, built once by the composition root and shared by the HTTP
-/// surface, the jobs and the commands.
+/// surface, the jobs and the commands. Storage is private: callers above reach it only through
+/// the use-cases.
 #[derive(Clone)]
 pub struct App {
     pub config: Arc<Config>,
-    // Transitional: handlers still reach storage directly while they move to use-cases.
-    pub store: Store,
+    store: Store,
     pub clock: Arc<dyn Clock>,
     pub urls: Arc<PublicUrls>,
     /// Signs and checks this server's tokens.
     pub tokens: Arc<TokenKeys>,
     /// Seals secrets kept in the database that must be shown again (the billing sync token).
-    pub data_key: Arc<DataKey>,
+    data_key: Arc<DataKey>,
     /// Bounds the password hashes computed at once, so logins cannot starve the server.
-    pub hashing: Arc<Semaphore>,
+    hashing: Arc<Semaphore>,
     /// The cloud's license key pair; none on a self-hosted server, which only verifies.
     pub licensing: Option<Arc<CloudLicenseKeys>>,
     /// Asks for a sync soon after an offer changes; none when that is off or on a cloud.
@@ -60,9 +60,45 @@ pub struct App {
     /// A self-hosted server's link to its cloud; none on a cloud.
     pub cloud: Option<Arc<CloudLink>>,
     /// Where a self-hosted server keeps each organization's license file.
-    pub license_files: LicenseFiles,
+    license_files: LicenseFiles,
     /// Request, sync and job counters; none unless `kinwarden__metrics=true`.
     pub metrics: Option<Arc<Metrics>>,
+}
+
+/// What the composition root (the server, or a command) hands over to make an [`App`].
+pub struct AppParts {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub urls: PublicUrls,
+    pub tokens: Arc<TokenKeys>,
+    pub data_key: DataKey,
+    /// How many password hashes may run at once.
+    pub hashing_permits: usize,
+    pub licensing: Option<Arc<CloudLicenseKeys>>,
+    pub sync_soon: Option<SyncSoon>,
+    pub cloud: Option<Arc<CloudLink>>,
+    pub license_files: LicenseFiles,
+    pub metrics: Option<Arc<Metrics>>,
+}
+
+impl App {
+    pub fn new(parts: AppParts) -> Self {
+        Self {
+            config: parts.config,
+            store: parts.store,
+            clock: parts.clock,
+            urls: Arc::new(parts.urls),
+            tokens: parts.tokens,
+            data_key: Arc::new(parts.data_key),
+            hashing: Arc::new(Semaphore::new(parts.hashing_permits)),
+            licensing: parts.licensing,
+            sync_soon: parts.sync_soon,
+            cloud: parts.cloud,
+            license_files: parts.license_files,
+            metrics: parts.metrics,
+        }
+    }
 }
 
 impl App {

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use kinwarden_app::{App, PublicUrls};
+use kinwarden_app::{App, AppParts, PublicUrls};
 use kinwarden_cloud::{CloudLink, LinkSettings};
 use kinwarden_config::{Config, Mode};
 use kinwarden_core::clock::{Clock, SystemClock};
@@ -63,15 +63,15 @@ pub async fn app_with_cloud(
         )),
         Mode::SelfHosted => None,
     };
-    Ok(App {
+    Ok(App::new(AppParts {
         config: Arc::new(config),
         store,
         clock,
-        urls: Arc::new(urls),
+        urls,
         tokens: Arc::new(tokens),
-        data_key: Arc::new(data_key),
+        data_key,
         // A command hashes no passwords; one at a time is bound enough.
-        hashing: Arc::new(tokio::sync::Semaphore::new(1)),
+        hashing_permits: 1,
         licensing,
         // A command's changes are synced by the server's schedule or by `kinwarden sync`.
         sync_soon: None,
@@ -79,7 +79,7 @@ pub async fn app_with_cloud(
         license_files: LicenseFiles::new(bwdata.core_dir().join("licenses").join("organization")),
         // The server's counters live in its process; a command has none to add to.
         metrics: None,
-    })
+    }))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum_server::Handle;
 use axum_server::accept::NoDelayAcceptor;
 use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
-use kinwarden_app::{App, PublicUrls};
+use kinwarden_app::{App, AppParts, PublicUrls};
 use kinwarden_config::{Config, Mode, TlsMode};
 use kinwarden_core::clock::{Clock, SystemClock};
 use kinwarden_store::{SERVER_ID, Store};
@@ -155,16 +155,14 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
         }
         _ => (None, None),
     };
-    let app = App {
+    let app = App::new(AppParts {
         config: config.clone(),
         store: store.clone(),
         clock: options.clock.clone(),
-        urls: Arc::new(urls),
+        urls,
         tokens,
-        data_key: Arc::new(data_key),
-        hashing: Arc::new(tokio::sync::Semaphore::new(
-            std::thread::available_parallelism().map_or(2, usize::from),
-        )),
+        data_key,
+        hashing_permits: std::thread::available_parallelism().map_or(2, usize::from),
         licensing,
         cloud,
         sync_soon,
@@ -172,7 +170,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
             bwdata.core_dir().join("licenses").join("organization"),
         ),
         metrics,
-    };
+    });
     // Jobs run beside the requests with the same App: store, clock, cloud link (and so its
     // token cache) and counters (SPEC §9 "jobs").
     let jobs = crate::jobs::JobContext::new(app.clone());

@@ -60,12 +60,6 @@ impl From<kinwarden_app::AppError> for ApiError {
     }
 }
 
-impl From<kinwarden_store::StoreError> for ApiError {
-    fn from(err: kinwarden_store::StoreError) -> Self {
-        Self::internal(err)
-    }
-}
-
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = match self {

@@ -3,10 +3,10 @@
 //! server the cloud hears of it at the next sync, asked for soon.
 
 use kinwarden_config::Mode;
-use kinwarden_core::connections::ConnectionType;
 use kinwarden_core::members::{self, MemberType};
 
 use crate::organizations::access::OrgAccess;
+use crate::sponsorships::{self_hosted_offers, sync_soon};
 use crate::{App, AppError};
 
 pub async fn remove(app: &App, access: &OrgAccess, member_id: &str) -> Result<(), AppError> {
@@ -37,25 +37,14 @@ pub async fn leave(app: &App, access: &OrgAccess) -> Result<(), AppError> {
 }
 
 async fn end_membership(app: &App, org_id: &str, member_id: &str) -> Result<(), AppError> {
-    let keep_unsynced = self_hosted_cloud_may_know(app, org_id).await?;
+    // On a self-hosted server, a removed member's unsynced offer may be known to the cloud and
+    // must be kept, marked, for the next sync (SPEC §10; `sponsorships::self_hosted_revoke`).
+    let keep_unsynced = match app.config.mode {
+        Mode::SelfHosted => self_hosted_offers::cloud_may_know(app, org_id).await?,
+        Mode::Cloud => false,
+    };
     app.store.remove_member(member_id, keep_unsynced).await?;
     // A removed member's sponsorship ends: the cloud should hear of it soon.
-    if let Some(soon) = &app.sync_soon {
-        soon.changed(org_id);
-    }
+    sync_soon::changed(app, org_id);
     Ok(())
-}
-
-/// On a self-hosted server, whether a removed member's unsynced offer may be known to the cloud
-/// and must be kept, marked, for the next sync (SPEC §10; `sponsorships::self_hosted_revoke`):
-/// the organization has (or had) a billing sync connection, so a sync may have sent it.
-async fn self_hosted_cloud_may_know(app: &App, org_id: &str) -> Result<bool, AppError> {
-    match app.config.mode {
-        Mode::SelfHosted => Ok(!app
-            .store
-            .connections_of(org_id, ConnectionType::BillingSync.code())
-            .await?
-            .is_empty()),
-        Mode::Cloud => Ok(false),
-    }
 }

@@ -22,7 +22,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use kinwarden_config::Mode;
 use kinwarden_core::members::MemberType;
-use serde::de::DeserializeOwned;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use self::i18n::Texts;
@@ -214,11 +213,6 @@ pub async fn owner_access(
     } else {
         Err(ApiError::NotFound)
     }
-}
-
-/// A request body or query built in code for a use-case that reads it from JSON.
-pub fn from_json<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
-    serde_json::from_value(value).map_err(ApiError::internal)
 }
 
 /// The date of a wire timestamp (`2026-11-25T…`), as pages show dates: ISO, the same in both

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
+use kinwarden_app::licenses::upload;
 use kinwarden_app::organizations::create;
 use kinwarden_app::records::UserRecord;
 use kinwarden_config::Mode;
@@ -14,8 +15,8 @@ use serde::Deserialize;
 
 use super::session::{self, Chrome, PageUser, render};
 use super::{OnCloud, OnSelfHosted, message_of};
-use crate::auth::CurrentUser;
-use crate::routes;
+use crate::error::ApiError;
+
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -105,14 +106,13 @@ pub async fn create_from_license(
         return refused.into_response();
     }
     let t = super::i18n::texts(session::page_lang(&headers, Some(&user)));
-    let created = routes::self_hosted_licenses::create(
-        State(state.clone()),
-        CurrentUser { user: user.clone() },
-        Ok(multipart),
-    )
+    let created = async {
+        let form = crate::license_form::read(Ok(multipart)).await?;
+        Ok::<_, ApiError>(upload::create_organization(&state, &user, form).await?)
+    }
     .await;
     match created {
-        Ok(axum::Json(org)) => {
+        Ok(org) => {
             Redirect::to(&format!("/organizations/{}/billing/subscription", org.id)).into_response()
         }
         Err(err) => list_page(&state, &headers, &user, Some(message_of(&err, t))).await,

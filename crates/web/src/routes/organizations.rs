@@ -13,8 +13,7 @@ use crate::json::ApiJson;
 use crate::org_access::OrgMember;
 use crate::state::AppState;
 
-// Kept under their old names for the license upload, which makes organizations too.
-pub use kinwarden_app::organizations::create::founding_owner;
+// The answer's mapping, shared with the license upload, which makes organizations too.
 pub use kinwarden_app::organizations::response::response;
 
 #[utoipa::path(
