@@ -41,9 +41,13 @@ pub async fn license_for_installation(
             "Invalid license key. The license uploaded on the self-hosted server is not this cloud organization's; download a new one from the cloud.".into(),
         ));
     }
-    let token_valid =
-        validate_billing_sync_key(&app.store, &app.data_key, &org.id, &request.billing_sync_key)
-            .await?;
+    let token_valid = validate_billing_sync_key(
+        &app.store,
+        &app.data_key,
+        &org.id,
+        &request.billing_sync_key,
+    )
+    .await?;
     if !token_valid {
         tokio::time::sleep(REFUSAL_DELAY).await;
         return Err(AppError::BadRequest(

@@ -33,7 +33,8 @@ pub async fn sync(app: &App, access: &OrgAccess) -> Result<OutcomeResponse, AppE
         "owner:{}",
         access.membership.user_id.clone().unwrap_or_default()
     );
-    let result = fetch_and_apply(app, &org_id, &connection, access.org.license_key.as_deref()).await;
+    let result =
+        fetch_and_apply(app, &org_id, &connection, access.org.license_key.as_deref()).await;
     let (succeeded, code, message, counts) = match &result {
         Ok(seats) => (true, None, None, Some(json!({ "seats": seats }))),
         Err((code, err)) => (false, Some(code.clone()), Some(error_text(err)), None),

@@ -43,9 +43,13 @@ pub async fn sync(
         .organization(&org_id.to_string())
         .await?
         .ok_or_else(|| AppError::BadRequest(INVALID_ORGANIZATION.into()))?;
-    let key_valid =
-        validate_billing_sync_key(&app.store, &app.data_key, &org.id, &request.billing_sync_key)
-            .await?;
+    let key_valid = validate_billing_sync_key(
+        &app.store,
+        &app.data_key,
+        &org.id,
+        &request.billing_sync_key,
+    )
+    .await?;
     if !key_valid {
         tokio::time::sleep(REFUSAL_DELAY).await;
         return Err(AppError::BadRequest(INVALID_KEY.into()));

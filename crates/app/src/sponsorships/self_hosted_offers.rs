@@ -10,9 +10,7 @@ use kinwarden_store::StoreError;
 
 use crate::organizations::access::OrgAccess;
 use crate::records::{SponsorshipRecord, UserRecord};
-use crate::sponsorships::offer::{
-    NOT_FOUND_BY_NAME, create_error, decide, find_by_friendly_name,
-};
+use crate::sponsorships::offer::{NOT_FOUND_BY_NAME, create_error, decide, find_by_friendly_name};
 use crate::sponsorships::rows::{to_domain, to_record};
 use crate::sponsorships::sync_soon;
 use crate::{App, AppError, wire_time};

@@ -255,8 +255,8 @@ pub async fn download_license(
         download::organization_license(&state, &access, Some(&query.installation_id)).await;
     match answer.map_err(ApiError::from) {
         Ok(license) => {
-            let text = serde_json::to_string_pretty(&license.to_value(Casing::Camel))
-                .unwrap_or_default();
+            let text =
+                serde_json::to_string_pretty(&license.to_value(Casing::Camel)).unwrap_or_default();
             (
                 [
                     (header::CONTENT_TYPE, "application/json"),

@@ -7,10 +7,10 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
-use kinwarden_core::members::MemberType;
-use kinwarden_core::plans::ProductTier;
 use kinwarden_app::records::UserRecord;
 use kinwarden_app::sponsorships::redemption;
+use kinwarden_core::members::MemberType;
+use kinwarden_core::plans::ProductTier;
 use kinwarden_proto::organizations::{CreateOrganizationRequest, OrganizationKeysModel};
 use serde::Deserialize;
 
