@@ -69,3 +69,43 @@ fn parse_org(raw: &str) -> Result<String, AppError> {
             )
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(config: Option<&str>) -> ConnectionRecord {
+        ConnectionRecord {
+            id: "c".into(),
+            organization_id: "o".into(),
+            connection_type: ConnectionType::BillingSync.code(),
+            enabled: true,
+            config: config.map(str::to_string),
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn the_billing_sync_config_is_read_as_stored() {
+        let stored = r#"{"BillingSyncKey":"k","CloudOrganizationId":"c","LastLicenseSync":null}"#;
+        let config = billing_sync_config(&record(Some(stored)));
+        assert_eq!(
+            config,
+            Some(BillingSyncConfig {
+                billing_sync_key: "k".into(),
+                cloud_organization_id: "c".into(),
+                last_license_sync: None,
+            })
+        );
+        assert_eq!(billing_sync_config(&record(None)), None);
+        assert_eq!(billing_sync_config(&record(Some("{}"))), None);
+    }
+
+    #[test]
+    fn type_names_are_the_references() {
+        assert_eq!(type_name(1), "CloudBillingSync");
+        assert_eq!(type_name(2), "Scim");
+        assert_eq!(type_name(7), "7");
+    }
+}

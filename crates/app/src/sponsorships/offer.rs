@@ -138,3 +138,56 @@ pub(crate) async fn find_by_friendly_name(
                 .is_some_and(|name| name.to_lowercase() == wanted)
         }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(email: Option<&str>, name: Option<&str>) -> SponsorshipCreateRequest {
+        SponsorshipCreateRequest {
+            plan_sponsorship_type: 0,
+            sponsored_email: email.map(str::to_string),
+            friendly_name: name.map(str::to_string),
+            is_admin_initiated: None,
+            notes: None,
+        }
+    }
+
+    fn field_message(err: AppError) -> Option<(String, String)> {
+        match err {
+            AppError::Validation(errors) => errors
+                .into_iter()
+                .next()
+                .and_then(|(field, messages)| messages.into_iter().next().map(|m| (field, m))),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_request_models_checks_in_order() {
+        let ok = request_of(body(Some("a@example.com"), Some("A"))).ok();
+        assert_eq!(
+            ok.map(|r| (r.sponsored_email, r.is_admin_initiated)),
+            Some(("a@example.com".to_string(), false))
+        );
+        let missing = request_of(body(Some("  "), None))
+            .err()
+            .and_then(field_message);
+        assert_eq!(
+            missing,
+            Some((
+                "SponsoredEmail".into(),
+                "The SponsoredEmail field is required.".into()
+            ))
+        );
+        let bad = request_of(body(Some("not an address"), None))
+            .err()
+            .and_then(field_message);
+        assert_eq!(bad.map(|(field, _)| field), Some("SponsoredEmail".into()));
+        let long_name = "n".repeat(257);
+        let long = request_of(body(Some("a@example.com"), Some(&long_name)))
+            .err()
+            .and_then(field_message);
+        assert_eq!(long.map(|(field, _)| field), Some("FriendlyName".into()));
+    }
+}

@@ -1,7 +1,8 @@
 //! The self-hosted → cloud sponsorship sync (reference §2.4; SPEC §5 step 7, §6): one use-case
 //! behind the daily job, `kinwarden sync` and the Portal's *Manually Sync*. It sends the
 //! organization's sponsorships in batches of 1,000, applies each answered batch in one
-//! transaction, and records the outcome whatever happens.
+//! transaction, and records the outcome whatever happens. This is the sender; the cloud's side
+//! that answers it is `cloud_sync`.
 
 use std::collections::HashSet;
 

@@ -1,4 +1,4 @@
-//! `GET /api/licenses/organization/{org_id}` (reference §5.1 L1): the CLOUD side of *Sync
+//! `GET /api/licenses/organization/{org_id}` (reference §5.1 L1): the cloud's side of *Sync
 //! license*. A self-hosted server fetches a fresh license with its installation token (scope
 //! `api.licensing`), proving the organization with its license key and the billing sync token.
 //! The use-case is `kinwarden_app::licenses::cloud_sync`.

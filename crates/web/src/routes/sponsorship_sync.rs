@@ -1,4 +1,4 @@
-//! `POST /api/organization/sponsorship/sync` (reference §4.1 C1, §4.2): the CLOUD side of the
+//! `POST /api/organization/sponsorship/sync` (reference §4.1 C1, §4.2): the cloud's side of the
 //! sponsorship sync. A self-hosted server sends its organization's sponsorships with its
 //! installation token (scope `api.installation`) and the billing sync token; the use-case
 //! `kinwarden_app::sponsorships::cloud_sync` writes what CloudSyncSponsorships decides and
