@@ -9,6 +9,7 @@ use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use kinwarden_app::billing::subscription;
 use kinwarden_app::connections::{billing_sync, save};
 use kinwarden_app::licenses::{download, self_hosted_sync, upload};
 use kinwarden_app::org_api_keys;
@@ -27,7 +28,6 @@ use crate::error::ApiError;
 use crate::org_access::OrgAccess;
 // The subscription read is another area's handler, still called from here until it has its
 // use-case.
-use crate::routes;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -124,9 +124,9 @@ async fn cloud_page(
         Ok(access) => access,
         Err(err) => return super::error_page(c, &err),
     };
-    let sub = match routes::subscription::subscription(state, &access.org).await {
+    let sub = match subscription::subscription(state, &access.org).await {
         Ok(sub) => sub,
-        Err(err) => return super::error_page(c, &err),
+        Err(err) => return super::error_page(c, &err.into()),
     };
     let tier = tier_of(access.org.plan_type);
     let has_token = org_api_keys::has_billing_sync_token(state, &access.org.id)

@@ -6,7 +6,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json};
+use axum::Form;
+use kinwarden_app::organizations::create;
 use kinwarden_app::records::UserRecord;
 use kinwarden_app::sponsorships::redemption;
 use kinwarden_core::members::MemberType;
@@ -16,10 +17,8 @@ use serde::Deserialize;
 
 use super::session::{self, Chrome, PageUser, render};
 use super::{OnCloud, message_of};
-use crate::auth::CurrentUser;
-use crate::routes;
 use crate::state::AppState;
-use crate::{ApiError, ApiJson};
+use crate::ApiError;
 
 /// Families, billed annually: the plan a sponsored organization is created on.
 const FAMILIES_PLAN: i32 = 22;
@@ -219,13 +218,7 @@ async fn create_and_redeem(
             }),
             collection_name: Some(form.collection_name.clone()).filter(|name| !name.is_empty()),
         };
-        let Json(created) = routes::organizations::create(
-            State(state.clone()),
-            CurrentUser { user: user.clone() },
-            ApiJson(request),
-        )
-        .await?;
-        created.id
+        create::create(state, user, request).await?.id
     } else {
         form.organization_id.clone()
     };

@@ -8,17 +8,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use kinwarden_app::connections::{delete as deleting, get as getting, save};
 use kinwarden_config::Mode;
-use kinwarden_core::connections::ConnectionType;
 use kinwarden_proto::connections::{ConnectionRequest, ConnectionResponse};
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
-
-/// Transitional: the Portal's organization page still names the type by this number; it goes
-/// once that page reads `ConnectionType` too.
-pub const BILLING_SYNC: i32 = ConnectionType::BillingSync.code();
 
 /// `GET /api/organizations/connections/enabled`: whether billing sync can run at all here.
 #[utoipa::path(

@@ -5,7 +5,6 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use kinwarden_app::records::SponsorshipRecord;
 use kinwarden_app::sponsorships::redemption;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -28,16 +27,6 @@ pub struct TokenQuery {
 pub struct RedeemRequest {
     // `planSponsorshipType` is sent too; the reference reads it from the offer instead.
     pub sponsored_organization_id: String,
-}
-
-/// The sponsorship a token names, if the token is good for `email` (reference §4.5). Kept for
-/// the sign-up handler, which accepts the offer as proof of the address.
-pub async fn valid_offer(
-    state: &AppState,
-    token: &str,
-    email: &str,
-) -> Result<Option<SponsorshipRecord>, ApiError> {
-    Ok(redemption::offer_for(state, token, email).await?)
 }
 
 /// C4 `POST /api/organization/sponsorship/validate-token?sponsorshipToken=…`.

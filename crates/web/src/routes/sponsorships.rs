@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use kinwarden_app::sponsorships::sync_status::last_sync_date;
-use kinwarden_app::sponsorships::{offer, self_hosted_offers, sync_soon as soon};
+use kinwarden_app::sponsorships::{offer, self_hosted_offers};
 use kinwarden_app::wire_time;
 use kinwarden_proto::members::ListResponse;
 use kinwarden_proto::sponsorships::{
@@ -99,18 +99,6 @@ pub async fn revoke_by_name(
     self_hosted_only(&state)?;
     self_hosted_offers::revoke_by_name(&state, &access, &friendly_name).await?;
     Ok(StatusCode::OK)
-}
-
-/// Whether the cloud may hold this organization's rows though they carry no sync date here
-/// (`self_hosted_offers::cloud_may_know`). Kept for the member removal's handler.
-pub(crate) async fn cloud_may_know(state: &AppState, org_id: &str) -> Result<bool, ApiError> {
-    Ok(self_hosted_offers::cloud_may_know(state, org_id).await?)
-}
-
-/// Tells the debounced sync this organization's offers changed (SPEC §6). Kept for the member
-/// handlers.
-pub fn sync_soon(state: &AppState, org_id: &str) {
-    soon::changed(state, org_id);
 }
 
 /// S5 `GET …/self-hosted/{org_id}/sponsored`: the organization's admin-initiated offers.

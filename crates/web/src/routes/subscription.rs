@@ -5,7 +5,6 @@
 use axum::Json;
 use axum::extract::State;
 use kinwarden_app::billing::seats;
-use kinwarden_app::records::OrganizationRecord;
 use kinwarden_proto::billing::{OrganizationSubscriptionResponse, SeatAdjustmentRequest};
 
 use crate::error::ApiError;
@@ -25,7 +24,7 @@ pub async fn get(
     State(state): State<AppState>,
     OrgAdmin(access): OrgAdmin,
 ) -> Result<Json<OrganizationSubscriptionResponse>, ApiError> {
-    Ok(Json(subscription(&state, &access.org).await?))
+    Ok(Json(kinwarden_app::billing::subscription::subscription(&state, &access.org).await?))
 }
 
 #[utoipa::path(
@@ -45,11 +44,3 @@ pub async fn adjust(
     Ok(Json(seats::adjust(&state, &access, &request).await?))
 }
 
-/// The subscription as the API answers it (`kinwarden_app::billing::subscription`); the billing
-/// page reads it too.
-pub async fn subscription(
-    state: &AppState,
-    org: &OrganizationRecord,
-) -> Result<OrganizationSubscriptionResponse, ApiError> {
-    Ok(kinwarden_app::billing::subscription::subscription(state, org).await?)
-}
