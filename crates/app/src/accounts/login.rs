@@ -99,3 +99,13 @@ pub async fn api_key_login(
     };
     tokens::user_tokens(app, &user, client).await.map(Some)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_login_names_the_stored_address_whatever_its_case_and_spaces() {
+        assert_eq!(login_email("  Ada@Example.COM "), "ada@example.com");
+    }
+}

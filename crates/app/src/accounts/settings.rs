@@ -39,3 +39,18 @@ pub async fn set_user_key_id(app: &App, user: &UserRecord, key_id: &str) -> Resu
         .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swedish_is_stored_as_sv_se_and_anything_else_as_the_default() {
+        assert_eq!(culture_of(Lang::Sv), "sv-SE");
+        assert_eq!(culture_of(Lang::En), DEFAULT_CULTURE);
+        assert_eq!(
+            culture_of(Lang::from_tag("sv-FI").unwrap_or_default()),
+            "sv-SE"
+        );
+    }
+}
