@@ -4,8 +4,8 @@
 
 use chrono::Duration;
 use kinwarden_core::kdf::KdfSettings;
-use kinwarden_core::redemption::{self, Offer};
-use kinwarden_core::tokens::{EmailClaims, SponsorshipOfferClaims, audience};
+
+use kinwarden_core::tokens::{EmailClaims, audience};
 use kinwarden_core::{email, password, secrets};
 use kinwarden_mail::Lang;
 use kinwarden_mail::messages::VerifyEmail;
@@ -217,7 +217,10 @@ async fn prove_address(
         .filter(|t| !t.is_empty())
     {
         // The offer e-mail proves the address it was sent to (reference §4.5).
-        return if offer_is_valid(app, token, email).await? {
+        return if crate::sponsorships::redemption::offer_for(app, token, email)
+            .await?
+            .is_some()
+        {
             Ok(Proof::SponsorshipOffer)
         } else {
             Err(AppError::BadRequest(
@@ -227,30 +230,5 @@ async fn prove_address(
     }
     Err(AppError::BadRequest(
         "A verification token is required: follow the link in the verification e-mail.".into(),
-    ))
-}
-
-/// Whether a sponsorship offer token is good for `email` now (reference §4.5), the check the
-/// redemption routes make too.
-async fn offer_is_valid(app: &App, token: &str, email: &str) -> Result<bool, AppError> {
-    let Ok(claims) = app.tokens.verify::<SponsorshipOfferClaims>(
-        token,
-        audience::SPONSORSHIP_OFFER,
-        app.now_seconds(),
-    ) else {
-        return Ok(false);
-    };
-    let offer = app.store.sponsorship(&claims.sid).await?.map(|row| Offer {
-        id: row.id,
-        plan_sponsorship_type: row.plan_sponsorship_type,
-        offered_to_email: row.offered_to_email,
-        last_sync_date: row.last_sync_date,
-    });
-    Ok(redemption::token_is_valid(
-        offer.as_ref(),
-        &claims.sid,
-        claims.sponsorship_type,
-        &claims.email,
-        email,
     ))
 }

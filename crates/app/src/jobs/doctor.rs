@@ -74,17 +74,13 @@ async fn billing_sync_check(
         .await
         .ok()
         .and_then(|connections| connections.into_iter().next())
-        .and_then(|connection| connection.config)
-        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+        .and_then(|connection| crate::connections::billing_sync_config(&connection));
     let (Some(stored_config), Some(license)) = (stored_config, license) else {
         return BillingSyncCheck::NotSetUp;
     };
     let request = LicenseSyncRequest {
         license_key: license.license_key.clone().unwrap_or_default(),
-        billing_sync_key: stored_config["BillingSyncKey"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
+        billing_sync_key: stored_config.billing_sync_key,
     };
     match link.fetch_license(&license.id.to_string(), &request).await {
         Ok(_) => BillingSyncCheck::Accepted,

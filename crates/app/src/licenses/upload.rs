@@ -2,13 +2,12 @@
 //! "license (self-hosted)"): create the organization from a license file, or replace its
 //! license. Upload works whatever the current license's state.
 
-use kinwarden_core::ids::{OrganizationId, OrganizationUserId};
+use kinwarden_core::ids::OrganizationId;
 use kinwarden_core::license::OrganizationLicense;
-use kinwarden_core::members::{MemberStatus, MemberType};
 
 use crate::licenses::self_hosted as self_hosted_license;
 use crate::organizations::access::OrgAccess;
-use crate::records::{MemberRecord, OrganizationRecord, UserRecord};
+use crate::records::{OrganizationRecord, UserRecord};
 use crate::{App, AppError};
 
 const IN_USE: &str = "License is already in use by another organization vault.";
@@ -75,7 +74,7 @@ pub async fn create_organization(
         created_at: now,
         updated_at: now,
     };
-    let owner = founding_owner(&org.id, &user.id, key, now);
+    let owner = crate::organizations::create::founding_owner(&org.id, &user.id, key, now);
     app.license_files
         .write(&org.id, &license.to_file_json())
         .map_err(AppError::internal)?;
@@ -87,23 +86,6 @@ pub async fn create_organization(
     }
     tracing::info!(organization = %org.id, cloud_organization = %license.id, "organization created from its license");
     Ok(org)
-}
-
-/// The creator of an organization: its confirmed owner, holding the organization key.
-fn founding_owner(org_id: &str, user_id: &str, key: String, now: i64) -> MemberRecord {
-    MemberRecord {
-        id: OrganizationUserId::new().to_string(),
-        organization_id: org_id.to_string(),
-        user_id: Some(user_id.to_string()),
-        email: None,
-        key: Some(key),
-        status: MemberStatus::Confirmed.code(),
-        member_type: MemberType::Owner.code(),
-        permissions: None,
-        access_secrets_manager: false,
-        created_at: now,
-        updated_at: now,
-    }
 }
 
 /// L3 `POST /api/organizations/licenses/self-hosted/{org_id}` and the page's *Manual upload*:

@@ -91,10 +91,7 @@ pub async fn organization(app: &App, id: &str) -> Result<OrganizationDetails, Ap
         .next()
         .map(|record| BillingSync {
             enabled: record.enabled,
-            config: record
-                .config
-                .as_deref()
-                .and_then(|text| serde_json::from_str(text).ok()),
+            config: crate::connections::billing_sync_config(&record),
         });
     let mut outcomes = Vec::new();
     for kind in OUTCOME_KINDS {

@@ -2,7 +2,7 @@
 //! now, started by `portal`; its outcome is recorded like any other.
 
 use crate::records::OutcomeRecord;
-use crate::sponsorships::self_hosted_sync::{SyncDeps, sync_organization};
+use crate::sponsorships::self_hosted_sync;
 use crate::{App, AppError};
 
 /// Syncs the organization's offers with the cloud; the answer is the recorded outcome, a
@@ -13,13 +13,5 @@ pub async fn sync_now(app: &App, org_id: &str) -> Result<OutcomeRecord, AppError
         .organization(org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let link = app.cloud.as_deref().ok_or(AppError::NotFound)?;
-    let deps = SyncDeps {
-        config: &app.config,
-        store: &app.store,
-        link,
-        clock: app.clock.as_ref(),
-        metrics: app.metrics.as_deref(),
-    };
-    Ok(sync_organization(&deps, &org.id, "portal", &mut |_, _| {}).await?)
+    self_hosted_sync::sync_now(app, &org.id, "portal").await
 }

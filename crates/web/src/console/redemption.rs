@@ -3,10 +3,10 @@
 //! (its keys made in the browser), and redeem.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use kinwarden_app::organizations::create;
 use kinwarden_app::records::UserRecord;
 use kinwarden_app::sponsorships::redemption;
@@ -17,8 +17,8 @@ use serde::Deserialize;
 
 use super::session::{self, Chrome, PageUser, render};
 use super::{OnCloud, message_of};
-use crate::state::AppState;
 use crate::ApiError;
+use crate::state::AppState;
 
 /// Families, billed annually: the plan a sponsored organization is created on.
 const FAMILIES_PLAN: i32 = 22;

@@ -24,7 +24,9 @@ pub async fn get(
     State(state): State<AppState>,
     OrgAdmin(access): OrgAdmin,
 ) -> Result<Json<OrganizationSubscriptionResponse>, ApiError> {
-    Ok(Json(kinwarden_app::billing::subscription::subscription(&state, &access.org).await?))
+    Ok(Json(
+        kinwarden_app::billing::subscription::subscription(&state, &access.org).await?,
+    ))
 }
 
 #[utoipa::path(
@@ -43,4 +45,3 @@ pub async fn adjust(
 ) -> Result<Json<OrganizationSubscriptionResponse>, ApiError> {
     Ok(Json(seats::adjust(&state, &access, &request).await?))
 }
-
