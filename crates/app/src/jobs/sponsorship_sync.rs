@@ -54,13 +54,7 @@ pub async fn sync_all(
                 .into(),
         )
     })?;
-    let deps = SyncDeps {
-        config: &app.config,
-        store: &app.store,
-        link,
-        clock: app.clock.as_ref(),
-        metrics: app.metrics.as_deref(),
-    };
+    let deps = SyncDeps::of(app, link);
     let mut synced = Vec::new();
     for (id, name) in organizations(app, only).await? {
         let mut report = |done: usize, total: usize| on_batch(&name, done, total);

@@ -35,6 +35,19 @@ pub struct SyncDeps<'a> {
     pub metrics: Option<&'a crate::metrics::Metrics>,
 }
 
+impl<'a> SyncDeps<'a> {
+    /// What the sync needs, from the App and its cloud link.
+    pub fn of(app: &'a crate::App, link: &'a CloudLink) -> Self {
+        Self {
+            config: &app.config,
+            store: &app.store,
+            link,
+            clock: app.clock.as_ref(),
+            metrics: app.metrics.as_deref(),
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct Tally {
     sent: usize,
@@ -111,13 +124,7 @@ pub async fn sync_now(
     started_by: &str,
 ) -> Result<OutcomeRecord, crate::AppError> {
     let link = app.cloud.as_deref().ok_or(crate::AppError::NotFound)?;
-    let deps = SyncDeps {
-        config: &app.config,
-        store: &app.store,
-        link,
-        clock: app.clock.as_ref(),
-        metrics: app.metrics.as_deref(),
-    };
+    let deps = SyncDeps::of(app, link);
     Ok(sync_organization(&deps, org_id, started_by, &mut |_, _| {}).await?)
 }
 
