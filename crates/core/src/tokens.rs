@@ -90,6 +90,27 @@ impl TokenKeys {
             .map_err(|err| TokenError::Sign(err.to_string()))
     }
 
+    /// A purpose token for `email` (a verification, invitation or login link, the Portal's
+    /// session), valid from `now` for `lifetime`; `subject` binds it to more than the address.
+    pub fn sign_email(
+        &self,
+        audience: &str,
+        email: &str,
+        subject: Option<String>,
+        now: chrono::DateTime<chrono::Utc>,
+        lifetime: chrono::Duration,
+    ) -> Result<String, TokenError> {
+        let claims = EmailClaims {
+            iss: self.issuer().to_string(),
+            aud: audience.to_string(),
+            nbf: now.timestamp(),
+            exp: (now + lifetime).timestamp(),
+            email: email.to_string(),
+            subject,
+        };
+        self.sign(&claims, "JWT")
+    }
+
     /// Signs claims that only this server checks (HS256 with the derived secret): a sponsorship
     /// offer link is made once per new offer during a sync, and an RSA signature for each of
     /// 100,000 offers would cost the sync minutes of CPU (SPEC §10). [`TokenKeys::verify`] takes

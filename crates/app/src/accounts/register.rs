@@ -35,16 +35,15 @@ pub enum VerificationSent {
 
 /// A signed token proving control of `email`, for the verification link.
 fn verification_token(app: &App, email: &str) -> Result<String, AppError> {
-    let now = app.clock.now();
-    let claims = EmailClaims {
-        iss: app.tokens.issuer().to_string(),
-        aud: audience::REGISTER.to_string(),
-        nbf: now.timestamp(),
-        exp: (now + Duration::days(VERIFICATION_DAYS)).timestamp(),
-        email: email.to_string(),
-        subject: None,
-    };
-    app.tokens.sign(&claims, "JWT").map_err(AppError::internal)
+    app.tokens
+        .sign_email(
+            audience::REGISTER,
+            email,
+            None,
+            app.clock.now(),
+            Duration::days(VERIFICATION_DAYS),
+        )
+        .map_err(AppError::internal)
 }
 
 fn normalized(raw: &str) -> Result<String, AppError> {

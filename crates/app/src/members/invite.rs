@@ -5,7 +5,7 @@ use chrono::Duration;
 use kinwarden_core::email;
 use kinwarden_core::ids::OrganizationUserId;
 use kinwarden_core::members::{self, MemberStatus, MemberType};
-use kinwarden_core::tokens::{EmailClaims, audience};
+use kinwarden_core::tokens::audience;
 use kinwarden_mail::messages::OrganizationInvite;
 use kinwarden_mail::{Lang, Mail};
 use kinwarden_proto::members::InviteRequest;
@@ -121,19 +121,14 @@ fn invitation_mail(
     lang: Lang,
 ) -> Result<Mail, AppError> {
     let email = member.email.clone().ok_or(AppError::NotFound)?;
-    let now = app.clock.now();
     let token = app
         .tokens
-        .sign(
-            &EmailClaims {
-                iss: app.tokens.issuer().to_string(),
-                aud: audience::INVITE.to_string(),
-                nbf: now.timestamp(),
-                exp: (now + Duration::days(INVITE_DAYS)).timestamp(),
-                email: email.clone(),
-                subject: Some(member.id.clone()),
-            },
-            "JWT",
+        .sign_email(
+            audience::INVITE,
+            &email,
+            Some(member.id.clone()),
+            app.clock.now(),
+            Duration::days(INVITE_DAYS),
         )
         .map_err(AppError::internal)?;
     let organization_id = org.id.parse().map_err(AppError::internal)?;

@@ -19,19 +19,16 @@ pub async fn send_link(app: &App, address: &str, lang: Lang) -> Result<(), AppEr
         return Ok(());
     };
     let now = app.clock.now();
+    // The link's id as its subject, so it works once.
+    let link_id = secrets::random_token().map_err(AppError::internal)?;
     let token = app
         .tokens
-        .sign(
-            &EmailClaims {
-                iss: app.tokens.issuer().to_string(),
-                aud: audience::ADMIN_LOGIN.to_string(),
-                nbf: now.timestamp(),
-                exp: (now + Duration::minutes(i64::from(LINK_MINUTES))).timestamp(),
-                email: address.clone(),
-                // The link's id, so it works once.
-                subject: Some(secrets::random_token().map_err(AppError::internal)?),
-            },
-            "JWT",
+        .sign_email(
+            audience::ADMIN_LOGIN,
+            &address,
+            Some(link_id),
+            now,
+            Duration::minutes(i64::from(LINK_MINUTES)),
         )
         .map_err(AppError::internal)?;
     let mail = AdminLogin {

@@ -45,17 +45,12 @@ pub fn session_token(
     state: &AppState,
     email: &str,
 ) -> Result<String, kinwarden_core::tokens::TokenError> {
-    let now = state.clock.now();
-    state.tokens.sign(
-        &EmailClaims {
-            iss: state.tokens.issuer().to_string(),
-            aud: audience::ADMIN_SESSION.to_string(),
-            nbf: now.timestamp(),
-            exp: (now + Duration::hours(SESSION_HOURS)).timestamp(),
-            email: email.to_string(),
-            subject: None,
-        },
-        "JWT",
+    state.tokens.sign_email(
+        audience::ADMIN_SESSION,
+        email,
+        None,
+        state.clock.now(),
+        Duration::hours(SESSION_HOURS),
     )
 }
 
