@@ -44,3 +44,9 @@ impl From<kinwarden_store::StoreError> for AppError {
         Self::internal(err)
     }
 }
+
+/// An id as a URL carries it. One that does not parse names nothing, so it is answered as an
+/// unknown id is: [`AppError::NotFound`].
+pub fn id_in_path<Id: std::str::FromStr>(raw: &str) -> Result<Id, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}

@@ -32,7 +32,7 @@ use kinwarden_store::Store;
 use kinwarden_store::files::LicenseFiles;
 use tokio::sync::Semaphore;
 
-pub use error::AppError;
+pub use error::{AppError, id_in_path};
 pub use licenses::issue::CloudLicenseKeys;
 pub use metrics::Metrics;
 pub use sponsorships::sync_soon::SyncSoon;

@@ -10,6 +10,7 @@
 
 use kinwarden_core::api_keys::{API_KEY_LEN, ApiKeyType, seal_context};
 use kinwarden_core::data_key::{DataKey, DataKeyError};
+use kinwarden_core::ids::{OrganizationApiKeyId, OrganizationId};
 use kinwarden_core::plans::{ProductTier, tier_of};
 use kinwarden_core::secrets::{RandomError, constant_time_eq, random_alphanumeric};
 use kinwarden_proto::accounts::SecretVerificationRequest;
@@ -45,15 +46,15 @@ pub struct OpenedApiKey {
 
 fn sealed_new_key(
     data_key: &DataKey,
-    organization_id: &str,
+    organization_id: OrganizationId,
     key_type: ApiKeyType,
     now_ms: i64,
 ) -> Result<OrganizationApiKeyRecord, ApiKeyError> {
     let key = random_alphanumeric(API_KEY_LEN)?;
     Ok(OrganizationApiKeyRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        organization_id: organization_id.to_string(),
-        key_type: key_type.code(),
+        id: OrganizationApiKeyId::new(),
+        organization_id,
+        key_type,
         api_key_encrypted: data_key.seal(&key, &seal_context(organization_id, key_type))?,
         revision_date: now_ms,
     })
@@ -64,7 +65,7 @@ fn opened(
     record: &OrganizationApiKeyRecord,
     key_type: ApiKeyType,
 ) -> Result<OpenedApiKey, ApiKeyError> {
-    let context = seal_context(&record.organization_id, key_type);
+    let context = seal_context(record.organization_id, key_type);
     Ok(OpenedApiKey {
         api_key: data_key.open(&record.api_key_encrypted, &context)?,
         revision_date: record.revision_date,
@@ -75,12 +76,12 @@ fn opened(
 async fn get_or_create_sealed(
     store: &Store,
     data_key: &DataKey,
-    organization_id: &str,
+    organization_id: OrganizationId,
     key_type: ApiKeyType,
     now_ms: i64,
 ) -> Result<OpenedApiKey, ApiKeyError> {
     let existing = store
-        .organization_api_keys(organization_id, Some(key_type.code()))
+        .organization_api_keys(organization_id, Some(key_type))
         .await?;
     let record = match existing.into_iter().next() {
         Some(record) => record,
@@ -96,7 +97,7 @@ async fn get_or_create_sealed(
 async fn rotate_sealed(
     store: &Store,
     data_key: &DataKey,
-    organization_id: &str,
+    organization_id: OrganizationId,
     key_type: ApiKeyType,
     now_ms: i64,
 ) -> Result<OpenedApiKey, ApiKeyError> {
@@ -111,14 +112,14 @@ async fn rotate_sealed(
 pub async fn validate_billing_sync_key(
     store: &Store,
     data_key: &DataKey,
-    organization_id: &str,
+    organization_id: OrganizationId,
     key: &str,
 ) -> Result<bool, ApiKeyError> {
     if key.trim().is_empty() {
         return Ok(false);
     }
     let stored = store
-        .organization_api_keys(organization_id, Some(ApiKeyType::BillingSync.code()))
+        .organization_api_keys(organization_id, Some(ApiKeyType::BillingSync))
         .await?;
     let Some(record) = stored.into_iter().next() else {
         return Ok(false);
@@ -164,7 +165,7 @@ pub async fn get_or_create(
     Ok(get_or_create_sealed(
         &app.store,
         &app.data_key,
-        &access.org.id,
+        access.org.id,
         key_type,
         app.clock.now_millis(),
     )
@@ -184,7 +185,7 @@ pub async fn rotate(
     let key = rotate_sealed(
         &app.store,
         &app.data_key,
-        &access.org.id,
+        access.org.id,
         key_type,
         app.clock.now_millis(),
     )
@@ -197,22 +198,25 @@ pub async fn rotate(
 /// revision date; the caller shows neither key.
 pub async fn information(
     app: &App,
-    organization_id: &str,
+    organization_id: OrganizationId,
     key_type: Option<i32>,
 ) -> Result<Vec<OrganizationApiKeyRecord>, AppError> {
     let key_type = key_type.map(owner_key_type).transpose()?;
     Ok(app
         .store
-        .organization_api_keys(organization_id, key_type.map(ApiKeyType::code))
+        .organization_api_keys(organization_id, key_type)
         .await?)
 }
 
 /// Whether the organization holds a billing sync token (the cloud's billing page offers *View
 /// token* then, *Generate token* otherwise).
-pub async fn has_billing_sync_token(app: &App, organization_id: &str) -> Result<bool, AppError> {
+pub async fn has_billing_sync_token(
+    app: &App,
+    organization_id: OrganizationId,
+) -> Result<bool, AppError> {
     Ok(!app
         .store
-        .organization_api_keys(organization_id, Some(ApiKeyType::BillingSync.code()))
+        .organization_api_keys(organization_id, Some(ApiKeyType::BillingSync))
         .await?
         .is_empty())
 }

@@ -59,7 +59,8 @@ pub async fn run(backend: &TestBackend, n: usize) -> anyhow::Result<SyncFigures>
     };
     let once = async || -> anyhow::Result<Duration> {
         let started = Instant::now();
-        let outcome = sync_organization(&deps, &pair.org_id, "bench", &mut |_, _| {}).await?;
+        let outcome =
+            sync_organization(&deps, pair.org_id.parse()?, "bench", &mut |_, _| {}).await?;
         let took = started.elapsed();
         anyhow::ensure!(
             outcome.succeeded,

@@ -35,7 +35,7 @@ pub const API_KEY_LEN: usize = 30;
 
 /// The associated data a key is sealed with: its organization and type, so a ciphertext moved
 /// to another organization's row (or another type) does not open.
-pub fn seal_context(organization_id: &str, key_type: ApiKeyType) -> String {
+pub fn seal_context(organization_id: crate::ids::OrganizationId, key_type: ApiKeyType) -> String {
     format!("organization-api-key/{organization_id}/{}", key_type.code())
 }
 
@@ -54,9 +54,10 @@ mod tests {
         }
         assert_eq!(ApiKeyType::BillingSync.code(), 1);
         assert_eq!(ApiKeyType::from_code(255), None);
+        let org = crate::ids::OrganizationId::new();
         assert_ne!(
-            seal_context("o", ApiKeyType::BillingSync),
-            seal_context("o", ApiKeyType::Default)
+            seal_context(org, ApiKeyType::BillingSync),
+            seal_context(org, ApiKeyType::Default)
         );
     }
 }

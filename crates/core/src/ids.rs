@@ -41,6 +41,14 @@ macro_rules! typed_id {
                 Uuid::parse_str(s).map(Self)
             }
         }
+
+        /// How storage reads an id back from its text column.
+        impl TryFrom<String> for $name {
+            type Error = uuid::Error;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                s.parse()
+            }
+        }
     };
 }
 
@@ -63,6 +71,23 @@ typed_id!(
 typed_id!(
     /// A Families for Enterprise offer or sponsorship (reference §1.1).
     SponsorshipId
+);
+
+typed_id!(
+    /// A connection of an organization to something outside (reference §1.6).
+    ConnectionId
+);
+typed_id!(
+    /// An organization API key (reference §1.3).
+    OrganizationApiKeyId
+);
+typed_id!(
+    /// One entry of an organization's billing ledger.
+    SubscriptionPeriodId
+);
+typed_id!(
+    /// The recorded outcome of one sync or license fetch.
+    OutcomeId
 );
 
 #[cfg(test)]

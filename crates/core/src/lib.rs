@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod clock;
+pub mod codes;
 pub mod connections;
 pub mod data_key;
 pub mod email;
@@ -13,6 +14,7 @@ pub mod members;
 pub mod password;
 pub mod plans;
 pub mod redemption;
+pub mod redirect;
 pub mod schedule;
 pub mod secrets;
 pub mod self_hosted_sync;

@@ -6,11 +6,13 @@
 
 use std::collections::HashMap;
 
+use crate::ids::{OrganizationUserId, SponsorshipId};
+
 /// A local row as the sync sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalRow {
-    pub id: String,
-    pub member_id: String,
+    pub id: SponsorshipId,
+    pub member_id: OrganizationUserId,
     pub to_delete: bool,
     pub last_sync_date: Option<i64>,
     pub valid_until: Option<i64>,
@@ -19,7 +21,7 @@ pub struct LocalRow {
 /// What the cloud answered for one item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CloudAnswer {
-    pub member_id: String,
+    pub member_id: OrganizationUserId,
     pub removed: bool,
     pub last_sync_date: Option<i64>,
     pub valid_until: Option<i64>,
@@ -29,7 +31,7 @@ pub struct CloudAnswer {
 /// A local row's new sync state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowUpdate {
-    pub id: String,
+    pub id: SponsorshipId,
     pub last_sync_date: Option<i64>,
     pub valid_until: Option<i64>,
     pub to_delete: bool,
@@ -39,7 +41,7 @@ pub struct RowUpdate {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
     /// Rows the cloud removed (unredeemed offers that were revoked).
-    pub delete: Vec<String>,
+    pub delete: Vec<SponsorshipId>,
     /// Rows whose sync state changed.
     pub update: Vec<RowUpdate>,
     /// Answered rows whose state was already what the cloud said.
@@ -59,25 +61,23 @@ pub struct Changes {
 /// answered: the cloud either ended it (answered removed) or never had it (left it out, or
 /// skipped it as `deleted_before_sync`), and either way it has nothing more to do.
 pub fn reconcile(local: &[LocalRow], answers: &[CloudAnswer]) -> Changes {
-    let by_member: HashMap<&str, &LocalRow> = local
-        .iter()
-        .map(|row| (row.member_id.as_str(), row))
-        .collect();
+    let by_member: HashMap<OrganizationUserId, &LocalRow> =
+        local.iter().map(|row| (row.member_id, row)).collect();
     let mut changes = Changes::default();
     for answer in answers {
-        let Some(row) = by_member.get(answer.member_id.as_str()) else {
+        let Some(row) = by_member.get(&answer.member_id) else {
             changes.unknown += 1;
             continue;
         };
         if answer.removed {
-            changes.delete.push(row.id.clone());
+            changes.delete.push(row.id);
             continue;
         }
         if let Some(date) = answer.last_sync_date {
             changes.synced_at = Some(changes.synced_at.map_or(date, |at: i64| at.min(date)));
         }
         let update = RowUpdate {
-            id: row.id.clone(),
+            id: row.id,
             last_sync_date: answer.last_sync_date,
             valid_until: answer.valid_until,
             to_delete: answer.to_delete,
@@ -92,16 +92,14 @@ pub fn reconcile(local: &[LocalRow], answers: &[CloudAnswer]) -> Changes {
             changes.update.push(update);
         }
     }
-    let answered: std::collections::HashSet<&str> = answers
-        .iter()
-        .map(|answer| answer.member_id.as_str())
-        .collect();
+    let answered: std::collections::HashSet<OrganizationUserId> =
+        answers.iter().map(|answer| answer.member_id).collect();
     changes.delete.extend(
         local
             .iter()
             .filter(|row| row.to_delete && row.last_sync_date.is_none())
-            .filter(|row| !answered.contains(row.member_id.as_str()))
-            .map(|row| row.id.clone()),
+            .filter(|row| !answered.contains(&row.member_id))
+            .map(|row| row.id),
     );
     changes
 }
@@ -110,10 +108,21 @@ pub fn reconcile(local: &[LocalRow], answers: &[CloudAnswer]) -> Changes {
 mod tests {
     use super::*;
 
-    fn row(id: &str, member: &str, to_delete: bool, last: Option<i64>) -> LocalRow {
+    /// The fixed id a test name (`r1`, `m2`) stands for.
+    fn id<T: std::str::FromStr>(name: &str) -> T
+    where
+        T::Err: std::fmt::Debug,
+    {
+        let number: u64 = name[1..].parse().expect("a numbered name");
+        format!("00000000-0000-7000-8000-{number:012}")
+            .parse()
+            .expect("an id")
+    }
+
+    fn row(id_name: &str, member: &str, to_delete: bool, last: Option<i64>) -> LocalRow {
         LocalRow {
-            id: id.into(),
-            member_id: member.into(),
+            id: id(id_name),
+            member_id: id(member),
             to_delete,
             last_sync_date: last,
             valid_until: None,
@@ -128,7 +137,7 @@ mod tests {
         to_delete: bool,
     ) -> CloudAnswer {
         CloudAnswer {
-            member_id: member.into(),
+            member_id: id(member),
             removed,
             last_sync_date: last,
             valid_until: valid,
@@ -142,7 +151,7 @@ mod tests {
             &[row("r1", "m1", true, Some(1))],
             &[answer("m1", true, Some(2), None, true)],
         );
-        assert_eq!(changes.delete, vec!["r1".to_string()]);
+        assert_eq!(changes.delete, vec![id::<SponsorshipId>("r1")]);
         assert!(changes.update.is_empty());
     }
 
@@ -155,7 +164,7 @@ mod tests {
         assert_eq!(
             changes.update,
             vec![RowUpdate {
-                id: "r1".into(),
+                id: id("r1"),
                 last_sync_date: Some(5),
                 valid_until: Some(9),
                 to_delete: false
@@ -182,7 +191,7 @@ mod tests {
             ],
             &[],
         );
-        assert_eq!(changes.delete, vec!["r1".to_string()]);
+        assert_eq!(changes.delete, vec![id::<SponsorshipId>("r1")]);
         assert!(changes.update.is_empty());
     }
 
@@ -199,7 +208,7 @@ mod tests {
         );
         assert_eq!(changes.unchanged, 1);
         assert_eq!(changes.update.len(), 1);
-        assert_eq!(changes.update[0].id, "r2");
+        assert_eq!(changes.update[0].id, id::<SponsorshipId>("r2"));
         assert_eq!(changes.update[0].last_sync_date, Some(8));
         assert_eq!(changes.synced_at, Some(7));
     }

@@ -3,6 +3,7 @@
 
 use crate::billing::insert_period;
 use crate::{Store, StoreError, SubscriptionPeriodRecord, on_pool};
+use kinwarden_core::ids::OrganizationId;
 
 /// What the organization becomes.
 #[derive(Debug, Clone)]
@@ -18,7 +19,7 @@ impl Store {
     /// transaction.
     pub async fn set_organization_terms(
         &self,
-        organization_id: &str,
+        organization_id: OrganizationId,
         terms: &OrganizationTerms,
         entries: &[SubscriptionPeriodRecord],
         now_ms: i64,
@@ -29,7 +30,7 @@ impl Store {
                 "UPDATE organizations SET plan_type = $2, seats = $3, enabled = $4, expiration_date = $5, \
                  revision_date = $6, updated_at = $6 WHERE id = $1",
             )
-            .bind(organization_id)
+            .bind(organization_id.to_string())
             .bind(terms.plan_type)
             .bind(terms.seats)
             .bind(terms.enabled)
@@ -63,7 +64,7 @@ impl Store {
                  expiration_date = CASE WHEN expiration_date IS NULL OR expiration_date < $3 THEN $3 ELSE expiration_date END, \
                  revision_date = $4, updated_at = $4 WHERE id = $1",
             )
-            .bind(&entry.organization_id)
+            .bind(entry.organization_id.to_string())
             .bind(true)
             .bind(entry.end_date)
             .bind(now_ms)

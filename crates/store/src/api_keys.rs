@@ -2,13 +2,17 @@
 //! the sealed key; sealing and opening belong to the caller, which holds the data key.
 
 use crate::{Store, StoreError, on_pool};
+use kinwarden_core::api_keys::ApiKeyType;
+use kinwarden_core::ids::{OrganizationApiKeyId, OrganizationId};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrganizationApiKeyRecord {
-    pub id: String,
-    pub organization_id: String,
-    #[sqlx(rename = "type")]
-    pub key_type: i32,
+    #[sqlx(try_from = "String")]
+    pub id: OrganizationApiKeyId,
+    #[sqlx(try_from = "String")]
+    pub organization_id: OrganizationId,
+    #[sqlx(rename = "type", try_from = "i32")]
+    pub key_type: ApiKeyType,
     /// AES-256-GCM ciphertext, never the key.
     pub api_key_encrypted: String,
     pub revision_date: i64,
@@ -18,8 +22,8 @@ impl Store {
     /// The keys of an organization, of one type or of all types.
     pub async fn organization_api_keys(
         &self,
-        organization_id: &str,
-        key_type: Option<i32>,
+        organization_id: OrganizationId,
+        key_type: Option<ApiKeyType>,
     ) -> Result<Vec<OrganizationApiKeyRecord>, StoreError> {
         let rows = on_pool!(self, pool => {
             sqlx::query_as::<_, OrganizationApiKeyRecord>(
@@ -27,8 +31,8 @@ impl Store {
                  FROM organization_api_keys WHERE organization_id = $1 AND ($2 IS NULL OR type = $2) \
                  ORDER BY type",
             )
-            .bind(organization_id)
-            .bind(key_type)
+            .bind(organization_id.to_string())
+            .bind(key_type.map(ApiKeyType::code))
             .fetch_all(pool)
             .await?
         });
@@ -46,15 +50,15 @@ impl Store {
                 "INSERT INTO organization_api_keys (id, organization_id, type, api_key_encrypted, revision_date) \
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organization_id, type) DO NOTHING",
             )
-            .bind(&key.id)
-            .bind(&key.organization_id)
-            .bind(key.key_type)
+            .bind(key.id.to_string())
+            .bind(key.organization_id.to_string())
+            .bind(key.key_type.code())
             .bind(&key.api_key_encrypted)
             .bind(key.revision_date)
             .execute(pool)
             .await?;
         });
-        self.organization_api_keys(&key.organization_id, Some(key.key_type))
+        self.organization_api_keys(key.organization_id, Some(key.key_type))
             .await?
             .into_iter()
             .next()
@@ -74,9 +78,9 @@ impl Store {
                  SET api_key_encrypted = excluded.api_key_encrypted, revision_date = excluded.revision_date \
                  RETURNING id, organization_id, type, api_key_encrypted, revision_date",
             )
-            .bind(&key.id)
-            .bind(&key.organization_id)
-            .bind(key.key_type)
+            .bind(key.id.to_string())
+            .bind(key.organization_id.to_string())
+            .bind(key.key_type.code())
             .bind(&key.api_key_encrypted)
             .bind(key.revision_date)
             .fetch_one(pool)

@@ -2,11 +2,14 @@
 //! them, each written in the same transaction as the organization change it records.
 
 use crate::{Store, StoreError, on_pool};
+use kinwarden_core::ids::{OrganizationId, SubscriptionPeriodId};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SubscriptionPeriodRecord {
-    pub id: String,
-    pub organization_id: String,
+    #[sqlx(try_from = "String")]
+    pub id: SubscriptionPeriodId,
+    #[sqlx(try_from = "String")]
+    pub organization_id: OrganizationId,
     /// `kinwarden_core::subscription::EntryKind` by name.
     pub kind: String,
     pub start_date: i64,
@@ -24,8 +27,8 @@ macro_rules! insert_period {
             "INSERT INTO subscription_periods (id, organization_id, kind, start_date, end_date, \
              plan_type, seats, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(&$period.id)
-        .bind(&$period.organization_id)
+        .bind($period.id.to_string())
+        .bind($period.organization_id.to_string())
         .bind(&$period.kind)
         .bind($period.start_date)
         .bind($period.end_date)
@@ -43,14 +46,14 @@ impl Store {
     /// The ledger of an organization, oldest first.
     pub async fn subscription_periods(
         &self,
-        organization_id: &str,
+        organization_id: OrganizationId,
     ) -> Result<Vec<SubscriptionPeriodRecord>, StoreError> {
         let rows = on_pool!(self, pool => {
             sqlx::query_as::<_, SubscriptionPeriodRecord>(
                 "SELECT id, organization_id, kind, start_date, end_date, plan_type, seats, recorded_by, created_at \
                  FROM subscription_periods WHERE organization_id = $1 ORDER BY created_at, start_date, id",
             )
-            .bind(organization_id)
+            .bind(organization_id.to_string())
             .fetch_all(pool)
             .await?
         });
@@ -58,12 +61,12 @@ impl Store {
     }
 
     /// Seats taken: members invited, accepted or confirmed (revoked ones hold none).
-    pub async fn occupied_seats(&self, organization_id: &str) -> Result<i64, StoreError> {
+    pub async fn occupied_seats(&self, organization_id: OrganizationId) -> Result<i64, StoreError> {
         let count = on_pool!(self, pool => {
             sqlx::query_scalar::<_, i64>(
                 "SELECT COUNT(*) FROM organization_users WHERE organization_id = $1 AND status >= 0",
             )
-            .bind(organization_id)
+            .bind(organization_id.to_string())
             .fetch_one(pool)
             .await?
         });
@@ -84,7 +87,7 @@ impl Store {
                 "UPDATE organizations SET seats = $2, revision_date = $3, updated_at = $3 \
                  WHERE id = $1 AND seats IS NOT DISTINCT FROM $4",
             )
-            .bind(&entry.organization_id)
+            .bind(entry.organization_id.to_string())
             .bind(entry.seats)
             .bind(entry.created_at)
             .bind(expected_seats)

@@ -1,6 +1,7 @@
 //! A member's offer made on a cloud (reference §4.1 C2): the row and its offer e-mail are stored
 //! together, so the offer is never mailed without being kept, nor kept without being mailed.
 
+use kinwarden_core::sponsorships::PlanSponsorshipType;
 use kinwarden_mail::DraftMail;
 
 use crate::error::conflict_or;
@@ -28,13 +29,13 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(&sql)
-                .bind(&row.id)
-                .bind(&row.sponsoring_organization_id)
-                .bind(&row.sponsoring_organization_user_id)
-                .bind(&row.sponsored_organization_id)
+                .bind(row.id.to_string())
+                .bind(row.sponsoring_organization_id.map(|id| id.to_string()))
+                .bind(row.sponsoring_organization_user_id.to_string())
+                .bind(row.sponsored_organization_id.map(|id| id.to_string()))
                 .bind(&row.friendly_name)
                 .bind(&row.offered_to_email)
-                .bind(row.plan_sponsorship_type)
+                .bind(row.plan_sponsorship_type.map(PlanSponsorshipType::code))
                 .bind(row.to_delete)
                 .bind(row.last_sync_date)
                 .bind(row.valid_until)

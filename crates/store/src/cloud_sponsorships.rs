@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use kinwarden_core::ids::{OrganizationId, SponsorshipId};
 use kinwarden_mail::DraftMail;
 
 use crate::error::conflict_or;
@@ -15,9 +16,9 @@ const LOOKUP_CHUNK: usize = 500;
 /// What one sync batch writes on the cloud.
 #[derive(Debug, Clone, Copy)]
 pub struct CloudSyncWrite<'a> {
-    pub organization_id: &'a str,
+    pub organization_id: OrganizationId,
     pub upserts: &'a [SponsorshipRecord],
-    pub deletes: &'a [String],
+    pub deletes: &'a [SponsorshipId],
     /// One offer e-mail per new row, as drafts the delivery renders.
     pub offers: &'a [DraftMail],
     pub now_ms: i64,
@@ -50,7 +51,7 @@ impl Store {
             if !write.deletes.is_empty() {
                 sqlx::query(sql.delete_rows_of_org)
                     .bind(&deletes)
-                    .bind(write.organization_id)
+                    .bind(write.organization_id.to_string())
                     .execute(&mut *tx)
                     .await?;
             }
@@ -62,7 +63,7 @@ impl Store {
                     .await?;
             }
             sqlx::query(sql.stamp)
-                .bind(write.organization_id)
+                .bind(write.organization_id.to_string())
                 .bind(write.now_ms)
                 .execute(&mut *tx)
                 .await?;

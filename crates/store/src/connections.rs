@@ -2,13 +2,17 @@
 //! cloud (SPEC §6).
 
 use crate::{Store, StoreError, on_pool};
+use kinwarden_core::connections::ConnectionType;
+use kinwarden_core::ids::{ConnectionId, OrganizationId, OutcomeId};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ConnectionRecord {
-    pub id: String,
-    pub organization_id: String,
-    #[sqlx(rename = "type")]
-    pub connection_type: i32,
+    #[sqlx(try_from = "String")]
+    pub id: ConnectionId,
+    #[sqlx(try_from = "String")]
+    pub organization_id: OrganizationId,
+    #[sqlx(rename = "type", try_from = "i32")]
+    pub connection_type: ConnectionType,
     pub enabled: bool,
     pub config: Option<String>,
     pub created_at: i64,
@@ -17,8 +21,10 @@ pub struct ConnectionRecord {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OutcomeRecord {
-    pub id: String,
-    pub organization_id: String,
+    #[sqlx(try_from = "String")]
+    pub id: OutcomeId,
+    #[sqlx(try_from = "String")]
+    pub organization_id: OrganizationId,
     /// `license-sync`, `sponsorship-sync`, …
     pub kind: String,
     /// Who or what started it: `owner:<user id>`, `portal`, `job`, `cli`.
@@ -38,26 +44,29 @@ const OUTCOME_COLUMNS: &str = "id, organization_id, kind, started_by, started_at
 impl Store {
     pub async fn connections_of(
         &self,
-        organization_id: &str,
-        connection_type: i32,
+        organization_id: OrganizationId,
+        connection_type: ConnectionType,
     ) -> Result<Vec<ConnectionRecord>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM organization_connections WHERE organization_id = $1 AND type = $2 ORDER BY created_at"
         );
         let rows = on_pool!(self, pool => {
             sqlx::query_as::<_, ConnectionRecord>(&sql)
-                .bind(organization_id)
-                .bind(connection_type)
+                .bind(organization_id.to_string())
+                .bind(connection_type.code())
                 .fetch_all(pool)
                 .await?
         });
         Ok(rows)
     }
 
-    pub async fn connection(&self, id: &str) -> Result<Option<ConnectionRecord>, StoreError> {
+    pub async fn connection(
+        &self,
+        id: ConnectionId,
+    ) -> Result<Option<ConnectionRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM organization_connections WHERE id = $1");
         let row = on_pool!(self, pool => {
-            sqlx::query_as::<_, ConnectionRecord>(&sql).bind(id).fetch_optional(pool).await?
+            sqlx::query_as::<_, ConnectionRecord>(&sql).bind(id.to_string()).fetch_optional(pool).await?
         });
         Ok(row)
     }
@@ -71,9 +80,9 @@ impl Store {
         );
         on_pool!(self, pool => {
             sqlx::query(&sql)
-                .bind(&record.id)
-                .bind(&record.organization_id)
-                .bind(record.connection_type)
+                .bind(record.id.to_string())
+                .bind(record.organization_id.to_string())
+                .bind(record.connection_type.code())
                 .bind(record.enabled)
                 .bind(&record.config)
                 .bind(record.created_at)
@@ -84,10 +93,10 @@ impl Store {
         Ok(())
     }
 
-    pub async fn delete_connection(&self, id: &str) -> Result<bool, StoreError> {
+    pub async fn delete_connection(&self, id: ConnectionId) -> Result<bool, StoreError> {
         let deleted = on_pool!(self, pool => {
             sqlx::query("DELETE FROM organization_connections WHERE id = $1")
-                .bind(id)
+                .bind(id.to_string())
                 .execute(pool)
                 .await?
                 .rows_affected()
@@ -101,8 +110,8 @@ impl Store {
         );
         on_pool!(self, pool => {
             sqlx::query(&sql)
-                .bind(&outcome.id)
-                .bind(&outcome.organization_id)
+                .bind(outcome.id.to_string())
+                .bind(outcome.organization_id.to_string())
                 .bind(&outcome.kind)
                 .bind(&outcome.started_by)
                 .bind(outcome.started_at)
@@ -120,7 +129,7 @@ impl Store {
     /// The newest outcomes of one kind for an organization, newest first.
     pub async fn recent_outcomes(
         &self,
-        organization_id: &str,
+        organization_id: OrganizationId,
         kind: &str,
         limit: i64,
     ) -> Result<Vec<OutcomeRecord>, StoreError> {
@@ -130,7 +139,7 @@ impl Store {
         );
         let rows = on_pool!(self, pool => {
             sqlx::query_as::<_, OutcomeRecord>(&sql)
-                .bind(organization_id)
+                .bind(organization_id.to_string())
                 .bind(kind)
                 .bind(limit)
                 .fetch_all(pool)

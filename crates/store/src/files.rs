@@ -1,6 +1,7 @@
 //! Files that matter, written atomically (SPEC §3): a reader sees the old content or the new,
 //! never a part. Used for keys, configuration and license files.
 
+use kinwarden_core::ids::OrganizationId;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -46,16 +47,16 @@ impl LicenseFiles {
         Self { dir }
     }
 
-    pub fn path(&self, organization_id: &str) -> PathBuf {
+    pub fn path(&self, organization_id: OrganizationId) -> PathBuf {
         self.dir.join(format!("{organization_id}.json"))
     }
 
-    pub fn write(&self, organization_id: &str, contents: &str) -> io::Result<()> {
+    pub fn write(&self, organization_id: OrganizationId, contents: &str) -> io::Result<()> {
         write_atomic(&self.path(organization_id), contents.as_bytes())
     }
 
     /// The stored license, or `None` when there is none.
-    pub fn read(&self, organization_id: &str) -> io::Result<Option<Vec<u8>>> {
+    pub fn read(&self, organization_id: OrganizationId) -> io::Result<Option<Vec<u8>>> {
         match fs::read(self.path(organization_id)) {
             Ok(bytes) => Ok(Some(bytes)),
             Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
@@ -63,7 +64,7 @@ impl LicenseFiles {
         }
     }
 
-    pub fn remove(&self, organization_id: &str) -> io::Result<()> {
+    pub fn remove(&self, organization_id: OrganizationId) -> io::Result<()> {
         match fs::remove_file(self.path(organization_id)) {
             Err(err) if err.kind() != io::ErrorKind::NotFound => Err(err),
             _ => Ok(()),
@@ -79,12 +80,13 @@ mod tests {
     fn write_read_replace_remove() {
         let dir = tempfile::tempdir().expect("tempdir");
         let files = LicenseFiles::new(dir.path().join("licenses/organization"));
-        assert_eq!(files.read("a").expect("read"), None);
-        files.write("a", "one").expect("write");
-        files.write("a", "two").expect("replace");
-        assert_eq!(files.read("a").expect("read"), Some(b"two".to_vec()));
-        files.remove("a").expect("remove");
-        files.remove("a").expect("removing twice is fine");
-        assert_eq!(files.read("a").expect("read"), None);
+        let org = OrganizationId::new();
+        assert_eq!(files.read(org).expect("read"), None);
+        files.write(org, "one").expect("write");
+        files.write(org, "two").expect("replace");
+        assert_eq!(files.read(org).expect("read"), Some(b"two".to_vec()));
+        files.remove(org).expect("remove");
+        files.remove(org).expect("removing twice is fine");
+        assert_eq!(files.read(org).expect("read"), None);
     }
 }

@@ -1,10 +1,12 @@
 //! Installations: self-hosted servers registered with this cloud (reference §1.4, §3.5).
 
 use crate::{Store, StoreError, on_pool};
+use kinwarden_core::ids::InstallationId;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct InstallationRecord {
-    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub id: InstallationId,
     pub email: String,
     /// SHA-256 hex of the key; the key itself is shown once, at creation.
     pub key_hash: String,
@@ -20,7 +22,7 @@ impl Store {
                 "INSERT INTO installations (id, email, key_hash, enabled, created_at, last_activity_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
-            .bind(&record.id)
+            .bind(record.id.to_string())
             .bind(&record.email)
             .bind(&record.key_hash)
             .bind(record.enabled)
@@ -32,22 +34,29 @@ impl Store {
         Ok(())
     }
 
-    pub async fn installation(&self, id: &str) -> Result<Option<InstallationRecord>, StoreError> {
+    pub async fn installation(
+        &self,
+        id: InstallationId,
+    ) -> Result<Option<InstallationRecord>, StoreError> {
         let record = on_pool!(self, pool => {
             sqlx::query_as::<_, InstallationRecord>(
                 "SELECT id, email, key_hash, enabled, created_at, last_activity_at FROM installations WHERE id = $1",
             )
-            .bind(id)
+            .bind(id.to_string())
             .fetch_optional(pool)
             .await?
         });
         Ok(record)
     }
 
-    pub async fn touch_installation(&self, id: &str, now_ms: i64) -> Result<(), StoreError> {
+    pub async fn touch_installation(
+        &self,
+        id: InstallationId,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         on_pool!(self, pool => {
             sqlx::query("UPDATE installations SET last_activity_at = $2 WHERE id = $1")
-                .bind(id)
+                .bind(id.to_string())
                 .bind(now_ms)
                 .execute(pool)
                 .await?;

@@ -11,6 +11,7 @@ mod api_keys;
 mod billing;
 mod cloud_offers;
 mod cloud_sponsorships;
+mod column;
 mod connections;
 mod error;
 pub mod files;

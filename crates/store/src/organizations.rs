@@ -1,5 +1,7 @@
 //! Organizations and their members.
 
+use kinwarden_core::ids::{OrganizationId, OrganizationUserId, SponsorshipId, UserId};
+use kinwarden_core::members::{MemberStatus, MemberType};
 use kinwarden_mail::Mail;
 
 use crate::billing::{SubscriptionPeriodRecord, insert_period};
@@ -15,13 +17,13 @@ macro_rules! insert_member {
              permissions, access_secrets_manager, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
-        .bind(&$member.id)
-        .bind(&$member.organization_id)
-        .bind(&$member.user_id)
+        .bind($member.id.to_string())
+        .bind($member.organization_id.to_string())
+        .bind($member.user_id.map(|id| id.to_string()))
         .bind(&$member.email)
         .bind(&$member.key)
-        .bind($member.status)
-        .bind($member.member_type)
+        .bind($member.status.code())
+        .bind($member.member_type.code())
         .bind(&$member.permissions)
         .bind($member.access_secrets_manager)
         .bind($member.created_at)
@@ -34,7 +36,8 @@ macro_rules! insert_member {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrganizationRecord {
-    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub id: OrganizationId,
     pub name: String,
     pub billing_email: String,
     pub plan_type: i32,
@@ -54,14 +57,18 @@ pub struct OrganizationRecord {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MemberRecord {
-    pub id: String,
-    pub organization_id: String,
-    pub user_id: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub id: OrganizationUserId,
+    #[sqlx(try_from = "String")]
+    pub organization_id: OrganizationId,
+    #[sqlx(try_from = "crate::column::NullableText")]
+    pub user_id: Option<UserId>,
     pub email: Option<String>,
     pub key: Option<String>,
-    pub status: i32,
-    #[sqlx(rename = "type")]
-    pub member_type: i32,
+    #[sqlx(try_from = "i32")]
+    pub status: MemberStatus,
+    #[sqlx(rename = "type", try_from = "i32")]
+    pub member_type: MemberType,
     pub permissions: Option<String>,
     pub access_secrets_manager: bool,
     pub created_at: i64,
@@ -105,7 +112,8 @@ pub struct Membership {
 /// none when there is none.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MemberSponsorship {
-    pub sp_id: Option<String>,
+    #[sqlx(try_from = "crate::column::NullableText")]
+    pub sp_id: Option<SponsorshipId>,
     pub sp_friendly_name: Option<String>,
     pub sp_last_sync_date: Option<i64>,
     pub sp_valid_until: Option<i64>,
@@ -146,7 +154,7 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(&org_sql)
-                .bind(&org.id)
+                .bind(org.id.to_string())
                 .bind(&org.name)
                 .bind(&org.billing_email)
                 .bind(org.plan_type)
@@ -175,14 +183,14 @@ impl Store {
     pub async fn license_key_in_use(
         &self,
         license_key: &str,
-        except: Option<&str>,
+        except: Option<OrganizationId>,
     ) -> Result<bool, StoreError> {
         let count = on_pool!(self, pool => {
             sqlx::query_scalar::<_, i64>(
                 "SELECT COUNT(*) FROM organizations WHERE license_key = $1 AND enabled AND id <> $2",
             )
             .bind(license_key)
-            .bind(except.unwrap_or(""))
+            .bind(except.map(|id| id.to_string()).unwrap_or_default())
             .fetch_one(pool)
             .await?
         });
@@ -192,7 +200,7 @@ impl Store {
     /// Copies a license's terms onto a self-hosted organization (reference §5.5 step 7).
     pub async fn apply_license_terms(
         &self,
-        org_id: &str,
+        org_id: OrganizationId,
         terms: &LicenseTerms,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
@@ -202,7 +210,7 @@ impl Store {
                  max_collections = $6, enabled = $7, expiration_date = $8, license_key = $9, \
                  revision_date = $10, updated_at = $10 WHERE id = $1",
             )
-            .bind(org_id)
+            .bind(org_id.to_string())
             .bind(&terms.name)
             .bind(&terms.billing_email)
             .bind(terms.plan_type)
@@ -223,7 +231,7 @@ impl Store {
     /// billing contact, in one transaction (reference §5.6).
     pub async fn disable_organization(
         &self,
-        org_id: &str,
+        org_id: OrganizationId,
         expiration_ms: i64,
         mail: &Mail,
         now_ms: i64,
@@ -233,7 +241,7 @@ impl Store {
             sqlx::query(
                 "UPDATE organizations SET enabled = $2, expiration_date = $3, revision_date = $4, updated_at = $4 WHERE id = $1",
             )
-            .bind(org_id)
+            .bind(org_id.to_string())
             .bind(false)
             .bind(expiration_ms)
             .bind(now_ms)
@@ -247,18 +255,21 @@ impl Store {
     }
 
     /// The e-mail addresses of every organization's owners, in one query (the Portal's list).
-    pub async fn owner_emails(&self) -> Result<Vec<(String, String)>, StoreError> {
+    pub async fn owner_emails(&self) -> Result<Vec<(OrganizationId, String)>, StoreError> {
         let rows = on_pool!(self, pool => {
             sqlx::query_as::<_, (String, String)>(
                 "SELECT ou.organization_id, COALESCE(u.email, ou.email) FROM organization_users ou \
                  LEFT JOIN users u ON u.id = ou.user_id \
-                 WHERE ou.type = 0 AND COALESCE(u.email, ou.email) IS NOT NULL \
+                 WHERE ou.type = $1 AND COALESCE(u.email, ou.email) IS NOT NULL \
                  ORDER BY ou.organization_id, 2",
             )
+            .bind(MemberType::Owner.code())
             .fetch_all(pool)
             .await?
         });
-        Ok(rows)
+        rows.into_iter()
+            .map(|(org, email)| Ok((crate::column::typed(org)?, email)))
+            .collect()
     }
 
     /// Every organization, by name.
@@ -270,10 +281,13 @@ impl Store {
         Ok(orgs)
     }
 
-    pub async fn organization(&self, id: &str) -> Result<Option<OrganizationRecord>, StoreError> {
+    pub async fn organization(
+        &self,
+        id: OrganizationId,
+    ) -> Result<Option<OrganizationRecord>, StoreError> {
         let sql = format!("SELECT {ORG_COLUMNS} FROM organizations WHERE id = $1");
         let org = on_pool!(self, pool => {
-            sqlx::query_as::<_, OrganizationRecord>(&sql).bind(id).fetch_optional(pool).await?
+            sqlx::query_as::<_, OrganizationRecord>(&sql).bind(id.to_string()).fetch_optional(pool).await?
         });
         Ok(org)
     }
@@ -284,8 +298,8 @@ impl Store {
     /// it once per joined row).
     pub async fn memberships_of_user(
         &self,
-        user_id: &str,
-        status: i32,
+        user_id: UserId,
+        status: MemberStatus,
     ) -> Result<Vec<Membership>, StoreError> {
         let sql = format!(
             "SELECT {MEMBER_COLUMNS}, o.name AS org_name, o.plan_type AS org_plan_type, o.seats AS org_seats, \
@@ -301,7 +315,7 @@ impl Store {
              WHERE ou.user_id = $1 AND ou.status = $2 ORDER BY o.name"
         );
         let rows = on_pool!(self, pool => {
-            sqlx::query_as::<_, Membership>(&sql).bind(user_id).bind(status).fetch_all(pool).await?
+            sqlx::query_as::<_, Membership>(&sql).bind(user_id.to_string()).bind(status.code()).fetch_all(pool).await?
         });
         Ok(rows)
     }
@@ -309,22 +323,22 @@ impl Store {
     /// The membership of a user in an organization, if any.
     pub async fn membership(
         &self,
-        organization_id: &str,
-        user_id: &str,
+        organization_id: OrganizationId,
+        user_id: UserId,
     ) -> Result<Option<MemberRecord>, StoreError> {
         let sql = format!(
             "SELECT {MEMBER_COLUMNS} FROM organization_users ou WHERE ou.organization_id = $1 AND ou.user_id = $2"
         );
         let row = on_pool!(self, pool => {
-            sqlx::query_as::<_, MemberRecord>(&sql).bind(organization_id).bind(user_id).fetch_optional(pool).await?
+            sqlx::query_as::<_, MemberRecord>(&sql).bind(organization_id.to_string()).bind(user_id.to_string()).fetch_optional(pool).await?
         });
         Ok(row)
     }
 
     pub async fn member(
         &self,
-        organization_id: &str,
-        member_id: &str,
+        organization_id: OrganizationId,
+        member_id: OrganizationUserId,
     ) -> Result<Option<MemberDetails>, StoreError> {
         let sql = format!(
             "SELECT {MEMBER_COLUMNS}, u.email AS user_email, u.name AS user_name \
@@ -332,19 +346,22 @@ impl Store {
              WHERE ou.organization_id = $1 AND ou.id = $2"
         );
         let row = on_pool!(self, pool => {
-            sqlx::query_as::<_, MemberDetails>(&sql).bind(organization_id).bind(member_id).fetch_optional(pool).await?
+            sqlx::query_as::<_, MemberDetails>(&sql).bind(organization_id.to_string()).bind(member_id.to_string()).fetch_optional(pool).await?
         });
         Ok(row)
     }
 
-    pub async fn members(&self, organization_id: &str) -> Result<Vec<MemberDetails>, StoreError> {
+    pub async fn members(
+        &self,
+        organization_id: OrganizationId,
+    ) -> Result<Vec<MemberDetails>, StoreError> {
         let sql = format!(
             "SELECT {MEMBER_COLUMNS}, u.email AS user_email, u.name AS user_name \
              FROM organization_users ou LEFT JOIN users u ON u.id = ou.user_id \
              WHERE ou.organization_id = $1 ORDER BY COALESCE(u.email, ou.email)"
         );
         let rows = on_pool!(self, pool => {
-            sqlx::query_as::<_, MemberDetails>(&sql).bind(organization_id).fetch_all(pool).await?
+            sqlx::query_as::<_, MemberDetails>(&sql).bind(organization_id.to_string()).fetch_all(pool).await?
         });
         Ok(rows)
     }
@@ -376,18 +393,20 @@ impl Store {
     /// Links an invited member to the account that accepted, if still invited.
     pub async fn accept_member(
         &self,
-        member_id: &str,
-        user_id: &str,
+        member_id: OrganizationUserId,
+        user_id: UserId,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let changed = on_pool!(self, pool => {
             sqlx::query(
-                "UPDATE organization_users SET user_id = $2, email = NULL, status = 1, updated_at = $3 \
-                 WHERE id = $1 AND status = 0",
+                "UPDATE organization_users SET user_id = $2, email = NULL, status = $4, updated_at = $3 \
+                 WHERE id = $1 AND status = $5",
             )
-            .bind(member_id)
-            .bind(user_id)
+            .bind(member_id.to_string())
+            .bind(user_id.to_string())
             .bind(now_ms)
+            .bind(MemberStatus::Accepted.code())
+            .bind(MemberStatus::Invited.code())
             .execute(pool)
             .await
             .map_err(conflict_or)?
@@ -399,15 +418,17 @@ impl Store {
     /// Gives an accepted member the wrapped organization key, if still accepted.
     pub async fn confirm_member(
         &self,
-        member_id: &str,
+        member_id: OrganizationUserId,
         key: &str,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let changed = on_pool!(self, pool => {
-            sqlx::query("UPDATE organization_users SET key = $2, status = 2, updated_at = $3 WHERE id = $1 AND status = 1")
-                .bind(member_id)
+            sqlx::query("UPDATE organization_users SET key = $2, status = $4, updated_at = $3 WHERE id = $1 AND status = $5")
+                .bind(member_id.to_string())
                 .bind(key)
                 .bind(now_ms)
+                .bind(MemberStatus::Confirmed.code())
+                .bind(MemberStatus::Accepted.code())
                 .execute(pool)
                 .await?
                 .rows_affected()
@@ -417,15 +438,15 @@ impl Store {
 
     pub async fn update_member_role(
         &self,
-        member_id: &str,
-        member_type: i32,
+        member_id: OrganizationUserId,
+        member_type: MemberType,
         permissions: Option<&str>,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let changed = on_pool!(self, pool => {
             sqlx::query("UPDATE organization_users SET type = $2, permissions = $3, updated_at = $4 WHERE id = $1")
-                .bind(member_id)
-                .bind(member_type)
+                .bind(member_id.to_string())
+                .bind(member_type.code())
                 .bind(permissions)
                 .bind(now_ms)
                 .execute(pool)
@@ -436,12 +457,17 @@ impl Store {
     }
 
     /// How many confirmed owners an organization has (the last one may not leave).
-    pub async fn confirmed_owner_count(&self, organization_id: &str) -> Result<i64, StoreError> {
+    pub async fn confirmed_owner_count(
+        &self,
+        organization_id: OrganizationId,
+    ) -> Result<i64, StoreError> {
         let count = on_pool!(self, pool => {
             sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM organization_users WHERE organization_id = $1 AND type = 0 AND status = 2",
+                "SELECT COUNT(*) FROM organization_users WHERE organization_id = $1 AND type = $2 AND status = $3",
             )
-            .bind(organization_id)
+            .bind(organization_id.to_string())
+            .bind(MemberType::Owner.code())
+            .bind(MemberStatus::Confirmed.code())
             .fetch_one(pool)
             .await?
         });

@@ -2,6 +2,7 @@
 //! renew, announce the end (the revert e-mail), end, and clear out long-expired rows. Each step
 //! writes the sponsorship, the Families organization, its ledger and its e-mail together.
 
+use kinwarden_core::ids::{OrganizationId, SponsorshipId};
 use kinwarden_mail::Mail;
 
 use crate::sponsorships::COLUMNS;
@@ -19,8 +20,8 @@ pub struct RedeemedSponsorship {
 /// disabled (no recorded payment covers today), and the revert e-mail when not sent before.
 #[derive(Debug, Clone)]
 pub struct SponsorshipEnd<'a> {
-    pub sponsorship_id: &'a str,
-    pub organization_id: &'a str,
+    pub sponsorship_id: SponsorshipId,
+    pub organization_id: OrganizationId,
     pub entry: &'a SubscriptionPeriodRecord,
     pub disable: bool,
     pub mail: Option<&'a Mail>,
@@ -44,7 +45,7 @@ impl Store {
     /// and the ledger records the period. `false` when the sponsorship is gone or changed.
     pub async fn renew_sponsorship(
         &self,
-        sponsorship_id: &str,
+        sponsorship_id: SponsorshipId,
         previous_until: Option<i64>,
         entry: &SubscriptionPeriodRecord,
         until_ms: i64,
@@ -58,9 +59,9 @@ impl Store {
                  WHERE id = $1 AND sponsored_organization_id = $3 \
                  AND (valid_until = $4 OR (valid_until IS NULL AND $4 IS NULL))",
             )
-            .bind(sponsorship_id)
+            .bind(sponsorship_id.to_string())
             .bind(until_ms)
-            .bind(&entry.organization_id)
+            .bind(entry.organization_id.to_string())
             .bind(previous_until)
             .execute(&mut *tx)
             .await?
@@ -69,7 +70,7 @@ impl Store {
                 sqlx::query(
                     "UPDATE organizations SET enabled = $2, expiration_date = $3, revision_date = $4, updated_at = $4 WHERE id = $1",
                 )
-                .bind(&entry.organization_id)
+                .bind(entry.organization_id.to_string())
                 .bind(true)
                 .bind(until_ms)
                 .bind(now_ms)
@@ -87,7 +88,7 @@ impl Store {
     /// together. `false` when it was announced meanwhile.
     pub async fn announce_sponsorship_end(
         &self,
-        sponsorship_id: &str,
+        sponsorship_id: SponsorshipId,
         mail: &Mail,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
@@ -97,7 +98,7 @@ impl Store {
                 "UPDATE organization_sponsorships SET revert_mailed_at = $2 \
                  WHERE id = $1 AND revert_mailed_at IS NULL",
             )
-            .bind(sponsorship_id)
+            .bind(sponsorship_id.to_string())
             .bind(now_ms)
             .execute(&mut *tx)
             .await?
@@ -122,8 +123,8 @@ impl Store {
             let deleted = sqlx::query(
                 "DELETE FROM organization_sponsorships WHERE id = $1 AND sponsored_organization_id = $2",
             )
-            .bind(end.sponsorship_id)
-            .bind(end.organization_id)
+            .bind(end.sponsorship_id.to_string())
+            .bind(end.organization_id.to_string())
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -133,7 +134,7 @@ impl Store {
                     sqlx::query(
                         "UPDATE organizations SET enabled = $2, revision_date = $3, updated_at = $3 WHERE id = $1",
                     )
-                    .bind(end.organization_id)
+                    .bind(end.organization_id.to_string())
                     .bind(false)
                     .bind(end.now_ms)
                     .execute(&mut *tx)

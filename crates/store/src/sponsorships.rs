@@ -6,18 +6,26 @@
 
 use crate::error::conflict_or;
 use crate::{Store, StoreError, on_pool};
+use kinwarden_core::ids::{OrganizationId, OrganizationUserId, SponsorshipId};
+use kinwarden_core::sponsorships::PlanSponsorshipType;
 
 /// One sponsorship row. Its fields are in the order of [`COLUMNS`]: bulk reads hand each row over
 /// as a JSON array of its columns in that order (`sync_bulk::rows_as_json`).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Deserialize)]
 pub struct SponsorshipRecord {
-    pub id: String,
-    pub sponsoring_organization_id: Option<String>,
-    pub sponsoring_organization_user_id: String,
-    pub sponsored_organization_id: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub id: SponsorshipId,
+    #[sqlx(try_from = "crate::column::NullableText")]
+    pub sponsoring_organization_id: Option<OrganizationId>,
+    #[sqlx(try_from = "String")]
+    pub sponsoring_organization_user_id: OrganizationUserId,
+    #[sqlx(try_from = "crate::column::NullableText")]
+    pub sponsored_organization_id: Option<OrganizationId>,
     pub friendly_name: Option<String>,
     pub offered_to_email: Option<String>,
-    pub plan_sponsorship_type: Option<i32>,
+    #[sqlx(try_from = "crate::column::NullableCode")]
+    #[serde(deserialize_with = "crate::sync_bulk::code")]
+    pub plan_sponsorship_type: Option<PlanSponsorshipType>,
     #[serde(deserialize_with = "crate::sync_bulk::flag")]
     pub to_delete: bool,
     pub last_sync_date: Option<i64>,
@@ -51,13 +59,13 @@ impl Store {
         );
         on_pool!(self, pool => {
             sqlx::query(&sql)
-                .bind(&row.id)
-                .bind(&row.sponsoring_organization_id)
-                .bind(&row.sponsoring_organization_user_id)
-                .bind(&row.sponsored_organization_id)
+                .bind(row.id.to_string())
+                .bind(row.sponsoring_organization_id.map(|id| id.to_string()))
+                .bind(row.sponsoring_organization_user_id.to_string())
+                .bind(row.sponsored_organization_id.map(|id| id.to_string()))
                 .bind(&row.friendly_name)
                 .bind(&row.offered_to_email)
-                .bind(row.plan_sponsorship_type)
+                .bind(row.plan_sponsorship_type.map(PlanSponsorshipType::code))
                 .bind(row.to_delete)
                 .bind(row.last_sync_date)
                 .bind(row.valid_until)
@@ -73,14 +81,14 @@ impl Store {
     /// The member's own (not admin-initiated) sponsorship, if any.
     pub async fn sponsorship_of_member(
         &self,
-        member_id: &str,
+        member_id: OrganizationUserId,
     ) -> Result<Option<SponsorshipRecord>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM sponsorships_as_synced \
              WHERE sponsoring_organization_user_id = $1 AND NOT is_admin_initiated"
         );
         let row = on_pool!(self, pool => {
-            sqlx::query_as::<_, SponsorshipRecord>(&sql).bind(member_id).fetch_optional(pool).await?
+            sqlx::query_as::<_, SponsorshipRecord>(&sql).bind(member_id.to_string()).fetch_optional(pool).await?
         });
         Ok(row)
     }
@@ -88,7 +96,7 @@ impl Store {
     /// Every sponsorship an organization pays for, in any state, oldest offer first.
     pub async fn sponsorships_of_organization(
         &self,
-        organization_id: &str,
+        organization_id: OrganizationId,
     ) -> Result<Vec<SponsorshipRecord>, StoreError> {
         // Read as one JSON array (`rows_as_json`): a sync reads every row of the organization.
         let sql = crate::sync_bulk::rows_as_json(
@@ -96,15 +104,15 @@ impl Store {
             "SELECT * FROM sponsorships_as_synced WHERE sponsoring_organization_id = $1",
         );
         let rows: String = on_pool!(self, pool => {
-            sqlx::query_scalar(&sql).bind(organization_id).fetch_one(pool).await?
+            sqlx::query_scalar(&sql).bind(organization_id.to_string()).fetch_one(pool).await?
         });
         crate::sync_bulk::records_from_json(&rows)
     }
 
-    pub async fn mark_sponsorship_to_delete(&self, id: &str) -> Result<bool, StoreError> {
+    pub async fn mark_sponsorship_to_delete(&self, id: SponsorshipId) -> Result<bool, StoreError> {
         let changed = on_pool!(self, pool => {
             sqlx::query("UPDATE organization_sponsorships SET to_delete = TRUE WHERE id = $1")
-                .bind(id)
+                .bind(id.to_string())
                 .execute(pool)
                 .await?
                 .rows_affected()
@@ -112,10 +120,10 @@ impl Store {
         Ok(changed == 1)
     }
 
-    pub async fn delete_sponsorship(&self, id: &str) -> Result<bool, StoreError> {
+    pub async fn delete_sponsorship(&self, id: SponsorshipId) -> Result<bool, StoreError> {
         let changed = on_pool!(self, pool => {
             sqlx::query("DELETE FROM organization_sponsorships WHERE id = $1")
-                .bind(id)
+                .bind(id.to_string())
                 .execute(pool)
                 .await?
                 .rows_affected()
@@ -126,7 +134,7 @@ impl Store {
     /// Records what the cloud answered for a row (reference §2.4: `LastSyncDate`, `ValidUntil`).
     pub async fn set_sponsorship_synced(
         &self,
-        id: &str,
+        id: SponsorshipId,
         last_sync_date: i64,
         valid_until: Option<i64>,
     ) -> Result<bool, StoreError> {
@@ -134,7 +142,7 @@ impl Store {
             sqlx::query(
                 "UPDATE organization_sponsorships SET last_sync_date = $2, valid_until = $3 WHERE id = $1",
             )
-            .bind(id)
+            .bind(id.to_string())
             .bind(last_sync_date)
             .bind(valid_until)
             .execute(pool)
@@ -147,14 +155,14 @@ impl Store {
     /// The newest sync date among an organization's sponsorships (reference §2.8).
     pub async fn latest_sponsorship_sync(
         &self,
-        organization_id: &str,
+        organization_id: OrganizationId,
     ) -> Result<Option<i64>, StoreError> {
         let latest = on_pool!(self, pool => {
             sqlx::query_scalar::<_, Option<i64>>(
                 "SELECT MAX(last_sync_date) FROM sponsorships_as_synced \
                  WHERE sponsoring_organization_id = $1",
             )
-            .bind(organization_id)
+            .bind(organization_id.to_string())
             .fetch_one(pool)
             .await?
         });
@@ -169,7 +177,7 @@ impl Store {
     /// no sync date (SPEC §10; `kinwarden_core::sponsorships::self_hosted_revoke`).
     pub async fn remove_member(
         &self,
-        member_id: &str,
+        member_id: OrganizationUserId,
         keep_unsynced: bool,
     ) -> Result<bool, StoreError> {
         let removed = on_pool!(self, pool => {
@@ -179,7 +187,7 @@ impl Store {
                     "DELETE FROM organization_sponsorships \
                      WHERE sponsoring_organization_user_id = $1 AND last_sync_date IS NULL",
                 )
-                .bind(member_id)
+                .bind(member_id.to_string())
                 .execute(&mut *tx)
                 .await?;
             }
@@ -187,11 +195,11 @@ impl Store {
                 "UPDATE organization_sponsorships SET to_delete = TRUE \
                  WHERE sponsoring_organization_user_id = $1",
             )
-            .bind(member_id)
+            .bind(member_id.to_string())
             .execute(&mut *tx)
             .await?;
             let removed = sqlx::query("DELETE FROM organization_users WHERE id = $1")
-                .bind(member_id)
+                .bind(member_id.to_string())
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -201,10 +209,13 @@ impl Store {
         Ok(removed == 1)
     }
 
-    pub async fn sponsorship(&self, id: &str) -> Result<Option<SponsorshipRecord>, StoreError> {
+    pub async fn sponsorship(
+        &self,
+        id: SponsorshipId,
+    ) -> Result<Option<SponsorshipRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM sponsorships_as_synced WHERE id = $1");
         let row = on_pool!(self, pool => {
-            sqlx::query_as::<_, SponsorshipRecord>(&sql).bind(id).fetch_optional(pool).await?
+            sqlx::query_as::<_, SponsorshipRecord>(&sql).bind(id.to_string()).fetch_optional(pool).await?
         });
         Ok(row)
     }
@@ -212,13 +223,13 @@ impl Store {
     /// The sponsorship a Families organization redeemed, if any.
     pub async fn sponsorship_of_sponsored(
         &self,
-        organization_id: &str,
+        organization_id: OrganizationId,
     ) -> Result<Option<SponsorshipRecord>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM sponsorships_as_synced WHERE sponsored_organization_id = $1"
         );
         let row = on_pool!(self, pool => {
-            sqlx::query_as::<_, SponsorshipRecord>(&sql).bind(organization_id).fetch_optional(pool).await?
+            sqlx::query_as::<_, SponsorshipRecord>(&sql).bind(organization_id.to_string()).fetch_optional(pool).await?
         });
         Ok(row)
     }
@@ -229,8 +240,8 @@ impl Store {
     /// redeemed meanwhile.
     pub async fn redeem_sponsorship(
         &self,
-        sponsorship_id: &str,
-        organization_id: &str,
+        sponsorship_id: SponsorshipId,
+        organization_id: OrganizationId,
         valid_until_ms: i64,
         period: &crate::SubscriptionPeriodRecord,
         now_ms: i64,
@@ -241,8 +252,8 @@ impl Store {
                 "UPDATE organization_sponsorships SET sponsored_organization_id = $2, offered_to_email = NULL, \
                  valid_until = $3 WHERE id = $1 AND sponsored_organization_id IS NULL AND offered_to_email IS NOT NULL",
             )
-            .bind(sponsorship_id)
-            .bind(organization_id)
+            .bind(sponsorship_id.to_string())
+            .bind(organization_id.to_string())
             .bind(valid_until_ms)
             .execute(&mut *tx)
             .await
@@ -252,7 +263,7 @@ impl Store {
                 sqlx::query(
                     "UPDATE organizations SET enabled = $2, expiration_date = $3, revision_date = $4, updated_at = $4 WHERE id = $1",
                 )
-                .bind(organization_id)
+                .bind(organization_id.to_string())
                 .bind(true)
                 .bind(valid_until_ms)
                 .bind(now_ms)

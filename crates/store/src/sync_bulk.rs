@@ -3,6 +3,8 @@
 //! PostgreSQL `jsonb_to_recordset`), and a sync with nothing changed writes only the
 //! organization's sync stamp (migration 0012) instead of every row's date.
 
+use kinwarden_core::ids::{OrganizationId, OrganizationUserId, SponsorshipId};
+use kinwarden_core::sponsorships::PlanSponsorshipType;
 use kinwarden_mail::DraftMail;
 use serde_json::{Value, json};
 
@@ -13,7 +15,7 @@ use crate::{Backend, SponsorshipRecord, Store, StoreError, on_pool};
 /// A self-hosted row's new sync state, as the cloud answered it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncedState {
-    pub id: String,
+    pub id: SponsorshipId,
     pub last_sync_date: Option<i64>,
     pub valid_until: Option<i64>,
     pub to_delete: bool,
@@ -27,7 +29,7 @@ fn row_json(row: &SponsorshipRecord) -> Value {
         "sponsored_organization_id": row.sponsored_organization_id,
         "friendly_name": row.friendly_name,
         "offered_to_email": row.offered_to_email,
-        "plan_sponsorship_type": row.plan_sponsorship_type,
+        "plan_sponsorship_type": row.plan_sponsorship_type.map(PlanSponsorshipType::code),
         "to_delete": row.to_delete,
         "last_sync_date": row.last_sync_date,
         "valid_until": row.valid_until,
@@ -179,13 +181,26 @@ pub(crate) fn flag<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<
     deserializer.deserialize_any(Flag)
 }
 
+/// A numbered enum of a [`rows_as_json`] row, or null.
+pub(crate) fn code<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i32>,
+    T::Error: std::fmt::Display,
+{
+    let code: Option<i32> = serde::Deserialize::deserialize(deserializer)?;
+    code.map(T::try_from)
+        .transpose()
+        .map_err(serde::de::Error::custom)
+}
+
 /// The rows of a [`rows_as_json`] statement, by id (oldest first: ids are time-ordered). They
 /// are sorted here, not by the aggregate's `ORDER BY`: SQLite would sort the built JSON objects,
 /// moving every row's whole text through a temporary B-tree.
 pub(crate) fn records_from_json(text: &str) -> Result<Vec<SponsorshipRecord>, StoreError> {
     let mut rows: Vec<SponsorshipRecord> = serde_json::from_str(text)
         .map_err(|err| StoreError::Database(sqlx::Error::Decode(Box::new(err))))?;
-    rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    rows.sort_unstable_by_key(|row| row.id);
     Ok(rows)
 }
 
@@ -194,7 +209,7 @@ pub(crate) fn rows_json(rows: &[SponsorshipRecord]) -> String {
     Value::Array(rows.iter().map(row_json).collect()).to_string()
 }
 
-pub(crate) fn ids_json(ids: &[String]) -> String {
+pub(crate) fn ids_json<Id: serde::Serialize>(ids: &[Id]) -> String {
     json!(ids).to_string()
 }
 
@@ -234,8 +249,8 @@ impl Store {
     /// the organization's other rows for every batch.
     pub async fn sponsorships_of_members(
         &self,
-        organization_id: &str,
-        member_ids: &[String],
+        organization_id: OrganizationId,
+        member_ids: &[OrganizationUserId],
     ) -> Result<Vec<SponsorshipRecord>, StoreError> {
         if member_ids.is_empty() {
             return Ok(Vec::new());
@@ -269,7 +284,7 @@ impl Store {
         // all of its rows for every later batch: 30 ms a batch instead of 6 at 100,000 rows.
         let rows: String = on_pool!(self, pool => {
             sqlx::query_scalar(&sql)
-                .bind(organization_id)
+                .bind(organization_id.to_string())
                 .bind(&members)
                 .persistent(false)
                 .fetch_one(pool)
@@ -283,7 +298,7 @@ impl Store {
     /// batch's skip reasons.
     pub async fn apply_sync_batch(
         &self,
-        delete: &[String],
+        delete: &[SponsorshipId],
         update: &[SyncedState],
         skips: Option<&crate::sync_skips::BatchSkips<'_>>,
     ) -> Result<(), StoreError> {
@@ -324,13 +339,13 @@ impl Store {
     /// then carry that date without being rewritten.
     pub async fn stamp_sponsorship_sync(
         &self,
-        organization_id: &str,
+        organization_id: OrganizationId,
         synced_at: i64,
     ) -> Result<(), StoreError> {
         let sql = bulk_sql(self.backend()).stamp;
         on_pool!(self, pool => {
             sqlx::query(sql)
-                .bind(organization_id)
+                .bind(organization_id.to_string())
                 .bind(synced_at)
                 .execute(pool)
                 .await
@@ -346,15 +361,24 @@ mod tests {
 
     #[test]
     fn rows_read_with_flags_as_booleans_or_integers_and_sorted_by_id() {
-        let text = r#"[["b","o","m2",null,"n","e",0,1,5,null,0,null],
-                       ["a","o","m1",null,null,null,null,false,null,7,true,"x"]]"#;
-        let rows = records_from_json(text).expect("rows");
-        assert_eq!(rows[0].id, "a");
+        const A: &str = "0190a000-0000-7000-8000-00000000000a";
+        const B: &str = "0190a000-0000-7000-8000-00000000000b";
+        const O: &str = "0190a000-0000-7000-8000-0000000000f0";
+        const M: &str = "0190a000-0000-7000-8000-0000000000e0";
+        let text = format!(
+            r#"[["{B}","{O}","{M}",null,"n","e",0,1,5,null,0,null],
+                ["{A}","{O}","{M}",null,null,null,null,false,null,7,true,"x"]]"#
+        );
+        let rows = records_from_json(&text).expect("rows");
+        assert_eq!(rows[0].id.to_string(), A);
         assert!(!rows[0].to_delete && rows[0].is_admin_initiated);
         assert!(rows[1].to_delete && !rows[1].is_admin_initiated);
         assert_eq!(rows[1].last_sync_date, Some(5));
         assert!(
-            records_from_json(r#"[["a","o","m",null,null,null,null,2,null,null,0,null]]"#).is_err()
+            records_from_json(&format!(
+                r#"[["{A}","{O}","{M}",null,null,null,null,2,null,null,0,null]]"#
+            ))
+            .is_err()
         );
     }
 }

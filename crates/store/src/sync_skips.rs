@@ -1,5 +1,6 @@
 //! Why the cloud skipped an offer (SPEC §6), kept on the self-hosted server beside the offer.
 
+use kinwarden_core::ids::{OrganizationId, OrganizationUserId};
 use std::collections::HashMap;
 
 use crate::{Store, StoreError, on_pool};
@@ -8,10 +9,10 @@ use crate::{Store, StoreError, on_pool};
 /// ones get the new one.
 #[derive(Debug, Clone, Copy)]
 pub struct BatchSkips<'a> {
-    pub organization_id: &'a str,
-    pub batch_member_ids: &'a [String],
+    pub organization_id: OrganizationId,
+    pub batch_member_ids: &'a [OrganizationUserId],
     /// (member id, reason code).
-    pub skipped: &'a [(String, String)],
+    pub skipped: &'a [(OrganizationUserId, String)],
     pub now_ms: i64,
 }
 
@@ -41,8 +42,8 @@ macro_rules! write_skips {
                  VALUES ($1, $2, $3, $4) ON CONFLICT (sponsoring_organization_user_id) \
                  DO UPDATE SET organization_id = excluded.organization_id, reason = excluded.reason, recorded_at = excluded.recorded_at",
             )
-            .bind(member_id)
-            .bind(skips.organization_id)
+            .bind(member_id.to_string())
+            .bind(skips.organization_id.to_string())
             .bind(reason)
             .bind(skips.now_ms)
             .execute(&mut *$tx)
@@ -56,16 +57,18 @@ impl Store {
     /// The organization's skip reasons by offering member.
     pub async fn sync_skips_of_organization(
         &self,
-        organization_id: &str,
-    ) -> Result<HashMap<String, String>, StoreError> {
+        organization_id: OrganizationId,
+    ) -> Result<HashMap<OrganizationUserId, String>, StoreError> {
         let rows: Vec<(String, String)> = on_pool!(self, pool => {
             sqlx::query_as::<_, (String, String)>(
                 "SELECT sponsoring_organization_user_id, reason FROM sponsorship_sync_skips WHERE organization_id = $1",
             )
-            .bind(organization_id)
+            .bind(organization_id.to_string())
             .fetch_all(pool)
             .await?
         });
-        Ok(rows.into_iter().collect())
+        rows.into_iter()
+            .map(|(member, reason)| Ok((crate::column::typed(member)?, reason)))
+            .collect()
     }
 }

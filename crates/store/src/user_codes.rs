@@ -1,6 +1,7 @@
 //! One-time codes mailed to a user: stored as a digest with the mail that carries them, in one
 //! transaction, and consumed by the first correct use.
 
+use kinwarden_core::ids::UserId;
 use kinwarden_mail::Mail;
 
 use crate::{Store, StoreError, on_pool};
@@ -9,7 +10,7 @@ impl Store {
     /// Replaces the user's code and queues the mail that tells it, together.
     pub async fn issue_user_code(
         &self,
-        user_id: &str,
+        user_id: UserId,
         code_hash: &str,
         expires_ms: i64,
         mail: &Mail,
@@ -21,7 +22,7 @@ impl Store {
                 "INSERT INTO user_codes (user_id, code_hash, expires_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (user_id) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at",
             )
-            .bind(user_id)
+            .bind(user_id.to_string())
             .bind(code_hash)
             .bind(expires_ms)
             .execute(&mut *tx)
@@ -36,13 +37,13 @@ impl Store {
     /// Uses the user's code if `code_hash` is it and it has not expired; a used code is gone.
     pub async fn use_user_code(
         &self,
-        user_id: &str,
+        user_id: UserId,
         code_hash: &str,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let used = on_pool!(self, pool => {
             sqlx::query("DELETE FROM user_codes WHERE user_id = $1 AND code_hash = $2 AND expires_at > $3")
-                .bind(user_id)
+                .bind(user_id.to_string())
                 .bind(code_hash)
                 .bind(now_ms)
                 .execute(pool)

@@ -1,12 +1,16 @@
 //! Accounts and their refresh tokens.
 
+use kinwarden_core::ids::UserId;
+
+use crate::column::typed;
 use crate::error::conflict_or;
 use crate::{Store, StoreError, on_pool};
 
 /// An account as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRecord {
-    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub id: UserId,
     pub email: String,
     pub name: Option<String>,
     pub email_verified: bool,
@@ -47,7 +51,7 @@ impl Store {
         );
         on_pool!(self, pool => {
             sqlx::query(&sql)
-                .bind(&user.id)
+                .bind(user.id.to_string())
                 .bind(&user.email)
                 .bind(&user.name)
                 .bind(user.email_verified)
@@ -84,10 +88,10 @@ impl Store {
         Ok(user)
     }
 
-    pub async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
+    pub async fn user_by_id(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
         let user = on_pool!(self, pool => {
-            sqlx::query_as::<_, UserRecord>(&sql).bind(id).fetch_optional(pool).await?
+            sqlx::query_as::<_, UserRecord>(&sql).bind(id.to_string()).fetch_optional(pool).await?
         });
         Ok(user)
     }
@@ -95,13 +99,13 @@ impl Store {
     /// Records the id of the account's user key, as clients report it.
     pub async fn set_user_key_id(
         &self,
-        id: &str,
+        id: UserId,
         key_id: &str,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let changed = on_pool!(self, pool => {
             sqlx::query("UPDATE users SET user_key_id = $2, revision_date = $3, updated_at = $3 WHERE id = $1")
-                .bind(id)
+                .bind(id.to_string())
                 .bind(key_id)
                 .bind(now_ms)
                 .execute(pool)
@@ -114,13 +118,13 @@ impl Store {
     /// The account's language setting (a BCP 47 tag such as `sv-SE`), chosen on the pages.
     pub async fn set_user_culture(
         &self,
-        id: &str,
+        id: UserId,
         culture: &str,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let changed = on_pool!(self, pool => {
             sqlx::query("UPDATE users SET culture = $2, revision_date = $3, updated_at = $3 WHERE id = $1")
-                .bind(id)
+                .bind(id.to_string())
                 .bind(culture)
                 .bind(now_ms)
                 .execute(pool)
@@ -133,7 +137,7 @@ impl Store {
     pub async fn insert_refresh_token(
         &self,
         token_hash: &str,
-        user_id: &str,
+        user_id: UserId,
         client_id: &str,
         device: Option<&str>,
         now_ms: i64,
@@ -145,7 +149,7 @@ impl Store {
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(token_hash)
-            .bind(user_id)
+            .bind(user_id.to_string())
             .bind(client_id)
             .bind(device)
             .bind(now_ms)
@@ -162,7 +166,7 @@ impl Store {
         &self,
         token_hash: &str,
         now_ms: i64,
-    ) -> Result<Option<(String, String, Option<String>)>, StoreError> {
+    ) -> Result<Option<(UserId, String, Option<String>)>, StoreError> {
         let row = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let row: Option<(String, String, Option<String>, i64)> = sqlx::query_as(
@@ -178,8 +182,8 @@ impl Store {
             tx.commit().await?;
             row
         });
-        Ok(row
-            .filter(|(_, _, _, expires)| *expires > now_ms)
-            .map(|(user, client, device, _)| (user, client, device)))
+        row.filter(|(_, _, _, expires)| *expires > now_ms)
+            .map(|(user, client, device, _)| Ok((typed(user)?, client, device)))
+            .transpose()
     }
 }

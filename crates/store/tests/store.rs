@@ -162,3 +162,29 @@ mod sponsorships;
 mod sponsorship_lifecycle;
 #[path = "store/sync_bulk.rs"]
 mod sync_bulk;
+
+/// The fixed id a test's short name stands for, of any id type: the name's bytes, so the same
+/// name is the same id and ids sort as their names do (names of at most 16 bytes).
+fn id<T: std::str::FromStr>(name: &str) -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    let mut bytes = [0u8; 16];
+    bytes[..name.len()].copy_from_slice(name.as_bytes());
+    uuid::Uuid::from_bytes(bytes)
+        .to_string()
+        .parse()
+        .expect("an id")
+}
+
+/// The short name an [`id`] was made from.
+fn name_of(id: impl std::fmt::Display) -> String {
+    let uuid = uuid::Uuid::parse_str(&id.to_string()).expect("an id");
+    let bytes: Vec<u8> = uuid
+        .as_bytes()
+        .iter()
+        .copied()
+        .take_while(|b| *b != 0)
+        .collect();
+    String::from_utf8(bytes).expect("a name")
+}

@@ -1,27 +1,24 @@
 //! Kinwarden's HTTP surface: one axum router for `/identity`, `/api`, `/admin` and the pages,
 //! and the mapping of every error to the Bitwarden envelopes. Handlers parse, call a use-case of
 //! `kinwarden-app`, and map its result.
+//!
+//! - `http`: what every handler shares (state, errors, extractors, mode and CSRF checks);
+//! - `api`: the JSON API under `/identity` and `/api`;
+//! - `pages`: the web pages of owners and members;
+//! - `portal`: the System Administrator Portal under `/admin`;
+//! - `router` and `openapi` put them together. `pages` and `portal` never call into `api`.
 
-mod admin;
-mod auth;
-mod console;
-mod deployment;
-mod error;
-mod forms;
-mod json;
-mod license_form;
-mod limiter;
-mod mails;
-pub mod metrics;
+mod api;
+mod http;
 pub mod openapi;
-mod org_access;
+mod pages;
+mod portal;
 mod router;
-mod routes;
-mod state;
 
-pub use console::PAGE_ROUTES;
-pub use error::{ApiError, IdentityErrorResponse};
-pub use json::{ApiJson, decode as decode_json};
-pub use limiter::LoginLimiter;
+pub use http::error::{ApiError, IdentityErrorResponse};
+pub use http::json::{ApiJson, decode as decode_json};
+pub use http::limiter::LoginLimiter;
+pub use http::metrics;
+pub use http::state::AppState;
+pub use pages::PAGE_ROUTES;
 pub use router::{app, openapi_router, router};
-pub use state::AppState;

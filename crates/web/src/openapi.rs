@@ -45,7 +45,7 @@ impl Modify for SecuritySchemes {
         components.add_security_scheme(
             PORTAL_SESSION,
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
-                crate::admin::SESSION_COOKIE,
+                crate::portal::SESSION_COOKIE,
             ))),
         );
     }

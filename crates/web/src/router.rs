@@ -12,14 +12,13 @@ use tracing::Level;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::error::ApiError;
-use crate::routes;
-use crate::state::AppState;
+use crate::http::error::ApiError;
+use crate::http::state::AppState;
 
 /// Every route with its OpenAPI description (SPEC §9 "OpenAPI"), one `routes!` per path: the
 /// document served at `/api/openapi.json` and the router are built from this one list.
 pub fn openapi_router() -> OpenApiRouter<AppState> {
-    use routes::*;
+    use crate::api::*;
     let api = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(crate::openapi::openapi_json))
         .routes(utoipa_axum::routes!(config::config))
@@ -99,22 +98,22 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
 
     OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
         .routes(utoipa_axum::routes!(health::alive))
-        .routes(utoipa_axum::routes!(crate::metrics::scrape))
+        .routes(utoipa_axum::routes!(crate::http::metrics::scrape))
         .nest("/api", api)
         .nest("/identity", identity)
-        .nest("/admin", crate::admin::router())
+        .nest("/admin", crate::portal::router())
 }
 
 /// The router with every route, before path normalisation.
 pub fn router(state: AppState) -> Router {
     let (routes, _) = openapi_router().split_for_parts();
     // The pages are HTML for people, outside the API document.
-    let routes = routes.merge(crate::console::router());
+    let routes = routes.merge(crate::pages::router());
     routes
         .fallback(page_not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::metrics::track,
+            crate::http::metrics::track,
         ))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
@@ -150,7 +149,7 @@ async fn not_found() -> ApiError {
 }
 
 async fn page_not_found() -> Response {
-    crate::console::not_found()
+    crate::pages::not_found()
 }
 
 /// A security header set on every response that did not set its own.

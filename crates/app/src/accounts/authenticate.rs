@@ -20,7 +20,12 @@ pub async fn user_of_token(app: &App, token: &str) -> Result<UserRecord, AppErro
     if !claims.has_scope("api") {
         return Err(AppError::Forbidden);
     }
-    let user_id = claims.sub.as_deref().ok_or(AppError::Forbidden)?;
+    let user_id = claims
+        .sub
+        .as_deref()
+        .ok_or(AppError::Forbidden)?
+        .parse()
+        .map_err(|_| AppError::Unauthenticated)?;
     let user = app
         .store
         .user_by_id(user_id)

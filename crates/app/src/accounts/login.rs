@@ -2,6 +2,7 @@
 //! buys a user's tokens. The rate limits around these are the HTTP layer's (per client address);
 //! a refusal here is `Ok(None)`, so the caller answers in its own words (OAuth error or page).
 
+use kinwarden_core::ids::UserId;
 use kinwarden_core::{password, secrets};
 use kinwarden_proto::identity::TokenResponse;
 
@@ -66,7 +67,7 @@ pub async fn refresh(app: &App, refresh_token: &str) -> Result<Option<TokenRespo
     else {
         return Ok(None);
     };
-    let Some(user) = app.store.user_by_id(&user_id).await? else {
+    let Some(user) = app.store.user_by_id(user_id).await? else {
         return Ok(None);
     };
     let client = TokenClient {
@@ -82,7 +83,7 @@ pub async fn refresh(app: &App, refresh_token: &str) -> Result<Option<TokenRespo
 /// an unknown account or a wrong key (compared in constant time).
 pub async fn api_key_login(
     app: &App,
-    user_id: &str,
+    user_id: UserId,
     secret: &str,
     scopes: Vec<String>,
     device: Option<String>,

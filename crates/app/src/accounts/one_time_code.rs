@@ -24,7 +24,7 @@ pub async fn request_code(app: &App, user: &UserRecord, lang: Lang) -> Result<()
     let expires = now + chrono::Duration::minutes(i64::from(CODE_MINUTES));
     app.store
         .issue_user_code(
-            &user.id,
+            user.id,
             &secrets::sha256_hex(&code),
             expires.timestamp_millis(),
             &mail,

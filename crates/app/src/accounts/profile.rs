@@ -20,11 +20,11 @@ pub async fn build(state: &App, user: &UserRecord) -> Result<ProfileResponse, Ap
     // string").
     let memberships = state
         .store
-        .memberships_of_user(&user.id, MemberStatus::Confirmed.code())
+        .memberships_of_user(user.id, MemberStatus::Confirmed)
         .await?;
     let self_hosted = state.config.mode == kinwarden_config::Mode::SelfHosted;
     Ok(ProfileResponse {
-        id: user.id.clone(),
+        id: user.id.to_string(),
         name: user.name.clone(),
         email: user.email.clone(),
         email_verified: user.email_verified,
@@ -67,7 +67,7 @@ fn profile_organization(membership: &Membership, self_hosted: bool) -> ProfileOr
     );
     let permissions = members::parse_permissions(member.permissions.as_deref());
     ProfileOrganization {
-        id: member.organization_id.clone(),
+        id: member.organization_id.to_string(),
         name: org.org_name.clone(),
         use_policies: enterprise,
         use_sso: enterprise,
@@ -90,15 +90,15 @@ fn profile_organization(membership: &Membership, self_hosted: bool) -> ProfileOr
         max_collections: org.org_max_collections,
         max_storage_gb: None,
         key: member.key.clone(),
-        status: member.status,
-        member_type: member.member_type,
+        status: member.status.code(),
+        member_type: member.member_type.code(),
         enabled: org.org_enabled,
         sso_bound: false,
         identifier: None,
         permissions,
         reset_password_enrolled: false,
-        user_id: member.user_id.clone().unwrap_or_default(),
-        organization_user_id: member.id.clone(),
+        user_id: member.user_id.unwrap_or_default().to_string(),
+        organization_user_id: member.id.to_string(),
         has_public_and_private_keys: org.org_has_keys,
         provider_id: None,
         provider_name: None,

@@ -6,14 +6,10 @@ use kinwarden_proto::accounts::UserPublicKeyResponse;
 
 use crate::{App, AppError};
 
-pub async fn public_key(app: &App, id: &UserId) -> Result<UserPublicKeyResponse, AppError> {
-    let user = app
-        .store
-        .user_by_id(&id.to_string())
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn public_key(app: &App, id: UserId) -> Result<UserPublicKeyResponse, AppError> {
+    let user = app.store.user_by_id(id).await?.ok_or(AppError::NotFound)?;
     Ok(UserPublicKeyResponse {
-        user_id: user.id,
+        user_id: user.id.to_string(),
         public_key: user.public_key,
         object: "userKey".to_string(),
     })

@@ -139,7 +139,7 @@ pub async fn finish(
         .map_err(AppError::internal)?;
     let now = app.clock.now_millis();
     let user = NewUser {
-        id: kinwarden_core::ids::UserId::new().to_string(),
+        id: kinwarden_core::ids::UserId::new(),
         email: email.clone(),
         name: None,
         email_verified: true,

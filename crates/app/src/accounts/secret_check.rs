@@ -40,7 +40,7 @@ pub async fn verify_secret(
         let used = state
             .store
             .use_user_code(
-                &user.id,
+                user.id,
                 &secrets::sha256_hex(code),
                 state.clock.now_millis(),
             )

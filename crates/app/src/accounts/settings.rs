@@ -20,7 +20,7 @@ pub fn culture_of(lang: Lang) -> &'static str {
 /// Sets the account's language.
 pub async fn set_language(app: &App, user: &UserRecord, lang: Lang) -> Result<(), AppError> {
     app.store
-        .set_user_culture(&user.id, culture_of(lang), app.clock.now_millis())
+        .set_user_culture(user.id, culture_of(lang), app.clock.now_millis())
         .await?;
     Ok(())
 }
@@ -35,7 +35,7 @@ pub async fn set_user_key_id(app: &App, user: &UserRecord, key_id: &str) -> Resu
         ));
     }
     app.store
-        .set_user_key_id(&user.id, key_id, app.clock.now_millis())
+        .set_user_key_id(user.id, key_id, app.clock.now_millis())
         .await?;
     Ok(())
 }

@@ -56,7 +56,7 @@ pub async fn user_tokens(
         refresh_token,
     } = client;
     let claims = AccessClaims {
-        sub: Some(user.id.clone()),
+        sub: Some(user.id.to_string()),
         amr: vec!["Application".to_string()],
         email: Some(user.email.clone()),
         name: user.name.clone(),
@@ -76,7 +76,7 @@ pub async fn user_tokens(
         app.store
             .insert_refresh_token(
                 &secrets::sha256_hex(&token),
-                &user.id,
+                user.id,
                 &client_id,
                 device.as_deref(),
                 now_ms,

@@ -4,6 +4,7 @@
 //! ended. Each change and its ledger entries are written in one transaction.
 
 use kinwarden_config::Mode;
+use kinwarden_core::ids::{OrganizationId, SubscriptionPeriodId};
 use kinwarden_core::plans;
 use kinwarden_core::subscription::{self, EntryKind};
 
@@ -22,7 +23,10 @@ pub struct TermsRequest {
 }
 
 /// The organization's ledger, oldest entry first.
-pub async fn entries(app: &App, org_id: &str) -> Result<Vec<SubscriptionPeriodRecord>, AppError> {
+pub async fn entries(
+    app: &App,
+    org_id: OrganizationId,
+) -> Result<Vec<SubscriptionPeriodRecord>, AppError> {
     Ok(app.store.subscription_periods(org_id).await?)
 }
 
@@ -30,14 +34,14 @@ pub async fn entries(app: &App, org_id: &str) -> Result<Vec<SubscriptionPeriodRe
 /// A refusal is an [`AppError::BadRequest`] with the text the Portal shows.
 pub async fn set_terms(
     app: &App,
-    org_id: &str,
+    org_id: OrganizationId,
     request: &TermsRequest,
     admin_email: &str,
 ) -> Result<(), AppError> {
     let org = cloud_organization(app, org_id).await?;
     let plan = plans::plan(request.plan_type)
         .ok_or_else(|| AppError::BadRequest("Choose one of the plans.".to_string()))?;
-    let occupied = app.store.occupied_seats(&org.id).await?;
+    let occupied = app.store.occupied_seats(org.id).await?;
     let seats = subscription::seats_on_plan(plan, request.seats, occupied)
         .map_err(|refused| AppError::BadRequest(refused.to_string()))?;
     let now = app.clock.now_millis();
@@ -71,7 +75,7 @@ pub async fn set_terms(
         expiration_date: request.expiration_date,
     };
     app.store
-        .set_organization_terms(&org.id, &terms, &entries, now)
+        .set_organization_terms(org.id, &terms, &entries, now)
         .await?;
     tracing::info!(organization = %org.id, admin = %admin_email, plan = terms.plan_type, seats = ?terms.seats, enabled = terms.enabled, "organization terms changed in the Portal");
     Ok(())
@@ -81,7 +85,7 @@ pub async fn set_terms(
 /// organization is enabled and paid until at least `end`.
 pub async fn record_payment(
     app: &App,
-    org_id: &str,
+    org_id: OrganizationId,
     (start, end): (i64, i64),
     admin_email: &str,
 ) -> Result<(), AppError> {
@@ -107,7 +111,10 @@ pub async fn record_payment(
 }
 
 /// The organization, on a cloud; a self-hosted server has no ledger to change.
-async fn cloud_organization(app: &App, org_id: &str) -> Result<OrganizationRecord, AppError> {
+async fn cloud_organization(
+    app: &App,
+    org_id: OrganizationId,
+) -> Result<OrganizationRecord, AppError> {
     if app.config.mode != Mode::Cloud {
         return Err(AppError::NotFound);
     }
@@ -127,8 +134,8 @@ fn entry(
     now: i64,
 ) -> SubscriptionPeriodRecord {
     SubscriptionPeriodRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        organization_id: org.id.clone(),
+        id: SubscriptionPeriodId::new(),
+        organization_id: org.id,
         kind: kind.name().to_string(),
         start_date: start,
         end_date: end,

@@ -2,6 +2,7 @@
 //! current period. Seat rules and messages are Bitwarden's (`core::subscription::adjust_seats`).
 
 use kinwarden_config::Mode;
+use kinwarden_core::ids::SubscriptionPeriodId;
 use kinwarden_core::plans;
 use kinwarden_core::subscription::{EntryKind, adjust_seats};
 use kinwarden_proto::billing::{OrganizationSubscriptionResponse, SeatAdjustmentRequest};
@@ -26,23 +27,23 @@ pub async fn adjust(
     let org = &access.org;
     let plan = plans::plan(org.plan_type)
         .ok_or_else(|| AppError::BadRequest("Plan does not allow additional seats.".into()))?;
-    let occupied = app.store.occupied_seats(&org.id).await?;
+    let occupied = app.store.occupied_seats(org.id).await?;
     let current = org.seats.unwrap_or(plan.base_seats);
     let seats = adjust_seats(plan, current, request.seat_adjustment, occupied)
         .map_err(|err| AppError::BadRequest(err.to_string()))?;
     let now = app.clock.now_millis();
     // The change lasts for the rest of the current period.
-    let periods = app.store.subscription_periods(&org.id).await?;
+    let periods = app.store.subscription_periods(org.id).await?;
     let current_end = current_period(&periods).and_then(|period| period.end_date);
     let entry = SubscriptionPeriodRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        organization_id: org.id.clone(),
+        id: SubscriptionPeriodId::new(),
+        organization_id: org.id,
         kind: EntryKind::SeatChange.name().to_string(),
         start_date: now,
         end_date: current_end,
         plan_type: org.plan_type,
         seats: Some(seats),
-        recorded_by: access.membership.user_id.clone(),
+        recorded_by: access.membership.user_id.map(|id| id.to_string()),
         created_at: now,
     };
     // Changes the organization only if its seats are still what was read above, so two
@@ -59,7 +60,7 @@ pub async fn adjust(
     tracing::info!(organization = %org.id, seats, "seats changed");
     let updated = app
         .store
-        .organization(&org.id)
+        .organization(org.id)
         .await?
         .ok_or(AppError::NotFound)?;
     subscription(app, &updated).await

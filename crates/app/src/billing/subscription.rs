@@ -15,8 +15,8 @@ pub async fn subscription(
     app: &App,
     org: &OrganizationRecord,
 ) -> Result<OrganizationSubscriptionResponse, AppError> {
-    let periods = app.store.subscription_periods(&org.id).await?;
-    let occupied_seats = app.store.occupied_seats(&org.id).await?;
+    let periods = app.store.subscription_periods(org.id).await?;
+    let occupied_seats = app.store.occupied_seats(org.id).await?;
     let now = app.clock.now_millis();
     let current = current_period(&periods);
     let (start, end) = match current {
@@ -25,7 +25,7 @@ pub async fn subscription(
     };
     let ended = end.is_some_and(|end| end <= now);
     Ok(OrganizationSubscriptionResponse {
-        id: org.id.clone(),
+        id: org.id.to_string(),
         name: org.name.clone(),
         plan_type: org.plan_type,
         plan: plans::plan(org.plan_type).map(plan_response),
@@ -60,7 +60,7 @@ pub fn current_period(periods: &[SubscriptionPeriodRecord]) -> Option<&Subscript
 
 fn ledger_entry(period: &SubscriptionPeriodRecord) -> LedgerEntryResponse {
     LedgerEntryResponse {
-        id: period.id.clone(),
+        id: period.id.to_string(),
         kind: period.kind.clone(),
         start_date: wire_time::from_millis(period.start_date),
         end_date: period.end_date.map(wire_time::from_millis),

@@ -3,21 +3,26 @@
 //! page shows of it.
 
 use kinwarden_config::Mode;
+use kinwarden_config::Secret;
 use kinwarden_core::connections::ConnectionType;
+use kinwarden_core::ids::OrganizationId;
 use kinwarden_core::license::OrganizationLicense;
-use kinwarden_proto::connections::{BillingSyncConfig, BillingSyncConfigRequest};
+use kinwarden_proto::connections::BillingSyncConfigRequest;
 use serde_json::Value;
 
-use crate::connections::billing_sync_config;
+use crate::connections::BillingSyncSettings;
 use crate::records::ConnectionRecord;
 use crate::sponsorships::sync_status::SyncStatus;
 use crate::{App, AppError, cloud_errors};
 
 /// The organization's first billing sync connection, enabled or not, as the reference takes it.
-pub async fn connection_of(app: &App, org_id: &str) -> Result<Option<ConnectionRecord>, AppError> {
+pub async fn connection_of(
+    app: &App,
+    org_id: OrganizationId,
+) -> Result<Option<ConnectionRecord>, AppError> {
     Ok(app
         .store
-        .connections_of(org_id, ConnectionType::BillingSync.code())
+        .connections_of(org_id, ConnectionType::BillingSync)
         .await?
         .into_iter()
         .next())
@@ -27,14 +32,14 @@ pub async fn connection_of(app: &App, org_id: &str) -> Result<Option<ConnectionR
 /// config, and the sponsorship sync's recorded state.
 pub struct BillingSyncOverview {
     pub connection: Option<ConnectionRecord>,
-    pub config: Option<BillingSyncConfig>,
+    pub config: Option<BillingSyncSettings>,
     pub status: SyncStatus,
 }
 
 /// The overview of `org_id`'s billing sync, for its owner.
-pub async fn overview(app: &App, org_id: &str) -> Result<BillingSyncOverview, AppError> {
+pub async fn overview(app: &App, org_id: OrganizationId) -> Result<BillingSyncOverview, AppError> {
     let connection = connection_of(app, org_id).await?;
-    let config = connection.as_ref().and_then(billing_sync_config);
+    let config = connection.as_ref().and_then(BillingSyncSettings::of);
     let status = SyncStatus::load(app, org_id).await?;
     Ok(BillingSyncOverview {
         connection,
@@ -47,7 +52,7 @@ pub async fn overview(app: &App, org_id: &str) -> Result<BillingSyncOverview, Ap
 /// license; an enabled connection's token is first put to the cloud.
 pub(super) async fn checked_config(
     app: &App,
-    org_id: &str,
+    org_id: OrganizationId,
     request: BillingSyncConfigRequest,
     enabled: bool,
 ) -> Result<Value, AppError> {
@@ -60,21 +65,22 @@ pub(super) async fn checked_config(
         .billing_sync_key
         .map(|key| key.trim().to_string())
         .filter(|key| !key.is_empty())
+        .map(Secret::new)
         .ok_or_else(|| AppError::BadRequest("Failed to get Billing Sync Key".into()))?;
     let license = stored_license(app, org_id)?;
     if enabled {
-        ask_the_cloud(app, &license, &key).await?;
+        ask_the_cloud(app, &license, key.expose()).await?;
     }
-    let config = BillingSyncConfig {
-        billing_sync_key: key,
-        cloud_organization_id: license.id.to_string(),
+    let settings = BillingSyncSettings {
+        key,
+        cloud_organization_id: OrganizationId(license.id),
         last_license_sync: request.last_license_sync,
     };
-    serde_json::to_value(config).map_err(AppError::internal)
+    serde_json::to_value(settings.to_config()).map_err(AppError::internal)
 }
 
 /// The organization's license file, verified (reference §2.7 K2: "Cannot verify license file.").
-fn stored_license(app: &App, org_id: &str) -> Result<OrganizationLicense, AppError> {
+fn stored_license(app: &App, org_id: OrganizationId) -> Result<OrganizationLicense, AppError> {
     let bytes = app
         .license_files
         .read(org_id)

@@ -3,6 +3,7 @@
 
 use kinwarden_config::Mode;
 use kinwarden_core::connections::ConnectionType;
+use kinwarden_core::ids::OrganizationId;
 use kinwarden_proto::connections::ConnectionResponse;
 
 use crate::connections::{is_owner, parse_org, response, type_name};
@@ -27,7 +28,7 @@ pub async fn get(
             )));
         }
     };
-    let found = find(app, user, &org_id, connection_type).await?;
+    let found = find(app, user, org_id, connection_type).await?;
     Ok(found.as_ref().map(response).unwrap_or(ConnectionResponse {
         id: None,
         connection_type: 0,
@@ -42,7 +43,7 @@ pub async fn get(
 pub(super) async fn find(
     app: &App,
     user: &UserRecord,
-    org_id: &str,
+    org_id: OrganizationId,
     connection_type: ConnectionType,
 ) -> Result<Option<ConnectionRecord>, AppError> {
     let kind = type_name(connection_type.code());
@@ -58,7 +59,7 @@ pub(super) async fn find(
     }
     Ok(app
         .store
-        .connections_of(org_id, connection_type.code())
+        .connections_of(org_id, connection_type)
         .await?
         .into_iter()
         .next())

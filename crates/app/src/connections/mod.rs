@@ -2,11 +2,13 @@
 //! connection to its cloud organization. Saving an enabled one asks the cloud at once whether it
 //! accepts the token for that organization (SPEC §6 "Token checked on Save").
 
+use kinwarden_core::ids::OrganizationId;
 pub mod billing_sync;
 pub mod delete;
 pub mod get;
 pub mod save;
 
+use kinwarden_config::Secret;
 use kinwarden_core::connections::ConnectionType;
 use kinwarden_core::members::{MemberStatus, MemberType};
 use kinwarden_proto::connections::{BillingSyncConfig, ConnectionResponse};
@@ -14,22 +16,46 @@ use kinwarden_proto::connections::{BillingSyncConfig, ConnectionResponse};
 use crate::records::{ConnectionRecord, UserRecord};
 use crate::{App, AppError};
 
-/// The billing sync connection's config as stored (`BillingSyncKey`, `CloudOrganizationId`,
-/// `LastLicenseSync`): the one reading of it, wherever it is used. None for a connection of
-/// another type's shape or a config that does not parse.
-pub fn billing_sync_config(record: &ConnectionRecord) -> Option<BillingSyncConfig> {
-    record
-        .config
-        .as_deref()
-        .and_then(|text| serde_json::from_str(text).ok())
+/// A billing sync connection's settings, read one way wherever they are used. The token is a
+/// [`Secret`], so neither a log line nor a debug print of the settings shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BillingSyncSettings {
+    pub key: Secret,
+    /// The cloud organization of the license the token was checked against.
+    pub cloud_organization_id: OrganizationId,
+    /// When *Sync license* last fetched a license, as the wire writes dates.
+    pub last_license_sync: Option<String>,
+}
+
+impl BillingSyncSettings {
+    /// The settings of a connection as stored (`BillingSyncKey`, `CloudOrganizationId`,
+    /// `LastLicenseSync`). None for a connection of another type's shape or a config that does
+    /// not parse.
+    pub fn of(record: &ConnectionRecord) -> Option<Self> {
+        let stored: BillingSyncConfig = serde_json::from_str(record.config.as_deref()?).ok()?;
+        Some(Self {
+            key: Secret::new(stored.billing_sync_key),
+            cloud_organization_id: stored.cloud_organization_id.parse().ok()?,
+            last_license_sync: stored.last_license_sync,
+        })
+    }
+
+    /// The config as stored and as the connections API answers it.
+    pub fn to_config(&self) -> BillingSyncConfig {
+        BillingSyncConfig {
+            billing_sync_key: self.key.expose().to_string(),
+            cloud_organization_id: self.cloud_organization_id.to_string(),
+            last_license_sync: self.last_license_sync.clone(),
+        }
+    }
 }
 
 /// The connection as the API answers it: `config` as stored.
 pub fn response(record: &ConnectionRecord) -> ConnectionResponse {
     ConnectionResponse {
-        id: Some(record.id.clone()),
-        connection_type: record.connection_type,
-        organization_id: record.organization_id.clone(),
+        id: Some(record.id.to_string()),
+        connection_type: record.connection_type.code(),
+        organization_id: record.organization_id.to_string(),
         enabled: record.enabled,
         config: record
             .config
@@ -49,25 +75,25 @@ fn type_name(connection_type: i32) -> String {
 
 /// Owners only, for either type (reference §2.7 `HasPermission`; SCIM's ManageScim is an owner
 /// or admin here too, and Kinwarden serves no SCIM).
-async fn is_owner(app: &App, user: &UserRecord, organization_id: &str) -> Result<bool, AppError> {
+async fn is_owner(
+    app: &App,
+    user: &UserRecord,
+    organization_id: OrganizationId,
+) -> Result<bool, AppError> {
     Ok(app
         .store
-        .membership(organization_id, &user.id)
+        .membership(organization_id, user.id)
         .await?
-        .is_some_and(|m| {
-            m.status == MemberStatus::Confirmed.code() && m.member_type == MemberType::Owner.code()
-        }))
+        .is_some_and(|m| m.status == MemberStatus::Confirmed && m.member_type == MemberType::Owner))
 }
 
-fn parse_org(raw: &str) -> Result<String, AppError> {
-    raw.parse::<kinwarden_core::ids::OrganizationId>()
-        .map(|id| id.to_string())
-        .map_err(|_| {
-            AppError::field(
-                "OrganizationId",
-                "The OrganizationId field is not a valid id.",
-            )
-        })
+fn parse_org(raw: &str) -> Result<OrganizationId, AppError> {
+    raw.parse::<OrganizationId>().map_err(|_| {
+        AppError::field(
+            "OrganizationId",
+            "The OrganizationId field is not a valid id.",
+        )
+    })
 }
 
 #[cfg(test)]
@@ -76,9 +102,9 @@ mod tests {
 
     fn record(config: Option<&str>) -> ConnectionRecord {
         ConnectionRecord {
-            id: "c".into(),
-            organization_id: "o".into(),
-            connection_type: ConnectionType::BillingSync.code(),
+            id: kinwarden_core::ids::ConnectionId::new(),
+            organization_id: OrganizationId::new(),
+            connection_type: ConnectionType::BillingSync,
             enabled: true,
             config: config.map(str::to_string),
             created_at: 0,
@@ -88,18 +114,25 @@ mod tests {
 
     #[test]
     fn the_billing_sync_config_is_read_as_stored() {
-        let stored = r#"{"BillingSyncKey":"k","CloudOrganizationId":"c","LastLicenseSync":null}"#;
-        let config = billing_sync_config(&record(Some(stored)));
-        assert_eq!(
-            config,
-            Some(BillingSyncConfig {
-                billing_sync_key: "k".into(),
-                cloud_organization_id: "c".into(),
-                last_license_sync: None,
-            })
+        let cloud_org = "0190a000-0000-7000-8000-000000000001";
+        let stored = format!(
+            r#"{{"BillingSyncKey":"k","CloudOrganizationId":"{cloud_org}","LastLicenseSync":null}}"#
         );
-        assert_eq!(billing_sync_config(&record(None)), None);
-        assert_eq!(billing_sync_config(&record(Some("{}"))), None);
+        let settings = BillingSyncSettings::of(&record(Some(&stored))).expect("settings");
+        assert_eq!(
+            settings.to_config(),
+            BillingSyncConfig {
+                billing_sync_key: "k".into(),
+                cloud_organization_id: cloud_org.into(),
+                last_license_sync: None,
+            }
+        );
+        assert!(
+            !format!("{settings:?}").contains("\"k\""),
+            "the token is not printed"
+        );
+        assert_eq!(BillingSyncSettings::of(&record(None)), None);
+        assert_eq!(BillingSyncSettings::of(&record(Some("{}"))), None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! which does whichever of the two applies.
 
 use kinwarden_core::connections::ConnectionType;
+use kinwarden_core::ids::{ConnectionId, OrganizationId};
 use kinwarden_proto::connections::{
     BillingSyncConfigRequest, ConnectionRequest, ConnectionResponse,
 };
@@ -20,14 +21,16 @@ pub async fn create(
 ) -> Result<ConnectionResponse, AppError> {
     let org_id = parse_org(&request.organization_id)?;
     let kind = type_name(request.connection_type);
-    if !is_owner(app, user, &org_id).await? {
+    if !is_owner(app, user, org_id).await? {
         return Err(AppError::BadRequest(format!(
             "You do not have permission to create a connection of type {kind}."
         )));
     }
+    let config = config_of(request)?;
+    let connection_type = known_type(request.connection_type)?;
     if !app
         .store
-        .connections_of(&org_id, request.connection_type)
+        .connections_of(org_id, connection_type)
         .await?
         .is_empty()
     {
@@ -37,11 +40,15 @@ pub async fn create(
     }
     let now = app.clock.now_millis();
     let record = ConnectionRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        organization_id: org_id.clone(),
-        connection_type: request.connection_type,
+        id: ConnectionId::new(),
+        organization_id: org_id,
+        connection_type,
         enabled: request.enabled,
-        config: Some(checked_config(app, &org_id, request).await?.to_string()),
+        config: Some(
+            checked_config(app, org_id, connection_type, config, request.enabled)
+                .await?
+                .to_string(),
+        ),
         created_at: now,
         updated_at: now,
     };
@@ -53,7 +60,7 @@ pub async fn create(
 pub async fn update(
     app: &App,
     user: &UserRecord,
-    id: &str,
+    id: ConnectionId,
     request: &ConnectionRequest,
 ) -> Result<ConnectionResponse, AppError> {
     let org_id = parse_org(&request.organization_id)?;
@@ -63,19 +70,28 @@ pub async fn update(
         .await?
         .filter(|c| c.organization_id == org_id)
         .ok_or(AppError::NotFound)?;
-    if !is_owner(app, user, &existing.organization_id).await? {
+    if !is_owner(app, user, existing.organization_id).await? {
         return Err(AppError::BadRequest(
             "You do not have permission to update this connection.".into(),
         ));
     }
-    if request.connection_type != existing.connection_type {
+    if request.connection_type != existing.connection_type.code() {
         return Err(AppError::BadRequest(
             "The connection type cannot be changed.".into(),
         ));
     }
+    let config = config_of(request)?;
+    let checked = checked_config(
+        app,
+        org_id,
+        existing.connection_type,
+        config,
+        request.enabled,
+    )
+    .await?;
     let record = ConnectionRecord {
         enabled: request.enabled,
-        config: Some(checked_config(app, &org_id, request).await?.to_string()),
+        config: Some(checked.to_string()),
         updated_at: app.clock.now_millis(),
         ..existing
     };
@@ -88,19 +104,16 @@ pub async fn update(
 pub async fn save_billing_sync(
     app: &App,
     user: &UserRecord,
-    org_id: &str,
+    org_id: OrganizationId,
     billing_sync_key: &str,
 ) -> Result<ConnectionResponse, AppError> {
     // What the owner would read back: someone who may not read it creates, and is refused
     // with create's message.
-    let existing = match parse_org(org_id) {
-        Ok(parsed) => get::find(app, user, &parsed, ConnectionType::BillingSync)
-            .await
-            .ok()
-            .flatten()
-            .map(|found| found.id),
-        Err(_) => None,
-    };
+    let existing = get::find(app, user, org_id, ConnectionType::BillingSync)
+        .await
+        .ok()
+        .flatten()
+        .map(|found| found.id);
     let request = ConnectionRequest {
         connection_type: ConnectionType::BillingSync.code(),
         organization_id: org_id.to_string(),
@@ -108,32 +121,41 @@ pub async fn save_billing_sync(
         config: Some(serde_json::json!({"billingSyncKey": billing_sync_key})),
     };
     match existing {
-        Some(id) => update(app, user, &id, &request).await,
+        Some(id) => update(app, user, id, &request).await,
         None => create(app, user, &request).await,
     }
+}
+
+/// The request's config, which every type needs.
+fn config_of(request: &ConnectionRequest) -> Result<Value, AppError> {
+    request.config.clone().ok_or_else(malformed)
+}
+
+fn malformed() -> AppError {
+    AppError::BadRequest("Organization Connection configuration malformed".into())
 }
 
 /// The config to store, checked per type; for billing sync, against the license and the cloud.
 async fn checked_config(
     app: &App,
-    org_id: &str,
-    request: &ConnectionRequest,
+    org_id: OrganizationId,
+    connection_type: ConnectionType,
+    config: Value,
+    enabled: bool,
 ) -> Result<Value, AppError> {
-    let config = request.config.clone().ok_or_else(|| {
-        AppError::BadRequest("Organization Connection configuration malformed".into())
-    })?;
-    match ConnectionType::from_code(request.connection_type) {
-        Some(ConnectionType::BillingSync) => {
+    match connection_type {
+        ConnectionType::BillingSync => {
             let parsed: BillingSyncConfigRequest =
-                serde_json::from_value(config).map_err(|_| {
-                    AppError::BadRequest("Organization Connection configuration malformed".into())
-                })?;
-            billing_sync::checked_config(app, org_id, parsed, request.enabled).await
+                serde_json::from_value(config).map_err(|_| malformed())?;
+            billing_sync::checked_config(app, org_id, parsed, enabled).await
         }
-        Some(ConnectionType::Scim) => Ok(config),
-        None => Err(AppError::BadRequest(format!(
-            "Unknown Organization connection Type: {}",
-            request.connection_type
-        ))),
+        ConnectionType::Scim => Ok(config),
     }
+}
+
+/// The request's connection type, or the reference's refusal of a number it does not know.
+fn known_type(code: i32) -> Result<ConnectionType, AppError> {
+    ConnectionType::from_code(code).ok_or_else(|| {
+        AppError::BadRequest(format!("Unknown Organization connection Type: {code}"))
+    })
 }

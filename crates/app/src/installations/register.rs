@@ -16,11 +16,11 @@ pub async fn create(
     let email = email::normalize(&request.email).ok_or_else(|| {
         AppError::field("Email", "The Email field is not a valid e-mail address.")
     })?;
-    let id = InstallationId::new().to_string();
+    let id = InstallationId::new();
     let key = secrets::random_alphanumeric(20).map_err(AppError::internal)?;
     app.store
         .create_installation(&InstallationRecord {
-            id: id.clone(),
+            id,
             email,
             key_hash: secrets::sha256_hex(&key),
             enabled: true,
@@ -30,7 +30,7 @@ pub async fn create(
         .await?;
     tracing::info!(installation = %id, "installation created");
     Ok(InstallationResponse {
-        id,
+        id: id.to_string(),
         key: Some(key),
         enabled: true,
         object: "installation".to_string(),
@@ -38,14 +38,14 @@ pub async fn create(
 }
 
 /// An installation without its key; [`AppError::NotFound`] for an unknown id.
-pub async fn get(app: &App, id: &InstallationId) -> Result<InstallationResponse, AppError> {
+pub async fn get(app: &App, id: InstallationId) -> Result<InstallationResponse, AppError> {
     let record = app
         .store
-        .installation(&id.to_string())
+        .installation(id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(InstallationResponse {
-        id: record.id,
+        id: record.id.to_string(),
         key: None,
         enabled: record.enabled,
         object: "installation".to_string(),

@@ -12,12 +12,11 @@ use crate::{App, AppError};
 /// (compared in constant time, as digests). A granted token records the installation's activity.
 pub async fn installation_token(
     app: &App,
-    id: &InstallationId,
+    id: InstallationId,
     secret: &str,
     scopes: Vec<String>,
 ) -> Result<Option<TokenResponse>, AppError> {
-    let id = id.to_string();
-    let installation = app.store.installation(&id).await?;
+    let installation = app.store.installation(id).await?;
     let accepted = installation.as_ref().is_some_and(|installation| {
         installation.enabled
             && secrets::constant_time_eq(&installation.key_hash, &secrets::sha256_hex(secret))
@@ -26,12 +25,12 @@ pub async fn installation_token(
         return Ok(None);
     }
     app.store
-        .touch_installation(&id, app.clock.now_millis())
+        .touch_installation(id, app.clock.now_millis())
         .await?;
     tokens::client_token(
         app,
         &format!("installation.{id}"),
-        &id,
+        &id.to_string(),
         scopes,
         INSTALLATION_TOKEN_SECONDS,
     )

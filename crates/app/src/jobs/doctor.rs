@@ -4,9 +4,11 @@
 //! key). The command builds the `App` with a link that probes even while cloud communication is
 //! off, and prints each check as it comes.
 
+use crate::connections::BillingSyncSettings;
 use kinwarden_cloud::CloudLink;
 use kinwarden_config::{Config, keys};
 use kinwarden_core::connections::ConnectionType;
+use kinwarden_core::ids::OrganizationId;
 use kinwarden_core::license::{self, LicensePublicKey, OrganizationLicense};
 use kinwarden_proto::installations::LicenseSyncRequest;
 
@@ -46,7 +48,7 @@ pub async fn organization_checks(
     let orgs = app.store.all_organizations().await?;
     let key = trusted_key(&app.config);
     for org in &orgs {
-        let license = check_license(app, key.as_ref(), &org.id);
+        let license = check_license(app, key.as_ref(), org.id);
         let billing_sync = billing_sync_check(app, link, org, license.as_ref().ok()).await;
         let license = license.map(|license| {
             license
@@ -70,17 +72,17 @@ async fn billing_sync_check(
 ) -> BillingSyncCheck {
     let stored_config = app
         .store
-        .connections_of(&org.id, ConnectionType::BillingSync.code())
+        .connections_of(org.id, ConnectionType::BillingSync)
         .await
         .ok()
         .and_then(|connections| connections.into_iter().next())
-        .and_then(|connection| crate::connections::billing_sync_config(&connection));
+        .and_then(|connection| BillingSyncSettings::of(&connection));
     let (Some(stored_config), Some(license)) = (stored_config, license) else {
         return BillingSyncCheck::NotSetUp;
     };
     let request = LicenseSyncRequest {
         license_key: license.license_key.clone().unwrap_or_default(),
-        billing_sync_key: stored_config.billing_sync_key,
+        billing_sync_key: stored_config.key.expose().to_string(),
     };
     match link.fetch_license(&license.id.to_string(), &request).await {
         Ok(_) => BillingSyncCheck::Accepted,
@@ -91,7 +93,7 @@ async fn billing_sync_check(
 fn check_license(
     app: &App,
     key: Option<&LicensePublicKey>,
-    org_id: &str,
+    org_id: OrganizationId,
 ) -> Result<OrganizationLicense, String> {
     let config: &Config = &app.config;
     let key = key.ok_or_else(|| {

@@ -2,6 +2,7 @@
 //! license for an organization and installation (the reference's admin *Generate license*); on a
 //! self-hosted server, whether this server would accept a license file.
 
+use kinwarden_core::ids::{InstallationId, OrganizationId};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -28,8 +29,8 @@ pub async fn issue(
     issuing::issue(
         &app.store,
         keys,
-        &organization.to_string(),
-        installation,
+        OrganizationId(organization),
+        InstallationId(installation),
         version,
         app.clock.now(),
     )

@@ -50,10 +50,7 @@ pub async fn run(app: &App) -> Result<Outcome<LicenseValidation>, AppError> {
             .iter()
             .filter(|other| other.license_key.is_some() && other.license_key == org.license_key)
             .count();
-        let bytes = app
-            .license_files
-            .read(&org.id)
-            .map_err(AppError::internal)?;
+        let bytes = app.license_files.read(org.id).map_err(AppError::internal)?;
         let Err((reason, expires)) = assess(app, org, bytes.as_deref(), same_key, key.as_ref())
         else {
             continue;
@@ -67,7 +64,7 @@ pub async fn run(app: &App) -> Result<Outcome<LicenseValidation>, AppError> {
         .render(&app.urls.vault, Lang::default());
         match app
             .store
-            .disable_organization(&org.id, expires.unwrap_or(now), &mail, now)
+            .disable_organization(org.id, expires.unwrap_or(now), &mail, now)
             .await
         {
             Ok(()) => found.disabled.push(Disabled {

@@ -5,6 +5,7 @@
 
 use kinwarden_config::Mode;
 use kinwarden_core::connections::ConnectionType;
+use kinwarden_core::ids::OrganizationId;
 
 use super::{Idle, Outcome};
 use crate::records::OutcomeRecord;
@@ -20,7 +21,10 @@ pub struct OrganizationSync {
 
 /// The organizations to sync (id, name): enabled, with an enabled billing sync connection; or
 /// just `only`, whatever its state, when one is named.
-async fn organizations(app: &App, only: Option<&str>) -> Result<Vec<(String, String)>, AppError> {
+async fn organizations(
+    app: &App,
+    only: Option<OrganizationId>,
+) -> Result<Vec<(OrganizationId, String)>, AppError> {
     let mut chosen = Vec::new();
     for org in app.store.all_organizations().await? {
         if only.is_some_and(|id| id != org.id) || (only.is_none() && !org.enabled) {
@@ -28,7 +32,7 @@ async fn organizations(app: &App, only: Option<&str>) -> Result<Vec<(String, Str
         }
         let connected = app
             .store
-            .connections_of(&org.id, ConnectionType::BillingSync.code())
+            .connections_of(org.id, ConnectionType::BillingSync)
             .await?
             .iter()
             .any(|connection| connection.enabled);
@@ -44,7 +48,7 @@ async fn organizations(app: &App, only: Option<&str>) -> Result<Vec<(String, Str
 /// for when an outcome could not be recorded.
 pub async fn sync_all(
     app: &App,
-    only: Option<&str>,
+    only: Option<OrganizationId>,
     started_by: &str,
     on_batch: &mut (dyn FnMut(&str, usize, usize) + Send),
 ) -> Result<Vec<OrganizationSync>, AppError> {
@@ -58,7 +62,7 @@ pub async fn sync_all(
     let mut synced = Vec::new();
     for (id, name) in organizations(app, only).await? {
         let mut report = |done: usize, total: usize| on_batch(&name, done, total);
-        let outcome = sync_organization(&deps, &id, started_by, &mut report).await?;
+        let outcome = sync_organization(&deps, id, started_by, &mut report).await?;
         synced.push(OrganizationSync { name, outcome });
     }
     Ok(synced)

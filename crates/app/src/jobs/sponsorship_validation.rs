@@ -5,6 +5,7 @@
 //! Families organization is back on its own plan, unpaid, and disabled unless a recorded payment
 //! covers today. Each step is one transaction of the store's.
 
+use kinwarden_core::ids::{OrganizationId, SponsorshipId, SubscriptionPeriodId};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -38,12 +39,12 @@ pub async fn run(app: &App) -> Result<Outcome<Tally>, AppError> {
     }
     let rows = app.store.redeemed_sponsorships().await?;
     // Both sides of every sponsorship, read once rather than twice per row.
-    let organizations: HashMap<String, OrganizationRecord> = app
+    let organizations: HashMap<OrganizationId, OrganizationRecord> = app
         .store
         .all_organizations()
         .await?
         .into_iter()
-        .map(|org| (org.id.clone(), org))
+        .map(|org| (org.id, org))
         .collect();
     let mut tally = Tally::default();
     for row in &rows {
@@ -59,17 +60,16 @@ pub async fn run(app: &App) -> Result<Outcome<Tally>, AppError> {
 
 async fn check(
     app: &App,
-    organizations: &HashMap<String, OrganizationRecord>,
+    organizations: &HashMap<OrganizationId, OrganizationRecord>,
     row: &RedeemedSponsorship,
     tally: &mut Tally,
 ) -> Result<(), AppError> {
     let store = &app.store;
-    let sponsorship = to_domain(&row.sponsorship)?;
+    let sponsorship = to_domain(&row.sponsorship);
     let Some(families) = row
         .sponsorship
         .sponsored_organization_id
-        .as_deref()
-        .and_then(|id| organizations.get(id))
+        .and_then(|id| organizations.get(&id))
     else {
         // The Families organization is gone; its row goes with the expired ones.
         return Ok(());
@@ -77,8 +77,7 @@ async fn check(
     let sponsor = row
         .sponsorship
         .sponsoring_organization_id
-        .as_deref()
-        .and_then(|id| organizations.get(id))
+        .and_then(|id| organizations.get(&id))
         .map(|org| SponsoringOrgState {
             plan_type: org.plan_type,
             enabled: org.enabled,
@@ -97,11 +96,11 @@ async fn check(
                 EntryKind::Sponsored,
                 valid_until.unwrap_or(now),
                 Some(until),
-                &row.sponsorship.id,
+                row.sponsorship.id,
                 now,
             );
             if store
-                .renew_sponsorship(&row.sponsorship.id, valid_until, &entry, until, now)
+                .renew_sponsorship(row.sponsorship.id, valid_until, &entry, until, now)
                 .await?
             {
                 tally.renewed += 1;
@@ -110,7 +109,7 @@ async fn check(
         Step::Announce { ends_at } => {
             let mail = revert_mail(app, families, ends_at).await?;
             if store
-                .announce_sponsorship_end(&row.sponsorship.id, &mail, now)
+                .announce_sponsorship_end(row.sponsorship.id, &mail, now)
                 .await?
             {
                 tally.announced += 1;
@@ -123,7 +122,7 @@ async fn check(
             } else {
                 None
             };
-            let ledger = store.subscription_periods(&families.id).await?;
+            let ledger = store.subscription_periods(families.id).await?;
             let entries: Vec<(EntryKind, i64, Option<i64>)> = ledger
                 .iter()
                 .filter_map(|p| {
@@ -135,13 +134,13 @@ async fn check(
                 EntryKind::SponsorshipEnded,
                 now,
                 None,
-                &row.sponsorship.id,
+                row.sponsorship.id,
                 now,
             );
             let ended = store
                 .end_sponsorship(SponsorshipEnd {
-                    sponsorship_id: &row.sponsorship.id,
-                    organization_id: &families.id,
+                    sponsorship_id: row.sponsorship.id,
+                    organization_id: families.id,
                     entry: &entry,
                     disable: !subscription::paid_at(&entries, now),
                     mail: mail.as_ref(),
@@ -162,12 +161,12 @@ fn ledger_entry(
     kind: EntryKind,
     start: i64,
     end: Option<i64>,
-    sponsorship_id: &str,
+    sponsorship_id: SponsorshipId,
     now: i64,
 ) -> SubscriptionPeriodRecord {
     SubscriptionPeriodRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        organization_id: families.id.clone(),
+        id: SubscriptionPeriodId::new(),
+        organization_id: families.id,
         kind: kind.name().to_string(),
         start_date: start,
         end_date: end,

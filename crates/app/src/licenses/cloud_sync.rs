@@ -5,11 +5,10 @@
 
 use std::time::Duration;
 
-use kinwarden_core::ids::OrganizationId;
+use kinwarden_core::ids::{InstallationId, OrganizationId};
 use kinwarden_core::license::{CURRENT_VERSION, OrganizationLicense};
 use kinwarden_core::secrets::constant_time_eq;
 use kinwarden_proto::installations::LicenseSyncRequest;
-use uuid::Uuid;
 
 use crate::licenses::issue;
 use crate::org_api_keys::validate_billing_sync_key;
@@ -21,14 +20,13 @@ const REFUSAL_DELAY: Duration = Duration::from_secs(2);
 /// with the licensing scope).
 pub async fn license_for_installation(
     app: &App,
-    installation_id: &str,
-    org_id: &str,
+    installation_id: InstallationId,
+    org_id: OrganizationId,
     request: &LicenseSyncRequest,
 ) -> Result<OrganizationLicense, AppError> {
-    let org_id: OrganizationId = org_id.parse().map_err(|_| AppError::NotFound)?;
     let org = app
         .store
-        .organization(&org_id.to_string())
+        .organization(org_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let license_key_matches = org
@@ -41,13 +39,9 @@ pub async fn license_for_installation(
             "Invalid license key. The license uploaded on the self-hosted server is not this cloud organization's; download a new one from the cloud.".into(),
         ));
     }
-    let token_valid = validate_billing_sync_key(
-        &app.store,
-        &app.data_key,
-        &org.id,
-        &request.billing_sync_key,
-    )
-    .await?;
+    let token_valid =
+        validate_billing_sync_key(&app.store, &app.data_key, org.id, &request.billing_sync_key)
+            .await?;
     if !token_valid {
         tokio::time::sleep(REFUSAL_DELAY).await;
         return Err(AppError::BadRequest(
@@ -58,11 +52,10 @@ pub async fn license_for_installation(
         .licensing
         .as_deref()
         .ok_or_else(|| AppError::internal("a cloud server without its license key"))?;
-    let installation_id: Uuid = installation_id.parse().map_err(|_| AppError::Forbidden)?;
     let license = issue::issue(
         &app.store,
         keys,
-        &org.id,
+        org.id,
         installation_id,
         CURRENT_VERSION,
         app.clock.now(),

@@ -1,6 +1,7 @@
 //! An owner's download of the organization's license on the cloud (reference §5.1 L5, SPEC §9
 //! "license"): signed for one installation, and the organization↔installation link recorded.
 
+use kinwarden_core::ids::InstallationId;
 use kinwarden_core::license::{CURRENT_VERSION, OrganizationLicense};
 use uuid::Uuid;
 
@@ -22,14 +23,14 @@ pub async fn organization_license(
         .licensing
         .as_deref()
         .ok_or_else(|| AppError::internal("a cloud server without its license key"))?;
-    let installation_id: Uuid = installation_id
+    let installation_id: InstallationId = installation_id
         .and_then(|id| id.trim().parse().ok())
         .ok_or_else(invalid_installation)?;
     let now = app.clock.now();
     let license = issue::issue(
         &app.store,
         keys,
-        &access.org.id,
+        access.org.id,
         installation_id,
         CURRENT_VERSION,
         now,
@@ -38,8 +39,8 @@ pub async fn organization_license(
     app.store
         .link_organization_installation(
             &Uuid::new_v4().to_string(),
-            &access.org.id,
-            &installation_id.to_string(),
+            access.org.id,
+            installation_id,
             now.timestamp_millis(),
         )
         .await?;

@@ -2,11 +2,12 @@
 //! use-case behind the owner's download and `kinwarden license issue`.
 
 use chrono::{DateTime, Utc};
+use kinwarden_core::ids::InstallationId;
+use kinwarden_core::ids::OrganizationId;
 use kinwarden_core::license::{
     self, KeyError, LicenseSigningKey, OrganizationFacts, OrganizationLicense,
 };
 use kinwarden_store::{Store, StoreError};
-use uuid::Uuid;
 
 /// The cloud's license key pair: the private half signs, the public half is served as PEM.
 pub struct CloudLicenseKeys {
@@ -35,8 +36,8 @@ pub enum IssueError {
 pub async fn issue(
     store: &Store,
     keys: &CloudLicenseKeys,
-    organization_id: &str,
-    installation_id: Uuid,
+    organization_id: OrganizationId,
+    installation_id: InstallationId,
     version: i32,
     now: DateTime<Utc>,
 ) -> Result<OrganizationLicense, IssueError> {
@@ -44,26 +45,19 @@ pub async fn issue(
         .organization(organization_id)
         .await?
         .ok_or_else(|| IssueError::OrganizationNotFound(organization_id.to_string()))?;
-    let installation = store.installation(&installation_id.to_string()).await?;
+    let installation = store.installation(installation_id).await?;
     if !installation.is_some_and(|i| i.enabled) {
         return Err(IssueError::InvalidInstallation);
     }
     let license_key = match org.license_key.clone() {
         Some(key) => key,
         None => store
-            .ensure_license_key(
-                &org.id,
-                &license::new_license_key()?,
-                now.timestamp_millis(),
-            )
+            .ensure_license_key(org.id, &license::new_license_key()?, now.timestamp_millis())
             .await?
             .ok_or_else(|| IssueError::OrganizationNotFound(organization_id.to_string()))?,
     };
     let facts = OrganizationFacts {
-        id: org
-            .id
-            .parse()
-            .map_err(|_| IssueError::Data(format!("id {}", org.id)))?,
+        id: org.id.0,
         name: org.name,
         billing_email: org.billing_email,
         plan_type: org.plan_type,
@@ -75,7 +69,7 @@ pub async fn issue(
             .and_then(DateTime::<Utc>::from_timestamp_millis),
         license_key,
     };
-    let unsigned = license::build(&facts, installation_id, now, version);
+    let unsigned = license::build(&facts, installation_id.0, now, version);
     Ok(license::sign(unsigned, &keys.signing)?)
 }
 

@@ -3,12 +3,13 @@
 //! attempt is recorded (when, by whom, result, reason) and the outcome is the answer. The cloud's
 //! side of the exchange is `cloud_sync`.
 
+use kinwarden_core::ids::{OrganizationId, OutcomeId};
 use kinwarden_proto::connections::OutcomeResponse;
 use kinwarden_proto::installations::LicenseSyncRequest;
 use serde_json::{Value, json};
 
+use crate::connections::BillingSyncSettings;
 use crate::connections::billing_sync::connection_of;
-use crate::connections::billing_sync_config;
 use crate::licenses::self_hosted as self_hosted_license;
 use crate::licenses::upload::apply;
 use crate::organizations::access::OrgAccess;
@@ -23,25 +24,21 @@ type Failure = (String, AppError);
 /// Syncs the license of the owner's organization; the outcome on success, the failure (after it
 /// is recorded) otherwise.
 pub async fn sync(app: &App, access: &OrgAccess) -> Result<OutcomeResponse, AppError> {
-    let org_id = access.org.id.clone();
+    let org_id = access.org.id;
     // The first billing sync connection, enabled or not, as the reference takes it.
-    let connection = connection_of(app, &org_id)
+    let connection = connection_of(app, org_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let started_at = app.clock.now_millis();
-    let started_by = format!(
-        "owner:{}",
-        access.membership.user_id.clone().unwrap_or_default()
-    );
-    let result =
-        fetch_and_apply(app, &org_id, &connection, access.org.license_key.as_deref()).await;
+    let started_by = format!("owner:{}", access.membership.user_id.unwrap_or_default());
+    let result = fetch_and_apply(app, org_id, &connection, access.org.license_key.as_deref()).await;
     let (succeeded, code, message, counts) = match &result {
         Ok(seats) => (true, None, None, Some(json!({ "seats": seats }))),
         Err((code, err)) => (false, Some(code.clone()), Some(error_text(err)), None),
     };
     let outcome = OutcomeRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        organization_id: org_id.clone(),
+        id: OutcomeId::new(),
+        organization_id: org_id,
         kind: KIND.to_string(),
         started_by,
         started_at,
@@ -54,10 +51,12 @@ pub async fn sync(app: &App, access: &OrgAccess) -> Result<OutcomeResponse, AppE
     app.store.record_outcome(&outcome).await?;
     if result.is_ok() {
         // Remember when, on the connection too, as Bitwarden clients read it there.
-        if let Some(mut config) = billing_sync_config(&connection) {
-            config.last_license_sync = Some(wire_time::from_millis(outcome.finished_at));
+        if let Some(mut settings) = BillingSyncSettings::of(&connection) {
+            settings.last_license_sync = Some(wire_time::from_millis(outcome.finished_at));
             let record = ConnectionRecord {
-                config: Some(serde_json::to_string(&config).map_err(AppError::internal)?),
+                config: Some(
+                    serde_json::to_string(&settings.to_config()).map_err(AppError::internal)?,
+                ),
                 updated_at: outcome.finished_at,
                 ..connection
             };
@@ -72,11 +71,11 @@ pub async fn sync(app: &App, access: &OrgAccess) -> Result<OutcomeResponse, AppE
 
 async fn fetch_and_apply(
     app: &App,
-    org_id: &str,
+    org_id: OrganizationId,
     connection: &ConnectionRecord,
     license_key: Option<&str>,
 ) -> Result<Option<i32>, Failure> {
-    let config = billing_sync_config(connection).ok_or_else(|| {
+    let config = BillingSyncSettings::of(connection).ok_or_else(|| {
         (
             "connection_config".to_string(),
             AppError::BadRequest(format!(
@@ -92,10 +91,10 @@ async fn fetch_and_apply(
     })?;
     let request = LicenseSyncRequest {
         license_key: license_key.unwrap_or_default().to_string(),
-        billing_sync_key: config.billing_sync_key.clone(),
+        billing_sync_key: config.key.expose().to_string(),
     };
     let fresh = link
-        .fetch_license(&config.cloud_organization_id, &request)
+        .fetch_license(&config.cloud_organization_id.to_string(), &request)
         .await
         .map_err(|err| {
             (

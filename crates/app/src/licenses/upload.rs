@@ -59,7 +59,7 @@ pub async fn create_organization(
     }
     let now = app.clock.now_millis();
     let org = OrganizationRecord {
-        id: OrganizationId::new().to_string(),
+        id: OrganizationId::new(),
         name: terms.name.clone(),
         billing_email: terms.billing_email.clone(),
         plan_type: terms.plan_type,
@@ -74,14 +74,14 @@ pub async fn create_organization(
         created_at: now,
         updated_at: now,
     };
-    let owner = crate::organizations::create::founding_owner(&org.id, &user.id, key, now);
+    let owner = crate::organizations::create::founding_owner(org.id, user.id, key, now);
     app.license_files
-        .write(&org.id, &license.to_file_json())
+        .write(org.id, &license.to_file_json())
         .map_err(AppError::internal)?;
     if let Err(err) = app.store.create_organization(&org, &owner, None).await {
         // The row was refused, so the file goes too. Should removing it fail as well, a file no
         // organization reads stays behind; the refusal is what the caller must hear.
-        let _ = app.license_files.remove(&org.id);
+        let _ = app.license_files.remove(org.id);
         return Err(err.into());
     }
     tracing::info!(organization = %org.id, cloud_organization = %license.id, "organization created from its license");
@@ -98,14 +98,14 @@ pub async fn replace(
 ) -> Result<OrganizationRecord, AppError> {
     let bytes = license_bytes(&mut upload)?;
     let verified = self_hosted_license::check(app, &bytes)?;
-    apply(app, &access.org.id, verified.license()).await
+    apply(app, access.org.id, verified.license()).await
 }
 
 /// Checks that the organization fits the license, writes the file and copies the terms
 /// (reference §5.5 steps 1, 5–7). Shared with *Sync license*.
 pub(crate) async fn apply(
     app: &App,
-    org_id: &str,
+    org_id: OrganizationId,
     license: &OrganizationLicense,
 ) -> Result<OrganizationRecord, AppError> {
     let terms = self_hosted_license::terms(license);

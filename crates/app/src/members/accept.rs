@@ -1,5 +1,6 @@
 //! The invitee, logged in with the invited address, accepts with the token from the mail.
 
+use kinwarden_core::ids::{OrganizationId, OrganizationUserId};
 use kinwarden_core::members::MemberStatus;
 use kinwarden_core::tokens::{EmailClaims, audience};
 use kinwarden_proto::members::AcceptRequest;
@@ -14,8 +15,8 @@ const ALREADY_MEMBER: &str = "You are already part of this organization.";
 pub async fn accept(
     app: &App,
     user: &UserRecord,
-    org_id: &str,
-    member_id: &str,
+    org_id: OrganizationId,
+    member_id: OrganizationUserId,
     request: &AcceptRequest,
 ) -> Result<(), AppError> {
     let invalid = || AppError::BadRequest("Invalid token.".into());
@@ -23,11 +24,11 @@ pub async fn accept(
         .tokens
         .verify(&request.token, audience::INVITE, app.now_seconds())
         .map_err(|_| invalid())?;
-    if claims.subject.as_deref() != Some(member_id) {
+    if claims.subject.as_deref().and_then(|id| id.parse().ok()) != Some(member_id) {
         return Err(invalid());
     }
-    let row = super::member_of(app, &org_id.to_ascii_lowercase(), member_id).await?;
-    if row.member.status != MemberStatus::Invited.code() {
+    let row = super::member_of(app, org_id, member_id).await?;
+    if row.member.status != MemberStatus::Invited {
         return Err(AppError::BadRequest(ALREADY_ACCEPTED.into()));
     }
     if row.member.email.as_deref() != Some(claims.email.as_str()) || claims.email != user.email {
@@ -37,7 +38,7 @@ pub async fn accept(
     }
     if app
         .store
-        .membership(&row.member.organization_id, &user.id)
+        .membership(row.member.organization_id, user.id)
         .await?
         .is_some()
     {
@@ -45,7 +46,7 @@ pub async fn accept(
     }
     match app
         .store
-        .accept_member(member_id, &user.id, app.clock.now_millis())
+        .accept_member(member_id, user.id, app.clock.now_millis())
         .await
     {
         Ok(true) => Ok(()),

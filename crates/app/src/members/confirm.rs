@@ -1,6 +1,7 @@
 //! An admin hands an accepted member the organization key, wrapped for that member.
 
-use kinwarden_core::members::{self, MemberStatus, MemberType};
+use kinwarden_core::ids::OrganizationUserId;
+use kinwarden_core::members::{self, MemberStatus};
 use kinwarden_proto::members::ConfirmRequest;
 
 use crate::organizations::access::OrgAccess;
@@ -11,11 +12,11 @@ const NOT_VALID: &str = "User not valid.";
 pub async fn confirm(
     app: &App,
     access: &OrgAccess,
-    member_id: &str,
+    member_id: OrganizationUserId,
     request: &ConfirmRequest,
 ) -> Result<(), AppError> {
-    let row = super::member_of(app, &access.org.id, member_id).await?;
-    if row.member.status != MemberStatus::Accepted.code() {
+    let row = super::member_of(app, access.org.id, member_id).await?;
+    if row.member.status != MemberStatus::Accepted {
         return Err(AppError::BadRequest(NOT_VALID.into()));
     }
     if !request.key.starts_with("4.") {
@@ -24,8 +25,8 @@ pub async fn confirm(
             "The key must be the organization key wrapped for the member (EncString type 4).",
         ));
     }
-    let target_role = MemberType::from_code(row.member.member_type).unwrap_or(MemberType::User);
-    if !members::may_assign(access.role(), target_role) {
+    let target_role = row.member.member_type;
+    if !members::may_confirm(access.role(), target_role) {
         return Err(AppError::BadRequest(
             "Only an Owner can confirm another Owner.".into(),
         ));

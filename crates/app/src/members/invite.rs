@@ -30,11 +30,9 @@ pub async fn invite(
 ) -> Result<(), AppError> {
     let role = MemberType::from_code(request.member_type)
         .ok_or_else(|| AppError::field("Type", "Invalid member type."))?;
-    if !members::may_assign(access.role(), role) {
-        return Err(AppError::BadRequest(
-            "Only an Owner can configure another Owner's account.".into(),
-        ));
-    }
+    let granted = request.permissions.clone().unwrap_or_default();
+    members::check_role_change(&access.actor(), None, role, &granted)
+        .map_err(|refusal| AppError::BadRequest(refusal.message().into()))?;
     if request.emails.is_empty() || request.emails.len() > MAX_EMAILS {
         return Err(AppError::field(
             "Emails",
@@ -50,7 +48,7 @@ pub async fn invite(
             emails.push(email);
         }
     }
-    let seats_taken = app.store.occupied_seats(&access.org.id).await?;
+    let seats_taken = app.store.occupied_seats(access.org.id).await?;
     let wanted = i64::try_from(emails.len()).unwrap_or(i64::MAX);
     if let Some(seats) = access.org.seats
         && seats_taken.saturating_add(wanted) > i64::from(seats)
@@ -70,13 +68,13 @@ pub async fn invite(
     let mut invited = Vec::with_capacity(emails.len());
     for email in emails {
         let member = MemberRecord {
-            id: OrganizationUserId::new().to_string(),
-            organization_id: access.org.id.clone(),
+            id: OrganizationUserId::new(),
+            organization_id: access.org.id,
             user_id: None,
             email: Some(email),
             key: None,
-            status: MemberStatus::Invited.code(),
-            member_type: role.code(),
+            status: MemberStatus::Invited,
+            member_type: role,
             permissions: permissions.clone(),
             access_secrets_manager: request.access_secrets_manager,
             created_at: now,
@@ -99,11 +97,11 @@ pub async fn invite(
 pub async fn reinvite(
     app: &App,
     access: &OrgAccess,
-    member_id: &str,
+    member_id: OrganizationUserId,
     lang: Lang,
 ) -> Result<(), AppError> {
-    let row = super::member_of(app, &access.org.id, member_id).await?;
-    if row.member.status != MemberStatus::Invited.code() {
+    let row = super::member_of(app, access.org.id, member_id).await?;
+    if row.member.status != MemberStatus::Invited {
         return Err(AppError::BadRequest("User invalid.".into()));
     }
     let mail = invitation_mail(app, &access.org, &row.member, lang)?;
@@ -126,13 +124,13 @@ fn invitation_mail(
         .sign_email(
             audience::INVITE,
             &email,
-            Some(member.id.clone()),
+            Some(member.id.to_string()),
             app.clock.now(),
             Duration::days(INVITE_DAYS),
         )
         .map_err(AppError::internal)?;
-    let organization_id = org.id.parse().map_err(AppError::internal)?;
-    let organization_user_id = member.id.parse().map_err(AppError::internal)?;
+    let organization_id = org.id.0;
+    let organization_user_id = member.id.0;
     Ok(OrganizationInvite {
         organization_id,
         organization_user_id,

@@ -1,6 +1,7 @@
 //! The organization's members as the API lists them (`organizationUserUserDetails`), and as the
 //! Admin Console's members page shows them, with the key an accepted member is confirmed with.
 
+use kinwarden_core::ids::OrganizationUserId;
 use kinwarden_core::members::{self, MemberStatus};
 use kinwarden_proto::members::MemberResponse;
 
@@ -10,7 +11,7 @@ use crate::{App, AppError};
 
 /// Every member of the organization, invited, accepted and confirmed.
 pub async fn list(app: &App, access: &OrgAccess) -> Result<Vec<MemberResponse>, AppError> {
-    let rows = app.store.members(&access.org.id).await?;
+    let rows = app.store.members(access.org.id).await?;
     Ok(rows.iter().map(response).collect())
 }
 
@@ -18,9 +19,9 @@ pub async fn list(app: &App, access: &OrgAccess) -> Result<Vec<MemberResponse>, 
 pub async fn get(
     app: &App,
     access: &OrgAccess,
-    member_id: &str,
+    member_id: OrganizationUserId,
 ) -> Result<MemberResponse, AppError> {
-    let row = super::member_of(app, &access.org.id, member_id).await?;
+    let row = super::member_of(app, access.org.id, member_id).await?;
     Ok(response(&row))
 }
 
@@ -38,7 +39,8 @@ pub async fn with_confirm_keys(
 ) -> Result<Vec<ListedMember>, AppError> {
     let mut listed = Vec::new();
     for member in list(app, access).await? {
-        let confirm_key = match (MemberStatus::from_code(member.status), &member.user_id) {
+        let user_id = member.user_id.as_deref().and_then(|id| id.parse().ok());
+        let confirm_key = match (MemberStatus::from_code(member.status), user_id) {
             // A key that cannot be read only hides the Confirm button; the list still shows.
             (Some(MemberStatus::Accepted), Some(user_id)) => app
                 .store
@@ -61,10 +63,10 @@ pub fn response(row: &MemberDetails) -> MemberResponse {
     let member = &row.member;
     let permissions = members::parse_permissions(member.permissions.as_deref());
     MemberResponse {
-        id: member.id.clone(),
-        user_id: member.user_id.clone(),
-        member_type: member.member_type,
-        status: member.status,
+        id: member.id.to_string(),
+        user_id: member.user_id.map(|id| id.to_string()),
+        member_type: member.member_type.code(),
+        status: member.status.code(),
         email: row.user_email.clone().or_else(|| member.email.clone()),
         name: row.user_name.clone(),
         permissions,

@@ -3,6 +3,7 @@
 //! decided before these are called (`organizations::access`); the rules of who may assign
 //! which role are `kinwarden_core::members`.
 
+use kinwarden_core::ids::{OrganizationId, OrganizationUserId};
 pub mod accept;
 pub mod confirm;
 pub mod invite;
@@ -20,7 +21,11 @@ pub use list::response;
 const LAST_OWNER: &str = "Organization must have at least one confirmed owner.";
 
 /// The member row `member_id` of the organization; [`AppError::NotFound`] when it has none.
-async fn member_of(app: &App, org_id: &str, member_id: &str) -> Result<MemberDetails, AppError> {
+async fn member_of(
+    app: &App,
+    org_id: OrganizationId,
+    member_id: OrganizationUserId,
+) -> Result<MemberDetails, AppError> {
     app.store
         .member(org_id, member_id)
         .await?
@@ -30,10 +35,10 @@ async fn member_of(app: &App, org_id: &str, member_id: &str) -> Result<MemberDet
 /// Refuses to take away the organization's last confirmed owner.
 async fn ensure_another_owner(
     app: &App,
-    org_id: &str,
+    org_id: OrganizationId,
     row: &MemberDetails,
 ) -> Result<(), AppError> {
-    let confirmed_owner = row.member.status == MemberStatus::Confirmed.code();
+    let confirmed_owner = row.member.status == MemberStatus::Confirmed;
     if confirmed_owner && app.store.confirmed_owner_count(org_id).await? <= 1 {
         return Err(AppError::BadRequest(LAST_OWNER.into()));
     }

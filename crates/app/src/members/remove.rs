@@ -3,40 +3,46 @@
 //! server the cloud hears of it at the next sync, asked for soon.
 
 use kinwarden_config::Mode;
+use kinwarden_core::ids::{OrganizationId, OrganizationUserId};
 use kinwarden_core::members::{self, MemberType};
 
 use crate::organizations::access::OrgAccess;
 use crate::sponsorships::{self_hosted_offers, sync_soon};
 use crate::{App, AppError};
 
-pub async fn remove(app: &App, access: &OrgAccess, member_id: &str) -> Result<(), AppError> {
-    let row = super::member_of(app, &access.org.id, member_id).await?;
+pub async fn remove(
+    app: &App,
+    access: &OrgAccess,
+    member_id: OrganizationUserId,
+) -> Result<(), AppError> {
+    let row = super::member_of(app, access.org.id, member_id).await?;
     if row.member.id == access.membership.id {
         return Err(AppError::BadRequest("You cannot remove yourself.".into()));
     }
-    let role = MemberType::from_code(row.member.member_type).unwrap_or(MemberType::User);
-    if !members::may_assign(access.role(), role) {
-        return Err(AppError::BadRequest(
-            "Only owners can delete other owners.".into(),
-        ));
-    }
+    let role = row.member.member_type;
+    members::check_removal(access.role(), role)
+        .map_err(|refusal| AppError::BadRequest(refusal.message().into()))?;
     if role == MemberType::Owner {
-        super::ensure_another_owner(app, &access.org.id, &row).await?;
+        super::ensure_another_owner(app, access.org.id, &row).await?;
     }
-    end_membership(app, &access.org.id, member_id).await
+    end_membership(app, access.org.id, member_id).await
 }
 
 /// A member leaves; the last confirmed owner may not.
 pub async fn leave(app: &App, access: &OrgAccess) -> Result<(), AppError> {
     if access.role() == MemberType::Owner
-        && app.store.confirmed_owner_count(&access.org.id).await? <= 1
+        && app.store.confirmed_owner_count(access.org.id).await? <= 1
     {
         return Err(AppError::BadRequest(super::LAST_OWNER.into()));
     }
-    end_membership(app, &access.org.id, &access.membership.id).await
+    end_membership(app, access.org.id, access.membership.id).await
 }
 
-async fn end_membership(app: &App, org_id: &str, member_id: &str) -> Result<(), AppError> {
+async fn end_membership(
+    app: &App,
+    org_id: OrganizationId,
+    member_id: OrganizationUserId,
+) -> Result<(), AppError> {
     // On a self-hosted server, a removed member's unsynced offer may be known to the cloud and
     // must be kept, marked, for the next sync (SPEC §10; `sponsorships::self_hosted_revoke`).
     let keep_unsynced = match app.config.mode {

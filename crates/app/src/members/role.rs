@@ -1,5 +1,6 @@
 //! A member's role (and a custom member's permissions) changed by someone who may manage users.
 
+use kinwarden_core::ids::OrganizationUserId;
 use kinwarden_core::members::{self, MemberType};
 use kinwarden_proto::members::UpdateMemberRequest;
 
@@ -9,34 +10,27 @@ use crate::{App, AppError};
 pub async fn update(
     app: &App,
     access: &OrgAccess,
-    member_id: &str,
+    member_id: OrganizationUserId,
     request: UpdateMemberRequest,
 ) -> Result<(), AppError> {
     let new_role = MemberType::from_code(request.member_type)
         .ok_or_else(|| AppError::field("Type", "Invalid member type."))?;
-    let row = super::member_of(app, &access.org.id, member_id).await?;
-    let old_role = MemberType::from_code(row.member.member_type).unwrap_or(MemberType::User);
-    if !members::may_assign(access.role(), new_role)
-        || !members::may_assign(access.role(), old_role)
-    {
-        return Err(AppError::BadRequest(
-            "Only an Owner can configure another Owner's account.".into(),
-        ));
-    }
+    let row = super::member_of(app, access.org.id, member_id).await?;
+    let old_role = row.member.member_type;
+    let granted = request.permissions.clone().unwrap_or_default();
+    members::check_role_change(&access.actor(), Some(old_role), new_role, &granted)
+        .map_err(|refusal| AppError::BadRequest(refusal.message().into()))?;
     if old_role == MemberType::Owner && new_role != MemberType::Owner {
-        super::ensure_another_owner(app, &access.org.id, &row).await?;
+        super::ensure_another_owner(app, access.org.id, &row).await?;
     }
     let permissions = match new_role {
-        MemberType::Custom => Some(
-            serde_json::to_string(&request.permissions.unwrap_or_default())
-                .map_err(AppError::internal)?,
-        ),
+        MemberType::Custom => Some(serde_json::to_string(&granted).map_err(AppError::internal)?),
         _ => None,
     };
     app.store
         .update_member_role(
             member_id,
-            new_role.code(),
+            new_role,
             permissions.as_deref(),
             app.clock.now_millis(),
         )

@@ -1,6 +1,7 @@
 //! Who may act in an organization: the caller's confirmed membership, the same check whoever
 //! asks (an API route's role extractor, a page, the Portal).
 
+use kinwarden_core::ids::OrganizationId;
 use kinwarden_core::members::{self, MemberStatus, MemberType, Permissions};
 
 use crate::records::{MemberRecord, OrganizationRecord, UserRecord};
@@ -15,11 +16,19 @@ pub struct OrgAccess {
 
 impl OrgAccess {
     pub fn role(&self) -> MemberType {
-        MemberType::from_code(self.membership.member_type).unwrap_or(MemberType::User)
+        self.membership.member_type
     }
 
     pub fn permissions(&self) -> Permissions {
         members::parse_permissions(self.membership.permissions.as_deref())
+    }
+
+    /// The caller as the role rules see them.
+    pub fn actor(&self) -> members::Actor {
+        members::Actor {
+            role: self.role(),
+            permissions: self.permissions(),
+        }
     }
 
     /// Owners, admins, and custom members allowed to manage users.
@@ -30,7 +39,11 @@ impl OrgAccess {
 
 /// The user's confirmed membership of the organization; [`AppError::NotFound`] for anyone who is
 /// not (yet) a confirmed member, who learns nothing about the organization.
-pub async fn access_of(app: &App, user: &UserRecord, org_id: &str) -> Result<OrgAccess, AppError> {
+pub async fn access_of(
+    app: &App,
+    user: &UserRecord,
+    org_id: OrganizationId,
+) -> Result<OrgAccess, AppError> {
     let org = app
         .store
         .organization(org_id)
@@ -38,9 +51,9 @@ pub async fn access_of(app: &App, user: &UserRecord, org_id: &str) -> Result<Org
         .ok_or(AppError::NotFound)?;
     let membership = app
         .store
-        .membership(org_id, &user.id)
+        .membership(org_id, user.id)
         .await?
-        .filter(|m| MemberStatus::from_code(m.status) == Some(MemberStatus::Confirmed))
+        .filter(|m| m.status == MemberStatus::Confirmed)
         .ok_or(AppError::NotFound)?;
     Ok(OrgAccess { org, membership })
 }

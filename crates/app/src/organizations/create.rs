@@ -3,7 +3,7 @@
 //! gets its organizations from license files instead (`licenses`).
 
 use kinwarden_config::Mode;
-use kinwarden_core::ids::{OrganizationId, OrganizationUserId};
+use kinwarden_core::ids::{OrganizationId, OrganizationUserId, SubscriptionPeriodId, UserId};
 use kinwarden_core::members::{MemberStatus, MemberType};
 use kinwarden_core::plans::{self, seats_for};
 use kinwarden_core::subscription::{EntryKind, period_end};
@@ -54,7 +54,7 @@ pub async fn create(
     let first_period_end = period_end(plan, now);
     let license_key = license::new_license_key().map_err(AppError::internal)?;
     let org = OrganizationRecord {
-        id: OrganizationId::new().to_string(),
+        id: OrganizationId::new(),
         name: name.to_string(),
         billing_email,
         plan_type: request.plan_type,
@@ -72,16 +72,16 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let owner = founding_owner(&org.id, &user.id, request.key, now);
+    let owner = founding_owner(org.id, user.id, request.key, now);
     let first_period = SubscriptionPeriodRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        organization_id: org.id.clone(),
+        id: SubscriptionPeriodId::new(),
+        organization_id: org.id,
         kind: EntryKind::Initial.name().to_string(),
         start_date: now,
         end_date: first_period_end,
         plan_type: org.plan_type,
         seats: org.seats,
-        recorded_by: Some(user.id.clone()),
+        recorded_by: Some(user.id.to_string()),
         created_at: now,
     };
     // Organization, owner and first period in one transaction.
@@ -94,15 +94,20 @@ pub async fn create(
 
 /// The member who creates an organization: its confirmed owner, holding the organization key
 /// wrapped for them.
-pub fn founding_owner(org_id: &str, user_id: &str, key: String, now: i64) -> MemberRecord {
+pub fn founding_owner(
+    org_id: OrganizationId,
+    user_id: UserId,
+    key: String,
+    now: i64,
+) -> MemberRecord {
     MemberRecord {
-        id: OrganizationUserId::new().to_string(),
-        organization_id: org_id.to_string(),
-        user_id: Some(user_id.to_string()),
+        id: OrganizationUserId::new(),
+        organization_id: org_id,
+        user_id: Some(user_id),
         email: None,
         key: Some(key),
-        status: MemberStatus::Confirmed.code(),
-        member_type: MemberType::Owner.code(),
+        status: MemberStatus::Confirmed,
+        member_type: MemberType::Owner,
         permissions: None,
         access_secrets_manager: false,
         created_at: now,

@@ -12,7 +12,7 @@ use crate::wire_time;
 pub fn response(app: &App, org: &OrganizationRecord) -> OrganizationResponse {
     let tier = tier_of(org.plan_type).unwrap_or(ProductTier::Free);
     OrganizationResponse {
-        id: org.id.clone(),
+        id: org.id.to_string(),
         name: org.name.clone(),
         billing_email: org.billing_email.clone(),
         plan_type: org.plan_type,

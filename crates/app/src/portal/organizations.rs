@@ -2,13 +2,13 @@
 //! organization with, on a self-hosted server, its billing sync connection, its members' offers
 //! and the recorded exchanges with the cloud, and on a cloud its ledger (SPEC §6, §9).
 
+use kinwarden_core::ids::OrganizationId;
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use kinwarden_config::Mode;
 use kinwarden_core::connections::ConnectionType;
 use kinwarden_core::members::MemberType;
-use kinwarden_proto::connections::BillingSyncConfig;
 
 use crate::records::{
     OrganizationRecord, OutcomeRecord, SponsorshipRecord, SubscriptionPeriodRecord,
@@ -31,7 +31,7 @@ pub struct ListedOrganization {
 pub async fn list(app: &App, search: &str) -> Result<Vec<ListedOrganization>, AppError> {
     let needle = search.trim().to_lowercase();
     // Every organization's owners in one query, not one query per row.
-    let mut owners: HashMap<String, Vec<String>> = HashMap::new();
+    let mut owners: HashMap<OrganizationId, Vec<String>> = HashMap::new();
     for (org_id, email) in app.store.owner_emails().await? {
         owners.entry(org_id).or_default().push(email);
     }
@@ -40,7 +40,7 @@ pub async fn list(app: &App, search: &str) -> Result<Vec<ListedOrganization>, Ap
         let owners = owners.remove(&org.id).unwrap_or_default();
         let matches = needle.is_empty()
             || org.name.to_lowercase().contains(&needle)
-            || org.id.contains(&needle)
+            || org.id.to_string().contains(&needle)
             || owners.join(", ").to_lowercase().contains(&needle);
         if matches {
             listed.push(ListedOrganization { org, owners });
@@ -53,7 +53,7 @@ pub async fn list(app: &App, search: &str) -> Result<Vec<ListedOrganization>, Ap
 pub struct BillingSync {
     pub enabled: bool,
     /// None when the stored config cannot be read.
-    pub config: Option<BillingSyncConfig>,
+    pub config: Option<crate::connections::BillingSyncSettings>,
 }
 
 /// One offer of the organization's members, with why the cloud skipped it at the last sync.
@@ -77,6 +77,7 @@ pub struct OrganizationDetails {
 }
 
 pub async fn organization(app: &App, id: &str) -> Result<OrganizationDetails, AppError> {
+    let id = id.parse().map_err(|_| AppError::NotFound)?;
     let org = app
         .store
         .organization(id)
@@ -85,36 +86,36 @@ pub async fn organization(app: &App, id: &str) -> Result<OrganizationDetails, Ap
     let self_hosted = app.config.mode == Mode::SelfHosted;
     let billing_sync = app
         .store
-        .connections_of(&org.id, ConnectionType::BillingSync.code())
+        .connections_of(org.id, ConnectionType::BillingSync)
         .await?
         .into_iter()
         .next()
         .map(|record| BillingSync {
             enabled: record.enabled,
-            config: crate::connections::billing_sync_config(&record),
+            config: crate::connections::BillingSyncSettings::of(&record),
         });
     let mut outcomes = Vec::new();
     for kind in OUTCOME_KINDS {
         outcomes.extend(
             app.store
-                .recent_outcomes(&org.id, kind, OUTCOMES_PER_KIND)
+                .recent_outcomes(org.id, kind, OUTCOMES_PER_KIND)
                 .await?,
         );
     }
     // A stable sort: at the same moment, a sponsorship sync lists before a license sync.
     outcomes.sort_by_key(|outcome| Reverse(outcome.started_at));
-    let sync = SyncStatus::load(app, &org.id).await?;
+    let sync = SyncStatus::load(app, org.id).await?;
     let ledger = if self_hosted {
         None
     } else {
-        Some(app.store.subscription_periods(&org.id).await?)
+        Some(app.store.subscription_periods(org.id).await?)
     };
     let offers = if self_hosted {
-        offers_of(app, &org.id).await?
+        offers_of(app, org.id).await?
     } else {
         Vec::new()
     };
-    let owners = owners_of(app, &org.id).await?;
+    let owners = owners_of(app, org.id).await?;
     Ok(OrganizationDetails {
         org,
         owners,
@@ -126,7 +127,7 @@ pub async fn organization(app: &App, id: &str) -> Result<OrganizationDetails, Ap
     })
 }
 
-async fn offers_of(app: &App, org_id: &str) -> Result<Vec<Offer>, AppError> {
+async fn offers_of(app: &App, org_id: OrganizationId) -> Result<Vec<Offer>, AppError> {
     let skips = app.store.sync_skips_of_organization(org_id).await?;
     Ok(app
         .store
@@ -143,13 +144,13 @@ async fn offers_of(app: &App, org_id: &str) -> Result<Vec<Offer>, AppError> {
 }
 
 /// The owners of one organization, for its own page.
-async fn owners_of(app: &App, org_id: &str) -> Result<Vec<String>, AppError> {
+async fn owners_of(app: &App, org_id: OrganizationId) -> Result<Vec<String>, AppError> {
     Ok(app
         .store
         .members(org_id)
         .await?
         .into_iter()
-        .filter(|m| m.member.member_type == MemberType::Owner.code())
+        .filter(|m| m.member.member_type == MemberType::Owner)
         .filter_map(|m| m.user_email.or(m.member.email))
         .collect())
 }

@@ -4,14 +4,15 @@
 use crate::records::OutcomeRecord;
 use crate::sponsorships::self_hosted_sync;
 use crate::{App, AppError};
+use kinwarden_core::ids::OrganizationId;
 
 /// Syncs the organization's offers with the cloud; the answer is the recorded outcome, a
 /// failed exchange included. A cloud (no link) has nothing to sync: [`AppError::NotFound`].
-pub async fn sync_now(app: &App, org_id: &str) -> Result<OutcomeRecord, AppError> {
+pub async fn sync_now(app: &App, org_id: OrganizationId) -> Result<OutcomeRecord, AppError> {
     let org = app
         .store
         .organization(org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    self_hosted_sync::sync_now(app, &org.id, "portal").await
+    self_hosted_sync::sync_now(app, org.id, "portal").await
 }

@@ -2,6 +2,7 @@
 //! server (`offer`), but the cloud is where offers are mailed, so the offer e-mail is queued with
 //! the row in one transaction, and can be sent again.
 
+use kinwarden_core::ids::OrganizationId;
 use kinwarden_core::sponsorships::{CreateError, Offer, OfferRequest};
 use kinwarden_store::StoreError;
 
@@ -18,10 +19,10 @@ use crate::{App, AppError};
 pub async fn create(
     app: &App,
     user: &UserRecord,
-    org_id: &str,
+    org_id: OrganizationId,
     request: &OfferRequest,
 ) -> Result<(), AppError> {
-    let (org, offer) = decide(app, user, &org_id.to_ascii_lowercase(), request).await?;
+    let (org, offer) = decide(app, user, org_id, request).await?;
     let now = app.clock.now_millis();
     match offer {
         Offer::Existing(existing) => {
@@ -55,11 +56,11 @@ pub async fn resend(
     access: &OrgAccess,
     sponsored_friendly_name: &str,
 ) -> Result<(), AppError> {
-    let Some(row) = find_by_friendly_name(app, &access.org.id, sponsored_friendly_name).await?
+    let Some(row) = find_by_friendly_name(app, access.org.id, sponsored_friendly_name).await?
     else {
         return Ok(());
     };
-    let sponsorship = to_domain(&row)?;
+    let sponsorship = to_domain(&row);
     let Some(mail) = offer_draft(app, &access.org.name, &sponsorship) else {
         return Err(AppError::BadRequest(
             "Cannot find an outstanding sponsorship offer for this organization.".into(),

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use kinwarden_core::ids::{OrganizationId, SponsorshipId};
+use kinwarden_core::ids::{InstallationId, OrganizationId, OrganizationUserId, SponsorshipId};
 use kinwarden_core::sponsorships::Sponsorship;
 use kinwarden_core::sponsorships::cloud_sync::{self, CloudSponsor, CloudSyncOutcome};
 use kinwarden_proto::sponsorship_sync::{BATCH_SIZE, SkippedItem, SyncRequest, SyncResponse};
@@ -29,7 +29,7 @@ const INVALID_KEY: &str = "Invalid Billing Sync Key. The token was rotated or be
 /// installation scope), answered item by item.
 pub async fn sync(
     app: &App,
-    installation_id: &str,
+    installation_id: InstallationId,
     request: SyncRequest,
 ) -> Result<SyncResponse, AppError> {
     // The reference answers a malformed id with its model binding's 400; a well-formed id of no
@@ -40,16 +40,12 @@ pub async fn sync(
         .map_err(|_| AppError::BadRequest(INVALID_ORGANIZATION.into()))?;
     let org = app
         .store
-        .organization(&org_id.to_string())
+        .organization(org_id)
         .await?
         .ok_or_else(|| AppError::BadRequest(INVALID_ORGANIZATION.into()))?;
-    let key_valid = validate_billing_sync_key(
-        &app.store,
-        &app.data_key,
-        &org.id,
-        &request.billing_sync_key,
-    )
-    .await?;
+    let key_valid =
+        validate_billing_sync_key(&app.store, &app.data_key, org.id, &request.billing_sync_key)
+            .await?;
     if !key_valid {
         tokio::time::sleep(REFUSAL_DELAY).await;
         return Err(AppError::BadRequest(INVALID_KEY.into()));
@@ -73,17 +69,17 @@ pub async fn sync(
     // Only the rows of the batch's members: a batch touches no other row (reference §4.2 keys
     // the rows by member), and reading the whole organization for every batch would make a
     // sync of n rows cost n²/1,000 row reads (SPEC §10).
-    let members: Vec<String> = batch
+    let members: Vec<OrganizationUserId> = items
         .iter()
-        .map(|item| item.sponsoring_organization_user_id.clone())
+        .map(|item| item.sponsoring_organization_user_id)
         .collect();
     let existing = app
         .store
-        .sponsorships_of_members(&org.id, &members)
+        .sponsorships_of_members(org.id, &members)
         .await?
         .iter()
         .map(to_domain)
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Vec<_>>();
     let before: HashMap<SponsorshipId, Sponsorship> =
         existing.iter().map(|row| (row.id, row.clone())).collect();
     let sponsor = CloudSponsor {
@@ -101,7 +97,7 @@ pub async fn sync(
             .get(&row.id)
             .is_none_or(|old| changed_beyond_date(old, row))
     });
-    write(app, &org.id, &org.name, &outcome, now).await?;
+    write(app, org.id, &org.name, &outcome, now).await?;
     tracing::info!(
         organization = %org.id,
         installation = %installation_id,
@@ -140,7 +136,7 @@ fn changed_beyond_date(old: &Sponsorship, new: &Sponsorship) -> bool {
 /// Rows, deletions, offer e-mails and the organization's sync stamp in one transaction.
 async fn write(
     app: &App,
-    org_id: &str,
+    org_id: OrganizationId,
     org_name: &str,
     outcome: &CloudSyncOutcome,
     now: i64,
@@ -150,13 +146,12 @@ async fn write(
     }
     let offers = offer_drafts(app, org_name, outcome);
     let upserts: Vec<_> = outcome.upserts.iter().map(to_record).collect();
-    let deletes: Vec<String> = outcome.deletes.iter().map(|id| id.to_string()).collect();
     let written = app
         .store
         .apply_cloud_sync(CloudSyncWrite {
             organization_id: org_id,
             upserts: &upserts,
-            deletes: &deletes,
+            deletes: &outcome.deletes,
             offers: &offers,
             now_ms: now,
         })

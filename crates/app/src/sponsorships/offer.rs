@@ -3,7 +3,8 @@
 //! self-hosted offer (S1, `self_hosted_offers`) keeps the row for the sync; the cloud's (C2,
 //! `cloud_offers`) mails it at once.
 
-use kinwarden_core::members::{self, MemberStatus, MemberType};
+use kinwarden_core::ids::OrganizationId;
+use kinwarden_core::members;
 use kinwarden_core::sponsorships::{
     self, CANNOT_AUTOSCALE_SELF_HOSTED, CreateError, Offer, OfferRequest, Sponsor, SponsoringOrg,
 };
@@ -58,7 +59,7 @@ pub fn request_of(body: SponsorshipCreateRequest) -> Result<OfferRequest, AppErr
 pub(crate) async fn decide(
     app: &App,
     user: &UserRecord,
-    org_id: &str,
+    org_id: OrganizationId,
     request: &OfferRequest,
 ) -> Result<(OrganizationRecord, Offer), AppError> {
     let org = app
@@ -69,22 +70,19 @@ pub(crate) async fn decide(
     // Any status: the rules say why an unconfirmed member may not offer.
     let membership = app
         .store
-        .membership(&org.id, &user.id)
+        .membership(org.id, user.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let org_rows = app.store.sponsorships_of_organization(&org.id).await?;
-    let org_sponsorships = org_rows
-        .iter()
-        .map(to_domain)
-        .collect::<Result<Vec<_>, _>>()?;
+    let org_rows = app.store.sponsorships_of_organization(org.id).await?;
+    let org_sponsorships = org_rows.iter().map(to_domain).collect::<Vec<_>>();
     let members_own = app
         .store
-        .sponsorship_of_member(&membership.id)
+        .sponsorship_of_member(membership.id)
         .await?
-        .map(|row| to_domain(&row))
-        .transpose()?;
+        .as_ref()
+        .map(to_domain);
     let sponsoring_org = SponsoringOrg {
-        id: org.id.parse().map_err(AppError::internal)?,
+        id: org.id,
         plan_type: org.plan_type,
         // Kinwarden has no admin-sponsored families yet, so admin offers stop at that rule,
         // before seats are counted.
@@ -94,10 +92,10 @@ pub(crate) async fn decide(
         can_scale: Err(CANNOT_AUTOSCALE_SELF_HOSTED.to_string()),
     };
     let sponsor = Sponsor {
-        member_id: membership.id.parse().map_err(AppError::internal)?,
-        status: MemberStatus::from_code(membership.status),
+        member_id: membership.id,
+        status: Some(membership.status),
         user_email: Some(user.email.clone()),
-        caller_role: MemberType::from_code(membership.member_type).unwrap_or(MemberType::User),
+        caller_role: membership.member_type,
         caller_permissions: members::parse_permissions(membership.permissions.as_deref()),
     };
     let offer = sponsorships::create(
@@ -123,7 +121,7 @@ pub(crate) fn create_error(err: CreateError) -> AppError {
 /// The organization's sponsorship with this friendly name, ignoring case (S4, C3, C8).
 pub(crate) async fn find_by_friendly_name(
     app: &App,
-    org_id: &str,
+    org_id: OrganizationId,
     friendly_name: &str,
 ) -> Result<Option<SponsorshipRecord>, AppError> {
     let wanted = friendly_name.to_lowercase();

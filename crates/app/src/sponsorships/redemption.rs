@@ -2,9 +2,10 @@
 //! the recipient checks the token from the offer e-mail, then redeems it onto a Families
 //! organization they own, which is then sponsored for a year, as its ledger shows.
 
-use kinwarden_core::ids::OrganizationId;
+use kinwarden_core::ids::{OrganizationId, SubscriptionPeriodId};
 use kinwarden_core::members::{MemberStatus, MemberType};
 use kinwarden_core::redemption::{self, Offer};
+use kinwarden_core::sponsorships::PlanSponsorshipType;
 use kinwarden_core::subscription::EntryKind;
 use kinwarden_core::tokens::{SponsorshipOfferClaims, audience};
 
@@ -13,8 +14,8 @@ use crate::{App, AppError};
 
 fn offer(row: &SponsorshipRecord) -> Offer {
     Offer {
-        id: row.id.clone(),
-        plan_sponsorship_type: row.plan_sponsorship_type,
+        id: row.id.to_string(),
+        plan_sponsorship_type: row.plan_sponsorship_type.map(PlanSponsorshipType::code),
         offered_to_email: row.offered_to_email.clone(),
         last_sync_date: row.last_sync_date,
     }
@@ -34,7 +35,10 @@ pub async fn offer_for(
     ) else {
         return Ok(None);
     };
-    let row = app.store.sponsorship(&claims.sid).await?;
+    let Ok(sponsorship_id) = claims.sid.parse() else {
+        return Ok(None);
+    };
+    let row = app.store.sponsorship(sponsorship_id).await?;
     let valid = redemption::token_is_valid(
         row.as_ref().map(offer).as_ref(),
         &claims.sid,
@@ -62,14 +66,11 @@ pub async fn redeem(
             "The SponsoredOrganizationId field is not a valid id.",
         )
     })?;
-    let target_id = target_id.to_string();
     let owns = app
         .store
-        .membership(&target_id, &user.id)
+        .membership(target_id, user.id)
         .await?
-        .is_some_and(|m| {
-            m.status == MemberStatus::Confirmed.code() && m.member_type == MemberType::Owner.code()
-        });
+        .is_some_and(|m| m.status == MemberStatus::Confirmed && m.member_type == MemberType::Owner);
     if !owns {
         return Err(AppError::BadRequest(
             "Can only redeem sponsorship for an organization you own.".into(),
@@ -77,25 +78,25 @@ pub async fn redeem(
     }
     let target = app
         .store
-        .organization(&target_id)
+        .organization(target_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let already = app
         .store
-        .sponsorship_of_sponsored(&target_id)
+        .sponsorship_of_sponsored(target_id)
         .await?
         .is_some();
     let now = app.clock.now();
     if let Err(err) = redemption::check(Some(&offer(&row)), already, target.plan_type, now) {
         if err == redemption::RedeemError::Expired {
-            app.store.delete_sponsorship(&row.id).await?;
+            app.store.delete_sponsorship(row.id).await?;
         }
         return Err(AppError::BadRequest(err.to_string()));
     }
     let until = redemption::sponsored_until(now).timestamp_millis();
     let period = SubscriptionPeriodRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        organization_id: target_id.clone(),
+        id: SubscriptionPeriodId::new(),
+        organization_id: target_id,
         kind: EntryKind::Sponsored.name().to_string(),
         start_date: now.timestamp_millis(),
         end_date: Some(until),
@@ -106,7 +107,7 @@ pub async fn redeem(
     };
     if !app
         .store
-        .redeem_sponsorship(&row.id, &target_id, until, &period, now.timestamp_millis())
+        .redeem_sponsorship(row.id, target_id, until, &period, now.timestamp_millis())
         .await?
     {
         return Err(AppError::BadRequest(

@@ -3,8 +3,11 @@
 //! cloud: the billing sync carries the rows, soon after a change when automatic sync is on.
 
 use kinwarden_core::connections::ConnectionType;
-use kinwarden_core::members::{self, MemberStatus, MemberType};
-use kinwarden_core::sponsorships::{self, CreateError, Offer, OfferRequest, Revoke};
+use kinwarden_core::ids::OrganizationId;
+use kinwarden_core::members::{self, MemberStatus};
+use kinwarden_core::sponsorships::{
+    self, CreateError, Offer, OfferRequest, PlanSponsorshipType, Revoke,
+};
 use kinwarden_proto::sponsorships::SponsorshipResponse;
 use kinwarden_store::StoreError;
 
@@ -19,11 +22,10 @@ use crate::{App, AppError, wire_time};
 pub async fn create(
     app: &App,
     user: &UserRecord,
-    org_id: &str,
+    org_id: OrganizationId,
     request: &OfferRequest,
 ) -> Result<(), AppError> {
-    let org_id = org_id.to_ascii_lowercase();
-    let (_, offer) = decide(app, user, &org_id, request).await?;
+    let (_, offer) = decide(app, user, org_id, request).await?;
     if let Offer::Save { sponsorship, .. } = offer {
         match app.store.save_sponsorship(&to_record(&sponsorship)).await {
             Ok(()) => {}
@@ -31,19 +33,23 @@ pub async fn create(
             Err(StoreError::Conflict) => return Err(create_error(CreateError::OnePerMember)),
             Err(err) => return Err(err.into()),
         }
-        sync_soon::changed(app, &org_id);
+        sync_soon::changed(app, org_id);
     }
     Ok(())
 }
 
 /// S2, S3: the caller revokes their own offer in `org_id`.
-pub async fn revoke_own(app: &App, user: &UserRecord, org_id: &str) -> Result<(), AppError> {
+pub async fn revoke_own(
+    app: &App,
+    user: &UserRecord,
+    org_id: OrganizationId,
+) -> Result<(), AppError> {
     let membership = app
         .store
-        .membership(&org_id.to_ascii_lowercase(), &user.id)
+        .membership(org_id, user.id)
         .await?
         .ok_or_else(|| AppError::BadRequest("Unknown Organization User".into()))?;
-    let own = app.store.sponsorship_of_member(&membership.id).await?;
+    let own = app.store.sponsorship_of_member(membership.id).await?;
     revoke(app, own.as_ref()).await
 }
 
@@ -53,7 +59,7 @@ pub async fn revoke_by_name(
     access: &OrgAccess,
     friendly_name: &str,
 ) -> Result<(), AppError> {
-    let row = find_by_friendly_name(app, &access.org.id, friendly_name)
+    let row = find_by_friendly_name(app, access.org.id, friendly_name)
         .await?
         .ok_or_else(|| AppError::BadRequest(NOT_FOUND_BY_NAME.into()))?;
     revoke(app, Some(&row)).await
@@ -62,8 +68,8 @@ pub async fn revoke_by_name(
 /// The self-hosted revoke rule (reference §2.3): a row the cloud may know is marked for the next
 /// sync, any other is deleted.
 async fn revoke(app: &App, row: Option<&SponsorshipRecord>) -> Result<(), AppError> {
-    let sponsorship = row.map(to_domain).transpose()?;
-    let cloud_may_know = match row.and_then(|row| row.sponsoring_organization_id.as_deref()) {
+    let sponsorship = row.map(to_domain);
+    let cloud_may_know = match row.and_then(|row| row.sponsoring_organization_id) {
         Some(org_id) => cloud_may_know(app, org_id).await?,
         None => false,
     };
@@ -71,10 +77,10 @@ async fn revoke(app: &App, row: Option<&SponsorshipRecord>) -> Result<(), AppErr
         .map_err(|err| AppError::BadRequest(err.to_string()))?;
     if let Some(row) = row {
         match decision {
-            Revoke::Delete => app.store.delete_sponsorship(&row.id).await?,
-            Revoke::MarkToDelete => app.store.mark_sponsorship_to_delete(&row.id).await?,
+            Revoke::Delete => app.store.delete_sponsorship(row.id).await?,
+            Revoke::MarkToDelete => app.store.mark_sponsorship_to_delete(row.id).await?,
         };
-        if let Some(org_id) = &row.sponsoring_organization_id {
+        if let Some(org_id) = row.sponsoring_organization_id {
             sync_soon::changed(app, org_id);
         }
     }
@@ -83,10 +89,10 @@ async fn revoke(app: &App, row: Option<&SponsorshipRecord>) -> Result<(), AppErr
 
 /// Whether the cloud may hold this organization's rows though they carry no sync date here:
 /// it has (or had) a billing sync connection, so a sync may have sent them (SPEC §10).
-pub async fn cloud_may_know(app: &App, org_id: &str) -> Result<bool, AppError> {
+pub async fn cloud_may_know(app: &App, org_id: OrganizationId) -> Result<bool, AppError> {
     Ok(!app
         .store
-        .connections_of(org_id, ConnectionType::BillingSync.code())
+        .connections_of(org_id, ConnectionType::BillingSync)
         .await?
         .is_empty())
 }
@@ -96,25 +102,25 @@ pub async fn cloud_may_know(app: &App, org_id: &str) -> Result<bool, AppError> {
 pub async fn list_sponsored(
     app: &App,
     user: &UserRecord,
-    org_id: &str,
+    org_id: OrganizationId,
 ) -> Result<Vec<SponsorshipResponse>, AppError> {
     let org = app
         .store
-        .organization(&org_id.to_ascii_lowercase())
+        .organization(org_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let membership = app
         .store
-        .membership(&org.id, &user.id)
+        .membership(org.id, user.id)
         .await?
-        .filter(|m| m.status == MemberStatus::Confirmed.code())
+        .filter(|m| m.status == MemberStatus::Confirmed)
         .ok_or(AppError::Unauthorized)?;
-    let role = MemberType::from_code(membership.member_type).unwrap_or(MemberType::User);
+    let role = membership.member_type;
     let permissions = members::parse_permissions(membership.permissions.as_deref());
     if !members::can_manage_users(role, &permissions) {
         return Err(AppError::Unauthorized);
     }
-    let rows = app.store.sponsorships_of_organization(&org.id).await?;
+    let rows = app.store.sponsorships_of_organization(org.id).await?;
     Ok(rows
         .iter()
         .filter(|row| row.is_admin_initiated)
@@ -124,10 +130,10 @@ pub async fn list_sponsored(
 
 fn response(row: &SponsorshipRecord) -> SponsorshipResponse {
     SponsorshipResponse {
-        sponsoring_organization_user_id: row.sponsoring_organization_user_id.clone(),
+        sponsoring_organization_user_id: row.sponsoring_organization_user_id.to_string(),
         friendly_name: row.friendly_name.clone(),
         offered_to_email: row.offered_to_email.clone(),
-        plan_sponsorship_type: row.plan_sponsorship_type,
+        plan_sponsorship_type: row.plan_sponsorship_type.map(PlanSponsorshipType::code),
         last_sync_date: row.last_sync_date.map(wire_time::from_millis),
         valid_until: row.valid_until.map(wire_time::from_millis),
         to_delete: row.to_delete,

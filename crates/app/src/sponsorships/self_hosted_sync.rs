@@ -4,6 +4,9 @@
 //! transaction, and records the outcome whatever happens. This is the sender; the cloud's side
 //! that answers it is `cloud_sync`.
 
+use crate::connections::BillingSyncSettings;
+use kinwarden_core::ids::{OrganizationId, OrganizationUserId, OutcomeId};
+use kinwarden_core::sponsorships::PlanSponsorshipType;
 use std::collections::HashSet;
 
 use chrono::DateTime;
@@ -60,7 +63,7 @@ struct Tally {
 /// Syncs one organization and records the outcome; `on_batch(done, total)` reports progress.
 pub async fn sync_organization(
     deps: &SyncDeps<'_>,
-    org_id: &str,
+    org_id: OrganizationId,
     started_by: &str,
     on_batch: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<OutcomeRecord, StoreError> {
@@ -97,8 +100,8 @@ pub async fn sync_organization(
         Err((code, message)) => (false, Some(code.clone()), Some(message.clone()), None),
     };
     let outcome = OutcomeRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        organization_id: org_id.to_string(),
+        id: OutcomeId::new(),
+        organization_id: org_id,
         kind: KIND.to_string(),
         started_by: started_by.to_string(),
         started_at,
@@ -120,7 +123,7 @@ pub async fn sync_organization(
 /// has nothing to sync: [`AppError::NotFound`](crate::AppError::NotFound).
 pub async fn sync_now(
     app: &crate::App,
-    org_id: &str,
+    org_id: OrganizationId,
     started_by: &str,
 ) -> Result<OutcomeRecord, crate::AppError> {
     let link = app.cloud.as_deref().ok_or(crate::AppError::NotFound)?;
@@ -147,7 +150,7 @@ fn store_failure(err: StoreError) -> Failure {
 
 async fn run(
     deps: &SyncDeps<'_>,
-    org_id: &str,
+    org_id: OrganizationId,
     on_batch: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Tally, Failure> {
     if !deps.config.enable_cloud_communication {
@@ -155,7 +158,7 @@ async fn run(
     }
     let connection = deps
         .store
-        .connections_of(org_id, ConnectionType::BillingSync.code())
+        .connections_of(org_id, ConnectionType::BillingSync)
         .await
         .map_err(store_failure)?
         .into_iter()
@@ -167,8 +170,8 @@ async fn run(
                     .to_string(),
             )
         })?;
-    let config = crate::connections::billing_sync_config(&connection)
-        .filter(|config| !config.billing_sync_key.trim().is_empty())
+    let config = BillingSyncSettings::of(&connection)
+        .filter(|config| !config.key.expose().trim().is_empty())
         .ok_or_else(|| {
             (
                 "connection_config".to_string(),
@@ -183,7 +186,7 @@ async fn run(
     // The members that have a skip reason now: a batch forgets only theirs, so a batch with
     // nothing skipped before or now writes nothing for it (SPEC §10: a second sync that finds
     // nothing changed writes almost nothing).
-    let mut with_reason: HashSet<String> = deps
+    let mut with_reason: HashSet<OrganizationUserId> = deps
         .store
         .sync_skips_of_organization(org_id)
         .await
@@ -206,8 +209,8 @@ async fn run(
                 metrics.batch_sent(batch.len());
             }
             let request = SyncRequest {
-                billing_sync_key: config.billing_sync_key.clone(),
-                sponsoring_organization_cloud_id: config.cloud_organization_id.clone(),
+                billing_sync_key: config.key.expose().to_string(),
+                sponsoring_organization_cloud_id: config.cloud_organization_id.to_string(),
                 sponsorships_batch: Some(batch.iter().map(item).collect()),
             };
             async move {
@@ -220,32 +223,34 @@ async fn run(
     while let Some((index, (batch, answer))) = answers.next().await {
         let answer = answer.map_err(|err| failure(&err))?;
         let local: Vec<LocalRow> = batch.iter().map(local_row).collect();
-        let cloud: Vec<CloudAnswer> = answer.sponsorships_batch.iter().map(cloud_answer).collect();
+        let cloud: Vec<CloudAnswer> = answer
+            .sponsorships_batch
+            .iter()
+            .filter_map(cloud_answer)
+            .collect();
         let changes = reconcile(&local, &cloud);
         let updates: Vec<SyncedState> = changes
             .update
             .iter()
             .map(|u| SyncedState {
-                id: u.id.clone(),
+                id: u.id,
                 last_sync_date: u.last_sync_date,
                 valid_until: u.valid_until,
                 to_delete: u.to_delete,
             })
             .collect();
-        let forgotten: Vec<String> = batch
+        let forgotten: Vec<OrganizationUserId> = batch
             .iter()
-            .map(|row| &row.sponsoring_organization_user_id)
-            .filter(|member| with_reason.contains(*member))
-            .cloned()
+            .map(|row| row.sponsoring_organization_user_id)
+            .filter(|member| with_reason.contains(member))
             .collect();
-        let skipped: Vec<(String, String)> = answer
+        // A skip naming no member id of ours cannot be about one of our rows.
+        let skipped: Vec<(OrganizationUserId, String)> = answer
             .skipped
             .iter()
-            .map(|item| {
-                (
-                    item.sponsoring_organization_user_id.clone(),
-                    item.reason.clone(),
-                )
+            .filter_map(|item| {
+                let member = item.sponsoring_organization_user_id.parse().ok()?;
+                Some((member, item.reason.clone()))
             })
             .collect();
         // The batch's new state and its skip reasons in one transaction.
@@ -262,7 +267,7 @@ async fn run(
         for member in &forgotten {
             with_reason.remove(member);
         }
-        with_reason.extend(skipped.iter().map(|(member, _)| member.clone()));
+        with_reason.extend(skipped.iter().map(|(member, _)| *member));
         if let Some(at) = changes.synced_at {
             synced_at = Some(synced_at.map_or(at, |earlier: i64| earlier.min(at)));
         }
@@ -286,10 +291,14 @@ async fn run(
 
 fn item(row: &SponsorshipRecord) -> SyncItem {
     SyncItem {
-        sponsoring_organization_user_id: row.sponsoring_organization_user_id.clone(),
+        sponsoring_organization_user_id: row.sponsoring_organization_user_id.to_string(),
         friendly_name: row.friendly_name.clone(),
         offered_to_email: row.offered_to_email.clone(),
-        plan_sponsorship_type: Some(row.plan_sponsorship_type.unwrap_or(0)),
+        plan_sponsorship_type: Some(
+            row.plan_sponsorship_type
+                .unwrap_or(PlanSponsorshipType::FamiliesForEnterprise)
+                .code(),
+        ),
         last_sync_date: row.last_sync_date.map(wire_time::from_millis),
         valid_until: row.valid_until.map(wire_time::from_millis),
         to_delete: row.to_delete,
@@ -298,8 +307,8 @@ fn item(row: &SponsorshipRecord) -> SyncItem {
 
 fn local_row(row: &SponsorshipRecord) -> LocalRow {
     LocalRow {
-        id: row.id.clone(),
-        member_id: row.sponsoring_organization_user_id.clone(),
+        id: row.id,
+        member_id: row.sponsoring_organization_user_id,
         to_delete: row.to_delete,
         last_sync_date: row.last_sync_date,
         valid_until: row.valid_until,
@@ -311,12 +320,14 @@ fn millis(text: Option<&str>) -> Option<i64> {
         .map(|date| date.timestamp_millis())
 }
 
-fn cloud_answer(item: &kinwarden_proto::sponsorship_sync::SyncResultItem) -> CloudAnswer {
-    CloudAnswer {
-        member_id: item.sponsoring_organization_user_id.clone(),
+/// The cloud's answer for one item; none when it names no member id of ours, which no local row
+/// can match.
+fn cloud_answer(item: &kinwarden_proto::sponsorship_sync::SyncResultItem) -> Option<CloudAnswer> {
+    Some(CloudAnswer {
+        member_id: item.sponsoring_organization_user_id.parse().ok()?,
         removed: item.cloud_sponsorship_removed,
         last_sync_date: millis(item.last_sync_date.as_deref()),
         valid_until: millis(item.valid_until.as_deref()),
         to_delete: item.to_delete,
-    }
+    })
 }

@@ -2,6 +2,7 @@
 //! organization `kinwarden__syncDebounce` after the last change, when automatic sync is on (an
 //! enabled billing sync connection). Changes that come close together make one sync.
 
+use kinwarden_core::ids::OrganizationId;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,19 +20,19 @@ use kinwarden_core::connections::ConnectionType;
 /// The handle handlers use to say an organization's offers changed.
 #[derive(Clone)]
 pub struct SyncSoon {
-    changed: mpsc::UnboundedSender<String>,
+    changed: mpsc::UnboundedSender<OrganizationId>,
 }
 
 impl SyncSoon {
-    pub fn changed(&self, organization_id: &str) {
+    pub fn changed(&self, organization_id: OrganizationId) {
         // The worker is gone only while the server stops; nothing to do then.
-        let _ = self.changed.send(organization_id.to_string());
+        let _ = self.changed.send(organization_id);
     }
 }
 
 /// Tells the debounced sync this organization's offers changed; nothing when that is off or on a
 /// cloud.
-pub fn changed(app: &crate::App, organization_id: &str) {
+pub fn changed(app: &crate::App, organization_id: OrganizationId) {
     if let Some(soon) = &app.sync_soon {
         soon.changed(organization_id);
     }
@@ -46,9 +47,9 @@ pub fn start(
     delay: Duration,
     metrics: Option<Arc<crate::metrics::Metrics>>,
 ) -> (SyncSoon, tokio::task::JoinHandle<()>) {
-    let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+    let (tx, mut rx) = mpsc::unbounded_channel::<OrganizationId>();
     let task = tokio::spawn(async move {
-        let mut due: HashMap<String, Instant> = HashMap::new();
+        let mut due: HashMap<OrganizationId, Instant> = HashMap::new();
         loop {
             let next = due.values().min().copied();
             tokio::select! {
@@ -60,10 +61,10 @@ pub fn start(
                 },
                 _ = sleep_until(next) => {
                     let now = Instant::now();
-                    let ready: Vec<String> = due.iter().filter(|(_, at)| **at <= now).map(|(org, _)| org.clone()).collect();
+                    let ready: Vec<OrganizationId> = due.iter().filter(|(_, at)| **at <= now).map(|(org, _)| *org).collect();
                     for org in ready {
                         due.remove(&org);
-                        sync_if_automatic(&config, &store, &link, clock.as_ref(), metrics.as_deref(), &org).await;
+                        sync_if_automatic(&config, &store, &link, clock.as_ref(), metrics.as_deref(), org).await;
                     }
                 }
             }
@@ -85,13 +86,13 @@ async fn sync_if_automatic(
     link: &CloudLink,
     clock: &dyn Clock,
     metrics: Option<&crate::metrics::Metrics>,
-    org: &str,
+    org: OrganizationId,
 ) {
     if !config.enable_cloud_communication {
         return;
     }
     let automatic = store
-        .connections_of(org, ConnectionType::BillingSync.code())
+        .connections_of(org, ConnectionType::BillingSync)
         .await
         .map(|connections| connections.iter().any(|c| c.enabled))
         .unwrap_or(false);

@@ -2,6 +2,7 @@
 //! recorded"): last attempt and its result, last success, next scheduled run, last error, and the
 //! counts of the last attempt. The owner's JSON status and the Portal's page both show it.
 
+use kinwarden_core::ids::OrganizationId;
 use kinwarden_core::schedule::Schedule;
 use kinwarden_store::OutcomeRecord;
 
@@ -22,7 +23,7 @@ pub struct SyncStatus {
 }
 
 impl SyncStatus {
-    pub async fn load(state: &App, org_id: &str) -> Result<Self, AppError> {
+    pub async fn load(state: &App, org_id: OrganizationId) -> Result<Self, AppError> {
         let outcomes = state.store.recent_outcomes(org_id, KIND, LOOK_BACK).await?;
         let next_run = Schedule::daily_at(&[state.config.sync_time_minutes])
             .next_slot(state.clock.now())
@@ -38,6 +39,6 @@ impl SyncStatus {
 
 /// When the organization's sponsorships last synced with the cloud (reference §2.8): the latest
 /// sync date of its rows, none before the first sync.
-pub async fn last_sync_date(state: &App, org_id: &str) -> Result<Option<i64>, AppError> {
+pub async fn last_sync_date(state: &App, org_id: OrganizationId) -> Result<Option<i64>, AppError> {
     Ok(state.store.latest_sponsorship_sync(org_id).await?)
 }

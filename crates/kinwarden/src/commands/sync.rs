@@ -17,6 +17,12 @@ pub async fn run(bwdata: &Bwdata, org: Option<&str>) -> Result<i32, CliError> {
             "`kinwarden sync` sends a self-hosted server's sponsorships to its cloud; this is a cloud",
         ));
     }
+    let org = org
+        .map(|id| {
+            id.parse()
+                .map_err(|_| CliError::failed(format!("`{id}` is not an organization id")))
+        })
+        .transpose()?;
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} batches")

@@ -19,7 +19,7 @@ async fn validate(server: &TestServer, org_id: &str, key: &str) -> anyhow::Resul
     Ok(kinwarden_app::org_api_keys::validate_billing_sync_key(
         store,
         &data_key(server)?,
-        org_id,
+        org_id.parse()?,
         key,
     )
     .await?)
@@ -133,7 +133,10 @@ async fn the_billing_sync_token_is_for_owners_after_the_password() -> anyhow::Re
         let rows = server
             .store()
             .expect("store")
-            .organization_api_keys(&org_id, Some(1))
+            .organization_api_keys(
+                org_id.parse().expect("an id"),
+                Some(kinwarden_core::api_keys::ApiKeyType::BillingSync),
+            )
             .await?;
         assert_eq!(rows.len(), 1);
         assert!(!rows[0].api_key_encrypted.contains(&token));
@@ -223,7 +226,7 @@ async fn families_organizations_get_no_billing_sync_token() -> anyhow::Result<()
             server
                 .store()
                 .expect("store")
-                .organization_api_keys(&org_id, None)
+                .organization_api_keys(org_id.parse().expect("an id"), None)
                 .await?
                 .is_empty()
         );

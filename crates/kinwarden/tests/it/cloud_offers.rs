@@ -54,7 +54,10 @@ async fn offers_on_the_cloud_are_mailed_resent_revoked_and_removed() -> anyhow::
         sink.next_message(Duration::from_secs(20)).await?;
         let store = cloud.store().context("store")?;
         assert_eq!(
-            store.sponsorships_of_organization(&org_id).await?.len(),
+            store
+                .sponsorships_of_organization(org_id.parse().expect("an id"))
+                .await?
+                .len(),
             1,
             "{name}"
         );
@@ -134,7 +137,7 @@ async fn offers_on_the_cloud_are_mailed_resent_revoked_and_removed() -> anyhow::
             .await?;
         assert_eq!(removed.status(), 200, "{name}");
         let row = store
-            .sponsorship_of_sponsored(&families)
+            .sponsorship_of_sponsored(families.parse().expect("an id"))
             .await?
             .context("kept until its end")?;
         assert!(row.to_delete, "{name}");
@@ -144,9 +147,14 @@ async fn offers_on_the_cloud_are_mailed_resent_revoked_and_removed() -> anyhow::
             .delete(&cloud, &format!("/api/organization/sponsorship/{org_id}"))
             .await?;
         assert_eq!(revoked.status(), 200, "{name}");
-        assert!(store.sponsorship_of_sponsored(&families).await?.is_some());
+        assert!(
+            store
+                .sponsorship_of_sponsored(families.parse().expect("an id"))
+                .await?
+                .is_some()
+        );
         // A second offer, unredeemed, revoked by friendly name by the owner: gone at once.
-        store.delete_sponsorship(&row.id).await?;
+        store.delete_sponsorship(row.id).await?;
         let made = session
             .post(&cloud, &offer_path, &json!({"planSponsorshipType": 0, "sponsoredEmail": "other@family.test", "friendlyName": "Other"}))
             .await?;
@@ -160,7 +168,7 @@ async fn offers_on_the_cloud_are_mailed_resent_revoked_and_removed() -> anyhow::
         assert_eq!(by_name.status(), 200, "{name}");
         assert!(
             store
-                .sponsorships_of_organization(&org_id)
+                .sponsorships_of_organization(org_id.parse().expect("an id"))
                 .await?
                 .is_empty(),
             "{name}"

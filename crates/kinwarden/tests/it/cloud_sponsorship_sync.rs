@@ -123,7 +123,9 @@ async fn new_items_make_rows_and_offers_once_and_to_delete_removes() -> anyhow::
         assert!(answered.iter().all(|i| i["lastSyncDate"].is_string()));
         assert_eq!(body["skipped"], json!([]));
         let store = cloud.server.store().context("store")?;
-        let rows = store.sponsorships_of_organization(&cloud.org_id).await?;
+        let rows = store
+            .sponsorships_of_organization(cloud.org_id.parse().expect("an id"))
+            .await?;
         assert_eq!(rows.len(), 3, "{name}");
         assert!(rows.iter().all(|r| r.last_sync_date.is_some()));
 
@@ -151,7 +153,9 @@ async fn new_items_make_rows_and_offers_once_and_to_delete_removes() -> anyhow::
         tokio::time::sleep(Duration::from_millis(20)).await;
         let (status, body) = sync(&cloud, &token, &key, &batch).await?;
         assert_eq!(status, 200, "{body}");
-        let rows = store.sponsorships_of_organization(&cloud.org_id).await?;
+        let rows = store
+            .sponsorships_of_organization(cloud.org_id.parse().expect("an id"))
+            .await?;
         assert_eq!(rows.len(), 3);
         assert!(rows.iter().all(|r| r.last_sync_date >= before));
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -167,11 +171,13 @@ async fn new_items_make_rows_and_offers_once_and_to_delete_removes() -> anyhow::
             body["sponsorshipsBatch"][0]["cloudSponsorshipRemoved"],
             json!(true)
         );
-        let rows = store.sponsorships_of_organization(&cloud.org_id).await?;
+        let rows = store
+            .sponsorships_of_organization(cloud.org_id.parse().expect("an id"))
+            .await?;
         assert_eq!(rows.len(), 2, "{name}");
         assert!(
             rows.iter()
-                .all(|r| r.sponsoring_organization_user_id != members[0].to_string())
+                .all(|r| r.sponsoring_organization_user_id.to_string() != members[0].to_string())
         );
         cloud.server.stop().await?;
     }
@@ -254,7 +260,7 @@ async fn a_batch_of_a_thousand() -> anyhow::Result<()> {
         let store = cloud.server.store().context("store")?;
         assert_eq!(
             store
-                .sponsorships_of_organization(&cloud.org_id)
+                .sponsorships_of_organization(cloud.org_id.parse().expect("an id"))
                 .await?
                 .len(),
             1000

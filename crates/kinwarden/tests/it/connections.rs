@@ -256,7 +256,9 @@ async fn the_token_is_checked_on_save_and_sync_license_brings_the_seats() -> any
             .await?;
         assert_eq!(org["seats"], 15);
         let store = self_hosted.store().expect("running");
-        let outcomes = store.recent_outcomes(&org_id, "license-sync", 5).await?;
+        let outcomes = store
+            .recent_outcomes(org_id.parse().expect("an id"), "license-sync", 5)
+            .await?;
         assert_eq!(outcomes.len(), 2);
         assert!(!outcomes[0].succeeded);
         assert_eq!(outcomes[0].code.as_deref(), Some("cloud_unreachable"));

@@ -23,7 +23,8 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use kinwarden_core::sponsorships::{Revoke, self_hosted_revoke};
+use kinwarden_core::ids::SponsorshipId;
+use kinwarden_core::sponsorships::{PlanSponsorshipType, Revoke, self_hosted_revoke};
 use kinwarden_store::{SponsorshipRecord, Store};
 use kinwarden_testkit::{Fault, FaultProxy, StoppedServer, TestServer, backends, https_client};
 use tokio::process::{Child, Command};
@@ -220,12 +221,7 @@ async fn change_offers(
         let member = uuid::Uuid::new_v4().to_string();
         let email = model.address();
         store
-            .save_sponsorship(&offer(
-                uuid::Uuid::new_v4().to_string(),
-                org_id,
-                &member,
-                &email,
-            ))
+            .save_sponsorship(&offer(SponsorshipId::new(), org_id, &member, &email))
             .await?;
         model.live.insert(
             member,
@@ -242,7 +238,7 @@ async fn change_offers(
         // A member offering again while unredeemed: the row is replaced in place, unsynced
         // (reference §2.2 step 7).
         let row = store
-            .sponsorship_of_member(&member)
+            .sponsorship_of_member(member.parse().expect("an id"))
             .await?
             .context("a live offer has its row")?;
         let email = model.address();
@@ -259,16 +255,15 @@ async fn change_offers(
             break;
         };
         let row = store
-            .sponsorship_of_member(&member)
+            .sponsorship_of_member(member.parse().expect("an id"))
             .await?
             .context("a live offer has its row")?;
         // The revoke route's rule: the organization has a billing sync connection, so the cloud
         // may know even a row without a sync date.
-        let sponsorship = kinwarden_app::sponsorships::rows::to_domain(&row)
-            .map_err(|err| anyhow::anyhow!("{err}"))?;
+        let sponsorship = kinwarden_app::sponsorships::rows::to_domain(&row);
         match self_hosted_revoke(Some(&sponsorship), true)? {
-            Revoke::Delete => store.delete_sponsorship(&row.id).await?,
-            Revoke::MarkToDelete => store.mark_sponsorship_to_delete(&row.id).await?,
+            Revoke::Delete => store.delete_sponsorship(row.id).await?,
+            Revoke::MarkToDelete => store.mark_sponsorship_to_delete(row.id).await?,
         };
         model.live.remove(&member);
         model.revoked.insert(member);
@@ -276,15 +271,15 @@ async fn change_offers(
     Ok(())
 }
 
-fn offer(id: String, org_id: &str, member: &str, email: &str) -> SponsorshipRecord {
+fn offer(id: SponsorshipId, org_id: &str, member: &str, email: &str) -> SponsorshipRecord {
     SponsorshipRecord {
         id,
-        sponsoring_organization_id: Some(org_id.to_string()),
-        sponsoring_organization_user_id: member.to_string(),
+        sponsoring_organization_id: Some(org_id.parse().expect("an id")),
+        sponsoring_organization_user_id: member.parse().expect("an id"),
         sponsored_organization_id: None,
         friendly_name: Some(email.to_string()),
         offered_to_email: Some(email.to_string()),
-        plan_sponsorship_type: Some(0),
+        plan_sponsorship_type: Some(PlanSponsorshipType::FamiliesForEnterprise),
         to_delete: false,
         last_sync_date: None,
         valid_until: None,
@@ -415,10 +410,13 @@ async fn run(backend: kinwarden_testkit::TestBackend, seed: u64) -> anyhow::Resu
     let proxy = proxy.context("proxy")?;
     let store = self_hosted.store().context("store")?;
     let mut model = Model::default();
-    for row in store.sponsorships_of_organization(&org_id).await? {
+    for row in store
+        .sponsorships_of_organization(org_id.parse().expect("an id"))
+        .await?
+    {
         let email = row.offered_to_email.unwrap_or_default();
         model.live.insert(
-            row.sponsoring_organization_user_id,
+            row.sponsoring_organization_user_id.to_string(),
             Expected {
                 email: email.clone(),
                 history: vec![email],
@@ -469,10 +467,12 @@ async fn check(
     model: &Model,
 ) -> anyhow::Result<()> {
     // Self-hosted: exactly the live offers, each with its address, synced, none to delete.
-    let local = store.sponsorships_of_organization(org_id).await?;
+    let local = store
+        .sponsorships_of_organization(org_id.parse().expect("an id"))
+        .await?;
     let mut seen = BTreeSet::new();
     for row in &local {
-        let member = &row.sponsoring_organization_user_id;
+        let member = &row.sponsoring_organization_user_id.to_string();
         anyhow::ensure!(seen.insert(member.clone()), "{member}: two local rows");
         let expected = model
             .live
@@ -573,7 +573,7 @@ async fn check(
 
     // The final sync is recorded as a success.
     let last = store
-        .recent_outcomes(org_id, "sponsorship-sync", 1)
+        .recent_outcomes(org_id.parse().expect("an id"), "sponsorship-sync", 1)
         .await?
         .into_iter()
         .next()

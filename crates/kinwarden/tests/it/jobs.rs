@@ -139,7 +139,7 @@ async fn the_daily_sync_runs_once_with_two_processes_on_one_database() -> anyhow
         let runs = || async {
             anyhow::Ok(
                 store
-                    .recent_outcomes(&org_id, "sponsorship-sync", 100)
+                    .recent_outcomes(org_id.parse().expect("an id"), "sponsorship-sync", 100)
                     .await?
                     .iter()
                     .filter(|outcome| outcome.started_by == "job")

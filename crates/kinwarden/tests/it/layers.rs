@@ -94,9 +94,25 @@ fn jobs_and_commands_call_use_cases_not_the_http_crate() {
 
 #[test]
 fn pages_and_the_portal_call_no_api_handler() {
-    for dir in ["web/src/console", "web/src/admin"] {
-        assert_eq!(naming(dir, &["routes::"]), Vec::<String>::new(), "{dir}");
+    for dir in ["web/src/pages", "web/src/portal"] {
+        assert_eq!(naming(dir, &["crate::api"]), Vec::<String>::new(), "{dir}");
     }
+}
+
+#[test]
+fn the_shared_http_plumbing_names_no_handler() {
+    assert_eq!(
+        naming(
+            "web/src/http",
+            &[
+                "crate::api",
+                "crate::pages",
+                "crate::portal",
+                "crate::router"
+            ]
+        ),
+        Vec::<String>::new()
+    );
 }
 
 #[test]

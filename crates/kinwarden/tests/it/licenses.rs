@@ -120,7 +120,7 @@ async fn owners_download_licenses_that_verify_and_resist_change() -> anyhow::Res
         assert_eq!(again["licenseKey"], body["licenseKey"]);
         let store = server.store().expect("in-process store");
         let link = store
-            .installation_organization(&installation.to_string())
+            .installation_organization(kinwarden_core::ids::InstallationId(installation))
             .await?;
         assert_eq!(link.map(|(org, _)| org), Some(org_id.clone()));
 

@@ -23,6 +23,7 @@ mod network_faults;
 mod organizations;
 mod pages;
 mod portal;
+mod roles;
 mod self_hosted_license;
 mod sponsorship_sync;
 mod sponsorships;

@@ -149,7 +149,7 @@ async fn every_fault_is_named_retried_only_when_passing_and_healed() -> anyhow::
         // Every failure was recorded, with its code.
         let store = server.store().context("store")?;
         let outcomes = store
-            .recent_outcomes(&org_id, "sponsorship-sync", 20)
+            .recent_outcomes(org_id.parse().expect("an id"), "sponsorship-sync", 20)
             .await?;
         assert!(outcomes.len() >= cases.len() + 2, "{name}");
         assert!(
@@ -166,7 +166,7 @@ async fn every_fault_is_named_retried_only_when_passing_and_healed() -> anyhow::
             .cloud
             .store()
             .context("cloud store")?
-            .sponsorships_of_organization(&pair.cloud_org_id)
+            .sponsorships_of_organization(pair.cloud_org_id.parse().expect("an id"))
             .await?;
         assert_eq!(cloud_rows.len(), 1, "{name}: once on the cloud");
         let offers = pair

@@ -141,3 +141,76 @@ async fn pages_speak_swedish_refuse_forged_forms_and_send_security_headers() -> 
     }
     server.stop().await
 }
+
+/// After login and the language switch, `next=` only ever leads to a path of this site: the
+/// tricks browsers turn into another site (a tab or line break dropped from `/\t/…`, a backslash
+/// read as a slash) land on the default page instead.
+#[tokio::test]
+async fn next_never_leads_off_the_site() -> anyhow::Result<()> {
+    const AWAY: [&str; 7] = [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "//evil.example",
+        "https://evil.example",
+        "/%09/evil.example\u{7f}",
+    ];
+    for backend in kinwarden_testkit::backends() {
+        let name = backend.name();
+        let server = TestServer::cloud().backend(backend).start().await?;
+        let client = no_redirects(&server)?;
+        let account = kinwarden_testkit::ClientAccount::new(
+            "next@example.com",
+            "a long password",
+            kinwarden_testkit::Kdf::DEFAULT_ITERATIONS,
+        )?;
+        crate::support::register(&server, &account).await?;
+        let page = client.get(server.at("/login")).send().await?;
+        let csrf = csrf_of(&page).expect("the page sets a CSRF cookie");
+        let location = |response: &reqwest::Response| {
+            response
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        for (next, expected_lang, expected_login) in AWAY
+            .iter()
+            .map(|next| (*next, "/", "/organizations"))
+            .chain([("/host", "/host", "/host")])
+        {
+            let switched = client
+                .post(server.at("/lang"))
+                .header(COOKIE, format!("kw_csrf={csrf}"))
+                .form(&[("lang", "sv"), ("next", next), ("csrf", csrf.as_str())])
+                .send()
+                .await?;
+            assert_eq!(switched.status(), 303, "{name}: {next:?}");
+            assert_eq!(
+                location(&switched).as_deref(),
+                Some(expected_lang),
+                "{name}: {next:?}"
+            );
+            let signed_in = client
+                .post(server.at("/login"))
+                .header(COOKIE, format!("kw_csrf={csrf}"))
+                .form(&[
+                    ("email", account.email.as_str()),
+                    ("masterPasswordHash", account.master_password_hash.as_str()),
+                    ("next", next),
+                    ("csrf", csrf.as_str()),
+                ])
+                .send()
+                .await?;
+            assert_eq!(signed_in.status(), 303, "{name}: {next:?}");
+            assert_eq!(
+                location(&signed_in).as_deref(),
+                Some(expected_login),
+                "{name}: {next:?}"
+            );
+        }
+        server.stop().await?;
+    }
+    Ok(())
+}

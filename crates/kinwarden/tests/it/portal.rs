@@ -391,7 +391,11 @@ async fn a_cloud_organization_is_edited_and_paid_for_in_the_portal() -> anyhow::
     .await?;
     assert_eq!(too_few.status(), 400);
     assert_eq!(
-        store.organization(&org_id).await?.context("org")?.seats,
+        store
+            .organization(org_id.parse().expect("an id"))
+            .await?
+            .context("org")?
+            .seats,
         Some(5),
         "nothing changed"
     );
@@ -407,11 +411,14 @@ async fn a_cloud_organization_is_edited_and_paid_for_in_the_portal() -> anyhow::
     )
     .await?;
     assert_eq!(saved.status(), 200);
-    let org = store.organization(&org_id).await?.context("org")?;
+    let org = store
+        .organization(org_id.parse().expect("an id"))
+        .await?
+        .context("org")?;
     assert_eq!(org.seats, Some(8));
     assert!(!org.enabled, "the box was not ticked");
     let kinds: Vec<String> = store
-        .subscription_periods(&org_id)
+        .subscription_periods(org_id.parse().expect("an id"))
         .await?
         .into_iter()
         .map(|p| p.kind)
@@ -433,9 +440,14 @@ async fn a_cloud_organization_is_edited_and_paid_for_in_the_portal() -> anyhow::
             .await?
             .contains("Payment recorded until 2032-06-30.")
     );
-    let org = store.organization(&org_id).await?.context("org")?;
+    let org = store
+        .organization(org_id.parse().expect("an id"))
+        .await?
+        .context("org")?;
     assert!(org.enabled, "a payment enables");
-    let ledger = store.subscription_periods(&org_id).await?;
+    let ledger = store
+        .subscription_periods(org_id.parse().expect("an id"))
+        .await?;
     let payment = ledger.last().context("entry")?;
     assert_eq!(payment.kind, "paymentRecorded");
     assert_eq!(
@@ -464,7 +476,10 @@ async fn a_cloud_organization_is_edited_and_paid_for_in_the_portal() -> anyhow::
     .await?;
     assert_eq!(forged.status(), 403);
     assert_eq!(
-        store.subscription_periods(&org_id).await?.len(),
+        store
+            .subscription_periods(org_id.parse().expect("an id"))
+            .await?
+            .len(),
         3,
         "forged and refused changes wrote nothing"
     );

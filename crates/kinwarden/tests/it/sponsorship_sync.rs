@@ -233,7 +233,7 @@ async fn a_change_is_synced_soon_after() -> anyhow::Result<()> {
     let outcomes = server
         .store()
         .expect("running")
-        .recent_outcomes(&org_id, "sponsorship-sync", 5)
+        .recent_outcomes(org_id.parse().expect("an id"), "sponsorship-sync", 5)
         .await?;
     assert!(
         outcomes
@@ -271,7 +271,12 @@ async fn a_skipped_offer_says_why() -> anyhow::Result<()> {
     }
     .render(&pair.cloud.url, kinwarden_mail::Lang::En);
     cloud_store
-        .disable_organization(&pair.cloud_org_id, long_ago, &notice, long_ago)
+        .disable_organization(
+            pair.cloud_org_id.parse().expect("an id"),
+            long_ago,
+            &notice,
+            long_ago,
+        )
         .await?;
 
     let (code, out) = kinwarden(server, &["sync"]).await?;

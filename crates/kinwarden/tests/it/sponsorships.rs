@@ -134,10 +134,10 @@ async fn member_offers_revokes_and_leaves() -> anyhow::Result<()> {
             .store()
             .ok_or_else(|| anyhow::anyhow!("server store"))?;
         let mut row = store
-            .sponsorship_of_member(&member_id)
+            .sponsorship_of_member(member_id.parse().expect("an id"))
             .await?
             .ok_or_else(|| anyhow::anyhow!("offer stored"))?;
-        row.sponsored_organization_id = Some(org_id.clone());
+        row.sponsored_organization_id = Some(org_id.parse().expect("an id"));
         store.save_sponsorship(&row).await?;
         let second = json!({"planSponsorshipType": 0, "sponsoredEmail": "other@home.test", "friendlyName": "other@home.test"});
         let refused = session.post(server, &offer_path, &second).await?;
@@ -174,7 +174,12 @@ async fn member_offers_revokes_and_leaves() -> anyhow::Result<()> {
         let revoke_path = format!("/api/organization/sponsorship/self-hosted/{org_id}");
         let revoked = session.delete(server, &revoke_path).await?;
         assert_eq!(revoked.status(), 200);
-        assert_eq!(store.sponsorship_of_member(&member_id).await?, None);
+        assert_eq!(
+            store
+                .sponsorship_of_member(member_id.parse().expect("an id"))
+                .await?,
+            None
+        );
         let again = session.delete(server, &revoke_path).await?;
         assert_eq!(again.status(), 400);
         assert_eq!(
@@ -187,11 +192,11 @@ async fn member_offers_revokes_and_leaves() -> anyhow::Result<()> {
         let offered = session.post(server, &offer_path, &offer).await?;
         assert_eq!(offered.status(), 200);
         let row = store
-            .sponsorship_of_member(&member_id)
+            .sponsorship_of_member(member_id.parse().expect("an id"))
             .await?
             .ok_or_else(|| anyhow::anyhow!("offer stored"))?;
         store
-            .set_sponsorship_synced(&row.id, 1_800_000_000_000, None)
+            .set_sponsorship_synced(row.id, 1_800_000_000_000, None)
             .await?;
         let view = profile_org(server, &session, &org_id).await?;
         assert_eq!(
@@ -215,7 +220,7 @@ async fn member_offers_revokes_and_leaves() -> anyhow::Result<()> {
             .await?;
         assert_eq!(removed.status(), 200);
         let kept = store
-            .sponsorships_of_organization(&org_id)
+            .sponsorships_of_organization(org_id.parse().expect("an id"))
             .await?
             .into_iter()
             .find(|s| s.id == row.id)

@@ -93,7 +93,7 @@ async fn the_whole_sponsorship_story() -> anyhow::Result<()> {
             .await?;
         assert_eq!(synced.status(), 303, "{name}");
         let rows = cloud_store
-            .sponsorships_of_organization(&pair.cloud_org_id)
+            .sponsorships_of_organization(pair.cloud_org_id.parse().expect("an id"))
             .await?;
         assert_eq!(rows.len(), 1, "{name}: the cloud has the offer");
         assert_eq!(
@@ -166,7 +166,7 @@ async fn the_whole_sponsorship_story() -> anyhow::Result<()> {
         let (code, out) = kinwarden(server, &["sync"]).await?;
         assert_eq!(code, 0, "{name}: {out}");
         let row = cloud_store
-            .sponsorship_of_sponsored(&family_org)
+            .sponsorship_of_sponsored(family_org.parse().expect("an id"))
             .await?
             .context("still sponsored")?;
         assert!(row.to_delete, "{name}: the cloud row is marked to delete");
@@ -204,7 +204,7 @@ async fn the_whole_sponsorship_story() -> anyhow::Result<()> {
         );
         assert!(
             cloud_store
-                .sponsorship_of_sponsored(&family_org)
+                .sponsorship_of_sponsored(family_org.parse().expect("an id"))
                 .await?
                 .is_some()
         );
@@ -221,19 +221,21 @@ async fn the_whole_sponsorship_story() -> anyhow::Result<()> {
         );
         assert!(
             cloud_store
-                .sponsorship_of_sponsored(&family_org)
+                .sponsorship_of_sponsored(family_org.parse().expect("an id"))
                 .await?
                 .is_none()
         );
         let families = cloud_store
-            .organization(&family_org)
+            .organization(family_org.parse().expect("an id"))
             .await?
             .context("org")?;
         assert!(
             !families.enabled,
             "{name}: no payment recorded, so disabled"
         );
-        let ledger = cloud_store.subscription_periods(&family_org).await?;
+        let ledger = cloud_store
+            .subscription_periods(family_org.parse().expect("an id"))
+            .await?;
         assert_eq!(
             ledger.last().map(|p| p.kind.as_str()),
             Some("sponsorshipEnded")
@@ -245,7 +247,7 @@ async fn the_whole_sponsorship_story() -> anyhow::Result<()> {
         let store = server.store().context("store")?;
         assert!(
             store
-                .sponsorships_of_organization(&org_id)
+                .sponsorships_of_organization(org_id.parse().expect("an id"))
                 .await?
                 .is_empty(),
             "{name}: the self-hosted row is gone"

@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context;
+use kinwarden_core::ids::{OrganizationUserId, SponsorshipId};
+use kinwarden_core::sponsorships::PlanSponsorshipType;
 use kinwarden_store::{SponsorshipRecord, Store};
 use kinwarden_testkit::{Fault, TestBackend, backends};
 
@@ -34,13 +36,13 @@ pub(crate) async fn connected_pair_with_offers(
     for i in 0..count {
         store
             .save_sponsorship(&SponsorshipRecord {
-                id: uuid::Uuid::new_v4().to_string(),
-                sponsoring_organization_id: Some(org_id.clone()),
-                sponsoring_organization_user_id: uuid::Uuid::new_v4().to_string(),
+                id: SponsorshipId::new(),
+                sponsoring_organization_id: Some(org_id.parse()?),
+                sponsoring_organization_user_id: OrganizationUserId::new(),
                 sponsored_organization_id: None,
                 friendly_name: Some(format!("family {i}")),
                 offered_to_email: Some(format!("family{i}@example.com")),
-                plan_sponsorship_type: Some(0),
+                plan_sponsorship_type: Some(PlanSponsorshipType::FamiliesForEnterprise),
                 to_delete: false,
                 last_sync_date: None,
                 valid_until: None,
@@ -58,12 +60,12 @@ pub(crate) async fn cloud_rows(
     org_id: &str,
 ) -> anyhow::Result<BTreeMap<String, (Option<String>, bool, Option<i64>)>> {
     Ok(store
-        .sponsorships_of_organization(org_id)
+        .sponsorships_of_organization(org_id.parse()?)
         .await?
         .into_iter()
         .map(|row| {
             (
-                row.sponsoring_organization_user_id,
+                row.sponsoring_organization_user_id.to_string(),
                 (row.offered_to_email, row.to_delete, row.valid_until),
             )
         })
@@ -106,7 +108,7 @@ async fn ten_thousand_offers_sync_in_ten_batches_and_again_change_nothing() -> a
             .self_hosted
             .store()
             .context("store")?
-            .sponsorships_of_organization(&org_id)
+            .sponsorships_of_organization(org_id.parse().expect("an id"))
             .await?;
         assert_eq!(local.len(), 10_000);
         assert!(
@@ -130,7 +132,7 @@ async fn ten_thousand_offers_sync_in_ten_batches_and_again_change_nothing() -> a
             .self_hosted
             .store()
             .context("store")?
-            .sponsorships_of_organization(&org_id)
+            .sponsorships_of_organization(org_id.parse().expect("an id"))
             .await?;
         assert_eq!(again.len(), 10_000, "{name}");
         pair.stop().await?;
@@ -157,14 +159,14 @@ async fn a_sync_cut_off_after_the_cloud_answered_heals_on_the_next() -> anyhow::
             "{name}: {on_cloud} rows on the cloud"
         );
         let synced = store
-            .sponsorships_of_organization(&org_id)
+            .sponsorships_of_organization(org_id.parse().expect("an id"))
             .await?
             .iter()
             .filter(|row| row.last_sync_date.is_some())
             .count();
         assert_eq!(synced, 2_000, "{name}: batch 3 was never applied here");
         let status = store
-            .recent_outcomes(&org_id, "sponsorship-sync", 1)
+            .recent_outcomes(org_id.parse().expect("an id"), "sponsorship-sync", 1)
             .await?
             .into_iter()
             .next()
@@ -176,14 +178,16 @@ async fn a_sync_cut_off_after_the_cloud_answered_heals_on_the_next() -> anyhow::
         assert_eq!(code, 0, "{name}: {out}");
         let rows = cloud_rows(cloud_store, &pair.cloud_org_id).await?;
         assert_eq!(rows.len(), 5_000, "{name}: nothing lost, nothing twice");
-        let local = store.sponsorships_of_organization(&org_id).await?;
+        let local = store
+            .sponsorships_of_organization(org_id.parse().expect("an id"))
+            .await?;
         assert!(
             local.iter().all(|row| row.last_sync_date.is_some()),
             "{name}"
         );
         for row in &local {
             assert_eq!(
-                rows.get(&row.sponsoring_organization_user_id)
+                rows.get(&row.sponsoring_organization_user_id.to_string())
                     .map(|r| r.0.clone()),
                 Some(row.offered_to_email.clone()),
                 "{name}: each offer once, to its address"

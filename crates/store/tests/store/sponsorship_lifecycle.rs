@@ -2,6 +2,9 @@
 //! processes renew at once, the end is announced once, ending writes the ledger and disables the
 //! organization together; long-expired rows go; skip reasons are replaced batch by batch.
 
+use kinwarden_core::ids::{OrganizationUserId, SubscriptionPeriodId};
+use kinwarden_core::members::{MemberStatus, MemberType};
+use kinwarden_core::sponsorships::PlanSponsorshipType;
 use kinwarden_mail::{Lang, Mail};
 use kinwarden_store::{
     BatchSkips, MemberRecord, OrganizationRecord, SponsorshipEnd, SponsorshipRecord, Store,
@@ -16,7 +19,7 @@ const NOW: i64 = 1_800_000_000_000;
 
 async fn families_org(store: &Store, id: &str) -> anyhow::Result<()> {
     let org = OrganizationRecord {
-        id: id.into(),
+        id: crate::id(id),
         name: "The Family".into(),
         billing_email: "family@example.net".into(),
         plan_type: 22,
@@ -32,13 +35,13 @@ async fn families_org(store: &Store, id: &str) -> anyhow::Result<()> {
         updated_at: NOW,
     };
     let owner = MemberRecord {
-        id: format!("{id}-owner"),
-        organization_id: id.into(),
+        id: crate::id(&format!("{id}-owner")),
+        organization_id: crate::id(id),
         user_id: None,
         email: Some("family@example.net".into()),
         key: None,
-        status: 0,
-        member_type: 0,
+        status: MemberStatus::Invited,
+        member_type: MemberType::Owner,
         permissions: None,
         access_secrets_manager: false,
         created_at: NOW,
@@ -50,13 +53,13 @@ async fn families_org(store: &Store, id: &str) -> anyhow::Result<()> {
 
 fn redeemed(id: &str, families: &str, valid_until: i64) -> SponsorshipRecord {
     SponsorshipRecord {
-        id: id.into(),
+        id: crate::id(id),
         sponsoring_organization_id: None,
-        sponsoring_organization_user_id: format!("{id}-member"),
-        sponsored_organization_id: Some(families.into()),
+        sponsoring_organization_user_id: crate::id(&format!("{id}-member")),
+        sponsored_organization_id: Some(crate::id(families)),
         friendly_name: Some("family".into()),
         offered_to_email: None,
-        plan_sponsorship_type: Some(0),
+        plan_sponsorship_type: Some(PlanSponsorshipType::FamiliesForEnterprise),
         to_delete: false,
         last_sync_date: Some(NOW - DAY),
         valid_until: Some(valid_until),
@@ -67,8 +70,8 @@ fn redeemed(id: &str, families: &str, valid_until: i64) -> SponsorshipRecord {
 
 fn entry(families: &str, kind: &str) -> SubscriptionPeriodRecord {
     SubscriptionPeriodRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        organization_id: families.into(),
+        id: SubscriptionPeriodId::new(),
+        organization_id: crate::id(families),
         kind: kind.into(),
         start_date: NOW,
         end_date: None,
@@ -103,27 +106,49 @@ async fn renew_announce_and_end_each_happen_once() -> anyhow::Result<()> {
         let until = NOW + 365 * DAY;
         assert!(
             store
-                .renew_sponsorship("s", Some(NOW), &entry("fam", "sponsored"), until, NOW)
+                .renew_sponsorship(
+                    crate::id("s"),
+                    Some(NOW),
+                    &entry("fam", "sponsored"),
+                    until,
+                    NOW
+                )
                 .await?
         );
         assert!(
             !store
-                .renew_sponsorship("s", Some(NOW), &entry("fam", "sponsored"), until, NOW)
+                .renew_sponsorship(
+                    crate::id("s"),
+                    Some(NOW),
+                    &entry("fam", "sponsored"),
+                    until,
+                    NOW
+                )
                 .await?,
             "{name}"
         );
-        assert_eq!(store.subscription_periods("fam").await?.len(), 1, "{name}");
+        assert_eq!(
+            store.subscription_periods(crate::id("fam")).await?.len(),
+            1,
+            "{name}"
+        );
         assert_eq!(
             store
-                .organization("fam")
+                .organization(crate::id("fam"))
                 .await?
                 .and_then(|o| o.expiration_date),
             Some(until)
         );
 
-        assert!(store.announce_sponsorship_end("s", &mail(), NOW).await?);
         assert!(
-            !store.announce_sponsorship_end("s", &mail(), NOW).await?,
+            store
+                .announce_sponsorship_end(crate::id("s"), &mail(), NOW)
+                .await?
+        );
+        assert!(
+            !store
+                .announce_sponsorship_end(crate::id("s"), &mail(), NOW)
+                .await?,
             "{name}"
         );
         assert_eq!(
@@ -141,8 +166,8 @@ async fn renew_announce_and_end_each_happen_once() -> anyhow::Result<()> {
             ..entry("fam", "sponsorshipEnded")
         };
         let end = SponsorshipEnd {
-            sponsorship_id: "s",
-            organization_id: "fam",
+            sponsorship_id: crate::id("s"),
+            organization_id: crate::id("fam"),
             entry: &ended,
             disable: true,
             mail: None,
@@ -152,12 +177,12 @@ async fn renew_announce_and_end_each_happen_once() -> anyhow::Result<()> {
         assert!(!store.end_sponsorship(end).await?, "{name}: ended once");
         assert!(store.redeemed_sponsorships().await?.is_empty());
         let org = store
-            .organization("fam")
+            .organization(crate::id("fam"))
             .await?
             .ok_or_else(|| anyhow::anyhow!("org"))?;
         assert!(!org.enabled, "{name}");
         let kinds: Vec<String> = store
-            .subscription_periods("fam")
+            .subscription_periods(crate::id("fam"))
             .await?
             .into_iter()
             .map(|p| p.kind)
@@ -186,8 +211,8 @@ async fn rows_expired_beyond_the_grace_are_deleted() -> anyhow::Result<()> {
             "{}",
             backend.name()
         );
-        assert!(store.sponsorship("old").await?.is_none());
-        assert!(store.sponsorship("new").await?.is_some());
+        assert!(store.sponsorship(crate::id("old")).await?.is_none());
+        assert!(store.sponsorship(crate::id("new")).await?.is_some());
     }
     Ok(())
 }
@@ -195,13 +220,13 @@ async fn rows_expired_beyond_the_grace_are_deleted() -> anyhow::Result<()> {
 /// Writes one answered batch of `batch` in which only `member` was skipped, for `reason`.
 async fn skip_in_batch(
     store: &Store,
-    batch: &[String],
+    batch: &[OrganizationUserId],
     member: &str,
     reason: &str,
 ) -> anyhow::Result<()> {
-    let skipped = [(member.to_string(), reason.to_string())];
+    let skipped = [(crate::id(member), reason.to_string())];
     let skips = BatchSkips {
-        organization_id: "org",
+        organization_id: crate::id("org"),
         batch_member_ids: batch,
         skipped: &skipped,
         now_ms: NOW,
@@ -217,19 +242,22 @@ async fn skip_reasons_are_replaced_batch_by_batch() -> anyhow::Result<()> {
         let db = fresh(&backend).await?;
         let store = Store::open(&db.config).await?;
         families_org(&store, "org").await?;
-        let batch: Vec<String> = vec!["m1".into(), "m2".into()];
+        let batch: Vec<OrganizationUserId> = vec![crate::id("m1"), crate::id("m2")];
         skip_in_batch(&store, &batch, "m1", "sponsor_disabled").await?;
-        let skips = store.sync_skips_of_organization("org").await?;
+        let skips = store.sync_skips_of_organization(crate::id("org")).await?;
         assert_eq!(
-            skips.get("m1").map(String::as_str),
+            skips.get(&crate::id("m1")).map(String::as_str),
             Some("sponsor_disabled"),
             "{name}"
         );
         // The next batch with m1 in it, not skipped this time, clears its reason.
         skip_in_batch(&store, &batch, "m2", "wrong_plan_tier").await?;
-        let skips = store.sync_skips_of_organization("org").await?;
+        let skips = store.sync_skips_of_organization(crate::id("org")).await?;
         assert_eq!(skips.len(), 1, "{name}");
-        assert_eq!(skips.get("m2").map(String::as_str), Some("wrong_plan_tier"));
+        assert_eq!(
+            skips.get(&crate::id("m2")).map(String::as_str),
+            Some("wrong_plan_tier")
+        );
     }
     Ok(())
 }

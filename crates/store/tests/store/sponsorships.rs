@@ -1,5 +1,6 @@
 //! Sponsorship rows: upsert in place, one own sponsorship per member, revoke, sync date.
 
+use kinwarden_core::sponsorships::PlanSponsorshipType;
 use kinwarden_store::{SponsorshipRecord, Store, StoreError};
 use kinwarden_testkit::backends;
 
@@ -7,14 +8,14 @@ use super::fresh;
 
 fn row(id: &str, member: &str, admin: bool) -> SponsorshipRecord {
     SponsorshipRecord {
-        id: id.into(),
+        id: crate::id(id),
         // No organization row is needed for these rules; the reference allows none too.
         sponsoring_organization_id: None,
-        sponsoring_organization_user_id: member.into(),
+        sponsoring_organization_user_id: crate::id(member),
         sponsored_organization_id: None,
         friendly_name: Some(format!("{id}@example.net")),
         offered_to_email: Some(format!("{id}@example.net")),
-        plan_sponsorship_type: Some(0),
+        plan_sponsorship_type: Some(PlanSponsorshipType::FamiliesForEnterprise),
         to_delete: false,
         last_sync_date: None,
         valid_until: None,
@@ -34,7 +35,7 @@ async fn one_own_sponsorship_per_member_replaced_in_place() -> anyhow::Result<()
         replaced.offered_to_email = Some("other@example.net".into());
         store.save_sponsorship(&replaced).await?;
         assert_eq!(
-            store.sponsorship_of_member("member-1").await?,
+            store.sponsorship_of_member(crate::id("member-1")).await?,
             Some(replaced.clone()),
             "{}",
             backend.name()
@@ -49,7 +50,7 @@ async fn one_own_sponsorship_per_member_replaced_in_place() -> anyhow::Result<()
         store.save_sponsorship(&row("c", "member-1", true)).await?;
         store.save_sponsorship(&row("d", "member-1", true)).await?;
         assert_eq!(
-            store.sponsorship_of_member("member-1").await?,
+            store.sponsorship_of_member(crate::id("member-1")).await?,
             Some(replaced)
         );
     }
@@ -64,18 +65,25 @@ async fn revoke_marks_or_deletes_and_sync_date_is_recorded() -> anyhow::Result<(
         store.save_sponsorship(&row("a", "member-1", false)).await?;
         assert!(
             store
-                .set_sponsorship_synced("a", 5_000, Some(9_000))
+                .set_sponsorship_synced(crate::id("a"), 5_000, Some(9_000))
                 .await?
         );
-        assert!(store.mark_sponsorship_to_delete("a").await?);
-        let marked = store.sponsorship_of_member("member-1").await?;
+        assert!(store.mark_sponsorship_to_delete(crate::id("a")).await?);
+        let marked = store.sponsorship_of_member(crate::id("member-1")).await?;
         let marked = marked.ok_or_else(|| anyhow::anyhow!("row gone"))?;
         assert!(marked.to_delete);
         assert_eq!(marked.last_sync_date, Some(5_000));
         assert_eq!(marked.valid_until, Some(9_000));
-        assert!(store.delete_sponsorship("a").await?);
-        assert_eq!(store.sponsorship_of_member("member-1").await?, None);
-        assert!(!store.delete_sponsorship("a").await?, "{}", backend.name());
+        assert!(store.delete_sponsorship(crate::id("a")).await?);
+        assert_eq!(
+            store.sponsorship_of_member(crate::id("member-1")).await?,
+            None
+        );
+        assert!(
+            !store.delete_sponsorship(crate::id("a")).await?,
+            "{}",
+            backend.name()
+        );
     }
     Ok(())
 }

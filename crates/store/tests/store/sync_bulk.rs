@@ -2,6 +2,8 @@
 //! transaction, a self-hosted answered batch, the batch members' rows, and the organization's
 //! sync stamp standing for the rows' dates.
 
+use kinwarden_core::members::{MemberStatus, MemberType};
+use kinwarden_core::sponsorships::PlanSponsorshipType;
 use kinwarden_mail::{Draft, DraftMail};
 use kinwarden_store::{
     CloudSyncWrite, MemberRecord, OrganizationRecord, SponsorshipRecord, Store, StoreError,
@@ -13,13 +15,13 @@ use super::fresh;
 
 fn row(id: &str, org: &str, member: &str, last_sync: Option<i64>) -> SponsorshipRecord {
     SponsorshipRecord {
-        id: id.into(),
-        sponsoring_organization_id: Some(org.into()),
-        sponsoring_organization_user_id: member.into(),
+        id: crate::id(id),
+        sponsoring_organization_id: Some(crate::id(org)),
+        sponsoring_organization_user_id: crate::id(member),
         sponsored_organization_id: None,
         friendly_name: Some(format!("Family {id}")),
         offered_to_email: Some(format!("{id}@example.net")),
-        plan_sponsorship_type: Some(0),
+        plan_sponsorship_type: Some(PlanSponsorshipType::FamiliesForEnterprise),
         to_delete: false,
         last_sync_date: last_sync,
         valid_until: None,
@@ -34,7 +36,7 @@ fn offer(to: &str) -> DraftMail {
 
 async fn organization(store: &Store, id: &str) -> anyhow::Result<()> {
     let org = OrganizationRecord {
-        id: id.into(),
+        id: crate::id(id),
         name: format!("Org {id}"),
         billing_email: "billing@example.net".into(),
         plan_type: 20,
@@ -50,13 +52,13 @@ async fn organization(store: &Store, id: &str) -> anyhow::Result<()> {
         updated_at: 1,
     };
     let owner = MemberRecord {
-        id: format!("owner-{id}"),
-        organization_id: id.into(),
+        id: crate::id(&format!("owner-{id}")),
+        organization_id: crate::id(id),
         user_id: None,
         email: Some("owner@example.net".into()),
         key: None,
-        status: 0,
-        member_type: 0,
+        status: MemberStatus::Invited,
+        member_type: MemberType::Owner,
         permissions: None,
         access_secrets_manager: false,
         created_at: 1,
@@ -90,15 +92,18 @@ async fn a_cloud_batch_writes_rows_deletions_offers_and_the_stamp() -> anyhow::R
         let offers = [offer("new@example.net"), offer("other@example.net")];
         store
             .apply_cloud_sync(CloudSyncWrite {
-                organization_id: "org-a",
+                organization_id: crate::id("org-a"),
                 upserts: &[marked, new.clone()],
-                deletes: &["gone".into(), "foreign".into()],
+                deletes: &[crate::id("gone"), crate::id("foreign")],
                 offers: &offers,
                 now_ms: 500,
             })
             .await?;
 
-        let stored = store.sponsorship("known").await?.expect("known row");
+        let stored = store
+            .sponsorship(crate::id("known"))
+            .await?
+            .expect("known row");
         assert!(stored.to_delete, "{name}");
         assert_eq!(stored.last_sync_date, Some(500), "{name}");
         assert_eq!(
@@ -106,18 +111,32 @@ async fn a_cloud_batch_writes_rows_deletions_offers_and_the_stamp() -> anyhow::R
             Some("Family known"),
             "{name}"
         );
-        assert_eq!(store.sponsorship("new").await?, Some(new), "{name}");
-        assert_eq!(store.sponsorship("gone").await?, None, "{name}");
+        assert_eq!(
+            store.sponsorship(crate::id("new")).await?,
+            Some(new),
+            "{name}"
+        );
+        assert_eq!(store.sponsorship(crate::id("gone")).await?, None, "{name}");
         // Another organization's row is never deleted by this one's batch.
-        assert_eq!(store.sponsorship("foreign").await?, Some(foreign), "{name}");
+        assert_eq!(
+            store.sponsorship(crate::id("foreign")).await?,
+            Some(foreign),
+            "{name}"
+        );
         // The untouched row was not written, yet reads as synced by the stamp.
         let read = store
-            .sponsorship("untouched")
+            .sponsorship(crate::id("untouched"))
             .await?
             .expect("untouched row");
         assert_eq!(read.last_sync_date, Some(500), "{name}");
-        assert_eq!(store.latest_sponsorship_sync("org-a").await?, Some(500));
-        assert_eq!(store.latest_sponsorship_sync("org-b").await?, Some(100));
+        assert_eq!(
+            store.latest_sponsorship_sync(crate::id("org-a")).await?,
+            Some(500)
+        );
+        assert_eq!(
+            store.latest_sponsorship_sync(crate::id("org-b")).await?,
+            Some(100)
+        );
 
         let queued = store.claim_due_mail(500, 1_000, 10).await?;
         let mut recipients: Vec<_> = queued.iter().map(|m| m.recipient.clone()).collect();
@@ -154,7 +173,7 @@ async fn a_conflicting_cloud_batch_writes_nothing() -> anyhow::Result<()> {
         // A second own row for the same member (two syncs racing) is refused.
         let written = store
             .apply_cloud_sync(CloudSyncWrite {
-                organization_id: "org-a",
+                organization_id: crate::id("org-a"),
                 upserts: &[
                     row("fresh", "org-a", "m2", Some(500)),
                     row("second", "org-a", "m1", Some(500)),
@@ -165,9 +184,12 @@ async fn a_conflicting_cloud_batch_writes_nothing() -> anyhow::Result<()> {
             })
             .await;
         assert!(matches!(written, Err(StoreError::Conflict)), "{name}");
-        assert_eq!(store.sponsorship("fresh").await?, None, "{name}");
+        assert_eq!(store.sponsorship(crate::id("fresh")).await?, None, "{name}");
         assert!(store.claim_due_mail(500, 1_000, 10).await?.is_empty());
-        assert_eq!(store.latest_sponsorship_sync("org-a").await?, Some(100));
+        assert_eq!(
+            store.latest_sponsorship_sync(crate::id("org-a")).await?,
+            Some(100)
+        );
     }
     Ok(())
 }
@@ -194,16 +216,19 @@ async fn a_batch_reads_only_its_members_rows() -> anyhow::Result<()> {
             .await?;
 
         let mut found: Vec<String> = store
-            .sponsorships_of_members("org-a", &["m1".into(), "m3".into(), "nobody".into()])
+            .sponsorships_of_members(
+                crate::id("org-a"),
+                &[crate::id("m1"), crate::id("m3"), crate::id("nobody")],
+            )
             .await?
             .into_iter()
-            .map(|r| r.id)
+            .map(|r| crate::name_of(r.id))
             .collect();
         found.sort();
         assert_eq!(found, ["admin", "own"], "{name}");
         assert!(
             store
-                .sponsorships_of_members("org-a", &[])
+                .sponsorships_of_members(crate::id("org-a"), &[])
                 .await?
                 .is_empty()
         );
@@ -228,9 +253,9 @@ async fn an_answered_batch_and_the_stamp_on_the_self_hosted_side() -> anyhow::Re
         }
         store
             .apply_sync_batch(
-                &["removed".into()],
+                &[crate::id("removed")],
                 &[SyncedState {
-                    id: "first".into(),
+                    id: crate::id("first"),
                     last_sync_date: Some(200),
                     valid_until: Some(900),
                     to_delete: true,
@@ -238,27 +263,35 @@ async fn an_answered_batch_and_the_stamp_on_the_self_hosted_side() -> anyhow::Re
                 None,
             )
             .await?;
-        let first = store.sponsorship("first").await?.expect("first");
+        let first = store.sponsorship(crate::id("first")).await?.expect("first");
         assert_eq!(
             (first.last_sync_date, first.valid_until, first.to_delete),
             (Some(200), Some(900), true),
             "{name}"
         );
-        assert_eq!(store.sponsorship("removed").await?, None, "{name}");
+        assert_eq!(
+            store.sponsorship(crate::id("removed")).await?,
+            None,
+            "{name}"
+        );
         assert_eq!(
             store
-                .sponsorship("again")
+                .sponsorship(crate::id("again"))
                 .await?
                 .and_then(|r| r.last_sync_date),
             Some(100)
         );
 
-        store.stamp_sponsorship_sync("org-a", 200).await?;
+        store
+            .stamp_sponsorship_sync(crate::id("org-a"), 200)
+            .await?;
         // An older stamp does not move the organization's back.
-        store.stamp_sponsorship_sync("org-a", 150).await?;
+        store
+            .stamp_sponsorship_sync(crate::id("org-a"), 150)
+            .await?;
         assert_eq!(
             store
-                .sponsorship("again")
+                .sponsorship(crate::id("again"))
                 .await?
                 .and_then(|r| r.last_sync_date),
             Some(200),
@@ -267,22 +300,27 @@ async fn an_answered_batch_and_the_stamp_on_the_self_hosted_side() -> anyhow::Re
         // A row that never synced still awaits its first sync.
         assert_eq!(
             store
-                .sponsorship("waiting")
+                .sponsorship(crate::id("waiting"))
                 .await?
                 .and_then(|r| r.last_sync_date),
             None,
             "{name}"
         );
-        let of_org = store.sponsorships_of_organization("org-a").await?;
+        let of_org = store
+            .sponsorships_of_organization(crate::id("org-a"))
+            .await?;
         assert_eq!(of_org.len(), 3, "{name}");
         assert_eq!(
             store
-                .sponsorship_of_member("m2")
+                .sponsorship_of_member(crate::id("m2"))
                 .await?
                 .and_then(|r| r.last_sync_date),
             Some(200)
         );
-        assert_eq!(store.latest_sponsorship_sync("org-a").await?, Some(200));
+        assert_eq!(
+            store.latest_sponsorship_sync(crate::id("org-a")).await?,
+            Some(200)
+        );
         store.apply_sync_batch(&[], &[], None).await?;
     }
     Ok(())
