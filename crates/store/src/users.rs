@@ -160,27 +160,23 @@ impl Store {
         Ok(())
     }
 
-    /// Uses up a refresh token: it is deleted as it is read, so each works once (rotation).
-    /// Answers the user id and client id it was issued to, if it existed and had not expired.
+    /// Uses up a refresh token: it is deleted as it is read, in one statement, so each works
+    /// once even when two requests present it at the same moment (only the one whose DELETE
+    /// removed the row gets it back). Answers the user id, client id and device it was issued
+    /// to, if it existed and had not expired.
     pub async fn take_refresh_token(
         &self,
         token_hash: &str,
         now_ms: i64,
     ) -> Result<Option<(UserId, String, Option<String>)>, StoreError> {
         let row = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let row: Option<(String, String, Option<String>, i64)> = sqlx::query_as(
-                "SELECT user_id, client_id, device, expires_at FROM refresh_tokens WHERE token_hash = $1",
+            sqlx::query_as::<_, (String, String, Option<String>, i64)>(
+                "DELETE FROM refresh_tokens WHERE token_hash = $1 \
+                 RETURNING user_id, client_id, device, expires_at",
             )
             .bind(token_hash)
-            .fetch_optional(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM refresh_tokens WHERE token_hash = $1")
-                .bind(token_hash)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            row
+            .fetch_optional(pool)
+            .await?
         });
         row.filter(|(_, _, _, expires)| *expires > now_ms)
             .map(|(user, client, device, _)| Ok((typed(user)?, client, device)))

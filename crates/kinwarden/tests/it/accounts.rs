@@ -477,3 +477,57 @@ async fn a_mailed_one_time_code_stands_in_for_the_password_once() -> anyhow::Res
     server.stop().await?;
     Ok(())
 }
+
+/// A refresh token presented by several requests at the same moment is honoured once: only one
+/// of them gets new tokens (on PostgreSQL the read and the delete could interleave).
+#[tokio::test]
+async fn a_refresh_token_raced_is_honoured_once() -> anyhow::Result<()> {
+    const RACERS: usize = 8;
+    for backend in backends() {
+        let name = backend.name();
+        let server = TestServer::self_hosted().backend(backend).start().await?;
+        let account = ClientAccount::new(
+            "racer@example.com",
+            "correct horse battery staple",
+            Kdf::DEFAULT_ITERATIONS,
+        )?;
+        register(&server, &account).await?;
+        for round in 0..3 {
+            let session = login(&server, &account).await?;
+            let refresh = session.tokens["refresh_token"]
+                .as_str()
+                .expect("refresh")
+                .to_string();
+            let mut racers = tokio::task::JoinSet::new();
+            for _ in 0..RACERS {
+                let client = server.client.clone();
+                let url = server.at("/identity/connect/token");
+                let refresh = refresh.clone();
+                racers.spawn(async move {
+                    client
+                        .post(url)
+                        .form(&[
+                            ("grant_type", "refresh_token"),
+                            ("client_id", "web"),
+                            ("refresh_token", refresh.as_str()),
+                        ])
+                        .send()
+                        .await
+                        .map(|response| response.status())
+                });
+            }
+            let mut granted = 0;
+            while let Some(status) = racers.join_next().await {
+                let status = status??;
+                assert!(
+                    status == StatusCode::OK || status == StatusCode::BAD_REQUEST,
+                    "{name}: {status}"
+                );
+                granted += usize::from(status == StatusCode::OK);
+            }
+            assert_eq!(granted, 1, "{name}, round {round}: one racer wins");
+        }
+        server.stop().await?;
+    }
+    Ok(())
+}
