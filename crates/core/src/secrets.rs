@@ -10,6 +10,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 #[error("the system random number generator failed")]
 pub struct RandomError;
 
+/// How many wrong guesses a mailed one-time code takes: the fifth voids it, so a six-digit code is
+/// guessed with odds of 5 in a million before the owner must ask for a new one.
+pub const CODE_ATTEMPTS: i32 = 5;
+
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], RandomError> {
     let mut out = [0u8; N];
     SystemRandom::new()

@@ -34,21 +34,42 @@ impl Store {
         Ok(())
     }
 
-    /// Uses the user's code if `code_hash` is it and it has not expired; a used code is gone.
+    /// Uses the user's code if `code_hash` is it, it has not expired and fewer than
+    /// `max_attempts` wrong guesses were made against it; a used code is gone. A wrong guess is
+    /// counted, and the guess that reaches `max_attempts` voids the code.
     pub async fn use_user_code(
         &self,
         user_id: UserId,
         code_hash: &str,
+        max_attempts: i32,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let used = on_pool!(self, pool => {
-            sqlx::query("DELETE FROM user_codes WHERE user_id = $1 AND code_hash = $2 AND expires_at > $3")
-                .bind(user_id.to_string())
-                .bind(code_hash)
-                .bind(now_ms)
-                .execute(pool)
-                .await?
-                .rows_affected()
+            let mut tx = pool.begin().await?;
+            let used = sqlx::query(
+                "DELETE FROM user_codes WHERE user_id = $1 AND code_hash = $2 AND expires_at > $3 \
+                 AND failed_attempts < $4",
+            )
+            .bind(user_id.to_string())
+            .bind(code_hash)
+            .bind(now_ms)
+            .bind(max_attempts)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if used == 0 {
+                sqlx::query("UPDATE user_codes SET failed_attempts = failed_attempts + 1 WHERE user_id = $1")
+                    .bind(user_id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM user_codes WHERE user_id = $1 AND failed_attempts >= $2")
+                    .bind(user_id.to_string())
+                    .bind(max_attempts)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            used
         });
         Ok(used == 1)
     }

@@ -42,6 +42,7 @@ pub async fn verify_secret(
             .use_user_code(
                 user.id,
                 &secrets::sha256_hex(code),
+                secrets::CODE_ATTEMPTS,
                 state.clock.now_millis(),
             )
             .await?;

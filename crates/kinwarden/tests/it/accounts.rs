@@ -531,3 +531,62 @@ async fn a_refresh_token_raced_is_honoured_once() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Five wrong guesses void a mailed code: the right code afterwards is refused too.
+#[tokio::test]
+async fn a_one_time_code_is_void_after_five_wrong_guesses() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let sink = kinwarden_testkit::SmtpSink::start().await?;
+        let server = TestServer::self_hosted()
+            .backend(backend)
+            .smtp(&sink)
+            .start()
+            .await?;
+        let account = ClientAccount::new(
+            "guess@example.com",
+            "a fine password",
+            Kdf::DEFAULT_ITERATIONS,
+        )?;
+        register(&server, &account).await?;
+        let session = login(&server, &account).await?;
+        let requested = session
+            .post(&server, "/api/accounts/request-otp", &json!({}))
+            .await?;
+        assert_eq!(requested.status(), 200, "{name}");
+        let mail = sink
+            .next_message(std::time::Duration::from_secs(20))
+            .await?;
+        let body = mail.text_body().unwrap_or_default();
+        let code: String = body
+            .split(|c: char| !c.is_ascii_digit())
+            .find(|run| run.len() == 6)
+            .expect("a six-digit code")
+            .to_string();
+        // Five codes that are not it (the real one with its last digit changed, and others).
+        let last = code
+            .chars()
+            .last()
+            .and_then(|c| c.to_digit(10))
+            .unwrap_or(0);
+        for guess in 1..=5u32 {
+            let wrong = format!("{}{}", &code[..5], (last + guess) % 10);
+            let answer = session
+                .post(&server, "/api/accounts/api-key", &json!({"otp": wrong}))
+                .await?;
+            assert_eq!(answer.status(), 400, "{name}: guess {guess}");
+        }
+        let late = session
+            .post(&server, "/api/accounts/api-key", &json!({"otp": code}))
+            .await?;
+        assert_eq!(
+            late.status(),
+            400,
+            "{name}: the code is void after five guesses"
+        );
+        let body: Value = late.json().await?;
+        assert_eq!(body["validationErrors"]["Otp"][0], "Invalid OTP code.");
+        server.stop().await?;
+    }
+    Ok(())
+}
