@@ -98,6 +98,15 @@ pub struct SponsoringOrg {
     pub can_scale: Result<(), String>,
 }
 
+impl Sponsorship {
+    /// Whether a family redeemed it. The cloud knows the sponsored organization; a self-hosted
+    /// server never learns it, but the period end (`validUntil`) the sync brings back is set
+    /// only once the offer is redeemed (reference §2.4), so either tells.
+    pub fn is_redeemed(&self) -> bool {
+        self.sponsored_organization_id.is_some() || self.valid_until.is_some()
+    }
+}
+
 /// The member who offers, and who is asking (the same person for a member's own offer).
 #[derive(Debug, Clone)]
 pub struct Sponsor {
@@ -194,7 +203,7 @@ pub fn create(
     };
     // 7. One per member: a redeemed one blocks, an unredeemed one is replaced in place.
     if let Some(own) = members_own.filter(|_| !request.is_admin_initiated) {
-        if own.sponsored_organization_id.is_some() {
+        if own.is_redeemed() {
             return Err(CreateError::OnePerMember);
         }
         sponsorship.id = own.id;

@@ -165,6 +165,24 @@ fn member_with_redeemed_sponsorship_cannot_sponsor_another() {
     );
 }
 
+/// A self-hosted row never learns the sponsored organization; the period end the sync brought
+/// back says it was redeemed all the same.
+#[test]
+fn a_redeemed_row_known_only_by_its_period_end_blocks_too() {
+    let sponsor = sponsor();
+    let mut own = existing(sponsor.member_id, false);
+    own.valid_until = Some(1_900_000_000_000);
+    let err = create(
+        &org(),
+        &sponsor,
+        &request(),
+        std::slice::from_ref(&own),
+        Some(&own),
+    )
+    .unwrap_err();
+    assert_eq!(err, CreateError::OnePerMember);
+}
+
 // §6.1.6
 #[test]
 fn not_confirmed_message_is_exact() {

@@ -154,6 +154,35 @@ async fn the_whole_sponsorship_story() -> anyhow::Result<()> {
             "{member_org}"
         );
 
+        // Redeemed and synced: a new offer of the same member is refused, and the redeemed
+        // sponsorship stays as it was.
+        let again = session
+            .post(
+                server,
+                &format!(
+                    "/api/organization/sponsorship/self-hosted/{org_id}/families-for-enterprise"
+                ),
+                &json!({"planSponsorshipType": 0, "sponsoredEmail": "another@example.com", "friendlyName": "Another family"}),
+            )
+            .await?;
+        assert_eq!(again.status(), 400, "{name}");
+        let refusal: Value = again.json().await?;
+        assert_eq!(
+            refusal["message"], "Can only sponsor one organization per Organization User.",
+            "{name}"
+        );
+        let unchanged: Value = session.get(server, "/api/sync").await?.json().await?;
+        assert_eq!(
+            unchanged["profile"]["organizations"][0]["familySponsorshipValidUntil"],
+            member_org["familySponsorshipValidUntil"],
+            "{name}"
+        );
+        assert_eq!(
+            unchanged["profile"]["organizations"][0]["familySponsorshipFriendlyName"],
+            member_org["familySponsorshipFriendlyName"],
+            "{name}"
+        );
+
         // The member revokes; the next sync marks the cloud row to delete (it stays sponsored
         // until its period ends).
         let revoked = session
