@@ -7,6 +7,7 @@ pub mod codes;
 pub mod connections;
 pub mod data_key;
 pub mod email;
+pub mod enc_string;
 pub mod ids;
 pub mod kdf;
 pub mod license;

@@ -8,6 +8,9 @@ use kinwarden_proto::sponsorship_sync::{SyncItem, SyncResultItem};
 use crate::error::AppError;
 use crate::wire_time;
 
+/// The longest friendly name or address an item may carry (reference §2.1's request model).
+const MAX_TEXT: usize = 256;
+
 pub fn synced_item(item: &SyncItem) -> Result<SyncedItem, AppError> {
     let member = item.sponsoring_organization_user_id.parse().map_err(|_| {
         AppError::field(
@@ -15,6 +18,31 @@ pub fn synced_item(item: &SyncItem) -> Result<SyncedItem, AppError> {
             "The SponsoringOrganizationUserId field is not a valid id.",
         )
     })?;
+    // What the cloud mails offers to and shows: the lengths the offer's own request allows,
+    // and an address that is one (a self-hosted server checked it when the offer was made).
+    for (field, value) in [
+        ("FriendlyName", item.friendly_name.as_deref()),
+        ("OfferedToEmail", item.offered_to_email.as_deref()),
+    ] {
+        if value.is_some_and(|value| value.chars().count() > MAX_TEXT) {
+            return Err(AppError::field(
+                field,
+                format!(
+                    "The field {field} must be a string or array type with a maximum length of '{MAX_TEXT}'."
+                ),
+            ));
+        }
+    }
+    if item
+        .offered_to_email
+        .as_deref()
+        .is_some_and(|email| kinwarden_core::email::normalize(email).is_none())
+    {
+        return Err(AppError::field(
+            "OfferedToEmail",
+            "The OfferedToEmail field is not a supported e-mail address format.",
+        ));
+    }
     Ok(SyncedItem {
         sponsoring_organization_user_id: member,
         friendly_name: item.friendly_name.clone(),

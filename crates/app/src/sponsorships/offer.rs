@@ -17,6 +17,9 @@ use crate::{App, AppError};
 /// The answer when no offer of the organization has the friendly name asked for (S4, C8).
 pub const NOT_FOUND_BY_NAME: &str = "The specified sponsored organization could not be found under the given sponsoring organization.";
 
+/// The longest encrypted notes an offer keeps (the reference's column and check).
+const MAX_NOTES: usize = 512;
+
 /// The request model's checks (reference §2.1), with its messages.
 pub fn request_of(body: SponsorshipCreateRequest) -> Result<OfferRequest, AppError> {
     const EMAIL: &str = "SponsoredEmail";
@@ -46,6 +49,9 @@ pub fn request_of(body: SponsorshipCreateRequest) -> Result<OfferRequest, AppErr
             "The field FriendlyName must be a string or array type with a maximum length of '256'.",
         ));
     }
+    // Notes, for an offer made on behalf of the organization, are encrypted by the client.
+    kinwarden_core::enc_string::check("Notes", body.notes.as_deref(), MAX_NOTES)
+        .map_err(|err| AppError::field("Notes", err.message()))?;
     Ok(OfferRequest {
         plan_sponsorship_type: body.plan_sponsorship_type,
         sponsored_email: email,

@@ -229,6 +229,40 @@ async fn refusals_skips_and_the_empty_batch() -> anyhow::Result<()> {
             body["skipped"],
             json!([{"sponsoringOrganizationUserId": member, "reason": "wrong_plan_tier"}])
         );
+        // Names and addresses longer than an offer may have, or an address with a control
+        // character, refuse the batch before anything is written or mailed.
+        for (field, value, message) in [
+            (
+                "friendlyName",
+                "f".repeat(257),
+                "The field FriendlyName must be a string or array type with a maximum length of '256'.",
+            ),
+            (
+                "offeredToEmail",
+                format!("{}@family.test", "k".repeat(250)),
+                "The field OfferedToEmail must be a string or array type with a maximum length of '256'.",
+            ),
+            (
+                "offeredToEmail",
+                "kid\u{0}@family.test".to_string(),
+                "The OfferedToEmail field is not a supported e-mail address format.",
+            ),
+        ] {
+            let mut bad = item(Uuid::new_v4(), "kid@family.test");
+            bad[field] = json!(value);
+            let (status, body) = sync(&cloud, &token, &key, &[bad]).await?;
+            assert_eq!(status, 400, "{name}: {field} {body}");
+            let field_name = format!("{}{}", field[..1].to_uppercase(), &field[1..]);
+            assert_eq!(body["validationErrors"][&field_name][0], message, "{name}");
+        }
+        let rows = cloud
+            .server
+            .store()
+            .expect("store")
+            .sponsorships_of_organization(cloud.org_id.parse().expect("an id"))
+            .await?;
+        assert!(rows.is_empty(), "{name}: nothing written");
+
         let unknown = Cloud {
             org_id: Uuid::new_v4().to_string(),
             ..cloud

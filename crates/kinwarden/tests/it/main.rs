@@ -2,6 +2,7 @@
 
 mod accounts;
 mod authorization;
+mod bad_input;
 mod billing;
 mod browser;
 mod bw_cli;
