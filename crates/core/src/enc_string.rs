@@ -84,7 +84,7 @@ fn is_base64(piece: &str) -> bool {
     let data = piece.trim_end_matches('=');
     let padding = piece.len() - data.len();
     !data.is_empty()
-        && piece.len() % 4 == 0
+        && piece.len().is_multiple_of(4)
         && padding <= 2
         && data
             .bytes()
