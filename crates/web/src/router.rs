@@ -78,6 +78,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(sponsorships::sync_status))
         .routes(utoipa_axum::routes!(cloud_offers::create))
         .routes(utoipa_axum::routes!(cloud_offers::resend))
+        .routes(utoipa_axum::routes!(cloud_sponsorships::list_sponsored))
         .routes(utoipa_axum::routes!(cloud_sponsorships::revoke_own))
         .routes(utoipa_axum::routes!(cloud_sponsorships::revoke_own_post))
         .routes(utoipa_axum::routes!(cloud_sponsorships::revoke_by_name))

@@ -4,6 +4,7 @@
 //! (`cloud_sync`), redeems (`redemption`) and revokes (`cloud_revoke`). `offer` holds the
 //! CreateSponsorship rules both sides share.
 
+pub mod admin_initiated;
 pub mod cloud_offers;
 pub mod cloud_revoke;
 pub mod cloud_sync;

@@ -1,14 +1,11 @@
-//! A member's Families for Enterprise offer on a self-hosted server (reference §2.1 S1–S5,
-//! §2.3; SPEC §5 step 6): offer, revoke, and the admin list. Nothing here mails or calls the
-//! cloud: the billing sync carries the rows, soon after a change when automatic sync is on.
+//! A member's Families for Enterprise offer on a self-hosted server (reference §2.1 S1–S4,
+//! §2.3; SPEC §5 step 6): offer and revoke (the admin list is `admin_initiated`). Nothing here
+//! mails or calls the cloud: the billing sync carries the rows, soon after a change when
+//! automatic sync is on.
 
 use kinwarden_core::connections::ConnectionType;
 use kinwarden_core::ids::OrganizationId;
-use kinwarden_core::members::{self, MemberStatus};
-use kinwarden_core::sponsorships::{
-    self, CreateError, Offer, OfferRequest, PlanSponsorshipType, Revoke,
-};
-use kinwarden_proto::sponsorships::SponsorshipResponse;
+use kinwarden_core::sponsorships::{self, CreateError, Offer, OfferRequest, Revoke};
 use kinwarden_store::StoreError;
 
 use crate::organizations::access::OrgAccess;
@@ -16,7 +13,7 @@ use crate::records::{SponsorshipRecord, UserRecord};
 use crate::sponsorships::offer::{NOT_FOUND_BY_NAME, create_error, decide, find_by_friendly_name};
 use crate::sponsorships::rows::{to_domain, to_record};
 use crate::sponsorships::sync_soon;
-use crate::{App, AppError, wire_time};
+use crate::{App, AppError};
 
 /// S1: the caller offers a sponsorship as a member of `org_id`; the row waits for the sync.
 pub async fn create(
@@ -95,51 +92,4 @@ pub async fn cloud_may_know(app: &App, org_id: OrganizationId) -> Result<bool, A
         .connections_of(org_id, ConnectionType::BillingSync)
         .await?
         .is_empty())
-}
-
-/// S5: the organization's admin-initiated offers. The reference answers 401 to someone who may
-/// not manage users; a missing organization 404.
-pub async fn list_sponsored(
-    app: &App,
-    user: &UserRecord,
-    org_id: OrganizationId,
-) -> Result<Vec<SponsorshipResponse>, AppError> {
-    let org = app
-        .store
-        .organization(org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let membership = app
-        .store
-        .membership(org.id, user.id)
-        .await?
-        .filter(|m| m.status == MemberStatus::Confirmed)
-        .ok_or(AppError::Unauthorized)?;
-    let role = membership.member_type;
-    let permissions = members::parse_permissions(membership.permissions.as_deref());
-    if !members::can_manage_users(role, &permissions) {
-        return Err(AppError::Unauthorized);
-    }
-    let rows = app.store.sponsorships_of_organization(org.id).await?;
-    Ok(rows
-        .iter()
-        .filter(|row| row.is_admin_initiated)
-        .map(response)
-        .collect())
-}
-
-fn response(row: &SponsorshipRecord) -> SponsorshipResponse {
-    SponsorshipResponse {
-        sponsoring_organization_user_id: row.sponsoring_organization_user_id.to_string(),
-        friendly_name: row.friendly_name.clone(),
-        offered_to_email: row.offered_to_email.clone(),
-        plan_sponsorship_type: row.plan_sponsorship_type.map(PlanSponsorshipType::code),
-        last_sync_date: row.last_sync_date.map(wire_time::from_millis),
-        valid_until: row.valid_until.map(wire_time::from_millis),
-        to_delete: row.to_delete,
-        is_admin_initiated: row.is_admin_initiated,
-        notes: row.notes.clone(),
-        cloud_sponsorship_removed: false,
-        object: "organizationSponsorship".to_string(),
-    }
 }

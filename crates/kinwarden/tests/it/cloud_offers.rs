@@ -219,3 +219,79 @@ async fn a_self_hosted_server_refuses_the_cloud_offer_routes() -> anyhow::Result
     server.stop().await?;
     Ok(())
 }
+
+/// C12: the offers made on the organization's behalf, for someone who manages its users; 401
+/// for a member who may not or someone who is no member, 404 for no organization, the
+/// reference's 400 on a self-hosted server.
+#[tokio::test]
+async fn the_sponsored_list_is_for_those_who_manage_users() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let sink = SmtpSink::start().await?;
+        let cloud = TestServer::cloud()
+            .backend(backend.clone())
+            .smtp(&sink)
+            .start()
+            .await?;
+        let (_, owner, keys, org_id) = owner_with_org(&cloud, "owner@list.test", 20, 5).await?;
+        let path = format!("/api/organization/sponsorship/{org_id}/sponsored");
+        let listed = owner.get(&cloud, &path).await?;
+        assert_eq!(listed.status(), 200, "{name}");
+        let body: Value = listed.json().await?;
+        assert_eq!(body["object"], "list", "{name}");
+        assert_eq!(body["data"], json!([]), "{name}");
+
+        let member = crate::support::confirmed_member(
+            &cloud,
+            &sink,
+            &owner,
+            &keys,
+            &org_id,
+            "user@list.test",
+            2,
+        )
+        .await?;
+        assert_eq!(
+            member.get(&cloud, &path).await?.status(),
+            401,
+            "{name}: a user"
+        );
+        let stranger = ClientAccount::new(
+            "stranger@list.test",
+            "strange password",
+            Kdf::DEFAULT_ITERATIONS,
+        )?;
+        register(&cloud, &stranger).await?;
+        let stranger = login(&cloud, &stranger).await?;
+        assert_eq!(
+            stranger.get(&cloud, &path).await?.status(),
+            401,
+            "{name}: no member"
+        );
+        let anonymous = cloud.client.get(cloud.at(&path)).send().await?;
+        assert_eq!(anonymous.status(), 401, "{name}: no token");
+        let nowhere = format!(
+            "/api/organization/sponsorship/{}/sponsored",
+            uuid::Uuid::new_v4()
+        );
+        assert_eq!(owner.get(&cloud, &nowhere).await?.status(), 404, "{name}");
+        cloud.stop().await?;
+
+        let self_hosted = TestServer::self_hosted().backend(backend).start().await?;
+        let account = ClientAccount::new(
+            "owner@list.test",
+            "owner password!",
+            Kdf::DEFAULT_ITERATIONS,
+        )?;
+        register(&self_hosted, &account).await?;
+        let session = login(&self_hosted, &account).await?;
+        let refused = session.get(&self_hosted, &path).await?;
+        assert_eq!(refused.status(), 400, "{name}");
+        assert_eq!(
+            message(refused).await?,
+            "Only allowed when not self hosted."
+        );
+        self_hosted.stop().await?;
+    }
+    Ok(())
+}

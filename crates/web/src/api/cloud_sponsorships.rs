@@ -3,15 +3,39 @@
 //! friendly name, or the sponsored Families organization's owner removes it. The use-cases are
 //! `kinwarden_app::sponsorships::cloud_revoke`.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use kinwarden_app::sponsorships::cloud_revoke;
+use kinwarden_app::sponsorships::{admin_initiated, cloud_revoke};
+use kinwarden_proto::members::ListResponse;
+use kinwarden_proto::sponsorships::SponsorshipResponse;
 
 use crate::http::auth::CurrentUser;
 use crate::http::deployment::cloud_only;
 use crate::http::error::ApiError;
 use crate::http::org_access::OrgManageUsers;
 use crate::http::state::AppState;
+
+/// C12 `GET /api/organization/sponsorship/{org_id}/sponsored`: the organization's offers made on
+/// its behalf, for someone who manages its users (401 for anyone else, 404 for no organization).
+#[utoipa::path(
+    get,
+    path = "/organization/sponsorship/{org_id}/sponsored",
+    tag = "sponsorships",
+    params(("org_id" = String, Path, description = "The sponsoring organization")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Success", body = ListResponse<SponsorshipResponse>), crate::openapi::OrganizationErrors)
+)]
+pub async fn list_sponsored(
+    State(state): State<AppState>,
+    CurrentUser { user }: CurrentUser,
+    Path(org_id): Path<String>,
+) -> Result<Json<ListResponse<SponsorshipResponse>>, ApiError> {
+    cloud_only(&state)?;
+    let sponsored =
+        admin_initiated::list(&state, &user, kinwarden_app::id_in_path(&org_id)?).await?;
+    Ok(Json(ListResponse::new(sponsored)))
+}
 
 /// C6 `DELETE /api/organization/sponsorship/{org_id}` and C7 `POST …/{org_id}/delete`: the
 /// caller revokes the sponsorship they offered as a member of `org_id`.

@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use kinwarden_app::sponsorships::sync_status::last_sync_date;
-use kinwarden_app::sponsorships::{offer, self_hosted_offers};
+use kinwarden_app::sponsorships::{admin_initiated, offer, self_hosted_offers};
 use kinwarden_app::wire_time;
 use kinwarden_proto::members::ListResponse;
 use kinwarden_proto::sponsorships::{
@@ -119,8 +119,7 @@ pub async fn list_sponsored(
 ) -> Result<Json<ListResponse<SponsorshipResponse>>, ApiError> {
     self_hosted_only(&state)?;
     let sponsored =
-        self_hosted_offers::list_sponsored(&state, &user, kinwarden_app::id_in_path(&org_id)?)
-            .await?;
+        admin_initiated::list(&state, &user, kinwarden_app::id_in_path(&org_id)?).await?;
     Ok(Json(ListResponse::new(sponsored)))
 }
 

@@ -253,6 +253,12 @@ pub(super) const ROWS: &[Row] = &[
         SelfHostedOnly,
     ),
     row(
+        "GET",
+        "/api/organization/sponsorship/{org_id}/sponsored",
+        ManageUsers,
+        CloudOnly,
+    ),
+    row(
         "DELETE",
         "/api/organization/sponsorship/self-hosted/{org_id}",
         Member,
