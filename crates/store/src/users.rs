@@ -134,6 +134,55 @@ impl Store {
         Ok(changed == 1)
     }
 
+    /// A new security stamp, and every refresh token of the account gone, in one transaction:
+    /// access tokens and page sessions carry the old stamp and are refused from now on, and no
+    /// refresh token is left to get new ones ("log out everywhere").
+    pub async fn change_security_stamp(
+        &self,
+        id: UserId,
+        stamp: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let changed = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(
+                "UPDATE users SET security_stamp = $2, revision_date = $3, updated_at = $3 WHERE id = $1",
+            )
+            .bind(id.to_string())
+            .bind(stamp)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            sqlx::query("DELETE FROM refresh_tokens WHERE user_id = $1")
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            changed
+        });
+        Ok(changed == 1)
+    }
+
+    /// A new user API key (the `client_secret` of `user.<id>`); the old one stops working.
+    pub async fn set_user_api_key(
+        &self,
+        id: UserId,
+        api_key: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let changed = on_pool!(self, pool => {
+            sqlx::query("UPDATE users SET api_key = $2, revision_date = $3, updated_at = $3 WHERE id = $1")
+                .bind(id.to_string())
+                .bind(api_key)
+                .bind(now_ms)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(changed == 1)
+    }
+
     pub async fn insert_refresh_token(
         &self,
         token_hash: &str,

@@ -26,6 +26,8 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(accounts::profile))
         .routes(utoipa_axum::routes!(accounts::revision_date))
         .routes(utoipa_axum::routes!(accounts::api_key))
+        .routes(utoipa_axum::routes!(accounts::rotate_api_key))
+        .routes(utoipa_axum::routes!(accounts::security_stamp))
         .routes(utoipa_axum::routes!(accounts::request_otp))
         .routes(utoipa_axum::routes!(accounts::verify_password))
         .routes(utoipa_axum::routes!(accounts::user_key_id))

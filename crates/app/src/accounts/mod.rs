@@ -10,6 +10,7 @@ pub mod profile;
 pub mod public_key;
 pub mod register;
 pub mod secret_check;
+pub mod security_stamp;
 pub mod settings;
 pub mod sync;
 pub mod tokens;

@@ -590,3 +590,106 @@ async fn a_one_time_code_is_void_after_five_wrong_guesses() -> anyhow::Result<()
     }
     Ok(())
 }
+
+/// Log out everywhere ends every access token, refresh token and page session of the account;
+/// a rotated API key replaces the old one for new tokens.
+#[tokio::test]
+async fn log_out_everywhere_and_a_rotated_api_key() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let server = TestServer::self_hosted().backend(backend).start().await?;
+        let account = ClientAccount::new(
+            "everywhere@example.com",
+            "correct horse battery staple",
+            Kdf::DEFAULT_ITERATIONS,
+        )?;
+        register(&server, &account).await?;
+        let phone = login(&server, &account).await?;
+        let laptop = login(&server, &account).await?;
+        let secret = json!({"masterPasswordHash": account.master_password_hash});
+
+        // The API key, rotated: the old one gets no token, the new one does.
+        let old: Value = phone
+            .post(&server, "/api/accounts/api-key", &secret)
+            .await?
+            .json()
+            .await?;
+        let rotated = phone
+            .post(&server, "/api/accounts/rotate-api-key", &secret)
+            .await?;
+        assert_eq!(rotated.status(), 200, "{name}");
+        let new: Value = rotated.json().await?;
+        assert_eq!(new["object"], "apiKey");
+        assert_ne!(new["apiKey"], old["apiKey"], "{name}");
+        let client_id = format!("user.{}", phone.user_id(&server).await?);
+        let grant = |secret: &Value| {
+            [
+                ("grant_type", "client_credentials".to_string()),
+                ("scope", "api".to_string()),
+                ("client_id", client_id.clone()),
+                (
+                    "client_secret",
+                    secret.as_str().unwrap_or_default().to_string(),
+                ),
+                ("deviceIdentifier", "cli-1".to_string()),
+                ("deviceName", "linux".to_string()),
+                ("deviceType", "8".to_string()),
+            ]
+        };
+        for (key, expected) in [(&old["apiKey"], 400), (&new["apiKey"], 200)] {
+            let answer = server
+                .client
+                .post(server.at("/identity/connect/token"))
+                .form(&grant(key))
+                .send()
+                .await?;
+            assert_eq!(answer.status(), expected, "{name}");
+        }
+
+        // A wrong password changes nothing.
+        let wrong = phone
+            .post(
+                &server,
+                "/api/accounts/security-stamp",
+                &json!({"masterPasswordHash": "wrong"}),
+            )
+            .await?;
+        assert_eq!(wrong.status(), 400, "{name}");
+        let body: Value = wrong.json().await?;
+        assert_eq!(body["validationErrors"][""][0], "Incorrect password.");
+        assert_eq!(
+            laptop.get(&server, "/api/accounts/profile").await?.status(),
+            200
+        );
+
+        // Log out everywhere: both devices' tokens and refresh tokens end.
+        let out = phone
+            .post(&server, "/api/accounts/security-stamp", &secret)
+            .await?;
+        assert_eq!(out.status(), 200, "{name}");
+        for session in [&phone, &laptop] {
+            let profile = session.get(&server, "/api/accounts/profile").await?;
+            assert_eq!(profile.status(), 401, "{name}: an old access token");
+            let refresh = session.tokens["refresh_token"].as_str().unwrap_or_default();
+            let again = server
+                .client
+                .post(server.at("/identity/connect/token"))
+                .form(&[
+                    ("grant_type", "refresh_token"),
+                    ("client_id", "web"),
+                    ("refresh_token", refresh),
+                ])
+                .send()
+                .await?;
+            assert_eq!(again.status(), 400, "{name}: an old refresh token");
+        }
+        // The master password still signs in.
+        let back = login(&server, &account).await?;
+        assert_eq!(
+            back.get(&server, "/api/accounts/profile").await?.status(),
+            200
+        );
+        server.stop().await?;
+    }
+    Ok(())
+}

@@ -57,6 +57,43 @@ pub async fn api_key(
     Ok(Json(key))
 }
 
+/// A new user API key, after the master password is proven; the old one stops working.
+#[utoipa::path(
+    post,
+    path = "/accounts/rotate-api-key",
+    tag = "accounts",
+    request_body = SecretVerificationRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The new key", body = ApiKeyResponse), crate::openapi::UserErrors)
+)]
+pub async fn rotate_api_key(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiJson(request): ApiJson<SecretVerificationRequest>,
+) -> Result<Json<ApiKeyResponse>, ApiError> {
+    let key = kinwarden_app::accounts::api_key::rotate(&state, &current.user, &request).await?;
+    Ok(Json(key))
+}
+
+/// Log out everywhere: a new security stamp ends every token and page session of the account.
+#[utoipa::path(
+    post,
+    path = "/accounts/security-stamp",
+    tag = "accounts",
+    request_body = SecretVerificationRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Every session ended"), crate::openapi::UserErrors)
+)]
+pub async fn security_stamp(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiJson(request): ApiJson<SecretVerificationRequest>,
+) -> Result<StatusCode, ApiError> {
+    kinwarden_app::accounts::security_stamp::log_out_everywhere(&state, &current.user, &request)
+        .await?;
+    Ok(StatusCode::OK)
+}
+
 /// Checks the master password without changing anything.
 #[utoipa::path(
     post,

@@ -39,6 +39,8 @@ pub(super) const ROWS: &[Row] = &[
     row("GET", "/api/accounts/profile", User, Both),
     row("GET", "/api/accounts/revision-date", User, Both),
     row("POST", "/api/accounts/api-key", User, Both),
+    row("POST", "/api/accounts/rotate-api-key", User, Both),
+    row("POST", "/api/accounts/security-stamp", User, Both),
     row("POST", "/api/accounts/request-otp", User, Both),
     row("POST", "/api/accounts/verify-password", User, Both),
     row(
