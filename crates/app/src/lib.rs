@@ -72,7 +72,7 @@ pub struct AppParts {
     pub clock: Arc<dyn Clock>,
     pub urls: PublicUrls,
     pub tokens: Arc<TokenKeys>,
-    pub data_key: DataKey,
+    pub data_key: Arc<DataKey>,
     /// How many password hashes may run at once.
     pub hashing_permits: usize,
     pub licensing: Option<Arc<CloudLicenseKeys>>,
@@ -90,7 +90,7 @@ impl App {
             clock: parts.clock,
             urls: Arc::new(parts.urls),
             tokens: parts.tokens,
-            data_key: Arc::new(parts.data_key),
+            data_key: parts.data_key,
             hashing: Arc::new(Semaphore::new(parts.hashing_permits)),
             licensing: parts.licensing,
             sync_soon: parts.sync_soon,

@@ -10,6 +10,7 @@ use kinwarden_app::sponsorships::self_hosted_sync::{SyncDeps, sync_organization}
 use kinwarden_cloud::{CloudLink, LinkSettings};
 use kinwarden_config::Config;
 use kinwarden_core::clock::{Clock, SystemClock};
+use kinwarden_core::data_key::DataKey;
 use kinwarden_testkit::{ScratchPostgres, TestBackend};
 
 use crate::raw::{self, RawDb};
@@ -49,10 +50,14 @@ pub async fn run(backend: &TestBackend, n: usize) -> anyhow::Result<SyncFigures>
         .ok_or_else(|| anyhow::anyhow!("the self-hosted server is not running"))?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let link = CloudLink::new(&config, clock.clone(), LinkSettings::default())?;
+    let data_key = DataKey::from_base64(&std::fs::read_to_string(
+        pair.self_hosted.bwdata.join("core").join("data.key"),
+    )?)?;
     let deps = SyncDeps {
         config: &config,
         store,
         link: &link,
+        data_key: &data_key,
         clock: clock.as_ref(),
         // As `kinwarden sync` runs it: metrics are off by default.
         metrics: None,

@@ -55,7 +55,7 @@ pub async fn app_with_cloud(
         .map_err(|err| CliError::failed(format!("cannot open the database: {err}")))?;
     let key_error = |err: keys::KeyError| CliError::failed(err.to_string());
     let tokens = keys::identity_keys(bwdata, &urls.join("identity")).map_err(key_error)?;
-    let data_key = keys::data_key(bwdata).map_err(key_error)?;
+    let data_key = Arc::new(keys::data_key(bwdata).map_err(key_error)?);
     // Only a cloud signs licenses, so only a cloud holds the key (as in `server::start`).
     let licensing = match config.mode {
         Mode::Cloud => Some(Arc::new(

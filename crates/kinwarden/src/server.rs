@@ -109,7 +109,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
 
     let urls = PublicUrls::new(url.clone());
     let tokens = Arc::new(keys::identity_keys(&bwdata, &urls.join("identity"))?);
-    let data_key = keys::data_key(&bwdata)?;
+    let data_key = Arc::new(keys::data_key(&bwdata)?);
     // Only a cloud signs licenses, so only a cloud holds (and on first start makes) the key.
     let licensing = match config.mode {
         Mode::Cloud => Some(Arc::new(keys::cloud_license_keys(&bwdata)?)),
@@ -147,6 +147,7 @@ pub async fn start(config: Config, options: RunOptions) -> Result<RunningServer,
                 config.clone(),
                 store.clone(),
                 link.clone(),
+                data_key.clone(),
                 options.clock.clone(),
                 delay,
                 metrics.clone(),

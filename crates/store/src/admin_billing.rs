@@ -1,9 +1,10 @@
 //! A system administrator's changes to a cloud organization's terms (SPEC §9 Portal, cloud): plan,
 //! seats, enabled and expiration, and a recorded payment, each written with its ledger entries.
 
+use kinwarden_core::ids::OrganizationId;
+
 use crate::billing::insert_period;
 use crate::{Store, StoreError, SubscriptionPeriodRecord, on_pool};
-use kinwarden_core::ids::OrganizationId;
 
 /// What the organization becomes.
 #[derive(Debug, Clone)]

@@ -1,9 +1,10 @@
 //! Organization API keys (reference §1.3): one per (organization, type). The store holds only
 //! the sealed key; sealing and opening belong to the caller, which holds the data key.
 
-use crate::{Store, StoreError, on_pool};
 use kinwarden_core::api_keys::ApiKeyType;
 use kinwarden_core::ids::{OrganizationApiKeyId, OrganizationId};
+
+use crate::{Store, StoreError, on_pool};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrganizationApiKeyRecord {

@@ -1,8 +1,9 @@
 //! The billing ledger of a cloud (SPEC §5 step 1): subscription periods and changes within
 //! them, each written in the same transaction as the organization change it records.
 
-use crate::{Store, StoreError, on_pool};
 use kinwarden_core::ids::{OrganizationId, SubscriptionPeriodId};
+
+use crate::{Store, StoreError, on_pool};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SubscriptionPeriodRecord {

@@ -1,9 +1,10 @@
 //! Organization connections (reference §1.2) and the recorded outcome of every exchange with the
 //! cloud (SPEC §6).
 
-use crate::{Store, StoreError, on_pool};
 use kinwarden_core::connections::ConnectionType;
 use kinwarden_core::ids::{ConnectionId, OrganizationId, OutcomeId};
+
+use crate::{Store, StoreError, on_pool};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ConnectionRecord {

@@ -1,10 +1,11 @@
 //! Files that matter, written atomically (SPEC §3): a reader sees the old content or the new,
 //! never a part. Used for keys, configuration and license files.
 
-use kinwarden_core::ids::OrganizationId;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+use kinwarden_core::ids::OrganizationId;
 
 /// Writes a temporary file beside the target, flushes it to disk, renames it over the target,
 /// then flushes the directory so the rename itself survives a crash.

@@ -1,7 +1,8 @@
 //! Installations: self-hosted servers registered with this cloud (reference §1.4, §3.5).
 
-use crate::{Store, StoreError, on_pool};
 use kinwarden_core::ids::InstallationId;
+
+use crate::{Store, StoreError, on_pool};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct InstallationRecord {

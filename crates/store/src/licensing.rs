@@ -1,8 +1,9 @@
 //! Licensing on the cloud: organizations' license keys and the organization↔installation links
 //! made by license downloads (reference §1.4, §5.1 L5).
 
-use crate::{Store, StoreError, on_pool};
 use kinwarden_core::ids::{InstallationId, OrganizationId};
+
+use crate::{Store, StoreError, on_pool};
 
 impl Store {
     /// The organization's license key, storing `candidate` first if it has none yet (rows made

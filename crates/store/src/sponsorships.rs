@@ -4,10 +4,11 @@
 //! Rows are read from the view `sponsorships_as_synced` (migration 0012), whose
 //! `last_sync_date` includes the organization's sync stamp, and written to the table.
 
-use crate::error::conflict_or;
-use crate::{Store, StoreError, on_pool};
 use kinwarden_core::ids::{OrganizationId, OrganizationUserId, SponsorshipId};
 use kinwarden_core::sponsorships::PlanSponsorshipType;
+
+use crate::error::conflict_or;
+use crate::{Store, StoreError, on_pool};
 
 /// One sponsorship row. Its fields are in the order of [`COLUMNS`]: bulk reads hand each row over
 /// as a JSON array of its columns in that order (`sync_bulk::rows_as_json`).

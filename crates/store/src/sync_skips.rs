@@ -1,7 +1,8 @@
 //! Why the cloud skipped an offer (SPEC §6), kept on the self-hosted server beside the offer.
 
-use kinwarden_core::ids::{OrganizationId, OrganizationUserId};
 use std::collections::HashMap;
+
+use kinwarden_core::ids::{OrganizationId, OrganizationUserId};
 
 use crate::{Store, StoreError, on_pool};
 

@@ -4,7 +4,6 @@
 
 use chrono::Duration;
 use kinwarden_core::kdf::KdfSettings;
-
 use kinwarden_core::tokens::{EmailClaims, audience};
 use kinwarden_core::{email, password, secrets};
 use kinwarden_mail::Lang;

@@ -8,7 +8,6 @@ use kinwarden_core::connections::ConnectionType;
 use kinwarden_core::ids::OrganizationId;
 use kinwarden_core::license::OrganizationLicense;
 use kinwarden_proto::connections::BillingSyncConfigRequest;
-use serde_json::Value;
 
 use crate::connections::BillingSyncSettings;
 use crate::records::ConnectionRecord;
@@ -39,7 +38,9 @@ pub struct BillingSyncOverview {
 /// The overview of `org_id`'s billing sync, for its owner.
 pub async fn overview(app: &App, org_id: OrganizationId) -> Result<BillingSyncOverview, AppError> {
     let connection = connection_of(app, org_id).await?;
-    let config = connection.as_ref().and_then(BillingSyncSettings::of);
+    let config = connection
+        .as_ref()
+        .and_then(|record| BillingSyncSettings::of(record, &app.data_key));
     let status = SyncStatus::load(app, org_id).await?;
     Ok(BillingSyncOverview {
         connection,
@@ -48,14 +49,14 @@ pub async fn overview(app: &App, org_id: OrganizationId) -> Result<BillingSyncOv
     })
 }
 
-/// The billing sync config to store: the token, and the cloud organization of the verified
+/// The billing sync settings to store: the token, and the cloud organization of the verified
 /// license; an enabled connection's token is first put to the cloud.
 pub(super) async fn checked_config(
     app: &App,
     org_id: OrganizationId,
     request: BillingSyncConfigRequest,
     enabled: bool,
-) -> Result<Value, AppError> {
+) -> Result<BillingSyncSettings, AppError> {
     if app.config.mode != Mode::SelfHosted {
         return Err(AppError::BadRequest(
             "Cannot create a CloudBillingSync connection outside of a self-hosted instance.".into(),
@@ -76,7 +77,7 @@ pub(super) async fn checked_config(
         cloud_organization_id: OrganizationId(license.id),
         last_license_sync: request.last_license_sync,
     };
-    serde_json::to_value(settings.to_config()).map_err(AppError::internal)
+    Ok(settings)
 }
 
 /// The organization's license file, verified (reference §2.7 K2: "Cannot verify license file.").

@@ -1,10 +1,11 @@
 //! Deleting a connection (reference §2.7 `DELETE /api/organizations/connections/{id}`), for an
 //! owner of its organization.
 
+use kinwarden_core::ids::ConnectionId;
+
 use crate::connections::{is_owner, type_name};
 use crate::records::UserRecord;
 use crate::{App, AppError};
-use kinwarden_core::ids::ConnectionId;
 
 pub async fn delete(app: &App, user: &UserRecord, id: ConnectionId) -> Result<(), AppError> {
     let existing = app.store.connection(id).await?.ok_or(AppError::NotFound)?;

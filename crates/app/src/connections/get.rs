@@ -29,13 +29,16 @@ pub async fn get(
         }
     };
     let found = find(app, user, org_id, connection_type).await?;
-    Ok(found.as_ref().map(response).unwrap_or(ConnectionResponse {
-        id: None,
-        connection_type: 0,
-        organization_id: uuid::Uuid::nil().to_string(),
-        enabled: false,
-        config: None,
-    }))
+    Ok(found
+        .as_ref()
+        .map(|record| response(record, &app.data_key))
+        .unwrap_or(ConnectionResponse {
+            id: None,
+            connection_type: 0,
+            organization_id: uuid::Uuid::nil().to_string(),
+            enabled: false,
+            config: None,
+        }))
 }
 
 /// The organization's first connection of the type, after the owner check; `org_id` is

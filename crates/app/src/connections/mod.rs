@@ -10,6 +10,7 @@ pub mod save;
 
 use kinwarden_config::Secret;
 use kinwarden_core::connections::ConnectionType;
+use kinwarden_core::data_key::DataKey;
 use kinwarden_core::members::{MemberStatus, MemberType};
 use kinwarden_proto::connections::{BillingSyncConfig, ConnectionResponse};
 
@@ -29,18 +30,29 @@ pub struct BillingSyncSettings {
 
 impl BillingSyncSettings {
     /// The settings of a connection as stored (`BillingSyncKey`, `CloudOrganizationId`,
-    /// `LastLicenseSync`). None for a connection of another type's shape or a config that does
-    /// not parse.
-    pub fn of(record: &ConnectionRecord) -> Option<Self> {
+    /// `LastLicenseSync`), the token unsealed with the server's data key. None for a connection
+    /// of another type's shape, a config that does not parse or a token that does not open.
+    pub fn of(record: &ConnectionRecord, data_key: &DataKey) -> Option<Self> {
         let stored: BillingSyncConfig = serde_json::from_str(record.config.as_deref()?).ok()?;
+        let key = if is_sealed(&stored.billing_sync_key) {
+            data_key
+                .open(
+                    &stored.billing_sync_key,
+                    &seal_context(record.organization_id),
+                )
+                .ok()?
+        } else {
+            // Saved before tokens were sealed; sealed at the next save.
+            stored.billing_sync_key
+        };
         Some(Self {
-            key: Secret::new(stored.billing_sync_key),
+            key: Secret::new(key),
             cloud_organization_id: stored.cloud_organization_id.parse().ok()?,
             last_license_sync: stored.last_license_sync,
         })
     }
 
-    /// The config as stored and as the connections API answers it.
+    /// The config as the connections API answers it to the owner: the token in the clear.
     pub fn to_config(&self) -> BillingSyncConfig {
         BillingSyncConfig {
             billing_sync_key: self.key.expose().to_string(),
@@ -48,19 +60,54 @@ impl BillingSyncSettings {
             last_license_sync: self.last_license_sync.clone(),
         }
     }
+
+    /// The config as stored for `organization`: the token sealed with the server's data key
+    /// (bound to the organization, as the cloud seals its API keys), so a copy of the database
+    /// alone does not give it away.
+    pub fn stored(
+        &self,
+        organization: OrganizationId,
+        data_key: &DataKey,
+    ) -> Result<String, AppError> {
+        let sealed = data_key
+            .seal(self.key.expose(), &seal_context(organization))
+            .map_err(AppError::internal)?;
+        let config = BillingSyncConfig {
+            billing_sync_key: sealed,
+            ..self.to_config()
+        };
+        serde_json::to_string(&config).map_err(AppError::internal)
+    }
 }
 
-/// The connection as the API answers it: `config` as stored.
-pub fn response(record: &ConnectionRecord) -> ConnectionResponse {
+/// What a sealed token is bound to: its organization and what it is.
+fn seal_context(organization: OrganizationId) -> String {
+    format!("billing-sync-key/{organization}")
+}
+
+/// A token as the cloud makes it is letters and digits only; a sealed one carries its version
+/// prefix (`1.`).
+fn is_sealed(stored: &str) -> bool {
+    stored.contains('.')
+}
+
+/// The connection as the API answers it to the owner: a billing sync config with its token
+/// unsealed, any other config as stored.
+pub fn response(record: &ConnectionRecord, data_key: &DataKey) -> ConnectionResponse {
+    let config = match record.connection_type {
+        ConnectionType::BillingSync => BillingSyncSettings::of(record, data_key)
+            .and_then(|settings| serde_json::to_value(settings.to_config()).ok()),
+        ConnectionType::Scim => record
+            .config
+            .as_deref()
+            .and_then(|text| serde_json::from_str(text).ok()),
+    };
     ConnectionResponse {
         id: Some(record.id.to_string()),
         connection_type: record.connection_type.code(),
         organization_id: record.organization_id.to_string(),
         enabled: record.enabled,
-        config: record
-            .config
-            .as_deref()
-            .and_then(|text| serde_json::from_str(text).ok()),
+        config,
     }
 }
 
@@ -114,11 +161,14 @@ mod tests {
 
     #[test]
     fn the_billing_sync_config_is_read_as_stored() {
+        let (data_key, _) = DataKey::generate().expect("key");
         let cloud_org = "0190a000-0000-7000-8000-000000000001";
-        let stored = format!(
+        // Saved before tokens were sealed: read as it is.
+        let legacy = format!(
             r#"{{"BillingSyncKey":"k","CloudOrganizationId":"{cloud_org}","LastLicenseSync":null}}"#
         );
-        let settings = BillingSyncSettings::of(&record(Some(&stored))).expect("settings");
+        let settings =
+            BillingSyncSettings::of(&record(Some(&legacy)), &data_key).expect("settings");
         assert_eq!(
             settings.to_config(),
             BillingSyncConfig {
@@ -131,8 +181,35 @@ mod tests {
             !format!("{settings:?}").contains("\"k\""),
             "the token is not printed"
         );
-        assert_eq!(BillingSyncSettings::of(&record(None)), None);
-        assert_eq!(BillingSyncSettings::of(&record(Some("{}"))), None);
+        assert_eq!(BillingSyncSettings::of(&record(None), &data_key), None);
+        assert_eq!(
+            BillingSyncSettings::of(&record(Some("{}")), &data_key),
+            None
+        );
+    }
+
+    #[test]
+    fn the_token_is_stored_sealed_for_its_organization() {
+        let (data_key, _) = DataKey::generate().expect("key");
+        let token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123";
+        let mut connection = record(None);
+        let settings = BillingSyncSettings {
+            key: Secret::new(token),
+            cloud_organization_id: OrganizationId::new(),
+            last_license_sync: None,
+        };
+        let stored = settings
+            .stored(connection.organization_id, &data_key)
+            .expect("stored");
+        assert!(!stored.contains(token), "{stored}");
+        connection.config = Some(stored.clone());
+        assert_eq!(
+            BillingSyncSettings::of(&connection, &data_key).as_ref(),
+            Some(&settings)
+        );
+        // Moved to another organization's row, it does not open.
+        connection.organization_id = OrganizationId::new();
+        assert_eq!(BillingSyncSettings::of(&connection, &data_key), None);
     }
 
     #[test]

@@ -44,16 +44,12 @@ pub async fn create(
         organization_id: org_id,
         connection_type,
         enabled: request.enabled,
-        config: Some(
-            checked_config(app, org_id, connection_type, config, request.enabled)
-                .await?
-                .to_string(),
-        ),
+        config: Some(checked_config(app, org_id, connection_type, config, request.enabled).await?),
         created_at: now,
         updated_at: now,
     };
     app.store.save_connection(&record).await?;
-    Ok(response(&record))
+    Ok(response(&record, &app.data_key))
 }
 
 /// The connection `id` with the request's config and state; its type cannot change.
@@ -91,12 +87,12 @@ pub async fn update(
     .await?;
     let record = ConnectionRecord {
         enabled: request.enabled,
-        config: Some(checked.to_string()),
+        config: Some(checked),
         updated_at: app.clock.now_millis(),
         ..existing
     };
     app.store.save_connection(&record).await?;
-    Ok(response(&record))
+    Ok(response(&record, &app.data_key))
 }
 
 /// *Manage billing sync* → *Save*: an enabled billing sync connection with this token, updating
@@ -135,21 +131,24 @@ fn malformed() -> AppError {
     AppError::BadRequest("Organization Connection configuration malformed".into())
 }
 
-/// The config to store, checked per type; for billing sync, against the license and the cloud.
+/// The config to store, checked per type; for billing sync, against the license and the cloud,
+/// and with its token sealed.
 async fn checked_config(
     app: &App,
     org_id: OrganizationId,
     connection_type: ConnectionType,
     config: Value,
     enabled: bool,
-) -> Result<Value, AppError> {
+) -> Result<String, AppError> {
     match connection_type {
         ConnectionType::BillingSync => {
             let parsed: BillingSyncConfigRequest =
                 serde_json::from_value(config).map_err(|_| malformed())?;
-            billing_sync::checked_config(app, org_id, parsed, enabled).await
+            billing_sync::checked_config(app, org_id, parsed, enabled)
+                .await?
+                .stored(org_id, &app.data_key)
         }
-        ConnectionType::Scim => Ok(config),
+        ConnectionType::Scim => Ok(config.to_string()),
     }
 }
 

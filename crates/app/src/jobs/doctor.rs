@@ -4,7 +4,6 @@
 //! key). The command builds the `App` with a link that probes even while cloud communication is
 //! off, and prints each check as it comes.
 
-use crate::connections::BillingSyncSettings;
 use kinwarden_cloud::CloudLink;
 use kinwarden_config::{Config, keys};
 use kinwarden_core::connections::ConnectionType;
@@ -13,6 +12,7 @@ use kinwarden_core::license::{self, LicensePublicKey, OrganizationLicense};
 use kinwarden_proto::installations::LicenseSyncRequest;
 
 use super::trusted_key;
+use crate::connections::BillingSyncSettings;
 use crate::records::OrganizationRecord;
 use crate::{App, AppError};
 
@@ -76,7 +76,7 @@ async fn billing_sync_check(
         .await
         .ok()
         .and_then(|connections| connections.into_iter().next())
-        .and_then(|connection| BillingSyncSettings::of(&connection));
+        .and_then(|connection| BillingSyncSettings::of(&connection, &app.data_key));
     let (Some(stored_config), Some(license)) = (stored_config, license) else {
         return BillingSyncCheck::NotSetUp;
     };

@@ -2,11 +2,11 @@
 //! license for an organization and installation (the reference's admin *Generate license*); on a
 //! self-hosted server, whether this server would accept a license file.
 
-use kinwarden_core::ids::{InstallationId, OrganizationId};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use kinwarden_config::{Config, keys};
+use kinwarden_core::ids::{InstallationId, OrganizationId};
 use kinwarden_core::license::{self, LicensePublicKey, OrganizationLicense};
 use uuid::Uuid;
 

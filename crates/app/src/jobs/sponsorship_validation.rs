@@ -5,11 +5,11 @@
 //! Families organization is back on its own plan, unpaid, and disabled unless a recorded payment
 //! covers today. Each step is one transaction of the store's.
 
-use kinwarden_core::ids::{OrganizationId, SponsorshipId, SubscriptionPeriodId};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use kinwarden_config::Mode;
+use kinwarden_core::ids::{OrganizationId, SponsorshipId, SubscriptionPeriodId};
 use kinwarden_core::sponsorships::validation::{self, SponsoringOrgState, Step};
 use kinwarden_core::subscription::{self, EntryKind};
 use kinwarden_mail::Lang;

@@ -51,12 +51,10 @@ pub async fn sync(app: &App, access: &OrgAccess) -> Result<OutcomeResponse, AppE
     app.store.record_outcome(&outcome).await?;
     if result.is_ok() {
         // Remember when, on the connection too, as Bitwarden clients read it there.
-        if let Some(mut settings) = BillingSyncSettings::of(&connection) {
+        if let Some(mut settings) = BillingSyncSettings::of(&connection, &app.data_key) {
             settings.last_license_sync = Some(wire_time::from_millis(outcome.finished_at));
             let record = ConnectionRecord {
-                config: Some(
-                    serde_json::to_string(&settings.to_config()).map_err(AppError::internal)?,
-                ),
+                config: Some(settings.stored(connection.organization_id, &app.data_key)?),
                 updated_at: outcome.finished_at,
                 ..connection
             };
@@ -75,7 +73,7 @@ async fn fetch_and_apply(
     connection: &ConnectionRecord,
     license_key: Option<&str>,
 ) -> Result<Option<i32>, Failure> {
-    let config = BillingSyncSettings::of(connection).ok_or_else(|| {
+    let config = BillingSyncSettings::of(connection, &app.data_key).ok_or_else(|| {
         (
             "connection_config".to_string(),
             AppError::BadRequest(format!(

@@ -2,12 +2,12 @@
 //! organization with, on a self-hosted server, its billing sync connection, its members' offers
 //! and the recorded exchanges with the cloud, and on a cloud its ledger (SPEC §6, §9).
 
-use kinwarden_core::ids::OrganizationId;
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use kinwarden_config::Mode;
 use kinwarden_core::connections::ConnectionType;
+use kinwarden_core::ids::OrganizationId;
 use kinwarden_core::members::MemberType;
 
 use crate::records::{
@@ -92,7 +92,7 @@ pub async fn organization(app: &App, id: &str) -> Result<OrganizationDetails, Ap
         .next()
         .map(|record| BillingSync {
             enabled: record.enabled,
-            config: crate::connections::BillingSyncSettings::of(&record),
+            config: crate::connections::BillingSyncSettings::of(&record, &app.data_key),
         });
     let mut outcomes = Vec::new();
     for kind in OUTCOME_KINDS {

@@ -1,10 +1,11 @@
 //! *Manually Sync* in the Portal (SPEC §5 step 7): the same sponsorship sync as the daily job,
 //! now, started by `portal`; its outcome is recorded like any other.
 
+use kinwarden_core::ids::OrganizationId;
+
 use crate::records::OutcomeRecord;
 use crate::sponsorships::self_hosted_sync;
 use crate::{App, AppError};
-use kinwarden_core::ids::OrganizationId;
 
 /// Syncs the organization's offers with the cloud; the answer is the recorded outcome, a
 /// failed exchange included. A cloud (no link) has nothing to sync: [`AppError::NotFound`].

@@ -4,9 +4,6 @@
 //! transaction, and records the outcome whatever happens. This is the sender; the cloud's side
 //! that answers it is `cloud_sync`.
 
-use crate::connections::BillingSyncSettings;
-use kinwarden_core::ids::{OrganizationId, OrganizationUserId, OutcomeId};
-use kinwarden_core::sponsorships::PlanSponsorshipType;
 use std::collections::HashSet;
 
 use chrono::DateTime;
@@ -14,15 +11,19 @@ use futures_util::StreamExt;
 use kinwarden_cloud::{CloudError, CloudLink};
 use kinwarden_config::Config;
 use kinwarden_core::clock::Clock;
+use kinwarden_core::connections::ConnectionType;
+use kinwarden_core::data_key::DataKey;
+use kinwarden_core::ids::{OrganizationId, OrganizationUserId, OutcomeId};
 use kinwarden_core::self_hosted_sync::{CloudAnswer, LocalRow, reconcile};
+use kinwarden_core::sponsorships::PlanSponsorshipType;
 use kinwarden_proto::sponsorship_sync::{BATCH_SIZE, SkippedItem, SyncItem, SyncRequest};
 use kinwarden_store::{
     BatchSkips, OutcomeRecord, SponsorshipRecord, Store, StoreError, SyncedState,
 };
 use serde_json::json;
 
+use crate::connections::BillingSyncSettings;
 use crate::wire_time;
-use kinwarden_core::connections::ConnectionType;
 
 pub const KIND: &str = "sponsorship-sync";
 /// Batches sent before the first of them is answered: two keep both ends busy (SPEC §10).
@@ -33,6 +34,8 @@ pub struct SyncDeps<'a> {
     pub config: &'a Config,
     pub store: &'a Store,
     pub link: &'a CloudLink,
+    /// Opens the sealed billing sync token.
+    pub data_key: &'a DataKey,
     pub clock: &'a dyn Clock,
     /// Counts runs and batch sizes when metrics are on.
     pub metrics: Option<&'a crate::metrics::Metrics>,
@@ -45,6 +48,7 @@ impl<'a> SyncDeps<'a> {
             config: &app.config,
             store: &app.store,
             link,
+            data_key: &app.data_key,
             clock: app.clock.as_ref(),
             metrics: app.metrics.as_deref(),
         }
@@ -170,7 +174,7 @@ async fn run(
                     .to_string(),
             )
         })?;
-    let config = BillingSyncSettings::of(&connection)
+    let config = BillingSyncSettings::of(&connection, deps.data_key)
         .filter(|config| !config.key.expose().trim().is_empty())
         .ok_or_else(|| {
             (

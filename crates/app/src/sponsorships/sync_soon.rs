@@ -2,7 +2,6 @@
 //! organization `kinwarden__syncDebounce` after the last change, when automatic sync is on (an
 //! enabled billing sync connection). Changes that come close together make one sync.
 
-use kinwarden_core::ids::OrganizationId;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,12 +9,14 @@ use std::time::Duration;
 use kinwarden_cloud::CloudLink;
 use kinwarden_config::Config;
 use kinwarden_core::clock::Clock;
+use kinwarden_core::connections::ConnectionType;
+use kinwarden_core::data_key::DataKey;
+use kinwarden_core::ids::OrganizationId;
 use kinwarden_store::Store;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::sponsorships::self_hosted_sync::{SyncDeps, sync_organization};
-use kinwarden_core::connections::ConnectionType;
 
 /// The handle handlers use to say an organization's offers changed.
 #[derive(Clone)]
@@ -43,6 +44,7 @@ pub fn start(
     config: Arc<Config>,
     store: Store,
     link: Arc<CloudLink>,
+    data_key: Arc<DataKey>,
     clock: Arc<dyn Clock>,
     delay: Duration,
     metrics: Option<Arc<crate::metrics::Metrics>>,
@@ -64,7 +66,15 @@ pub fn start(
                     let ready: Vec<OrganizationId> = due.iter().filter(|(_, at)| **at <= now).map(|(org, _)| *org).collect();
                     for org in ready {
                         due.remove(&org);
-                        sync_if_automatic(&config, &store, &link, clock.as_ref(), metrics.as_deref(), org).await;
+                        let deps = SyncDeps {
+                            config: &config,
+                            store: &store,
+                            link: &link,
+                            data_key: &data_key,
+                            clock: clock.as_ref(),
+                            metrics: metrics.as_deref(),
+                        };
+                        sync_if_automatic(&deps, org).await;
                     }
                 }
             }
@@ -80,18 +90,12 @@ async fn sleep_until(at: Option<Instant>) {
     }
 }
 
-async fn sync_if_automatic(
-    config: &Config,
-    store: &Store,
-    link: &CloudLink,
-    clock: &dyn Clock,
-    metrics: Option<&crate::metrics::Metrics>,
-    org: OrganizationId,
-) {
-    if !config.enable_cloud_communication {
+async fn sync_if_automatic(deps: &SyncDeps<'_>, org: OrganizationId) {
+    if !deps.config.enable_cloud_communication {
         return;
     }
-    let automatic = store
+    let automatic = deps
+        .store
         .connections_of(org, ConnectionType::BillingSync)
         .await
         .map(|connections| connections.iter().any(|c| c.enabled))
@@ -99,14 +103,7 @@ async fn sync_if_automatic(
     if !automatic {
         return;
     }
-    let deps = SyncDeps {
-        config,
-        store,
-        link,
-        clock,
-        metrics,
-    };
-    match sync_organization(&deps, org, "change", &mut |_, _| {}).await {
+    match sync_organization(deps, org, "change", &mut |_, _| {}).await {
         Ok(outcome) if outcome.succeeded => {
             tracing::info!(organization = %org, "synced after a change")
         }

@@ -156,6 +156,19 @@ async fn the_token_is_checked_on_save_and_sync_license_brings_the_seats() -> any
             .json()
             .await?;
         assert_eq!(read["id"], saved["id"]);
+        assert_eq!(read["config"]["BillingSyncKey"], token.as_str());
+        // At rest the token is sealed: the stored config does not carry it.
+        let stored = server
+            .store()
+            .expect("store")
+            .connections_of(
+                org_id.parse().expect("an id"),
+                kinwarden_core::connections::ConnectionType::BillingSync,
+            )
+            .await?;
+        let stored = stored[0].config.clone().unwrap_or_default();
+        assert!(!stored.contains(token.as_str()), "{stored}");
+        assert!(stored.contains("\"BillingSyncKey\":\"1."), "{stored}");
         let twice = session
             .post(
                 server,

@@ -3,6 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use kinwarden_app::accounts::secret_check::verify_secret;
+use kinwarden_app::accounts::{one_time_code, profile, settings};
 use kinwarden_proto::accounts::{ApiKeyResponse, SecretVerificationRequest, UserKeyIdRequest};
 use kinwarden_proto::sync::ProfileResponse;
 
@@ -10,8 +12,6 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
 use crate::http::state::AppState;
-use kinwarden_app::accounts::secret_check::verify_secret;
-use kinwarden_app::accounts::{one_time_code, profile, settings};
 
 #[utoipa::path(
     get,

@@ -4,13 +4,13 @@
 
 use axum::Json;
 use axum::extract::State;
+use kinwarden_app::sponsorships::sync_status::SyncStatus;
+use kinwarden_app::wire_time;
 use serde_json::{Value, json};
 
 use crate::http::error::ApiError;
 use crate::http::org_access::OrgOwner;
 use crate::http::state::AppState;
-use kinwarden_app::sponsorships::sync_status::SyncStatus;
-use kinwarden_app::wire_time;
 
 #[utoipa::path(
     get,

@@ -16,7 +16,6 @@ use serde::Deserialize;
 use super::session::{self, Chrome, PageUser, render};
 use super::{OnCloud, OnSelfHosted, message_of};
 use crate::http::error::ApiError;
-
 use crate::http::state::AppState;
 
 #[derive(Template)]

@@ -7,6 +7,8 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use kinwarden_app::portal::{self, organizations::OrganizationDetails};
 use kinwarden_app::records::{OrganizationRecord, OutcomeRecord, SponsorshipRecord};
+use kinwarden_app::sponsorships::sync_status::SyncStatus;
+use kinwarden_app::wire_time;
 use kinwarden_config::Mode;
 use serde::Deserialize;
 
@@ -15,8 +17,6 @@ use super::session::{self, AdminSession};
 use super::texts;
 use crate::http::state::AppState;
 use crate::pages::i18n::Texts;
-use kinwarden_app::sponsorships::sync_status::SyncStatus;
-use kinwarden_app::wire_time;
 
 /// One organization as the Portal shows it.
 struct OrgRow {
