@@ -175,9 +175,14 @@ impl Store {
     /// synced one is marked to delete so the next sync ends it there. The reference's SQL
     /// Server marks every row and its EF providers delete every row; neither fits both cases.
     /// `keep_unsynced` marks unsynced rows too, when the cloud may know them though they carry
-    /// no sync date (SPEC §10; `kinwarden_core::sponsorships::self_hosted_revoke`).
+    /// no sync date (SPEC §10; `kinwarden_core::sponsorships::self_hosted_revoke`). A redeemed
+    /// row is never deleted: an offer made on the cloud has no sync date either, and deleting it
+    /// would leave its Families organization sponsored with nothing to end it; marked, the
+    /// validation job ends it at its period end, with the revert e-mail. Only the
+    /// organization's own rows are touched.
     pub async fn remove_member(
         &self,
+        organization_id: OrganizationId,
         member_id: OrganizationUserId,
         keep_unsynced: bool,
     ) -> Result<bool, StoreError> {
@@ -186,24 +191,30 @@ impl Store {
             if !keep_unsynced {
                 sqlx::query(
                     "DELETE FROM organization_sponsorships \
-                     WHERE sponsoring_organization_user_id = $1 AND last_sync_date IS NULL",
+                     WHERE sponsoring_organization_user_id = $1 AND sponsoring_organization_id = $2 \
+                     AND last_sync_date IS NULL AND sponsored_organization_id IS NULL",
                 )
                 .bind(member_id.to_string())
+                .bind(organization_id.to_string())
                 .execute(&mut *tx)
                 .await?;
             }
             sqlx::query(
                 "UPDATE organization_sponsorships SET to_delete = TRUE \
-                 WHERE sponsoring_organization_user_id = $1",
+                 WHERE sponsoring_organization_user_id = $1 AND sponsoring_organization_id = $2",
             )
             .bind(member_id.to_string())
+            .bind(organization_id.to_string())
             .execute(&mut *tx)
             .await?;
-            let removed = sqlx::query("DELETE FROM organization_users WHERE id = $1")
-                .bind(member_id.to_string())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let removed = sqlx::query(
+                "DELETE FROM organization_users WHERE id = $1 AND organization_id = $2",
+            )
+            .bind(member_id.to_string())
+            .bind(organization_id.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
             tx.commit().await?;
             removed
         });

@@ -49,7 +49,9 @@ async fn end_membership(
         Mode::SelfHosted => self_hosted_offers::cloud_may_know(app, org_id).await?,
         Mode::Cloud => false,
     };
-    app.store.remove_member(member_id, keep_unsynced).await?;
+    app.store
+        .remove_member(org_id, member_id, keep_unsynced)
+        .await?;
     // A removed member's sponsorship ends: the cloud should hear of it soon.
     sync_soon::changed(app, org_id);
     Ok(())

@@ -295,3 +295,109 @@ async fn the_sponsored_list_is_for_those_who_manage_users() -> anyhow::Result<()
     }
     Ok(())
 }
+
+/// A member whose offer made on the cloud was redeemed is removed from the organization: the
+/// sponsorship is not deleted but marked to delete, so the validation job ends it at its period
+/// end (the Families organization stays sponsored until then, and is not sponsored for free).
+#[tokio::test]
+async fn removing_a_member_marks_their_redeemed_sponsorship() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let sink = SmtpSink::start().await?;
+        let cloud = TestServer::cloud()
+            .backend(backend)
+            .smtp(&sink)
+            .start()
+            .await?;
+        let store = cloud.store().context("store")?.clone();
+        let (_, owner, keys, org_id) = owner_with_org(&cloud, "owner@remove.test", 20, 5).await?;
+        let member = crate::support::confirmed_member(
+            &cloud,
+            &sink,
+            &owner,
+            &keys,
+            &org_id,
+            "member@remove.test",
+            2,
+        )
+        .await?;
+        let offered = member
+            .post(
+                &cloud,
+                &format!("/api/organization/sponsorship/{org_id}/families-for-enterprise"),
+                &json!({"planSponsorshipType": 0, "sponsoredEmail": "kid@remove.test", "friendlyName": "kid"}),
+            )
+            .await?;
+        assert_eq!(offered.status(), 200, "{name}");
+        let mail = loop {
+            let mail = sink.next_message(Duration::from_secs(20)).await?;
+            if mail.to().as_deref() == Some("kid@remove.test") {
+                break mail;
+            }
+        };
+        let token = link_param(&mail.text_body().context("text")?, "token").context("token")?;
+        let family = ClientAccount::new(
+            "kid@remove.test",
+            "family password!",
+            Kdf::DEFAULT_ITERATIONS,
+        )?;
+        register(&cloud, &family).await?;
+        let family_session = login(&cloud, &family).await?;
+        let family_keys = OrganizationKeys::generate()?;
+        let mut body = family_keys.create_request(&family, "Kid's family", "kid@remove.test")?;
+        body["planType"] = json!(22);
+        body["additionalSeats"] = json!(0);
+        let created: Value = family_session
+            .post(&cloud, "/api/organizations", &body)
+            .await?
+            .json()
+            .await?;
+        let families = created["id"].as_str().context("families org")?.to_string();
+        let redeemed = family_session
+            .post(
+                &cloud,
+                &format!("/api/organization/sponsorship/redeem?sponsorshipToken={token}"),
+                &json!({"planSponsorshipType": 0, "sponsoredOrganizationId": families}),
+            )
+            .await?;
+        assert_eq!(redeemed.status(), 200, "{name}");
+
+        let members: Value = owner
+            .get(&cloud, &format!("/api/organizations/{org_id}/users"))
+            .await?
+            .json()
+            .await?;
+        let member_id = members["data"]
+            .as_array()
+            .and_then(|all| {
+                all.iter()
+                    .find(|m| m["email"] == "member@remove.test")
+                    .and_then(|m| m["id"].as_str())
+            })
+            .context("the member")?
+            .to_string();
+        let removed = owner
+            .delete(
+                &cloud,
+                &format!("/api/organizations/{org_id}/users/{member_id}"),
+            )
+            .await?;
+        assert_eq!(removed.status(), 200, "{name}");
+        let row = store
+            .sponsorship_of_sponsored(families.parse().expect("an id"))
+            .await?
+            .context("the redeemed sponsorship is kept until its end")?;
+        assert!(row.to_delete, "{name}: marked to delete");
+        let families_org: Value = family_session
+            .get(&cloud, &format!("/api/organizations/{families}"))
+            .await?
+            .json()
+            .await?;
+        assert_eq!(
+            families_org["enabled"], true,
+            "{name}: sponsored until its end"
+        );
+        cloud.stop().await?;
+    }
+    Ok(())
+}

@@ -26,6 +26,7 @@ mod pages;
 mod portal;
 mod roles;
 mod self_hosted_license;
+mod sessions;
 mod sponsorship_sync;
 mod sponsorships;
 mod story;
