@@ -310,7 +310,8 @@ impl Store {
              CASE WHEN s.id IS NULL THEN NULL ELSE k.reason END AS sp_skipped_reason \
              FROM organization_users ou JOIN organizations o ON o.id = ou.organization_id \
              LEFT JOIN sponsorships_as_synced s \
-             ON s.sponsoring_organization_user_id = ou.id AND NOT s.is_admin_initiated \
+             ON s.sponsoring_organization_user_id = ou.id \
+             AND s.sponsoring_organization_id = ou.organization_id AND NOT s.is_admin_initiated \
              LEFT JOIN sponsorship_sync_skips k ON k.sponsoring_organization_user_id = ou.id \
              WHERE ou.user_id = $1 AND ou.status = $2 ORDER BY o.name"
         );

@@ -79,17 +79,23 @@ impl Store {
         Ok(())
     }
 
-    /// The member's own (not admin-initiated) sponsorship, if any.
+    /// The member's own (not admin-initiated) sponsorship in the organization, if any.
     pub async fn sponsorship_of_member(
         &self,
+        organization_id: OrganizationId,
         member_id: OrganizationUserId,
     ) -> Result<Option<SponsorshipRecord>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM sponsorships_as_synced \
-             WHERE sponsoring_organization_user_id = $1 AND NOT is_admin_initiated"
+             WHERE sponsoring_organization_user_id = $1 AND sponsoring_organization_id = $2 \
+             AND NOT is_admin_initiated"
         );
         let row = on_pool!(self, pool => {
-            sqlx::query_as::<_, SponsorshipRecord>(&sql).bind(member_id.to_string()).fetch_optional(pool).await?
+            sqlx::query_as::<_, SponsorshipRecord>(&sql)
+                .bind(member_id.to_string())
+                .bind(organization_id.to_string())
+                .fetch_optional(pool)
+                .await?
         });
         Ok(row)
     }

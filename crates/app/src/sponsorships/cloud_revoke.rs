@@ -25,7 +25,10 @@ pub async fn revoke_own(
         .await?
         .filter(|membership| membership.user_id == Some(user.id))
         .ok_or_else(|| AppError::BadRequest("Can only revoke a sponsorship you granted.".into()))?;
-    let own = app.store.sponsorship_of_member(membership.id).await?;
+    let own = app
+        .store
+        .sponsorship_of_member(membership.organization_id, membership.id)
+        .await?;
     revoke(app, own.as_ref()).await
 }
 

@@ -83,7 +83,7 @@ pub(crate) async fn decide(
     let org_sponsorships = org_rows.iter().map(to_domain).collect::<Vec<_>>();
     let members_own = app
         .store
-        .sponsorship_of_member(membership.id)
+        .sponsorship_of_member(org.id, membership.id)
         .await?
         .as_ref()
         .map(to_domain);

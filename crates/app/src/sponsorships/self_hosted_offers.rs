@@ -46,7 +46,10 @@ pub async fn revoke_own(
         .membership(org_id, user.id)
         .await?
         .ok_or_else(|| AppError::BadRequest("Unknown Organization User".into()))?;
-    let own = app.store.sponsorship_of_member(membership.id).await?;
+    let own = app
+        .store
+        .sponsorship_of_member(membership.organization_id, membership.id)
+        .await?;
     revoke(app, own.as_ref()).await
 }
 

@@ -303,3 +303,72 @@ async fn a_batch_of_a_thousand() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Two organizations on one cloud whose self-hosted servers name the same member id: each gets
+/// its own row, and one's sync neither blocks nor touches the other's.
+#[tokio::test]
+async fn a_member_id_of_another_tenant_touches_nothing_of_it() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let server = TestServer::cloud().backend(backend).start().await?;
+        let first = cloud(server, 20).await?;
+        let (owner, session, _, org_id) =
+            owner_with_org(&first.server, "other-owner@cloudsync.test", 20, 10).await?;
+        let api_key: Value = session
+            .post(
+                &first.server,
+                &format!("/api/organizations/{org_id}/api-key"),
+                &json!({"type": 1, "masterPasswordHash": owner.master_password_hash}),
+            )
+            .await?
+            .json()
+            .await?;
+        let other_key = api_key["apiKey"].as_str().context("token")?.to_string();
+        let (key, token) = (first.billing_sync_key.clone(), first.token.clone());
+        let member = Uuid::new_v4();
+        let (status, body) = sync(&first, &token, &key, &[item(member, "kid@first.test")]).await?;
+        assert_eq!(status, 200, "{name}: {body}");
+        let second = Cloud {
+            org_id: org_id.clone(),
+            billing_sync_key: other_key.clone(),
+            token: token.clone(),
+            user_token: session.access_token.clone(),
+            server: first.server,
+        };
+        // The same member id from the other tenant: its own row.
+        let (status, body) = sync(
+            &second,
+            &token,
+            &other_key,
+            &[item(member, "kid@second.test")],
+        )
+        .await?;
+        assert_eq!(status, 200, "{name}: {body}");
+        assert_eq!(body["skipped"], json!([]), "{name}");
+        let store = second.server.store().context("store")?.clone();
+        let rows_of = |org: &str| {
+            let store = store.clone();
+            let org = org.parse().expect("an id");
+            async move { store.sponsorships_of_organization(org).await }
+        };
+        let first_rows = rows_of(&first.org_id).await?;
+        let second_rows = rows_of(&org_id).await?;
+        assert_eq!(first_rows.len(), 1, "{name}");
+        assert_eq!(second_rows.len(), 1, "{name}");
+        assert_eq!(
+            first_rows[0].offered_to_email.as_deref(),
+            Some("kid@first.test")
+        );
+        // Ended by the other tenant: only its own row goes.
+        let mut gone = item(member, "kid@second.test");
+        gone["toDelete"] = json!(true);
+        let (status, body) = sync(&second, &token, &other_key, &[gone]).await?;
+        assert_eq!(status, 200, "{name}: {body}");
+        assert!(rows_of(&org_id).await?.is_empty(), "{name}");
+        let kept = rows_of(&first.org_id).await?;
+        assert_eq!(kept.len(), 1, "{name}: the first tenant's row stays");
+        assert!(!kept[0].to_delete, "{name}");
+        second.server.stop().await?;
+    }
+    Ok(())
+}

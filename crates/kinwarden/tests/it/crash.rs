@@ -238,7 +238,10 @@ async fn change_offers(
         // A member offering again while unredeemed: the row is replaced in place, unsynced
         // (reference §2.2 step 7).
         let row = store
-            .sponsorship_of_member(member.parse().expect("an id"))
+            .sponsorship_of_member(
+                org_id.parse().expect("an id"),
+                member.parse().expect("an id"),
+            )
             .await?
             .context("a live offer has its row")?;
         let email = model.address();
@@ -255,7 +258,10 @@ async fn change_offers(
             break;
         };
         let row = store
-            .sponsorship_of_member(member.parse().expect("an id"))
+            .sponsorship_of_member(
+                org_id.parse().expect("an id"),
+                member.parse().expect("an id"),
+            )
             .await?
             .context("a live offer has its row")?;
         // The revoke route's rule: the organization has a billing sync connection, so the cloud

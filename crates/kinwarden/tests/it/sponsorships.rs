@@ -134,7 +134,10 @@ async fn member_offers_revokes_and_leaves() -> anyhow::Result<()> {
             .store()
             .ok_or_else(|| anyhow::anyhow!("server store"))?;
         let mut row = store
-            .sponsorship_of_member(member_id.parse().expect("an id"))
+            .sponsorship_of_member(
+                org_id.parse().expect("an id"),
+                member_id.parse().expect("an id"),
+            )
             .await?
             .ok_or_else(|| anyhow::anyhow!("offer stored"))?;
         row.sponsored_organization_id = Some(org_id.parse().expect("an id"));
@@ -176,7 +179,10 @@ async fn member_offers_revokes_and_leaves() -> anyhow::Result<()> {
         assert_eq!(revoked.status(), 200);
         assert_eq!(
             store
-                .sponsorship_of_member(member_id.parse().expect("an id"))
+                .sponsorship_of_member(
+                    org_id.parse().expect("an id"),
+                    member_id.parse().expect("an id")
+                )
                 .await?,
             None
         );
@@ -192,7 +198,10 @@ async fn member_offers_revokes_and_leaves() -> anyhow::Result<()> {
         let offered = session.post(server, &offer_path, &offer).await?;
         assert_eq!(offered.status(), 200);
         let row = store
-            .sponsorship_of_member(member_id.parse().expect("an id"))
+            .sponsorship_of_member(
+                org_id.parse().expect("an id"),
+                member_id.parse().expect("an id"),
+            )
             .await?
             .ok_or_else(|| anyhow::anyhow!("offer stored"))?;
         store

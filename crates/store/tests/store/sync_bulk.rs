@@ -34,7 +34,7 @@ fn offer(to: &str) -> DraftMail {
     DraftMail::sponsorship_offer("new", "Org org-a", to, 0, "vault.example.com")
 }
 
-async fn organization(store: &Store, id: &str) -> anyhow::Result<()> {
+pub(crate) async fn organization(store: &Store, id: &str) -> anyhow::Result<()> {
     let org = OrganizationRecord {
         id: crate::id(id),
         name: format!("Org {id}"),
@@ -312,7 +312,7 @@ async fn an_answered_batch_and_the_stamp_on_the_self_hosted_side() -> anyhow::Re
         assert_eq!(of_org.len(), 3, "{name}");
         assert_eq!(
             store
-                .sponsorship_of_member(crate::id("m2"))
+                .sponsorship_of_member(crate::id("org-a"), crate::id("m2"))
                 .await?
                 .and_then(|r| r.last_sync_date),
             Some(200)
