@@ -41,19 +41,21 @@ impl Store {
         let _turn = self.sync_writer().await;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            if !write.upserts.is_empty() {
-                sqlx::query(sql.upsert_rows)
-                    .bind(&rows)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(conflict_or)?;
-            }
+            // Deletions first: a member's offer sent to a new address replaces the old row,
+            // and both may not stand at once (one own sponsorship per member).
             if !write.deletes.is_empty() {
                 sqlx::query(sql.delete_rows_of_org)
                     .bind(&deletes)
                     .bind(write.organization_id.to_string())
                     .execute(&mut *tx)
                     .await?;
+            }
+            if !write.upserts.is_empty() {
+                sqlx::query(sql.upsert_rows)
+                    .bind(&rows)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(conflict_or)?;
             }
             if !write.offers.is_empty() {
                 sqlx::query(sql.queue_mails)

@@ -200,6 +200,30 @@ pub fn cloud_sync(
                 },
             );
         }
+        // An unredeemed offer sent again to another address (a re-offer on the self-hosted
+        // server, SPEC §5.9): the offer to the old address ends (its row goes, so its token no
+        // longer validates) and the new address is mailed a new one. The reference keeps the
+        // first address and never mails the second.
+        let readdressed = known
+            && !item.to_delete
+            && held.get(&member).is_some_and(|h| {
+                !h.new
+                    && !h.row.is_admin_initiated
+                    && !h.row.is_redeemed()
+                    && is_new_address(h.row.offered_to_email.as_deref(), item)
+            });
+        if readdressed && let Some(old) = held.remove(&member) {
+            outcome.deletes.push(old.row.id);
+            held.insert(
+                member,
+                Held {
+                    row: new_row(org.id, item, plan_type, now),
+                    new: true,
+                    touched: old.touched,
+                    deleted: false,
+                },
+            );
+        }
         let Some(h) = held.get_mut(&member) else {
             continue;
         };
@@ -249,6 +273,15 @@ pub fn cloud_sync(
         }
     }
     outcome
+}
+
+/// Whether the item names an address, and another than the row's (case and spaces aside).
+fn is_new_address(stored: Option<&str>, item: &SyncedItem) -> bool {
+    let normal = |email: &str| email.trim().to_lowercase();
+    match item.offered_to_email.as_deref().map(normal) {
+        Some(sent) if !sent.is_empty() => stored.map(normal).as_deref() != Some(sent.as_str()),
+        _ => false,
+    }
 }
 
 fn new_row(org: OrganizationId, item: &SyncedItem, plan_type: i32, now: i64) -> Sponsorship {

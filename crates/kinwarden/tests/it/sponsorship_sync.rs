@@ -313,3 +313,62 @@ async fn a_skipped_offer_says_why() -> anyhow::Result<()> {
     pair.stop().await?;
     Ok(())
 }
+
+/// A member offers again to another address before the family redeemed: the next sync ends the
+/// offer to the first address on the cloud (its row, and so its token, is gone) and mails the
+/// new address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_address_reaches_the_cloud() -> anyhow::Result<()> {
+    use anyhow::Context;
+    for backend in kinwarden_testkit::backends() {
+        let name = backend.name();
+        let pair = pair_with(backend, 10, &[]).await?;
+        let server = &pair.self_hosted;
+        let (session, org_id) = connected_org(&pair).await?;
+        let offered = offer(server, &session, &org_id, "first@example.com").await?;
+        assert_eq!(offered.status(), 200, "{name}");
+        let (code, out) = kinwarden(server, &["sync"]).await?;
+        assert_eq!(code, 0, "{name}: {out}");
+        let cloud_store = pair.cloud.store().context("cloud store")?.clone();
+        let cloud_org = pair.cloud_org_id.parse().expect("an id");
+        let first = cloud_store.sponsorships_of_organization(cloud_org).await?;
+        assert_eq!(first.len(), 1, "{name}");
+
+        let again = session
+            .post(
+                server,
+                &format!(
+                    "/api/organization/sponsorship/self-hosted/{org_id}/families-for-enterprise"
+                ),
+                &json!({"planSponsorshipType": 0, "sponsoredEmail": "second@example.com", "friendlyName": "Second family"}),
+            )
+            .await?;
+        assert_eq!(again.status(), 200, "{name}");
+        let (code, out) = kinwarden(server, &["sync"]).await?;
+        assert_eq!(code, 0, "{name}: {out}");
+
+        let rows = cloud_store.sponsorships_of_organization(cloud_org).await?;
+        assert_eq!(rows.len(), 1, "{name}: {rows:?}");
+        assert_ne!(rows[0].id, first[0].id, "{name}: the first offer ended");
+        assert_eq!(
+            rows[0].offered_to_email.as_deref(),
+            Some("second@example.com")
+        );
+        assert!(
+            cloud_store.sponsorship(first[0].id).await?.is_none(),
+            "{name}"
+        );
+        let mailed: Vec<String> = cloud_store
+            .list_mail()
+            .await?
+            .iter()
+            .filter(|mail| crate::support::is_sponsorship_offer(mail))
+            .map(|mail| mail.recipient.clone())
+            .collect();
+        assert!(
+            mailed.iter().any(|to| to == "second@example.com"),
+            "{name}: {mailed:?}"
+        );
+    }
+    Ok(())
+}

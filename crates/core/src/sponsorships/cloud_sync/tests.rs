@@ -184,11 +184,12 @@ fn disabled_org_still_syncs_rows_it_has() {
     assert!(outcome.skipped.is_empty());
 }
 
+/// A redeemed sponsorship keeps its row whatever the sender now says.
 #[test]
 fn known_rows_ignore_name_and_address_changes() {
     let org = org(ENTERPRISE_ANNUALLY);
     let a = item("a@example.com");
-    let existing = vec![cloud_row(&org, &a, false)];
+    let existing = vec![cloud_row(&org, &a, true)];
     let mut changed = a.clone();
     changed.offered_to_email = Some("other@example.com".into());
     changed.friendly_name = Some("other".into());
@@ -266,4 +267,29 @@ fn new_row_without_address_is_kept_but_not_offered() {
     let outcome = cloud_sync(&org, vec![], &[a], NOW);
     assert_eq!(outcome.upserts.len(), 1);
     assert!(outcome.offers.is_empty());
+}
+
+/// An unredeemed offer sent again to another address: the old offer ends (its row is deleted,
+/// so its token no longer validates) and the new address gets a new offer. The same address in
+/// another case is no change.
+#[test]
+fn an_unredeemed_offer_to_a_new_address_replaces_the_old_one() {
+    let org = org(ENTERPRISE_ANNUALLY);
+    let a = item("a@example.com");
+    let old = cloud_row(&org, &a, false);
+    let mut moved = a.clone();
+    moved.offered_to_email = Some("b@example.com".into());
+    let outcome = cloud_sync(&org, vec![old.clone()], std::slice::from_ref(&moved), NOW);
+    assert_eq!(outcome.deletes, vec![old.id]);
+    assert_eq!(outcome.upserts.len(), 1);
+    let new = &outcome.upserts[0];
+    assert_ne!(new.id, old.id);
+    assert_eq!(new.offered_to_email.as_deref(), Some("b@example.com"));
+    assert_eq!(outcome.offers, vec![new.id]);
+
+    let mut same = a.clone();
+    same.offered_to_email = Some(" A@Example.com".into());
+    let outcome = cloud_sync(&org, vec![old.clone()], std::slice::from_ref(&same), NOW);
+    assert!(outcome.deletes.is_empty() && outcome.offers.is_empty());
+    assert_eq!(outcome.upserts[0].id, old.id);
 }
