@@ -91,31 +91,8 @@ async fn offers_on_the_cloud_are_mailed_resent_revoked_and_removed() -> anyhow::
         assert_eq!(offers, 3, "{name}: made, made again, resent");
 
         // The recipient redeems onto a Families organization of their own.
-        let family = ClientAccount::new(
-            "kid@family.test",
-            "family password!",
-            Kdf::DEFAULT_ITERATIONS,
-        )?;
-        register(&cloud, &family).await?;
-        let family_session = login(&cloud, &family).await?;
-        let keys = OrganizationKeys::generate()?;
-        let mut body = keys.create_request(&family, "Kid's family", "kid@family.test")?;
-        body["planType"] = json!(22);
-        body["additionalSeats"] = json!(0);
-        let created: Value = family_session
-            .post(&cloud, "/api/organizations", &body)
-            .await?
-            .json()
-            .await?;
-        let families = created["id"].as_str().context("families org")?.to_string();
-        let redeemed = family_session
-            .post(
-                &cloud,
-                &format!("/api/organization/sponsorship/redeem?sponsorshipToken={token}"),
-                &json!({"planSponsorshipType": 0, "sponsoredOrganizationId": families}),
-            )
-            .await?;
-        assert_eq!(redeemed.status(), 200, "{name}");
+        let (family_session, families) =
+            redeem_as_family(&cloud, "kid@family.test", &token).await?;
 
         // Only the Families organization's owner may remove it; then it is marked to delete.
         let not_owner = session
@@ -184,6 +161,37 @@ async fn offers_on_the_cloud_are_mailed_resent_revoked_and_removed() -> anyhow::
         cloud.stop().await?;
     }
     Ok(())
+}
+
+/// `email` registers, makes a Families organization of its own and redeems the offer `token`
+/// onto it; answers the session and the Families organization's id.
+async fn redeem_as_family(
+    cloud: &TestServer,
+    email: &str,
+    token: &str,
+) -> anyhow::Result<(crate::support::Session, String)> {
+    let family = ClientAccount::new(email, "family password!", Kdf::DEFAULT_ITERATIONS)?;
+    register(cloud, &family).await?;
+    let session = login(cloud, &family).await?;
+    let keys = OrganizationKeys::generate()?;
+    let mut body = keys.create_request(&family, "Kid's family", email)?;
+    body["planType"] = json!(22);
+    body["additionalSeats"] = json!(0);
+    let created: Value = session
+        .post(cloud, "/api/organizations", &body)
+        .await?
+        .json()
+        .await?;
+    let families = created["id"].as_str().context("families org")?.to_string();
+    let redeemed = session
+        .post(
+            cloud,
+            &format!("/api/organization/sponsorship/redeem?sponsorshipToken={token}"),
+            &json!({"planSponsorshipType": 0, "sponsoredOrganizationId": families}),
+        )
+        .await?;
+    anyhow::ensure!(redeemed.status() == 200, "redeem: {}", redeemed.status());
+    Ok((session, families))
 }
 
 #[tokio::test]
@@ -336,31 +344,8 @@ async fn removing_a_member_marks_their_redeemed_sponsorship() -> anyhow::Result<
             }
         };
         let token = link_param(&mail.text_body().context("text")?, "token").context("token")?;
-        let family = ClientAccount::new(
-            "kid@remove.test",
-            "family password!",
-            Kdf::DEFAULT_ITERATIONS,
-        )?;
-        register(&cloud, &family).await?;
-        let family_session = login(&cloud, &family).await?;
-        let family_keys = OrganizationKeys::generate()?;
-        let mut body = family_keys.create_request(&family, "Kid's family", "kid@remove.test")?;
-        body["planType"] = json!(22);
-        body["additionalSeats"] = json!(0);
-        let created: Value = family_session
-            .post(&cloud, "/api/organizations", &body)
-            .await?
-            .json()
-            .await?;
-        let families = created["id"].as_str().context("families org")?.to_string();
-        let redeemed = family_session
-            .post(
-                &cloud,
-                &format!("/api/organization/sponsorship/redeem?sponsorshipToken={token}"),
-                &json!({"planSponsorshipType": 0, "sponsoredOrganizationId": families}),
-            )
-            .await?;
-        assert_eq!(redeemed.status(), 200, "{name}");
+        let (family_session, families) =
+            redeem_as_family(&cloud, "kid@remove.test", &token).await?;
 
         let members: Value = owner
             .get(&cloud, &format!("/api/organizations/{org_id}/users"))

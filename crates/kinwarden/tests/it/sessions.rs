@@ -79,19 +79,7 @@ async fn a_one_time_code_is_void_after_five_wrong_guesses() -> anyhow::Result<()
         )?;
         register(&server, &account).await?;
         let session = login(&server, &account).await?;
-        let requested = session
-            .post(&server, "/api/accounts/request-otp", &json!({}))
-            .await?;
-        assert_eq!(requested.status(), 200, "{name}");
-        let mail = sink
-            .next_message(std::time::Duration::from_secs(20))
-            .await?;
-        let body = mail.text_body().unwrap_or_default();
-        let code: String = body
-            .split(|c: char| !c.is_ascii_digit())
-            .find(|run| run.len() == 6)
-            .expect("a six-digit code")
-            .to_string();
+        let code = crate::support::mailed_code(&server, &session, &sink).await?;
         // Five codes that are not it (the real one with its last digit changed, and others).
         let last = code
             .chars()

@@ -234,3 +234,25 @@ pub fn is_sponsorship_offer(mail: &kinwarden_store::OutboxMail) -> bool {
         )
     })
 }
+
+/// Asks for a one-time code by e-mail and reads it from the mail the sink received.
+pub async fn mailed_code(
+    server: &TestServer,
+    session: &Session,
+    sink: &SmtpSink,
+) -> anyhow::Result<String> {
+    let requested = session
+        .post(server, "/api/accounts/request-otp", &json!({}))
+        .await?;
+    anyhow::ensure!(
+        requested.status() == 200,
+        "request-otp: {}",
+        requested.status()
+    );
+    let mail = sink.next_message(Duration::from_secs(20)).await?;
+    let body = mail.text_body().unwrap_or_default();
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 6)
+        .map(str::to_string)
+        .ok_or_else(|| anyhow::anyhow!("no six-digit code in {body}"))
+}
