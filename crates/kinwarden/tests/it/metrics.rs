@@ -63,6 +63,17 @@ async fn requests_are_counted_by_route_template_and_cloud_batches_by_size() -> a
         assert_eq!(answer.status(), 200);
     }
     server.get("/api/no/such/route").await?;
+    // Methods a client makes up share one label too.
+    for made_up in ["BREW", "PROPFIND", "X-SCAN-1"] {
+        server
+            .client
+            .request(
+                reqwest::Method::from_bytes(made_up.as_bytes())?,
+                server.at("/api/config"),
+            )
+            .send()
+            .await?;
+    }
 
     let text = scrape(&server).await?;
     let series = "kinwarden_http_requests_total{method=\"GET\",route=\"/api/organizations/{org_id}\",status=\"200\"}";
@@ -81,6 +92,11 @@ async fn requests_are_counted_by_route_template_and_cloud_batches_by_size() -> a
         "{text}"
     );
     assert!(text.contains("route=\"unmatched\""), "{text}");
+    assert!(
+        !text.contains("BREW") && !text.contains("PROPFIND") && !text.contains("X-SCAN-1"),
+        "{text}"
+    );
+    assert!(text.contains("method=\"other\""), "{text}");
 
     // A batch of three sponsorships, as a self-hosted server sends it.
     let api_key: Value = session

@@ -4,6 +4,7 @@
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use governor::{DefaultKeyedRateLimiter, Quota};
 use kinwarden_config::RateLimit;
@@ -11,7 +12,13 @@ use kinwarden_config::RateLimit;
 pub struct LoginLimiter {
     by_ip: Option<DefaultKeyedRateLimiter<IpAddr>>,
     by_account: Option<DefaultKeyedRateLimiter<String>>,
+    /// Attempts counted so far: every [`SWEEP_EVERY`]th forgets the idle keys.
+    checks: AtomicU64,
 }
+
+/// How often the limiter forgets addresses and accounts it has not seen for a whole window:
+/// without it, every address or e-mail ever tried would stay in memory until a restart.
+const SWEEP_EVERY: u64 = 1024;
 
 impl LoginLimiter {
     pub fn new(limit: Option<RateLimit>) -> Self {
@@ -23,11 +30,15 @@ impl LoginLimiter {
         Self {
             by_ip: quota.map(DefaultKeyedRateLimiter::keyed),
             by_account: quota.map(DefaultKeyedRateLimiter::keyed),
+            checks: AtomicU64::new(0),
         }
     }
 
     /// Counts one attempt; `false` when either the address or the account is over its limit.
     pub fn allow(&self, ip: IpAddr, account: &str) -> bool {
+        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            self.forget_idle();
+        }
         let ip_ok = self
             .by_ip
             .as_ref()
@@ -37,6 +48,24 @@ impl LoginLimiter {
             .as_ref()
             .is_none_or(|limiter| limiter.check_key(&account.to_ascii_lowercase()).is_ok());
         ip_ok && account_ok
+    }
+
+    /// Drops the keys whose limit has fully recovered: they count as never seen.
+    fn forget_idle(&self) {
+        if let Some(limiter) = &self.by_ip {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+        if let Some(limiter) = &self.by_account {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
+
+    /// How many addresses and accounts are remembered.
+    #[cfg(test)]
+    fn remembered(&self) -> usize {
+        self.by_ip.as_ref().map_or(0, |l| l.len()) + self.by_account.as_ref().map_or(0, |l| l.len())
     }
 }
 
@@ -73,6 +102,24 @@ mod tests {
             !limiter.allow(two, "A@X"),
             "the account is over its limit, whatever the case"
         );
+    }
+
+    #[test]
+    fn idle_addresses_and_accounts_are_forgotten() {
+        let limiter = LoginLimiter::new(Some(RateLimit {
+            count: 1,
+            window: Duration::from_millis(50),
+        }));
+        for i in 0..SWEEP_EVERY - 1 {
+            let ip = IpAddr::from([10, 1, (i / 256) as u8, (i % 256) as u8]);
+            limiter.allow(ip, &format!("user{i}@example.com"));
+        }
+        let seen = limiter.remembered();
+        assert!(seen >= 2 * (SWEEP_EVERY as usize - 1) - 2, "{seen}");
+        std::thread::sleep(Duration::from_millis(120));
+        // The next attempt sweeps: only it is remembered.
+        assert!(limiter.allow("10.9.9.9".parse().expect("ip"), "new@example.com"));
+        assert!(limiter.remembered() <= 2, "{}", limiter.remembered());
     }
 
     #[test]
