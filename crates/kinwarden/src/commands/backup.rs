@@ -113,11 +113,13 @@ pub async fn backup(bwdata: &Bwdata, out: Option<PathBuf>) -> Result<(), CliErro
 
 /// Runs `pg_dump` when it is installed. Answers false when it is not.
 fn pg_dump(url: &str, dest: &Path) -> Result<bool, CliError> {
-    let result = Command::new("pg_dump")
+    let (url, password) = without_password(url);
+    let mut command = Command::new("pg_dump");
+    command
         .args(["--clean", "--if-exists", "--no-owner", "--file"])
         .arg(dest)
-        .arg(url)
-        .output();
+        .arg(url);
+    let result = with_password(&mut command, password).output();
     match result {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(err) => Err(CliError::failed(format!("cannot run pg_dump: {err}"))),
@@ -200,9 +202,12 @@ pub async fn restore(bwdata: &Bwdata, archive: &Path, force: bool) -> Result<(),
 }
 
 fn psql_load(url: &str, dump: &Path) -> Result<(), CliError> {
-    let output = Command::new("psql")
-        .args(["-v", "ON_ERROR_STOP=1", "-q", "-d", url, "-f"])
-        .arg(dump)
+    let (url, password) = without_password(url);
+    let mut command = Command::new("psql");
+    command
+        .args(["-v", "ON_ERROR_STOP=1", "-q", "-d", &url, "-f"])
+        .arg(dump);
+    let output = with_password(&mut command, password)
         .output()
         .map_err(|err| {
             CliError::failed(format!(
@@ -221,10 +226,55 @@ fn psql_load(url: &str, dump: &Path) -> Result<(), CliError> {
     }
 }
 
+/// The connection URL without its password, and the password: a command line is readable by
+/// every user of the machine (`ps`), the environment of a process only by its owner.
+fn without_password(url: &str) -> (String, Option<String>) {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let password = parsed.password().map(|p| {
+                percent_encoding::percent_decode_str(p)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            });
+            // A URL that takes a password also lets it be removed.
+            let _ = parsed.set_password(None);
+            (parsed.to_string(), password)
+        }
+        _ => (url.to_string(), None),
+    }
+}
+
+fn with_password(command: &mut Command, password: Option<String>) -> &mut Command {
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
+    command
+}
+
 fn has_content(dir: &Path) -> std::io::Result<bool> {
     match std::fs::read_dir(dir) {
         Ok(mut entries) => Ok(entries.next().is_some()),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(err) => Err(err),
+    }
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::without_password;
+
+    #[test]
+    fn the_password_leaves_the_command_line() {
+        let (url, password) = without_password(
+            "postgres://kin:s%40cret%2Fpw@db.example:5432/kinwarden?sslmode=require",
+        );
+        assert_eq!(
+            url,
+            "postgres://kin@db.example:5432/kinwarden?sslmode=require"
+        );
+        assert_eq!(password.as_deref(), Some("s@cret/pw"));
+        let (url, password) = without_password("postgres://kin@db.example/kinwarden");
+        assert_eq!(url, "postgres://kin@db.example/kinwarden");
+        assert_eq!(password, None);
     }
 }
