@@ -38,7 +38,7 @@ impl AccountKeys {
 }
 
 /// A request that proves the caller knows the master password (or an e-mailed code).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SecretVerificationRequest {
     #[serde(default)]
@@ -46,6 +46,8 @@ pub struct SecretVerificationRequest {
     #[serde(default)]
     pub otp: Option<String>,
 }
+
+crate::redact::debug_hiding!(SecretVerificationRequest {  } hiding { master_password_hash, otp });
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -58,7 +58,7 @@ pub struct SeatAdjustmentRequest {
 }
 
 /// `POST …/api-key` and `…/rotate-api-key`: the key type and the secret proving the caller.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationApiKeyRequest {
     #[serde(rename = "type", default)]
@@ -68,6 +68,8 @@ pub struct OrganizationApiKeyRequest {
     #[serde(default)]
     pub otp: Option<String>,
 }
+
+crate::redact::debug_hiding!(OrganizationApiKeyRequest { key_type } hiding { master_password_hash, otp });
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]

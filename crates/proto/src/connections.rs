@@ -27,7 +27,7 @@ pub struct ConnectionResponse {
 }
 
 /// The billing sync config a client sends (read case-insensitively).
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BillingSyncConfigRequest {
     #[serde(default)]
@@ -36,14 +36,18 @@ pub struct BillingSyncConfigRequest {
     pub last_license_sync: Option<String>,
 }
 
+crate::redact::debug_hiding!(BillingSyncConfigRequest { last_license_sync } hiding { billing_sync_key });
+
 /// The billing sync config as stored and answered (PascalCase, reference §1.2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct BillingSyncConfig {
     pub billing_sync_key: String,
     pub cloud_organization_id: String,
     pub last_license_sync: Option<String>,
 }
+
+crate::redact::debug_hiding!(BillingSyncConfig { cloud_organization_id, last_license_sync } hiding { billing_sync_key });
 
 /// One recorded exchange with the cloud.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -45,7 +45,7 @@ pub struct KeysModel {
     pub encrypted_private_key: String,
 }
 
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisterFinishRequest {
     pub email: String,
@@ -70,8 +70,10 @@ pub struct RegisterFinishRequest {
     pub org_sponsored_free_family_plan_token: Option<String>,
 }
 
+crate::redact::debug_hiding!(RegisterFinishRequest { email, master_password_hint, user_symmetric_key, user_asymmetric_keys, kdf, kdf_iterations, kdf_memory, kdf_parallelism, organization_user_id } hiding { email_verification_token, master_password_hash, org_invite_token, org_sponsored_free_family_plan_token });
+
 /// The form fields of `POST /identity/connect/token`.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct TokenRequest {
     pub grant_type: Option<String>,
     pub username: Option<String>,
@@ -87,6 +89,8 @@ pub struct TokenRequest {
     #[serde(rename = "deviceType")]
     pub device_type: Option<String>,
 }
+
+crate::redact::debug_hiding!(TokenRequest { grant_type, username, scope, client_id, device_identifier, device_name, device_type } hiding { password, client_secret, refresh_token });
 
 /// `MasterPasswordUnlock` and the KDF inside it, PascalCase as the identity answers them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -131,7 +135,7 @@ pub struct ObjectOnly {
 
 /// The answer to a successful grant. Fields that apply only to user logins are omitted for
 /// client-credentials grants of organizations and installations.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TokenResponse {
     pub access_token: String,
     pub expires_in: i64,
@@ -142,6 +146,8 @@ pub struct TokenResponse {
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserTokenFields>,
 }
+
+crate::redact::debug_hiding!(TokenResponse { expires_in, token_type, scope, user } hiding { access_token, refresh_token });
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UserTokenFields {

@@ -32,7 +32,7 @@ pub mod scope {
 // A self-hosted server asking for a fresh license (`GET /api/licenses/organization/{id}`,
 // reference §5.1 L1): it proves the organization with its license key and billing sync token.
 // (A line comment, not a doc comment: the OpenAPI document pins this schema without a text.)
-#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LicenseSyncRequest {
     #[serde(default)]
@@ -40,3 +40,5 @@ pub struct LicenseSyncRequest {
     #[serde(default)]
     pub billing_sync_key: String,
 }
+
+crate::redact::debug_hiding!(LicenseSyncRequest {  } hiding { license_key, billing_sync_key });

@@ -11,6 +11,7 @@ pub mod installations;
 pub mod members;
 pub mod organizations;
 pub mod plans;
+mod redact;
 pub mod sponsorship_sync;
 pub mod sponsorships;
 pub mod sync;

@@ -10,13 +10,15 @@ pub const BATCH_SIZE: usize = 1000;
 /// The route, relative to a cloud's API base (`installation__apiUri`).
 pub const SYNC_PATH: &str = "organization/sponsorship/sync";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncRequest {
     pub billing_sync_key: String,
     pub sponsoring_organization_cloud_id: String,
     pub sponsorships_batch: Option<Vec<SyncItem>>,
 }
+
+crate::redact::debug_hiding!(SyncRequest { sponsoring_organization_cloud_id, sponsorships_batch } hiding { billing_sync_key });
 
 /// One sponsorship as the self-hosted server holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

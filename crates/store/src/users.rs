@@ -6,8 +6,9 @@ use crate::column::typed;
 use crate::error::conflict_or;
 use crate::{Store, StoreError, on_pool};
 
-/// An account as stored.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// An account as stored. Its `Debug` hides the password digest and salt, the API key and the
+/// security stamp.
+#[derive(Clone, sqlx::FromRow)]
 pub struct UserRecord {
     #[sqlx(try_from = "String")]
     pub id: UserId,
@@ -32,6 +33,26 @@ pub struct UserRecord {
     pub revision_date: i64,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("name", &self.name)
+            .field("email_verified", &self.email_verified)
+            .field("password_hash", &"***")
+            .field("password_salt", &"***")
+            .field("password_iterations", &self.password_iterations)
+            .field("kdf", &self.kdf)
+            .field("kdf_iterations", &self.kdf_iterations)
+            .field("security_stamp", &"***")
+            .field("api_key", &"***")
+            .field("culture", &self.culture)
+            .field("revision_date", &self.revision_date)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What registration stores; the rest is set by the store.
@@ -230,5 +251,48 @@ impl Store {
         row.filter(|(_, _, _, expires)| *expires > now_ms)
             .map(|(user, client, device, _)| Ok((typed(user)?, client, device)))
             .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_secrets() {
+        let user = UserRecord {
+            id: UserId::new(),
+            email: "alice@example.com".into(),
+            name: None,
+            email_verified: true,
+            password_hash: "digest-digest".into(),
+            password_salt: "salty-salt".into(),
+            password_iterations: 600_000,
+            master_password_hint: None,
+            kdf: 0,
+            kdf_iterations: 600_000,
+            kdf_memory: None,
+            kdf_parallelism: None,
+            user_key: "2.a|b|c".into(),
+            public_key: None,
+            private_key: None,
+            user_key_id: None,
+            security_stamp: "stamp-stamp".into(),
+            api_key: "api-key-api-key".into(),
+            culture: "en-US".into(),
+            revision_date: 0,
+            created_at: 0,
+            updated_at: 0,
+        };
+        let printed = format!("{user:?}");
+        for secret in [
+            "digest-digest",
+            "salty-salt",
+            "stamp-stamp",
+            "api-key-api-key",
+        ] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+        assert!(printed.contains("alice@example.com"), "{printed}");
     }
 }
