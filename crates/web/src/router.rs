@@ -4,6 +4,7 @@
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::response::Response;
+use kinwarden_config::TlsMode;
 use tower::Layer;
 use tower_http::normalize_path::{NormalizePath, NormalizePathLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -117,6 +118,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::http::metrics::track,
+        ))
+        // Served over TLS, the browser is told to come back only over TLS; behind a proxy
+        // that ends TLS (`TlsMode::Off`) the proxy says so itself.
+        .layer(tower::util::option_layer(
+            (state.config.tls != TlsMode::Off)
+                .then(|| security_header(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000")),
         ))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))

@@ -100,6 +100,7 @@ async fn trailing_slashes_and_security_headers() -> anyhow::Result<()> {
     let headers = response.headers();
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["strict-transport-security"], "max-age=31536000");
     assert!(headers.contains_key("content-security-policy"));
     server.stop().await?;
     Ok(())
