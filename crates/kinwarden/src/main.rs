@@ -61,6 +61,12 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// A self-hosted server registered with this cloud: disable it (its tokens stop working at
+    /// once) or enable it again.
+    Installation {
+        #[command(subcommand)]
+        command: InstallationCommand,
+    },
     /// Organization licenses: issue and publish the key (cloud), check a file (self-hosted).
     License {
         #[command(subcommand)]
@@ -89,6 +95,14 @@ enum LicenseCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum InstallationCommand {
+    /// Refuse the installation from now on, tokens it holds included.
+    Disable { id: String },
+    /// Accept the installation again.
+    Enable { id: String },
 }
 
 #[derive(Subcommand)]
@@ -131,6 +145,13 @@ fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Backup { out } => runtime.block_on(commands::backup::backup(&bwdata, out))?,
         Command::Restore { file, force } => {
             runtime.block_on(commands::backup::restore(&bwdata, &file, force))?
+        }
+        Command::Installation { command } => {
+            let (id, enabled) = match command {
+                InstallationCommand::Disable { id } => (id, false),
+                InstallationCommand::Enable { id } => (id, true),
+            };
+            runtime.block_on(commands::installation::set_enabled(&bwdata, &id, enabled))?
         }
         Command::License { command } => return license(&bwdata, &runtime, command),
     }

@@ -64,4 +64,21 @@ impl Store {
         });
         Ok(())
     }
+
+    /// Enables or disables an installation; false when there is none with this id.
+    pub async fn set_installation_enabled(
+        &self,
+        id: InstallationId,
+        enabled: bool,
+    ) -> Result<bool, StoreError> {
+        let changed = on_pool!(self, pool => {
+            sqlx::query("UPDATE installations SET enabled = $2 WHERE id = $1")
+                .bind(id.to_string())
+                .bind(enabled)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(changed == 1)
+    }
 }

@@ -2,4 +2,5 @@
 //! receives an id and a key, then trades them for installation tokens.
 
 pub mod register;
+pub mod state;
 pub mod token;

@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod doctor;
+pub mod installation;
 pub mod jobs;
 pub mod license;
 pub mod lifecycle;

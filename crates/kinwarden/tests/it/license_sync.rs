@@ -166,3 +166,52 @@ async fn a_fresh_license_for_the_right_keys_only() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// An installation disabled on the cloud (`kinwarden installation disable`) is refused at once:
+/// the token it already holds gets 401 on every call, and enabled again it is served again.
+#[tokio::test]
+async fn a_disabled_installation_is_refused_on_every_call() -> anyhow::Result<()> {
+    for backend in kinwarden_testkit::backends() {
+        let name = backend.name();
+        let server = TestServer::cloud().backend(backend).start().await?;
+        let (id, token) = installation_token(&server, "api.licensing").await?;
+        let call = |token: String| {
+            let client = server.client.clone();
+            let url = server.at(&format!("/api/licenses/organization/{}", Uuid::new_v4()));
+            async move {
+                client
+                    .get(url)
+                    .bearer_auth(token)
+                    .json(&json!({"licenseKey": "k", "billingSyncKey": "k"}))
+                    .send()
+                    .await
+                    .map(|response| response.status().as_u16())
+            }
+        };
+        // Enabled: the call reaches the organization (404 for one that does not exist).
+        assert_eq!(call(token.clone()).await?, 404, "{name}");
+        let (code, out) =
+            crate::support::kinwarden(&server, &["installation", "disable", &id.to_string()])
+                .await?;
+        assert_eq!(code, 0, "{name}: {out}");
+        assert_eq!(
+            call(token.clone()).await?,
+            401,
+            "{name}: a disabled installation"
+        );
+        let (code, out) =
+            crate::support::kinwarden(&server, &["installation", "enable", &id.to_string()])
+                .await?;
+        assert_eq!(code, 0, "{name}: {out}");
+        assert_eq!(call(token).await?, 404, "{name}: enabled again");
+        let (code, out) = crate::support::kinwarden(
+            &server,
+            &["installation", "disable", &Uuid::new_v4().to_string()],
+        )
+        .await?;
+        assert_eq!(code, 1, "{name}: {out}");
+        assert!(out.contains("no installation"), "{out}");
+        server.stop().await?;
+    }
+    Ok(())
+}

@@ -81,6 +81,10 @@ impl FromRequestParts<AppState> for InstallationCaller {
             .filter(|_| claims.client_id.starts_with("installation."))
             .and_then(|id| id.parse().ok())
             .ok_or(ApiError::Forbidden)?;
+        // A token outlives nothing: an installation disabled since it was issued is refused.
+        if !kinwarden_app::installations::state::is_active(state, installation_id).await? {
+            return Err(ApiError::Unauthenticated);
+        }
         Ok(Self {
             installation_id,
             claims,
