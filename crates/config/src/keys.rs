@@ -68,6 +68,7 @@ pub const CLOUD_ATTEMPTS: &str = "kinwarden__cloudAttempts";
 pub const METRICS: &str = "kinwarden__metrics";
 pub const PASSWORD_ITERATIONS: &str = "kinwarden__passwordIterations";
 pub const LOGIN_RATE_LIMIT: &str = "kinwarden__loginRateLimit";
+pub const TRUSTED_PROXIES: &str = "kinwarden__trustedProxies";
 pub const SYNC_DEBOUNCE: &str = "kinwarden__syncDebounce";
 pub const SYNC_TIME: &str = "kinwarden__syncTime";
 pub const LOG_FORMAT: &str = "kinwarden__logFormat";
@@ -188,6 +189,11 @@ pub const KNOWN_KEYS: &[KeyDoc] = &[
         LOGIN_RATE_LIMIT,
         "10/min",
         "password and API-key grants per IP and per account (N/sec, N/min, N/hour, or off)",
+    ),
+    key(
+        TRUSTED_PROXIES,
+        "",
+        "addresses of reverse proxies whose X-Forwarded-For names the client (comma-separated); none by default",
     ),
     key(
         CLOUD_TIMEOUT,

@@ -110,6 +110,9 @@ pub struct Config {
     pub metrics: bool,
     pub password_iterations: u32,
     pub login_rate_limit: Option<RateLimit>,
+    /// Proxies whose `X-Forwarded-For` is believed; a request from any other address is its
+    /// own client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub sync_debounce: Option<Duration>,
     /// Bound on one call to the cloud.
     pub cloud_timeout: Duration,
@@ -306,6 +309,21 @@ impl Config {
             parse::rate_limit(raw.get(keys::LOGIN_RATE_LIMIT).unwrap_or("10/min"))
                 .map_err(|problem| ConfigError::invalid(keys::LOGIN_RATE_LIMIT, problem))?
                 .map(|(count, window)| RateLimit { count, window });
+        let trusted_proxies = raw
+            .get(keys::TRUSTED_PROXIES)
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+            .map(|text| {
+                text.parse().map_err(|_| {
+                    ConfigError::invalid(
+                        keys::TRUSTED_PROXIES,
+                        format!("{text:?} is not an IP address"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<std::net::IpAddr>, _>>()?;
         let sync_debounce = parse::optional_duration(raw.get(keys::SYNC_DEBOUNCE).unwrap_or("30s"))
             .map_err(|problem| ConfigError::invalid(keys::SYNC_DEBOUNCE, problem))?;
         let cloud_timeout = parse::optional_duration(raw.get(keys::CLOUD_TIMEOUT).unwrap_or("30s"))
@@ -386,6 +404,7 @@ impl Config {
             metrics: bool_key(keys::METRICS, false)?,
             password_iterations,
             login_rate_limit,
+            trusted_proxies,
             sync_debounce,
             cloud_timeout,
             cloud_attempts,

@@ -132,6 +132,7 @@ fn every_kind_of_malformed_value_is_refused() {
         (keys::TLS, "maybe"),
         (keys::PASSWORD_ITERATIONS, "-5"),
         (keys::LOGIN_RATE_LIMIT, "lots"),
+        (keys::TRUSTED_PROXIES, "10.0.0.1, proxy.local"),
         (keys::SYNC_DEBOUNCE, "soon"),
         (keys::SYNC_TIME, "25:00"),
         (keys::LOG_FORMAT, "xml"),

@@ -210,3 +210,66 @@ async fn log_out_everywhere_and_a_rotated_api_key() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Only failed attempts count: signing in often is never refused; another client's wrong
+/// guesses lock the account for one window only; behind a listed proxy each client is counted
+/// by the address the proxy names (a header from anyone else is ignored: `http::client_ip`).
+#[tokio::test]
+async fn only_failures_count_and_clients_are_told_apart_behind_a_proxy() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let server = TestServer::self_hosted()
+            .backend(backend)
+            .setting("kinwarden__loginRateLimit", "3/sec")
+            .setting("kinwarden__trustedProxies", "127.0.0.1")
+            .start()
+            .await?;
+        let account = ClientAccount::new(
+            "often@example.com",
+            "correct horse battery staple",
+            Kdf::DEFAULT_ITERATIONS,
+        )?;
+        register(&server, &account).await?;
+        let attempt = |password: String, forwarded: &'static str| {
+            let client = server.client.clone();
+            let url = server.at("/identity/connect/token");
+            async move {
+                client
+                    .post(url)
+                    .header("x-forwarded-for", forwarded)
+                    .form(&[
+                        ("grant_type", "password"),
+                        ("username", "often@example.com"),
+                        ("password", password.as_str()),
+                        ("scope", "api offline_access"),
+                        ("client_id", "web"),
+                        ("deviceIdentifier", "d1"),
+                        ("deviceName", "firefox"),
+                        ("deviceType", "10"),
+                    ])
+                    .send()
+                    .await
+                    .map(|response| response.status().as_u16())
+            }
+        };
+        let right = account.master_password_hash.clone();
+        // Six sign-ins within one second: none refused.
+        for _ in 0..6 {
+            assert_eq!(attempt(right.clone(), "198.51.100.1").await?, 200, "{name}");
+        }
+        // Three wrong guesses from another client lock the account for the window...
+        for _ in 0..3 {
+            assert_eq!(
+                attempt("wrong".into(), "198.51.100.2").await?,
+                400,
+                "{name}"
+            );
+        }
+        assert_eq!(attempt(right.clone(), "198.51.100.1").await?, 429, "{name}");
+        // ...and no longer.
+        tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+        assert_eq!(attempt(right.clone(), "198.51.100.1").await?, 200, "{name}");
+        server.stop().await?;
+    }
+    Ok(())
+}

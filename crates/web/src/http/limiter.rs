@@ -1,131 +1,183 @@
-//! Rate limits on password and API-key grants, per client IP and per account (SPEC §4
-//! `kinwarden__loginRateLimit`). In memory: a limit protects this process's CPU and its
+//! Limits on failed password and API-key grants, per client address and per account (SPEC §4
+//! `kinwarden__loginRateLimit`): only failures count, so someone who knows the password is
+//! never refused for having signed in often, and another client's wrong guesses lock an account
+//! for the rest of one window at most. In memory: a limit protects this process's CPU and its
 //! accounts; a restart forgives, which is acceptable for a limit counted in minutes.
+//!
+//! Written here rather than with a rate-limiting crate: a login must ask "is this key over its
+//! limit?" without spending an attempt, and count only the attempts that failed.
 
+use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-use governor::{DefaultKeyedRateLimiter, Quota};
 use kinwarden_config::RateLimit;
 
 pub struct LoginLimiter {
-    by_ip: Option<DefaultKeyedRateLimiter<IpAddr>>,
-    by_account: Option<DefaultKeyedRateLimiter<String>>,
-    /// Attempts counted so far: every [`SWEEP_EVERY`]th forgets the idle keys.
-    checks: AtomicU64,
+    limit: Option<RateLimit>,
+    by_ip: Failures<IpAddr>,
+    by_account: Failures<String>,
 }
 
-/// How often the limiter forgets addresses and accounts it has not seen for a whole window:
-/// without it, every address or e-mail ever tried would stay in memory until a restart.
-const SWEEP_EVERY: u64 = 1024;
+/// Failures per key in fixed windows: (when the key's window began, failures in it).
+struct Failures<K> {
+    windows: Mutex<HashMap<K, (Instant, u32)>>,
+}
+
+/// How many failures between sweeps of the keys whose window has passed: without them, every
+/// address or e-mail ever tried would stay in memory until a restart.
+const SWEEP_EVERY: usize = 1024;
+
+impl<K: Hash + Eq + Clone> Failures<K> {
+    fn new() -> Self {
+        Self {
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn over(&self, key: &K, limit: RateLimit, now: Instant) -> bool {
+        let windows = self
+            .windows
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        windows.get(key).is_some_and(|(began, failures)| {
+            now.duration_since(*began) < limit.window && *failures >= limit.count
+        })
+    }
+
+    fn record(&self, key: K, window: Duration, now: Instant) {
+        let mut windows = self
+            .windows
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entry = windows.entry(key).or_insert((now, 0));
+        if now.duration_since(entry.0) >= window {
+            *entry = (now, 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
+        if windows.len().is_multiple_of(SWEEP_EVERY) {
+            windows.retain(|_, (began, _)| now.duration_since(*began) < window);
+            windows.shrink_to_fit();
+        }
+    }
+
+    #[cfg(test)]
+    fn remembered(&self) -> usize {
+        self.windows.lock().map_or(0, |windows| windows.len())
+    }
+}
 
 impl LoginLimiter {
     pub fn new(limit: Option<RateLimit>) -> Self {
-        let quota = limit.and_then(|limit| {
-            let count = NonZeroU32::new(limit.count)?;
-            let period = limit.window / limit.count;
-            Quota::with_period(period).map(|quota| quota.allow_burst(count))
-        });
         Self {
-            by_ip: quota.map(DefaultKeyedRateLimiter::keyed),
-            by_account: quota.map(DefaultKeyedRateLimiter::keyed),
-            checks: AtomicU64::new(0),
+            limit: limit.filter(|limit| limit.count > 0),
+            by_ip: Failures::new(),
+            by_account: Failures::new(),
         }
     }
 
-    /// Counts one attempt; `false` when either the address or the account is over its limit.
-    pub fn allow(&self, ip: IpAddr, account: &str) -> bool {
-        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
-            self.forget_idle();
-        }
-        let ip_ok = self
-            .by_ip
-            .as_ref()
-            .is_none_or(|limiter| limiter.check_key(&ip).is_ok());
-        let account_ok = self
-            .by_account
-            .as_ref()
-            .is_none_or(|limiter| limiter.check_key(&account.to_ascii_lowercase()).is_ok());
-        ip_ok && account_ok
+    /// Whether an attempt may go ahead: neither the address nor the account has failed too
+    /// often in its current window. Asking counts nothing.
+    pub fn permits(&self, ip: IpAddr, account: &str) -> bool {
+        let Some(limit) = self.limit else {
+            return true;
+        };
+        let now = Instant::now();
+        !self.by_ip.over(&ip, limit, now)
+            && !self
+                .by_account
+                .over(&account.to_ascii_lowercase(), limit, now)
     }
 
-    /// Drops the keys whose limit has fully recovered: they count as never seen.
-    fn forget_idle(&self) {
-        if let Some(limiter) = &self.by_ip {
-            limiter.retain_recent();
-            limiter.shrink_to_fit();
-        }
-        if let Some(limiter) = &self.by_account {
-            limiter.retain_recent();
-            limiter.shrink_to_fit();
-        }
-    }
-
-    /// How many addresses and accounts are remembered.
-    #[cfg(test)]
-    fn remembered(&self) -> usize {
-        self.by_ip.as_ref().map_or(0, |l| l.len()) + self.by_account.as_ref().map_or(0, |l| l.len())
+    /// Counts a failed attempt against the address and the account.
+    pub fn failed(&self, ip: IpAddr, account: &str) {
+        let Some(limit) = self.limit else {
+            return;
+        };
+        let now = Instant::now();
+        self.by_ip.record(ip, limit.window, now);
+        self.by_account
+            .record(account.to_ascii_lowercase(), limit.window, now);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
-    fn limit(count: u32) -> Option<RateLimit> {
-        Some(RateLimit {
-            count,
-            window: Duration::from_secs(60),
-        })
+    fn limit(count: u32, window: Duration) -> Option<RateLimit> {
+        Some(RateLimit { count, window })
     }
 
     #[test]
-    fn allows_the_burst_then_refuses() {
-        let limiter = LoginLimiter::new(limit(3));
+    fn failures_lock_and_successes_never_count() {
+        let limiter = LoginLimiter::new(limit(3, Duration::from_secs(60)));
         let ip: IpAddr = "127.0.0.1".parse().expect("ip");
-        assert!((0..3).all(|_| limiter.allow(ip, "a@example.com")));
-        assert!(!limiter.allow(ip, "a@example.com"));
+        // Asking alone (a success) never locks.
+        assert!((0..20).all(|_| limiter.permits(ip, "a@example.com")));
+        for _ in 0..3 {
+            limiter.failed(ip, "a@example.com");
+        }
+        assert!(!limiter.permits(ip, "a@example.com"));
     }
 
     #[test]
     fn accounts_and_addresses_count_apart() {
-        let limiter = LoginLimiter::new(limit(2));
+        let limiter = LoginLimiter::new(limit(2, Duration::from_secs(60)));
         let one: IpAddr = "10.0.0.1".parse().expect("ip");
         let two: IpAddr = "10.0.0.2".parse().expect("ip");
-        assert!(limiter.allow(one, "a@x"));
-        assert!(limiter.allow(one, "b@x"));
-        assert!(!limiter.allow(one, "c@x"), "the address is over its limit");
-        assert!(limiter.allow(two, "a@x"));
+        limiter.failed(one, "a@x");
+        limiter.failed(one, "b@x");
         assert!(
-            !limiter.allow(two, "A@X"),
+            !limiter.permits(one, "c@x"),
+            "the address is over its limit"
+        );
+        assert!(limiter.permits(two, "b@x"));
+        limiter.failed(two, "a@x");
+        assert!(
+            !limiter.permits(two, "A@X"),
             "the account is over its limit, whatever the case"
         );
     }
 
     #[test]
+    fn a_lock_lasts_one_window() {
+        let limiter = LoginLimiter::new(limit(1, Duration::from_millis(50)));
+        let ip: IpAddr = "10.0.0.3".parse().expect("ip");
+        limiter.failed(ip, "a@x");
+        assert!(!limiter.permits(ip, "a@x"));
+        std::thread::sleep(Duration::from_millis(80));
+        assert!(limiter.permits(ip, "a@x"), "the window has passed");
+    }
+
+    #[test]
     fn idle_addresses_and_accounts_are_forgotten() {
-        let limiter = LoginLimiter::new(Some(RateLimit {
-            count: 1,
-            window: Duration::from_millis(50),
-        }));
+        let limiter = LoginLimiter::new(limit(1, Duration::from_millis(50)));
         for i in 0..SWEEP_EVERY - 1 {
             let ip = IpAddr::from([10, 1, (i / 256) as u8, (i % 256) as u8]);
-            limiter.allow(ip, &format!("user{i}@example.com"));
+            limiter.failed(ip, &format!("user{i}@example.com"));
         }
-        let seen = limiter.remembered();
-        assert!(seen >= 2 * (SWEEP_EVERY as usize - 1) - 2, "{seen}");
-        std::thread::sleep(Duration::from_millis(120));
-        // The next attempt sweeps: only it is remembered.
-        assert!(limiter.allow("10.9.9.9".parse().expect("ip"), "new@example.com"));
-        assert!(limiter.remembered() <= 2, "{}", limiter.remembered());
+        assert_eq!(limiter.by_ip.remembered(), SWEEP_EVERY - 1);
+        std::thread::sleep(Duration::from_millis(80));
+        // The failure that fills the table sweeps it: only that one is remembered.
+        limiter.failed("10.9.9.9".parse().expect("ip"), "new@example.com");
+        assert!(
+            limiter.by_ip.remembered() <= 1,
+            "{}",
+            limiter.by_ip.remembered()
+        );
+        assert!(limiter.by_account.remembered() <= 1);
     }
 
     #[test]
     fn off_never_limits() {
         let limiter = LoginLimiter::new(None);
         let ip: IpAddr = "127.0.0.1".parse().expect("ip");
-        assert!((0..1000).all(|_| limiter.allow(ip, "a@x")));
+        for _ in 0..100 {
+            limiter.failed(ip, "a@x");
+        }
+        assert!(limiter.permits(ip, "a@x"));
     }
 }

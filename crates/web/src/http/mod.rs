@@ -4,6 +4,7 @@
 //! handler.
 
 pub mod auth;
+pub mod client_ip;
 pub mod deployment;
 pub mod error;
 pub mod forms;

@@ -1,10 +1,8 @@
 //! Log in, register, log out, the language switch and the account's language setting.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use kinwarden_app::accounts::register::{self, VerificationSent};
@@ -16,6 +14,7 @@ use serde::Deserialize;
 
 use super::session::{self, Chrome, PageUser, local_path, render};
 use crate::ApiError;
+use crate::http::client_ip::ClientIp;
 use crate::http::forms;
 use crate::http::state::AppState;
 
@@ -162,7 +161,7 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(peer): ClientIp,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -176,13 +175,16 @@ pub async fn login(
         return refused(t.needs_javascript);
     }
     let email = login::login_email(&form.email);
-    if !state.login_limiter.allow(peer.ip(), &email) {
+    if !state.login_limiter.permits(peer, &email) {
         return refused(t.too_many_attempts);
     }
     let client = TokenClient::page_session();
     match login::password_login(&state, &email, form.master_password_hash.clone(), client).await {
         Ok(Some(tokens)) => signed_in(session::session_cookie_of(&tokens), &form.next),
-        Ok(None) => refused(t.wrong_password),
+        Ok(None) => {
+            state.login_limiter.failed(peer, &email);
+            refused(t.wrong_password)
+        }
         Err(err) => ApiError::from(err).into_response(),
     }
 }

@@ -4,11 +4,11 @@
 //! use-cases' (`kinwarden_app::accounts::login`, `kinwarden_app::installations::token`); this
 //! file reads the form, applies the per-address login limits and words the refusals.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kinwarden_app::AppError;
@@ -19,6 +19,7 @@ use kinwarden_config::Mode;
 use kinwarden_proto::identity::{TokenRequest, TokenResponse};
 use kinwarden_proto::installations::scope;
 
+use crate::http::client_ip::ClientIp;
 use crate::http::error::IdentityErrorResponse;
 use crate::http::state::AppState;
 
@@ -34,7 +35,7 @@ const INSTALLATION_SCOPES: [&str; 3] = [scope::INSTALLATION, scope::LICENSING, s
 )]
 pub async fn token(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(peer): ClientIp,
     body: Bytes,
 ) -> Response {
     let request: TokenRequest = match serde_urlencoded::from_bytes(&body) {
@@ -99,7 +100,7 @@ fn scopes(request: &TokenRequest) -> Vec<String> {
         .collect()
 }
 
-async fn password_grant(state: &AppState, peer: SocketAddr, request: &TokenRequest) -> GrantResult {
+async fn password_grant(state: &AppState, peer: IpAddr, request: &TokenRequest) -> GrantResult {
     let (Some(username), Some(received)) =
         (request.username.as_deref(), request.password.as_deref())
     else {
@@ -111,7 +112,7 @@ async fn password_grant(state: &AppState, peer: SocketAddr, request: &TokenReque
         return Err(IdentityErrorResponse::new("invalid_scope"));
     }
     let email = login::login_email(username);
-    if !state.login_limiter.allow(peer.ip(), &email) {
+    if !state.login_limiter.permits(peer, &email) {
         return Err(rate_limited());
     }
     let client = TokenClient {
@@ -123,14 +124,15 @@ async fn password_grant(state: &AppState, peer: SocketAddr, request: &TokenReque
         device: request.device_identifier.clone(),
         refresh_token: true,
     };
-    granted(
-        login::password_login(state, &email, received.to_string(), client).await,
-        || {
-            IdentityErrorResponse::new("invalid_grant")
-                .with_description("invalid_username_or_password")
-                .with_message(WRONG_PASSWORD)
-        },
-    )
+    let result = login::password_login(state, &email, received.to_string(), client).await;
+    if matches!(result, Ok(None)) {
+        state.login_limiter.failed(peer, &email);
+    }
+    granted(result, || {
+        IdentityErrorResponse::new("invalid_grant")
+            .with_description("invalid_username_or_password")
+            .with_message(WRONG_PASSWORD)
+    })
 }
 
 async fn refresh_grant(state: &AppState, request: &TokenRequest) -> GrantResult {
@@ -141,7 +143,7 @@ async fn refresh_grant(state: &AppState, request: &TokenRequest) -> GrantResult 
 
 async fn client_credentials_grant(
     state: &AppState,
-    peer: SocketAddr,
+    peer: IpAddr,
     request: &TokenRequest,
 ) -> GrantResult {
     let invalid_client = || IdentityErrorResponse::new("invalid_client");
@@ -161,7 +163,7 @@ async fn client_credentials_grant(
 
 async fn user_api_key_grant(
     state: &AppState,
-    peer: SocketAddr,
+    peer: IpAddr,
     request: &TokenRequest,
     id: &str,
     secret: &str,
@@ -171,18 +173,21 @@ async fn user_api_key_grant(
         return Err(IdentityErrorResponse::new("invalid_scope"));
     }
     let id = id.to_ascii_lowercase();
-    if !state.login_limiter.allow(peer.ip(), &format!("user.{id}")) {
+    let account = format!("user.{id}");
+    if !state.login_limiter.permits(peer, &account) {
         return Err(rate_limited());
     }
     let device = request.device_identifier.clone();
     // An id that does not parse names no account, as an unknown one.
     let Ok(user_id) = id.parse() else {
+        state.login_limiter.failed(peer, &account);
         return Err(IdentityErrorResponse::new("invalid_client"));
     };
-    granted(
-        login::api_key_login(state, user_id, secret, scopes, device).await,
-        || IdentityErrorResponse::new("invalid_client"),
-    )
+    let result = login::api_key_login(state, user_id, secret, scopes, device).await;
+    if matches!(result, Ok(None)) {
+        state.login_limiter.failed(peer, &account);
+    }
+    granted(result, || IdentityErrorResponse::new("invalid_client"))
 }
 
 async fn installation_grant(
