@@ -35,6 +35,10 @@ pub mod audience {
     pub const SPONSORSHIP_OFFER: &str = "kinwarden:sponsorship-offer";
 }
 
+/// The audiences whose tokens are signed with the local secret ([`TokenKeys::sign_local`]);
+/// [`TokenKeys::verify`] takes an HS256 token for no other.
+pub const LOCALLY_SIGNED: [&str; 1] = [audience::SPONSORSHIP_OFFER];
+
 /// A fresh RSA-2048 key pair as PEM (PKCS#8 private, SPKI public).
 pub fn generate_key_pem() -> Result<(String, String), TokenError> {
     let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| TokenError::Generate)?;
@@ -111,7 +115,8 @@ impl TokenKeys {
         self.sign(&claims, "JWT")
     }
 
-    /// Signs claims that only this server checks (HS256 with the derived secret): a sponsorship
+    /// Signs claims that only this server checks (HS256 with the derived secret), for the
+    /// audiences in [`LOCALLY_SIGNED`] only: a sponsorship
     /// offer link is made once per new offer during a sync, and an RSA signature for each of
     /// 100,000 offers would cost the sync minutes of CPU (SPEC §10). [`TokenKeys::verify`] takes
     /// both kinds.
@@ -131,7 +136,11 @@ impl TokenKeys {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
         let (algorithm, key) = match header.alg {
             Algorithm::RS256 => (Algorithm::RS256, &self.decoding),
-            Algorithm::HS256 => (Algorithm::HS256, &self.local_decoding),
+            // Only the purposes signed locally take the local secret: an access or e-mail token
+            // is RS256, so a leaked or guessed local secret opens nothing else.
+            Algorithm::HS256 if LOCALLY_SIGNED.contains(&aud) => {
+                (Algorithm::HS256, &self.local_decoding)
+            }
             _ => return Err(TokenError::Invalid),
         };
         let mut validation = Validation::new(algorithm);
@@ -354,7 +363,18 @@ mod tests {
 
     #[test]
     fn local_tokens_are_checked_with_the_derived_secret_only() {
-        let claims = email_claims(audience::REGISTER, 100, 200);
+        // HS256 is taken for the locally signed purposes only: a register, invite or access
+        // token signed with the local secret is refused.
+        for aud in [audience::REGISTER, audience::INVITE, audience::ACCESS] {
+            let forged = keys()
+                .sign_local(&email_claims(aud, 100, 200))
+                .expect("sign");
+            assert!(
+                keys().verify::<EmailClaims>(&forged, aud, 150).is_err(),
+                "{aud}"
+            );
+        }
+        let claims = email_claims(audience::SPONSORSHIP_OFFER, 100, 200);
         let token = keys().sign_local(&claims).expect("sign");
         assert!(
             token.starts_with("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9."),
@@ -362,7 +382,7 @@ mod tests {
         );
         assert_eq!(
             keys()
-                .verify::<EmailClaims>(&token, audience::REGISTER, 150)
+                .verify::<EmailClaims>(&token, audience::SPONSORSHIP_OFFER, 150)
                 .expect("valid"),
             claims
         );
@@ -375,7 +395,7 @@ mod tests {
         parts[1] = parts[1].chars().rev().collect();
         assert!(
             keys()
-                .verify::<EmailClaims>(&parts.join("."), audience::REGISTER, 150)
+                .verify::<EmailClaims>(&parts.join("."), audience::SPONSORSHIP_OFFER, 150)
                 .is_err()
         );
         // Another server's key pair derives another secret.
@@ -383,14 +403,14 @@ mod tests {
         let other = TokenKeys::from_pem(&private, &public, "https://vault.test").expect("keys");
         assert!(
             other
-                .verify::<EmailClaims>(&token, audience::REGISTER, 150)
+                .verify::<EmailClaims>(&token, audience::SPONSORSHIP_OFFER, 150)
                 .is_err()
         );
         // An unsigned token is refused.
         let unsigned = format!("eyJhbGciOiJub25lIn0.{}.", parts[1]);
         assert!(
             keys()
-                .verify::<EmailClaims>(&unsigned, audience::REGISTER, 150)
+                .verify::<EmailClaims>(&unsigned, audience::SPONSORSHIP_OFFER, 150)
                 .is_err()
         );
     }
