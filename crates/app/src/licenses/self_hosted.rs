@@ -15,21 +15,23 @@ pub const MAX_LICENSE_BYTES: usize = 51_200;
 /// The cloud key this server trusts, read at each use so that putting the file in place (SPEC §5
 /// step 3) needs no restart.
 fn trusted_key(state: &App) -> Result<LicensePublicKey, AppError> {
+    // The file's path and the system's error are for the operator's log, not for the owner who
+    // uploads: the answer says where the key goes in the terms of the documentation.
     let path = &state.config.licensing_public_key_path;
     let pem = std::fs::read_to_string(path).map_err(|err| {
+        tracing::warn!(path = %path.display(), error = %err, "the cloud's license public key is not readable");
         AppError::BadRequest(format!(
-            "This server cannot check licenses: the cloud's license public key is not readable at {} ({err}). \
-             Put the key from the cloud (`kinwarden license public-key`, or GET /api/licenses/public-key) there, \
-             or set {}.",
-            path.display(),
+            "This server cannot check licenses: the cloud's license public key is missing or unreadable. \
+             Put the key from the cloud (`kinwarden license public-key`, or GET /api/licenses/public-key) \
+             in bwdata/core/licensing.pub.pem, or where {} points; the server's log names the file it tried.",
             keys::LICENSING_PUBLIC_KEY_PATH
         ))
     })?;
     LicensePublicKey::from_pem(&pem).map_err(|err| {
-        AppError::BadRequest(format!(
-            "The license public key at {} is unusable: {err}",
-            path.display()
-        ))
+        tracing::warn!(path = %path.display(), error = %err, "the cloud's license public key is unusable");
+        AppError::BadRequest(
+            "This server cannot check licenses: the cloud's license public key is not a public key in PEM form; put the cloud's key in its place.".into(),
+        )
     })
 }
 

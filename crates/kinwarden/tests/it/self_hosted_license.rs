@@ -237,6 +237,24 @@ async fn the_cloud_license_creates_the_organization_and_bad_ones_are_refused() -
         let license = pair.download_license(&pair.installation_id).await?;
         const CREATE: &str = "/api/organizations/licenses/self-hosted";
 
+        // Without the cloud's key the upload says what to do, but not where the server's files
+        // are nor what the system said (that is for the log).
+        let key_file = server.bwdata.join("core/licensing.pub.pem");
+        let key = std::fs::read(&key_file)?;
+        std::fs::remove_file(&key_file)?;
+        let no_key = upload(server, &session, CREATE, &license, &owner, &org).await?;
+        assert_eq!(no_key.status(), 400);
+        let text = message(no_key).await?;
+        assert!(
+            text.contains("public key is missing or unreadable"),
+            "{text}"
+        );
+        assert!(
+            !text.contains(&server.bwdata.display().to_string()) && !text.contains("No such file"),
+            "{text}"
+        );
+        std::fs::write(&key_file, key)?;
+
         // A license for another installation.
         let other: Value = pair
             .cloud
