@@ -242,9 +242,15 @@ impl Store {
         Ok(claimed)
     }
 
+    /// Records a message delivered. Its bodies are blanked: they carry the links' tokens
+    /// (invitations, sign-up, the Portal's login), which must not outlive the delivery in a
+    /// database copy; recipient, subject and dates stay as the record of what was sent.
     pub async fn mark_mail_sent(&self, id: &str, now_ms: i64) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            sqlx::query("UPDATE mail_outbox SET sent_at = $2, last_error = NULL WHERE id = $1")
+            sqlx::query(
+                "UPDATE mail_outbox SET sent_at = $2, last_error = NULL, body_text = '', body_html = '' \
+                 WHERE id = $1",
+            )
                 .bind(id)
                 .bind(now_ms)
                 .execute(pool)

@@ -92,6 +92,10 @@ async fn queued_mail_goes_out_by_smtp_with_its_message_id() -> anyhow::Result<()
         assert!(html.contains("&amp;token=invite-token%2B%2F%3D"));
 
         let row = row_when(store, &queued.id, |row| row.sent_at.is_some()).await?;
+        assert!(
+            !row.body_text.contains("invite-token") && !row.body_html.contains("invite-token"),
+            "{name}: the token does not outlive the delivery"
+        );
         assert_eq!((row.attempts, row.last_error), (1, None), "{name}");
         assert_eq!(sink.messages().len(), 1, "{name}: sent once");
         server.stop().await?;

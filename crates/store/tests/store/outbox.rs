@@ -100,6 +100,15 @@ async fn sent_mail_is_done_and_failed_mail_waits_for_its_retry() -> anyhow::Resu
         let row = |id: &str| rows.iter().find(|m| m.id == id).cloned().expect("row");
         assert_eq!(row(&sent.id).sent_at, Some(50));
         assert_eq!(row(&sent.id).last_error, None);
+        // Delivered, its bodies (and the tokens in their links) are gone; a waiting one keeps them.
+        assert_eq!(
+            (
+                row(&sent.id).body_text.as_str(),
+                row(&sent.id).body_html.as_str()
+            ),
+            ("", "")
+        );
+        assert!(!row(&failed.id).body_text.is_empty());
         assert_eq!(row(&failed.id).sent_at, None);
         assert_eq!(
             row(&failed.id).last_error.as_deref(),
