@@ -38,11 +38,11 @@ pub async fn with_confirm_keys(
     access: &OrgAccess,
 ) -> Result<Vec<ListedMember>, AppError> {
     let mut listed = Vec::new();
-    for member in list(app, access).await? {
-        let user_id = member.user_id.as_deref().and_then(|id| id.parse().ok());
-        let confirm_key = match (MemberStatus::from_code(member.status), user_id) {
+    // From the stored rows, typed, rather than back from the wire form.
+    for row in app.store.members(access.org.id).await? {
+        let confirm_key = match (row.member.status, row.member.user_id) {
             // A key that cannot be read only hides the Confirm button; the list still shows.
-            (Some(MemberStatus::Accepted), Some(user_id)) => app
+            (MemberStatus::Accepted, Some(user_id)) => app
                 .store
                 .user_by_id(user_id)
                 .await
@@ -52,7 +52,7 @@ pub async fn with_confirm_keys(
             _ => None,
         };
         listed.push(ListedMember {
-            member,
+            member: response(&row),
             confirm_key,
         });
     }

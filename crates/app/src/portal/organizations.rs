@@ -77,7 +77,7 @@ pub struct OrganizationDetails {
 }
 
 pub async fn organization(app: &App, id: &str) -> Result<OrganizationDetails, AppError> {
-    let id = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = crate::id_in_path(id)?;
     let org = app
         .store
         .organization(id)
