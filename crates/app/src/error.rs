@@ -23,6 +23,12 @@ pub enum AppError {
     /// The caller is known, but a policy does not admit it.
     #[error("forbidden")]
     Forbidden,
+    /// The caller has asked for this too often; it may try again after `retry_after`.
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after: std::time::Duration,
+    },
     /// Something failed that the caller cannot fix; the cause goes to the log only.
     #[error("internal error: {0}")]
     Internal(String),

@@ -11,6 +11,7 @@ mod error;
 pub mod installations;
 pub mod jobs;
 pub mod licenses;
+pub mod mail_allowance;
 pub mod members;
 pub mod metrics;
 pub mod org_api_keys;

@@ -3,8 +3,8 @@
 
 pub use kinwarden_store::{
     BatchSkips, CloudSyncWrite, ConnectionRecord, InstallationRecord, JobRunRecord, LicenseTerms,
-    MemberDetails, MemberRecord, MemberSponsorship, Membership, NewUser, OrganizationApiKeyRecord,
-    OrganizationRecord, OrganizationRecordPrefixed, OrganizationTerms, OutboxMail, OutcomeRecord,
-    QueuedMail, RedeemedSponsorship, SponsorshipEnd, SponsorshipRecord, SubscriptionPeriodRecord,
-    SyncedState, UserRecord,
+    MemberDetails, MemberRecord, MemberSponsorship, Membership, NewUser, OfferHold,
+    OrganizationApiKeyRecord, OrganizationRecord, OrganizationRecordPrefixed, OrganizationTerms,
+    OutboxMail, OutcomeRecord, QueuedMail, RedeemedSponsorship, SponsorshipEnd, SponsorshipRecord,
+    SubscriptionPeriodRecord, SyncedState, UserRecord,
 };

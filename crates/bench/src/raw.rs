@@ -25,7 +25,14 @@ pub struct Row {
 
 /// The offer e-mail the cloud queues for `row`: a draft, rendered at delivery.
 pub fn offer_draft(row: &Row) -> DraftMail {
-    DraftMail::sponsorship_offer(&row.id, "Acme Corp", &row.email, 0, "vault.example.test")
+    DraftMail::sponsorship_offer(
+        row.organization_id.parse().ok(),
+        &row.id,
+        "Acme Corp",
+        &row.email,
+        0,
+        "vault.example.test",
+    )
 }
 
 /// `n` fresh offers of one organization, with ids made as the server makes them.
@@ -60,12 +67,12 @@ const UPSERT_SQLITE: &str = "INSERT INTO organization_sponsorships \
      last_sync_date = excluded.last_sync_date";
 
 const MAIL_SQLITE: &str = "INSERT INTO mail_outbox (id, message_id, recipient, subject, \
-    body_text, body_html, draft, created_at, attempts, next_attempt_at) \
-    VALUES ($1, $2, $3, '', '', '', $4, $5, 0, $5)";
+    body_text, body_html, draft, created_at, attempts, next_attempt_at, kind, organization_id) \
+    VALUES ($1, $2, $3, '', '', '', $4, $5, 0, $5, 'sponsorship-offer', $6)";
 
 const MAIL_PG: &str = "INSERT INTO mail_outbox (id, message_id, recipient, subject, body_text, \
-    body_html, draft, created_at, attempts, next_attempt_at) \
-    SELECT u.id, u.mid, u.rcpt, '', '', '', u.draft, $5, 0, $5 \
+    body_html, draft, created_at, attempts, next_attempt_at, kind, organization_id) \
+    SELECT u.id, u.mid, u.rcpt, '', '', '', u.draft, $5, 0, $5, 'sponsorship-offer', $6 \
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, mid, rcpt, draft)";
 
 const UPDATE_SQLITE: &str = "UPDATE organization_sponsorships \
@@ -160,6 +167,7 @@ impl RawDb {
                             .bind(&row.email)
                             .bind(offer.draft.to_json())
                             .bind(0_i64)
+                            .bind(&row.organization_id)
                             .execute(&mut *tx)
                             .await?;
                     }
@@ -190,6 +198,7 @@ impl RawDb {
                         .bind(column(|r| r.email.clone()))
                         .bind(column(|r| offer_draft(r).draft.to_json()))
                         .bind(0_i64)
+                        .bind(chunk.first().map(|r| r.organization_id.clone()))
                         .execute(&mut *tx)
                         .await?;
                     tx.commit().await?;

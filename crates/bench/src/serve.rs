@@ -187,6 +187,9 @@ pub async fn rates(bin: &Path, seconds: u64) -> anyhow::Result<RateFigures> {
     let dir = tempfile::tempdir()?;
     let env = [
         ("kinwarden__loginRateLimit", "off"),
+        ("kinwarden__mailRateLimitPerAddress", "off"),
+        ("kinwarden__mailRateLimitPerIp", "off"),
+        ("kinwarden__organizationMailPerDay", "off"),
         ("globalSettings__enableEmailVerification", "false"),
         ("kinwarden__passwordIterations", "600000"),
     ];

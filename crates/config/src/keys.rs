@@ -69,6 +69,9 @@ pub const METRICS: &str = "kinwarden__metrics";
 pub const PASSWORD_ITERATIONS: &str = "kinwarden__passwordIterations";
 pub const LOGIN_RATE_LIMIT: &str = "kinwarden__loginRateLimit";
 pub const TRUSTED_PROXIES: &str = "kinwarden__trustedProxies";
+pub const MAIL_RATE_LIMIT_PER_ADDRESS: &str = "kinwarden__mailRateLimitPerAddress";
+pub const MAIL_RATE_LIMIT_PER_IP: &str = "kinwarden__mailRateLimitPerIp";
+pub const ORGANIZATION_MAIL_PER_DAY: &str = "kinwarden__organizationMailPerDay";
 pub const SYNC_DEBOUNCE: &str = "kinwarden__syncDebounce";
 pub const SYNC_TIME: &str = "kinwarden__syncTime";
 pub const LOG_FORMAT: &str = "kinwarden__logFormat";
@@ -189,6 +192,21 @@ pub const KNOWN_KEYS: &[KeyDoc] = &[
         LOGIN_RATE_LIMIT,
         "10/min",
         "password and API-key grants per IP and per account (N/sec, N/min, N/hour, or off)",
+    ),
+    key(
+        MAIL_RATE_LIMIT_PER_ADDRESS,
+        "5/hour",
+        "requests that send mail to an address given in the request (sign-up verification, the Portal's login link, installations), per address (N/sec, N/min, N/hour, or off)",
+    ),
+    key(
+        MAIL_RATE_LIMIT_PER_IP,
+        "30/hour",
+        "the same requests per client IP (N/sec, N/min, N/hour, or off)",
+    ),
+    key(
+        ORGANIZATION_MAIL_PER_DAY,
+        "100",
+        "cloud: invitations and sponsorship offers one organization may send in 24 hours (at least twice its seats), or off",
     ),
     key(
         TRUSTED_PROXIES,

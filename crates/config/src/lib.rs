@@ -110,6 +110,12 @@ pub struct Config {
     pub metrics: bool,
     pub password_iterations: u32,
     pub login_rate_limit: Option<RateLimit>,
+    /// Requests that mail an address named in the request, per address and per client IP.
+    pub mail_rate_limit_per_address: Option<RateLimit>,
+    pub mail_rate_limit_per_ip: Option<RateLimit>,
+    /// Cloud: invitations and offers per organization per 24 hours (see
+    /// `kinwarden_core::mail_allowance`); `None` when off.
+    pub organization_mail_per_day: Option<u32>,
     /// Proxies whose `X-Forwarded-For` is believed; a request from any other address is its
     /// own client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -309,6 +315,33 @@ impl Config {
             parse::rate_limit(raw.get(keys::LOGIN_RATE_LIMIT).unwrap_or("10/min"))
                 .map_err(|problem| ConfigError::invalid(keys::LOGIN_RATE_LIMIT, problem))?
                 .map(|(count, window)| RateLimit { count, window });
+        let mail_rate_limit = |key: &'static str, default: &'static str| {
+            parse::rate_limit(raw.get(key).unwrap_or(default))
+                .map_err(|problem| ConfigError::invalid(key, problem))
+                .map(|limit| limit.map(|(count, window)| RateLimit { count, window }))
+        };
+        let mail_rate_limit_per_address =
+            mail_rate_limit(keys::MAIL_RATE_LIMIT_PER_ADDRESS, "5/hour")?;
+        let mail_rate_limit_per_ip = mail_rate_limit(keys::MAIL_RATE_LIMIT_PER_IP, "30/hour")?;
+        let organization_mail_per_day = match raw
+            .get(keys::ORGANIZATION_MAIL_PER_DAY)
+            .unwrap_or("100")
+            .trim()
+        {
+            off if off.eq_ignore_ascii_case("off") => None,
+            value => Some(
+                value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|count| *count >= 1)
+                    .ok_or_else(|| {
+                        ConfigError::invalid(
+                            keys::ORGANIZATION_MAIL_PER_DAY,
+                            format!("expected a positive whole number or off, got {value:?}"),
+                        )
+                    })?,
+            ),
+        };
         let trusted_proxies = raw
             .get(keys::TRUSTED_PROXIES)
             .unwrap_or("")
@@ -404,6 +437,9 @@ impl Config {
             metrics: bool_key(keys::METRICS, false)?,
             password_iterations,
             login_rate_limit,
+            mail_rate_limit_per_address,
+            mail_rate_limit_per_ip,
+            organization_mail_per_day,
             trusted_proxies,
             sync_debounce,
             cloud_timeout,

@@ -42,6 +42,14 @@ fn defaults_are_a_self_hosted_us_server_on_sqlite() {
             window: Duration::from_secs(60)
         })
     );
+    assert_eq!(
+        config.mail_rate_limit_per_address,
+        Some(RateLimit {
+            count: 5,
+            window: Duration::from_secs(3600)
+        })
+    );
+    assert_eq!(config.organization_mail_per_day, Some(100));
     assert_eq!(config.sync_debounce, Some(Duration::from_secs(30)));
     assert_eq!(config.sync_time_minutes, 180);
     assert_eq!(

@@ -11,6 +11,7 @@ pub mod enc_string;
 pub mod ids;
 pub mod kdf;
 pub mod license;
+pub mod mail_allowance;
 pub mod members;
 pub mod password;
 pub mod plans;

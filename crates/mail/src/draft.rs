@@ -29,6 +29,8 @@ pub enum Draft {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DraftMail {
     pub to: String,
+    /// The organization the message goes out for, as in [`crate::Mail::organization`].
+    pub organization: Option<uuid::Uuid>,
     pub draft: Draft,
     /// The vault URL's host, as in [`crate::Mail::origin_host`].
     pub origin_host: String,
@@ -48,8 +50,17 @@ impl Draft {
 }
 
 impl DraftMail {
-    /// An offer e-mail for one sponsorship, to its offered address.
+    /// What the drafted message is.
+    pub fn kind(&self) -> crate::MailKind {
+        match self.draft {
+            Draft::SponsorshipOffer { .. } => crate::MailKind::SponsorshipOffer,
+        }
+    }
+
+    /// An offer e-mail for one sponsorship, to its offered address, sent for the sponsoring
+    /// organization.
     pub fn sponsorship_offer(
+        sponsoring_organization: Option<uuid::Uuid>,
         sponsorship_id: &str,
         organization_name: &str,
         email: &str,
@@ -58,6 +69,7 @@ impl DraftMail {
     ) -> Self {
         Self {
             to: email.to_string(),
+            organization: sponsoring_organization,
             draft: Draft::SponsorshipOffer {
                 sponsorship_id: sponsorship_id.to_string(),
                 organization_name: organization_name.to_string(),
@@ -82,6 +94,7 @@ mod tests {
     #[test]
     fn an_offer_draft_is_small_and_reads_back() {
         let mail = DraftMail::sponsorship_offer(
+            Some(uuid::Uuid::from_u128(7)),
             "0b7a9e5e-1c1f-4c1e-9a53-54b2f6f1f0aa",
             "Acme & Co",
             "friend@family.test",

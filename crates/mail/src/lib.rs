@@ -19,5 +19,5 @@ mod render;
 pub use draft::{Draft, DraftMail};
 pub use lang::Lang;
 pub use links::link;
-pub use mail::{Mail, recipient_domain};
+pub use mail::{Mail, MailKind, recipient_domain};
 pub use messages::{OrganizationInvite, SponsorshipOffer, VerifyEmail};

@@ -7,6 +7,10 @@ use crate::Lang;
 /// absolute.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mail {
+    pub kind: MailKind,
+    /// The organization the message goes out for (an invitation, an offer): what a cloud counts
+    /// against the organization's daily allowance of mail.
+    pub organization: Option<uuid::Uuid>,
     /// The recipient's address.
     pub to: String,
     pub subject: String,
@@ -18,7 +22,42 @@ pub struct Mail {
     pub origin_host: String,
 }
 
+/// What a message is, as the outbox records it: the delivery worker takes due messages of every
+/// kind in turn, so a flood of one kind (sign-up verifications, say) cannot hold back another
+/// (invitations, the Portal's login links).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailKind {
+    VerifyEmail,
+    VerificationCode,
+    LicenseExpired,
+    AdminLogin,
+    OrganizationInvite,
+    SponsorshipOffer,
+    SponsorshipReverting,
+}
+
+impl MailKind {
+    /// The name the outbox stores.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::VerifyEmail => "verify-email",
+            Self::VerificationCode => "verification-code",
+            Self::LicenseExpired => "license-expired",
+            Self::AdminLogin => "admin-login",
+            Self::OrganizationInvite => "organization-invite",
+            Self::SponsorshipOffer => "sponsorship-offer",
+            Self::SponsorshipReverting => "sponsorship-reverting",
+        }
+    }
+}
+
 impl Mail {
+    /// The same message, counted as sent for `organization`.
+    pub fn sent_for(mut self, organization: uuid::Uuid) -> Self {
+        self.organization = Some(organization);
+        self
+    }
+
     /// The Message-ID (RFC 5322 §3.6.4) of this mail queued as the outbox row `row_id`: globally
     /// unique as the row's key is, and naming this server. The outbox makes it once, when the
     /// mail is queued, and sends it unchanged on every attempt, so a receiver can tell a retry
@@ -55,6 +94,8 @@ mod tests {
 
     fn mail(to: &str, host: &str) -> Mail {
         Mail {
+            kind: MailKind::VerifyEmail,
+            organization: None,
             to: to.into(),
             subject: "s".into(),
             text: "t".into(),

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::catalogue::texts;
 use crate::links::{host_of, link};
 use crate::render::{self, Block, fill};
-use crate::{Lang, Mail};
+use crate::{Lang, Mail, MailKind};
 
 /// "You have been invited to join {org}" (SPEC §9 "members"): links to
 /// `/accept-organization?organizationId=…&organizationUserId=…&email=…&token=…`.
@@ -40,6 +40,7 @@ impl OrganizationInvite<'_> {
             ],
         );
         compose(
+            MailKind::OrganizationInvite,
             vault,
             lang,
             self.email,
@@ -55,6 +56,7 @@ impl OrganizationInvite<'_> {
                 Block::Note(t.invite_ignore.to_string()),
             ],
         )
+        .sent_for(self.organization_id)
     }
 }
 
@@ -78,6 +80,7 @@ impl VerifyEmail<'_> {
             &[("token", self.token), ("email", self.email)],
         );
         compose(
+            MailKind::VerifyEmail,
             vault,
             lang,
             self.email,
@@ -110,6 +113,7 @@ impl VerificationCode<'_> {
         let minutes = self.minutes.to_string();
         let args = [("code", self.code), ("minutes", minutes.as_str())];
         compose(
+            MailKind::VerificationCode,
             vault,
             lang,
             self.email,
@@ -136,6 +140,7 @@ impl LicenseExpired<'_> {
         let t = texts(lang);
         let args = [("org", self.organization_name), ("reason", self.reason)];
         compose(
+            MailKind::LicenseExpired,
             vault,
             lang,
             self.billing_email,
@@ -164,6 +169,7 @@ impl AdminLogin<'_> {
         let args = [("minutes", minutes.as_str())];
         let url = link(vault, "admin/login/confirm", &[("token", self.token)]);
         compose(
+            MailKind::AdminLogin,
             vault,
             lang,
             self.email,
@@ -210,6 +216,7 @@ impl SponsorshipOffer<'_> {
             t.offer_new_account
         };
         compose(
+            MailKind::SponsorshipOffer,
             vault,
             lang,
             self.email,
@@ -243,6 +250,7 @@ impl SponsorshipReverting<'_> {
         let t = texts(lang);
         let args = [("org", self.organization_name), ("date", self.date)];
         compose(
+            MailKind::SponsorshipReverting,
             vault,
             lang,
             self.billing_email,
@@ -256,8 +264,17 @@ impl SponsorshipReverting<'_> {
     }
 }
 
-fn compose(vault: &Url, lang: Lang, to: &str, subject: String, blocks: Vec<Block>) -> Mail {
+fn compose(
+    kind: MailKind,
+    vault: &Url,
+    lang: Lang,
+    to: &str,
+    subject: String,
+    blocks: Vec<Block>,
+) -> Mail {
     Mail {
+        kind,
+        organization: None,
         to: to.to_string(),
         text: render::text(lang, &blocks),
         html: render::html(lang, &subject, &blocks),

@@ -21,7 +21,41 @@ pub struct CloudSyncWrite<'a> {
     pub deletes: &'a [SponsorshipId],
     /// One offer e-mail per new row, as drafts the delivery renders.
     pub offers: &'a [DraftMail],
+    /// Which offers wait before they go out.
+    pub held: OfferHold,
     pub now_ms: i64,
+}
+
+/// Offers `offers[from..]` are beyond what the organization may send now: they are due from
+/// `until_ms` on, `per_window` of them per day (`kinwarden_core::mail_allowance::held_until`),
+/// and each counts against the day it goes out in.
+#[derive(Debug, Clone, Copy)]
+pub struct OfferHold {
+    pub from: usize,
+    pub until_ms: i64,
+    pub per_window: u64,
+}
+
+impl OfferHold {
+    /// Nothing held: every offer goes out at once.
+    pub const NONE: Self = Self {
+        from: usize::MAX,
+        until_ms: 0,
+        per_window: u64::MAX,
+    };
+
+    /// When the offer at `index` is due, for a batch written at `now_ms`.
+    pub fn due(&self, index: usize, now_ms: i64) -> i64 {
+        match index.checked_sub(self.from) {
+            None => now_ms,
+            Some(position) => kinwarden_core::mail_allowance::held_until(
+                self.until_ms,
+                self.per_window,
+                u64::try_from(position).unwrap_or(u64::MAX),
+            )
+            .max(now_ms),
+        }
+    }
 }
 
 impl Store {
@@ -35,7 +69,7 @@ impl Store {
         let sql = crate::sync_bulk::bulk_sql(self.backend());
         let rows = crate::sync_bulk::rows_json(write.upserts);
         let deletes = crate::sync_bulk::ids_json(write.deletes);
-        let offers = crate::sync_bulk::drafts_json(write.offers);
+        let offers = crate::sync_bulk::drafts_json(write.offers, write.now_ms, write.held);
         // A known row takes only what a sync changes: a redemption or renewal committed since
         // the batch read the row keeps its sponsored organization and `validUntil`.
         let _turn = self.sync_writer().await;
@@ -60,7 +94,6 @@ impl Store {
             if !write.offers.is_empty() {
                 sqlx::query(sql.queue_mails)
                     .bind(&offers)
-                    .bind(write.now_ms)
                     .execute(&mut *tx)
                     .await?;
             }

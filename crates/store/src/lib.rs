@@ -32,7 +32,7 @@ mod users;
 pub use admin_billing::OrganizationTerms;
 pub use api_keys::OrganizationApiKeyRecord;
 pub use billing::SubscriptionPeriodRecord;
-pub use cloud_sponsorships::CloudSyncWrite;
+pub use cloud_sponsorships::{CloudSyncWrite, OfferHold};
 pub use connections::{ConnectionRecord, OutcomeRecord};
 pub use error::StoreError;
 pub use installations::InstallationRecord;

@@ -23,7 +23,9 @@
 
 use std::future::Future;
 
-use kinwarden_mail::{DraftMail, Mail};
+use kinwarden_mail::{DraftMail, Mail, MailKind};
+
+use kinwarden_core::ids::OrganizationId;
 
 use crate::{Pool, Store, StoreError, on_pool};
 
@@ -51,15 +53,19 @@ pub struct OutboxMail {
     /// A message queued as a draft ([`kinwarden_mail::Draft`] as JSON): subject and bodies are
     /// empty until the worker renders it.
     pub draft: Option<String>,
+    /// What the message is ([`kinwarden_mail::MailKind::name`]).
+    pub kind: String,
+    /// When the worker stopped trying; `last_error` says why.
+    pub given_up_at: Option<i64>,
 }
 
 const COLUMNS: &str = "id, message_id, recipient, subject, body_text, body_html, created_at, \
-                       attempts, next_attempt_at, sent_at, last_error, draft";
+                       attempts, next_attempt_at, sent_at, last_error, draft, kind, given_up_at";
 
 const INSERT: &str = "INSERT INTO mail_outbox \
      (id, message_id, recipient, subject, body_text, body_html, draft, created_at, attempts, \
-      next_attempt_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $8)";
+      next_attempt_at, kind, organization_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $8, $9, $10)";
 
 /// The key of a new outbox row: time-ordered (UUID v7), so the rows a sync batch queues are
 /// appended to the key's index instead of scattered through it (SPEC §10). The Message-ID is
@@ -77,11 +83,14 @@ pub(crate) struct NewRow<'a> {
     text: &'a str,
     html: &'a str,
     draft: Option<String>,
+    kind: MailKind,
+    organization: Option<uuid::Uuid>,
 }
 
 impl<'a> NewRow<'a> {
     /// A row for `recipient` under a new key, with the Message-ID `message_id` makes of it.
     fn new(
+        (kind, organization): (MailKind, Option<uuid::Uuid>),
         recipient: &'a str,
         message_id: impl FnOnce(&uuid::Uuid) -> String,
         [subject, text, html]: [&'a str; 3],
@@ -96,6 +105,8 @@ impl<'a> NewRow<'a> {
             text,
             html,
             draft,
+            kind,
+            organization,
         }
     }
 }
@@ -103,6 +114,7 @@ impl<'a> NewRow<'a> {
 impl<'a> From<&'a Mail> for NewRow<'a> {
     fn from(mail: &'a Mail) -> Self {
         Self::new(
+            (mail.kind, mail.organization),
             &mail.to,
             |id| mail.message_id(id),
             [&mail.subject, &mail.text, &mail.html],
@@ -114,6 +126,7 @@ impl<'a> From<&'a Mail> for NewRow<'a> {
 impl<'a> From<&'a DraftMail> for NewRow<'a> {
     fn from(mail: &'a DraftMail) -> Self {
         Self::new(
+            (mail.kind(), mail.organization),
             &mail.to,
             |id| mail.message_id(id),
             ["", "", ""],
@@ -154,6 +167,8 @@ macro_rules! queues_mail_on {
                     .bind(row.html)
                     .bind(row.draft)
                     .bind(now_ms)
+                    .bind(row.kind.name())
+                    .bind(row.organization.map(|id| id.to_string()))
                     .execute(&mut *self)
                     .await?;
                 Ok(queued)
@@ -209,24 +224,32 @@ impl Store {
         Ok(queued)
     }
 
-    /// Takes up to `limit` unsent messages that are due at `now_ms`, oldest due first. Each
-    /// taken message has one more attempt counted and is not due again until `lease_until_ms`,
-    /// by which time the worker has marked it sent or failed, or has died and it is retried.
+    /// Takes up to `limit` unsent messages that are due at `now_ms`: the oldest due of each
+    /// kind first, kinds in turn, so a flood of one kind (thousands of sign-up verifications)
+    /// waits behind itself and not in front of an invitation or a login link. Each taken message
+    /// has one more attempt counted and is not due again until `lease_until_ms`, by which time
+    /// the worker has marked it sent or failed, or has died and it is retried.
     pub async fn claim_due_mail(
         &self,
         now_ms: i64,
         lease_until_ms: i64,
         limit: u32,
     ) -> Result<Vec<OutboxMail>, StoreError> {
+        // PostgreSQL cannot lock rows in a query that ranks them, so the ranked ids are locked
+        // by a query of their own; the outer re-check of `next_attempt_at` keeps a row that
+        // another worker claimed meanwhile from being claimed twice.
         let lock = match &self.pool {
             Pool::Sqlite(_) => "",
             Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
         };
         let statement = format!(
             "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = $1 \
-             WHERE id IN (SELECT id FROM mail_outbox \
-                          WHERE sent_at IS NULL AND next_attempt_at <= $2 \
-                          ORDER BY next_attempt_at, created_at LIMIT $3{lock}) \
+             WHERE next_attempt_at <= $2 AND id IN (SELECT id FROM mail_outbox WHERE id IN ( \
+                 SELECT id FROM (SELECT id, next_attempt_at, created_at, ROW_NUMBER() OVER ( \
+                     PARTITION BY kind ORDER BY next_attempt_at, created_at, id) AS turn \
+                   FROM mail_outbox \
+                   WHERE sent_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= $2) AS due \
+                 ORDER BY turn, next_attempt_at, created_at LIMIT $3){lock}) \
              RETURNING {COLUMNS}"
         );
         let mut claimed: Vec<OutboxMail> = on_pool!(self, pool => {
@@ -297,6 +320,44 @@ impl Store {
         Ok(())
     }
 
+    /// Records that the worker stops trying a message: the server refused it for good, or it
+    /// failed too often. `error` is stored as in [`Store::mark_mail_failed`].
+    pub async fn give_up_mail(&self, id: &str, error: &str, now_ms: i64) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE mail_outbox SET given_up_at = $2, last_error = $3 \
+                 WHERE id = $1 AND sent_at IS NULL",
+            )
+            .bind(id)
+            .bind(now_ms)
+            .bind(error)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// How many messages went out for `organization` (queued, whatever became of them) since
+    /// `since_ms`, and when the oldest of them was queued: what a cloud holds against the
+    /// organization's daily allowance, and when that allowance frees a message.
+    pub async fn organization_mail_since(
+        &self,
+        organization: OrganizationId,
+        since_ms: i64,
+    ) -> Result<(u64, Option<i64>), StoreError> {
+        let (count, oldest): (i64, Option<i64>) = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT COUNT(*), MIN(created_at) FROM mail_outbox \
+                 WHERE organization_id = $1 AND created_at >= $2",
+            )
+            .bind(organization.to_string())
+            .bind(since_ms)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok((u64::try_from(count).unwrap_or(0), oldest))
+    }
+
     /// Every message, sent or not, oldest first: for tests and diagnostics.
     pub async fn list_mail(&self) -> Result<Vec<OutboxMail>, StoreError> {
         let statement = format!("SELECT {COLUMNS} FROM mail_outbox ORDER BY created_at, id");
@@ -309,7 +370,8 @@ impl Store {
     /// The earliest time an unsent message becomes due, if any: how long the worker may sleep.
     pub async fn next_mail_due(&self) -> Result<Option<i64>, StoreError> {
         let due: Option<i64> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM mail_outbox WHERE sent_at IS NULL")
+            sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM mail_outbox \
+                 WHERE sent_at IS NULL AND given_up_at IS NULL")
                 .fetch_one(pool)
                 .await?
         });

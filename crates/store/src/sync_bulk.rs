@@ -48,7 +48,7 @@ pub(crate) struct BulkSql {
     pub delete_rows: &'static str,
     /// `$1`: JSON array of `{id, last_sync_date, valid_until, to_delete}`.
     pub update_states: &'static str,
-    /// `$1`: JSON array of messages, `$2`: now.
+    /// `$1`: JSON array of messages, each with the time it is due (and counted as queued).
     pub queue_mails: &'static str,
     /// `$1`: organization, `$2`: sync time; the later stamp wins.
     pub stamp: &'static str,
@@ -77,9 +77,11 @@ const SQLITE: BulkSql = BulkSql {
         FROM json_each($1) AS u WHERE organization_sponsorships.id = u.value ->> 'id'",
     queue_mails: "INSERT INTO mail_outbox \
         (id, message_id, recipient, subject, body_text, body_html, draft, created_at, attempts, \
-        next_attempt_at) \
+        next_attempt_at, kind, organization_id) \
         SELECT value ->> 'id', value ->> 'message_id', value ->> 'recipient', '', '', '', \
-        value ->> 'draft', $2, 0, $2 FROM json_each($1)",
+        value ->> 'draft', value ->> 'due', 0, value ->> 'due', value ->> 'kind', \
+        value ->> 'organization_id' \
+        FROM json_each($1)",
     stamp: "INSERT INTO sponsorship_sync_stamps (organization_id, synced_at) VALUES ($1, $2) \
         ON CONFLICT (organization_id) DO UPDATE SET synced_at = MAX(synced_at, excluded.synced_at)",
 };
@@ -107,9 +109,10 @@ const POSTGRES: BulkSql = BulkSql {
         to_delete boolean) WHERE s.id = u.id",
     queue_mails: "INSERT INTO mail_outbox \
         (id, message_id, recipient, subject, body_text, body_html, draft, created_at, attempts, \
-        next_attempt_at) \
-        SELECT id, message_id, recipient, '', '', '', draft, $2, 0, $2 \
-        FROM jsonb_to_recordset($1::jsonb) AS m(id text, message_id text, recipient text, draft text)",
+        next_attempt_at, kind, organization_id) \
+        SELECT id, message_id, recipient, '', '', '', draft, due, 0, due, kind, organization_id \
+        FROM jsonb_to_recordset($1::jsonb) AS m(id text, message_id text, recipient text, \
+        draft text, kind text, organization_id text, due bigint)",
     stamp: "INSERT INTO sponsorship_sync_stamps (organization_id, synced_at) VALUES ($1, $2) \
         ON CONFLICT (organization_id) DO UPDATE \
         SET synced_at = GREATEST(sponsorship_sync_stamps.synced_at, excluded.synced_at)",
@@ -213,18 +216,24 @@ pub(crate) fn ids_json<Id: serde::Serialize>(ids: &[Id]) -> String {
     json!(ids).to_string()
 }
 
-/// Messages with fresh row ids and Message-IDs, as [`crate::outbox`] queues them one by one.
-pub(crate) fn drafts_json(mails: &[DraftMail]) -> String {
+/// Messages with fresh row ids and Message-IDs, as [`crate::outbox`] queues them one by one,
+/// each due at `now_ms` or, when held, when the hold lets it go (and counted as queued then, so
+/// it counts against the organization's allowance of that day).
+pub(crate) fn drafts_json(mails: &[DraftMail], now_ms: i64, held: crate::OfferHold) -> String {
     Value::Array(
         mails
             .iter()
-            .map(|mail| {
+            .enumerate()
+            .map(|(index, mail)| {
                 let id = crate::outbox::new_row_id();
                 json!({
                     "id": id.to_string(),
                     "message_id": mail.message_id(&id),
                     "recipient": mail.to,
                     "draft": mail.draft.to_json(),
+                    "kind": mail.kind().name(),
+                    "organization_id": mail.organization.map(|id| id.to_string()),
+                    "due": held.due(index, now_ms),
                 })
             })
             .collect(),

@@ -64,6 +64,9 @@ impl TestServerBuilder {
             ("kinwarden__logLevel".into(), "warn".into()),
             // Limits and verification mails are tested where a test turns them on.
             ("kinwarden__loginRateLimit".into(), "off".into()),
+            ("kinwarden__mailRateLimitPerAddress".into(), "off".into()),
+            ("kinwarden__mailRateLimitPerIp".into(), "off".into()),
+            ("kinwarden__organizationMailPerDay".into(), "off".into()),
             (
                 "globalSettings__enableEmailVerification".into(),
                 "false".into(),

@@ -57,6 +57,13 @@ pub async fn invite(
             "Your organization has {seats} seats and they are all taken; add seats to invite more members."
         )));
     }
+    crate::mail_allowance::require(
+        app,
+        access.org.id,
+        access.org.seats,
+        u64::try_from(emails.len()).unwrap_or(u64::MAX),
+    )
+    .await?;
     let permissions = match role {
         MemberType::Custom => Some(
             serde_json::to_string(&request.permissions.clone().unwrap_or_default())
@@ -104,6 +111,7 @@ pub async fn reinvite(
     if row.member.status != MemberStatus::Invited {
         return Err(AppError::BadRequest("User invalid.".into()));
     }
+    crate::mail_allowance::require(app, access.org.id, access.org.seats, 1).await?;
     let mail = invitation_mail(app, &access.org, &row.member, lang)?;
     app.store
         .reinvite_member(&mail, app.clock.now_millis())

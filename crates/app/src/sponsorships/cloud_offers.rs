@@ -23,6 +23,7 @@ pub async fn create(
     request: &OfferRequest,
 ) -> Result<(), AppError> {
     let (org, offer) = decide(app, user, org_id, request).await?;
+    crate::mail_allowance::require(app, org.id, org.seats, 1).await?;
     let now = app.clock.now_millis();
     match offer {
         Offer::Existing(existing) => {
@@ -66,6 +67,7 @@ pub async fn resend(
             "Cannot find an outstanding sponsorship offer for this organization.".into(),
         ));
     };
+    crate::mail_allowance::require(app, access.org.id, access.org.seats, 1).await?;
     app.store
         .enqueue_draft(&mail, app.clock.now_millis())
         .await?;

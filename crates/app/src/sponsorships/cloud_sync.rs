@@ -14,7 +14,7 @@ use kinwarden_proto::sponsorship_sync::{BATCH_SIZE, SkippedItem, SyncRequest, Sy
 use kinwarden_store::StoreError;
 
 use crate::org_api_keys::validate_billing_sync_key;
-use crate::records::CloudSyncWrite;
+use crate::records::{CloudSyncWrite, OfferHold, OrganizationRecord};
 use crate::sponsorships::cloud_sync_wire::{answered, synced_item};
 use crate::sponsorships::offers::offer_drafts;
 use crate::sponsorships::rows::{to_domain, to_record};
@@ -97,7 +97,7 @@ pub async fn sync(
             .get(&row.id)
             .is_none_or(|old| changed_beyond_date(old, row))
     });
-    write(app, org.id, &org.name, &outcome, now).await?;
+    write(app, &org, &outcome, now).await?;
     tracing::info!(
         organization = %org.id,
         installation = %installation_id,
@@ -134,17 +134,34 @@ fn changed_beyond_date(old: &Sponsorship, new: &Sponsorship) -> bool {
 }
 
 /// Rows, deletions, offer e-mails and the organization's sync stamp in one transaction.
+///
+/// Offers beyond the organization's daily allowance of mail are held, not refused: the rows
+/// are the installation's truth and must be stored, and their e-mails go out once the
+/// allowance has room again.
 async fn write(
     app: &App,
-    org_id: OrganizationId,
-    org_name: &str,
+    org: &OrganizationRecord,
     outcome: &CloudSyncOutcome,
     now: i64,
 ) -> Result<(), AppError> {
     if outcome.items.is_empty() && outcome.upserts.is_empty() && outcome.deletes.is_empty() {
         return Ok(());
     }
-    let offers = offer_drafts(app, org_name, outcome);
+    let org_id = org.id;
+    let offers = offer_drafts(app, &org.name, outcome);
+    let allowance = crate::mail_allowance::left(
+        app,
+        org_id,
+        org.seats,
+        u64::try_from(offers.len()).unwrap_or(u64::MAX),
+    )
+    .await?;
+    let held = OfferHold {
+        from: usize::try_from(allowance.may_send).unwrap_or(usize::MAX),
+        until_ms: now
+            .saturating_add(i64::try_from(allowance.retry_after.as_millis()).unwrap_or(i64::MAX)),
+        per_window: allowance.per_window(),
+    };
     let upserts: Vec<_> = outcome.upserts.iter().map(to_record).collect();
     let written = app
         .store
@@ -153,6 +170,7 @@ async fn write(
             upserts: &upserts,
             deletes: &outcome.deletes,
             offers: &offers,
+            held,
             now_ms: now,
         })
         .await;

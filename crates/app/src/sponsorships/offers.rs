@@ -28,6 +28,7 @@ pub fn offer_draft(state: &App, sponsor_name: &str, row: &Sponsorship) -> Option
         .map(str::trim)
         .filter(|address| !address.is_empty())?;
     Some(DraftMail::sponsorship_offer(
+        row.sponsoring_organization_id.map(|id| id.0),
         &row.id.to_string(),
         sponsor_name,
         address,

@@ -101,6 +101,8 @@ mod tests {
             sent_at: None,
             last_error: None,
             draft: None,
+            kind: "organization-invite".into(),
+            given_up_at: None,
         }
     }
 

@@ -32,6 +32,14 @@ pub trait Mailer: Send + Sync + 'static {
     fn describe(&self) -> String;
 }
 
+impl DeliveryError {
+    /// Whether no later attempt can succeed: the address is no address, or the server said no
+    /// with a permanent reply.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, Self::BadRecipient(_) | Self::SmtpRefused(_))
+    }
+}
+
 /// Why one attempt failed. The text names the cause (refused connection, the server's reply
 /// code, a disk error) and never carries credentials or message content.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +50,9 @@ pub enum DeliveryError {
     Compose(String),
     #[error("SMTP: {0}")]
     Smtp(String),
+    /// The SMTP server refused the message for good (a 5xx reply): trying again cannot help.
+    #[error("SMTP, refused for good: {0}")]
+    SmtpRefused(String),
     #[error("no answer within {0:?}")]
     Timeout(std::time::Duration),
     #[error("cannot write {path}: {source}")]

@@ -66,7 +66,14 @@ impl Mailer for SmtpMailer {
             .map(|_| ())
             // lettre's text is the kind of failure, the reply code and the server's words or the
             // socket error: no credentials, no content.
-            .map_err(|err| DeliveryError::Smtp(format!("{}: {err}", self.endpoint)))
+            .map_err(|err| {
+                let text = format!("{}: {err}", self.endpoint);
+                if err.is_permanent() {
+                    DeliveryError::SmtpRefused(text)
+                } else {
+                    DeliveryError::Smtp(text)
+                }
+            })
     }
 
     fn describe(&self) -> String {

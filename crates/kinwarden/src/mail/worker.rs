@@ -1,8 +1,9 @@
 //! The delivery worker: takes due messages from the outbox, hands each to the [`Mailer`], and
 //! records the outcome. It wakes when this process queues mail and every few seconds otherwise
 //! (for mail queued by another process, and for retries coming due). A failed attempt is retried
-//! with exponential backoff up to a cap, indefinitely: at least once means never dropping a
-//! message. Logs name the message id, the recipient's domain and the outcome, never a body,
+//! with exponential backoff up to a cap, for about a day (`max_attempts`); a message the server
+//! refuses for good, or that failed that often, is given up and the reason kept with it, so an
+//! undeliverable address does not stay queued for ever. Logs name the message id, the recipient's domain and the outcome, never a body,
 //! a token or a whole address.
 
 use std::sync::Arc;
@@ -31,6 +32,8 @@ pub struct WorkerSettings {
     /// Wait after the first failure; doubled after each further one, up to `max_retry`.
     pub first_retry: Duration,
     pub max_retry: Duration,
+    /// Attempts after which a failing message is given up.
+    pub max_attempts: i32,
 }
 
 impl Default for WorkerSettings {
@@ -42,6 +45,9 @@ impl Default for WorkerSettings {
             lease: Duration::from_secs(15 * 60),
             first_retry: Duration::from_secs(30),
             max_retry: Duration::from_secs(60 * 60),
+            // With the waits above, about 24 hours of trying: an SMTP server down for a night
+            // loses nothing.
+            max_attempts: 30,
         }
     }
 }
@@ -189,6 +195,19 @@ impl<M: Mailer> Worker<M> {
                     "mail delivered"
                 );
             }
+            Err(err) if err.is_permanent() || mail.attempts >= self.settings.max_attempts => {
+                let error = redact(&err.to_string(), &mail.recipient);
+                self.store
+                    .give_up_mail(&mail.id, &error, self.clock.now_millis())
+                    .await?;
+                tracing::warn!(
+                    message_id = %mail.message_id,
+                    to_domain = domain,
+                    attempt = mail.attempts,
+                    error = %error,
+                    "mail given up"
+                );
+            }
             Err(err) => {
                 let wait = self.settings.backoff(mail.attempts);
                 let retry_at = self.clock.now_millis().saturating_add(millis(wait));
@@ -233,6 +252,18 @@ mod tests {
     fn a_whole_batch_fits_in_the_lease() {
         let settings = WorkerSettings::default();
         assert!(settings.send_timeout * settings.batch < settings.lease);
+    }
+
+    #[test]
+    fn attempts_last_about_a_day() {
+        let settings = WorkerSettings::default();
+        let total: Duration = (1..settings.max_attempts)
+            .map(|n| settings.backoff(n))
+            .sum();
+        assert!(
+            (20 * 3600..30 * 3600).contains(&total.as_secs()),
+            "{total:?}"
+        );
     }
 
     #[test]

@@ -16,11 +16,15 @@ use uuid::Uuid;
 const WAIT: Duration = Duration::from_secs(15);
 
 fn invitation(vault: &Url, lang: Lang) -> Mail {
+    invitation_to(vault, lang, "ann@example.com")
+}
+
+fn invitation_to(vault: &Url, lang: Lang, email: &str) -> Mail {
     OrganizationInvite {
         organization_id: Uuid::new_v4(),
         organization_user_id: Uuid::new_v4(),
         organization_name: "Åkerö & Co",
-        email: "ann@example.com",
+        email,
         token: "invite-token+/=",
     }
     .render(vault, lang)
@@ -184,6 +188,106 @@ async fn mail_waits_while_smtp_is_down_and_goes_out_when_it_is_back() -> anyhow:
         assert_eq!(sent.attempts, 2, "{name}");
         assert_eq!(sent.message_id, queued.message_id);
         assert_eq!(sent.last_error, None);
+        server.stop().await?;
+    }
+    Ok(())
+}
+
+/// A recipient the SMTP server refuses for good (550) is given up after one attempt, with the
+/// reason kept and the address left out of it; the next message goes out as usual.
+#[tokio::test]
+async fn mail_refused_for_good_is_given_up_and_the_rest_goes_out() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let sink = SmtpSink::start().await?;
+        sink.refuse_recipient("gone@example.com");
+        let server = TestServer::self_hosted()
+            .backend(backend.clone())
+            .smtp(&sink)
+            .start()
+            .await?;
+        let store = server.store().context("running")?;
+        let now = chrono::Utc::now().timestamp_millis();
+        let refused = store
+            .enqueue_mail(
+                &invitation_to(&server.url, Lang::En, "gone@example.com"),
+                now,
+            )
+            .await?;
+        let fine = store
+            .enqueue_mail(&invitation(&server.url, Lang::En), now + 1)
+            .await?;
+
+        let received = sink.next_message(WAIT).await?;
+        assert_eq!(
+            received.message_id(),
+            Some(fine.message_id.clone()),
+            "{name}"
+        );
+        let given_up = row_when(store, &refused.id, |row| row.given_up_at.is_some()).await?;
+        assert_eq!((given_up.attempts, given_up.sent_at), (1, None), "{name}");
+        let error = given_up.last_error.unwrap_or_default();
+        assert!(error.contains("550"), "{name}: {error}");
+        assert!(!error.contains("gone@"), "{name}: {error}");
+        // Never tried again, however often the worker looks.
+        store.wake_mail_worker();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let again = row_when(store, &refused.id, |_| true).await?;
+        assert_eq!(again.attempts, 1, "{name}");
+        assert_eq!(store.next_mail_due().await?, None, "{name}");
+        server.stop().await?;
+    }
+    Ok(())
+}
+
+/// A message that keeps failing is tried for about a day (the worker's `max_attempts`) and then
+/// given up with its last error, instead of staying queued for ever.
+#[tokio::test]
+async fn mail_failing_for_a_day_is_given_up() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+        let sink = SmtpSink::start().await?;
+        sink.set_available(false);
+        let server = TestServer::self_hosted()
+            .backend(backend.clone())
+            .smtp(&sink)
+            .clock(clock.clone())
+            .start()
+            .await?;
+        let store = server.store().context("running")?;
+        let queued = store
+            .enqueue_mail(&invitation(&server.url, Lang::En), clock.now_millis())
+            .await?;
+        let started = clock.now_millis();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        // Each round makes the message due again (past any backoff and lease) and wakes the
+        // worker; every claim counts one attempt.
+        let given_up = loop {
+            let row = row_when(store, &queued.id, |_| true).await?;
+            if row.given_up_at.is_some() {
+                break row;
+            }
+            anyhow::ensure!(
+                tokio::time::Instant::now() < deadline,
+                "{name}: never given up: {row:?}"
+            );
+            clock.advance(chrono::Duration::hours(2));
+            store.wake_mail_worker();
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        assert_eq!(given_up.attempts, 30, "{name}");
+        assert!(
+            given_up
+                .last_error
+                .as_deref()
+                .unwrap_or_default()
+                .contains("421"),
+            "{name}: {given_up:?}"
+        );
+        assert!(given_up.given_up_at.unwrap_or_default() > started, "{name}");
+        assert_eq!(store.next_mail_due().await?, None, "{name}");
+        assert!(sink.messages().is_empty());
         server.stop().await?;
     }
     Ok(())

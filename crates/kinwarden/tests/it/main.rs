@@ -19,6 +19,7 @@ mod layers;
 mod license_sync;
 mod licenses;
 mod mail;
+mod mail_limits;
 mod metrics;
 mod network_faults;
 mod organizations;

@@ -14,16 +14,20 @@ fn no_redirects(server: &TestServer) -> anyhow::Result<reqwest::Client> {
         .build()?)
 }
 
-/// The CSRF token the page set in its cookie and repeated in its forms.
-fn csrf_of(response: &reqwest::Response) -> Option<String> {
-    response
+/// The CSRF cookie a page set (as `name=value`, to send back) and the token its forms repeat.
+async fn csrf_of(response: reqwest::Response) -> anyhow::Result<(String, String)> {
+    let cookie = response
         .headers()
         .get_all(reqwest::header::SET_COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .find_map(|cookie| cookie.strip_prefix("kw_csrf="))
-        .and_then(|rest| rest.split(';').next())
+        .find(|cookie| cookie.starts_with("__Host-kw_csrf="))
+        .and_then(|cookie| cookie.split(';').next())
         .map(str::to_string)
+        .ok_or_else(|| anyhow::anyhow!("the page sets no CSRF cookie"))?;
+    let token = crate::portal::hidden(&response.text().await?, "csrf")
+        .ok_or_else(|| anyhow::anyhow!("the page has no CSRF field"))?;
+    Ok((cookie, token))
 }
 
 #[tokio::test]
@@ -57,7 +61,7 @@ async fn pages_speak_swedish_refuse_forged_forms_and_send_security_headers() -> 
     let english = client
         .get(server.at("/host"))
         .header(ACCEPT_LANGUAGE, "sv")
-        .header(COOKIE, "kw_lang=en")
+        .header(COOKIE, "__Host-kw_lang=en")
         .send()
         .await?
         .text()
@@ -85,9 +89,11 @@ async fn pages_speak_swedish_refuse_forged_forms_and_send_security_headers() -> 
         "{login}"
     );
 
-    // Forms without the CSRF cookie's value are refused before anything happens.
+    // Forms without the page's CSRF token are refused before anything happens; the token is
+    // not the cookie's value.
     let page = client.get(server.at("/host")).send().await?;
-    let csrf = csrf_of(&page).expect("the page sets a CSRF cookie");
+    let (csrf_cookie, csrf) = csrf_of(page).await?;
+    assert!(!csrf_cookie.ends_with(&format!("={csrf}")), "{csrf_cookie}");
     for (path, form) in [
         ("/host", vec![("email", "ops@example.com")]),
         (
@@ -98,7 +104,7 @@ async fn pages_speak_swedish_refuse_forged_forms_and_send_security_headers() -> 
     ] {
         let missing = client
             .post(server.at(path))
-            .header(COOKIE, format!("kw_csrf={csrf}"))
+            .header(COOKIE, &csrf_cookie)
             .form(&form)
             .send()
             .await?;
@@ -107,16 +113,30 @@ async fn pages_speak_swedish_refuse_forged_forms_and_send_security_headers() -> 
         forged.push(("csrf", "forged-forged-forged-forged-forged-forged"));
         let forged = client
             .post(server.at(path))
-            .header(COOKIE, format!("kw_csrf={csrf}"))
+            .header(COOKIE, &csrf_cookie)
             .form(&forged)
             .send()
             .await?;
         assert_eq!(forged.status(), 403, "{path} with a forged token");
+        // The cookie's own value is no token either (it was one before the token was bound).
+        let secret = csrf_cookie
+            .split_once('=')
+            .map(|(_, v)| v)
+            .unwrap_or_default();
+        let mut repeated = form.clone();
+        repeated.push(("csrf", secret));
+        let repeated = client
+            .post(server.at(path))
+            .header(COOKIE, &csrf_cookie)
+            .form(&repeated)
+            .send()
+            .await?;
+        assert_eq!(repeated.status(), 403, "{path} with the cookie's value");
     }
     // With the token, the host page answers an installation and the env lines.
     let made = client
         .post(server.at("/host"))
-        .header(COOKIE, format!("kw_csrf={csrf}"))
+        .header(COOKIE, &csrf_cookie)
         .form(&[("email", "ops@example.com"), ("csrf", csrf.as_str())])
         .send()
         .await?
@@ -167,7 +187,7 @@ async fn next_never_leads_off_the_site() -> anyhow::Result<()> {
         )?;
         crate::support::register(&server, &account).await?;
         let page = client.get(server.at("/login")).send().await?;
-        let csrf = csrf_of(&page).expect("the page sets a CSRF cookie");
+        let (csrf_cookie, csrf) = csrf_of(page).await?;
         let location = |response: &reqwest::Response| {
             response
                 .headers()
@@ -182,7 +202,7 @@ async fn next_never_leads_off_the_site() -> anyhow::Result<()> {
         {
             let switched = client
                 .post(server.at("/lang"))
-                .header(COOKIE, format!("kw_csrf={csrf}"))
+                .header(COOKIE, &csrf_cookie)
                 .form(&[("lang", "sv"), ("next", next), ("csrf", csrf.as_str())])
                 .send()
                 .await?;
@@ -194,7 +214,7 @@ async fn next_never_leads_off_the_site() -> anyhow::Result<()> {
             );
             let signed_in = client
                 .post(server.at("/login"))
-                .header(COOKIE, format!("kw_csrf={csrf}"))
+                .header(COOKIE, &csrf_cookie)
                 .form(&[
                     ("email", account.email.as_str()),
                     ("masterPasswordHash", account.master_password_hash.as_str()),
@@ -210,6 +230,102 @@ async fn next_never_leads_off_the_site() -> anyhow::Result<()> {
                 "{name}: {next:?}"
             );
         }
+        server.stop().await?;
+    }
+    Ok(())
+}
+
+/// Every `Set-Cookie` of `response` named `name`, whole (value and attributes).
+fn set_cookies(response: &reqwest::Response, name: &str) -> Vec<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter(|cookie| cookie.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `name=value` of a `Set-Cookie`, to send back.
+fn pair_of(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap_or_default().to_string()
+}
+
+/// The pages' cookies are `__Host-` cookies (Secure, `Path=/`, no `Domain`, HttpOnly,
+/// SameSite=Strict), and a form's CSRF token is bound to the browser's session: a token from
+/// before the login, or from another user's session, is refused (issue 16 point 15).
+#[tokio::test]
+async fn cookies_are_host_cookies_and_form_tokens_are_bound_to_the_session() -> anyhow::Result<()> {
+    for backend in kinwarden_testkit::backends() {
+        let name = backend.name();
+        let server = TestServer::cloud().backend(backend).start().await?;
+        let client = no_redirects(&server)?;
+        let mut sessions = Vec::new();
+        for email in ["ann@example.com", "bo@example.com"] {
+            let account = kinwarden_testkit::ClientAccount::new(
+                email,
+                "a long password",
+                kinwarden_testkit::Kdf::DEFAULT_ITERATIONS,
+            )?;
+            crate::support::register(&server, &account).await?;
+            let page = client.get(server.at("/login")).send().await?;
+            let csrf_set = set_cookies(&page, "__Host-kw_csrf");
+            assert_eq!(csrf_set.len(), 1, "{name}");
+            let (csrf_cookie, before_login) = csrf_of(page).await?;
+            let signed_in = client
+                .post(server.at("/login"))
+                .header(COOKIE, &csrf_cookie)
+                .form(&[
+                    ("email", account.email.as_str()),
+                    ("masterPasswordHash", account.master_password_hash.as_str()),
+                    ("next", "/settings"),
+                    ("csrf", before_login.as_str()),
+                ])
+                .send()
+                .await?;
+            assert_eq!(signed_in.status(), 303, "{name}");
+            let session_set = set_cookies(&signed_in, "__Host-kw_session");
+            let new_csrf_set = set_cookies(&signed_in, "__Host-kw_csrf");
+            assert_eq!((session_set.len(), new_csrf_set.len()), (1, 1), "{name}");
+            for cookie in [&csrf_set[0], &session_set[0], &new_csrf_set[0]] {
+                for attribute in ["; Path=/;", "; Secure", "; HttpOnly", "; SameSite=Strict"] {
+                    assert!(cookie.contains(attribute), "{name}: {cookie}");
+                }
+                assert!(!cookie.to_ascii_lowercase().contains("domain="), "{cookie}");
+            }
+            let cookies = format!(
+                "{}; {}",
+                pair_of(&session_set[0]),
+                pair_of(&new_csrf_set[0])
+            );
+            let settings = client
+                .get(server.at("/settings"))
+                .header(COOKIE, &cookies)
+                .send()
+                .await?;
+            assert_eq!(settings.status(), 200, "{name}");
+            let token = crate::portal::hidden(&settings.text().await?, "csrf")
+                .ok_or_else(|| anyhow::anyhow!("no CSRF field on the settings page"))?;
+            sessions.push((cookies, before_login, token));
+        }
+        let switch = |cookies: &str, csrf: &str| {
+            client
+                .post(server.at("/lang"))
+                .header(COOKIE, cookies.to_string())
+                .form(&[("lang", "sv"), ("next", "/settings"), ("csrf", csrf)])
+                .send()
+        };
+        let (ann, ann_before, ann_token) = &sessions[0];
+        let (bo, _, bo_token) = &sessions[1];
+        // The form from before the login is refused in the session it led to.
+        assert_eq!(switch(ann, ann_before).await?.status(), 403, "{name}");
+        // Ann's token is refused with Bo's cookies, and Bo's with Ann's.
+        assert_eq!(switch(bo, ann_token).await?.status(), 403, "{name}");
+        assert_eq!(switch(ann, bo_token).await?.status(), 403, "{name}");
+        // Each session's own token works.
+        assert_eq!(switch(ann, ann_token).await?.status(), 303, "{name}");
+        assert_eq!(switch(bo, bo_token).await?.status(), 303, "{name}");
         server.stop().await?;
     }
     Ok(())

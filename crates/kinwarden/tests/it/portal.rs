@@ -50,7 +50,7 @@ async fn login_by_link_and_the_organizations_pages() -> anyhow::Result<()> {
     let form = client.get(server.at("/admin/login")).send().await?;
     let csrf_cookie = cookies(&form)
         .into_iter()
-        .find(|c| c.starts_with("kw_admin_csrf="))
+        .find(|c| c.starts_with("__Host-kw_admin_csrf="))
         .expect("csrf cookie");
     let html = form.text().await?;
     let csrf = hidden(&html, "csrf").expect("csrf field");
@@ -109,7 +109,7 @@ async fn login_by_link_and_the_organizations_pages() -> anyhow::Result<()> {
     );
     let session = cookies(&confirmed)
         .into_iter()
-        .find(|c| c.starts_with("kw_admin="))
+        .find(|c| c.starts_with("__Host-kw_admin_session="))
         .expect("session");
 
     // The link works once.
@@ -169,7 +169,7 @@ pub(crate) async fn request_login_link(
     let form = client.get(server.at("/admin/login")).send().await?;
     let csrf_cookie = cookies(&form)
         .into_iter()
-        .find(|c| c.starts_with("kw_admin_csrf="))
+        .find(|c| c.starts_with("__Host-kw_admin_csrf="))
         .expect("csrf cookie");
     let csrf = hidden(&form.text().await?, "csrf").expect("csrf");
     client
@@ -181,7 +181,8 @@ pub(crate) async fn request_login_link(
     Ok((csrf_cookie, csrf))
 }
 
-/// Confirms a login link's token; the cookies of the Portal session.
+/// Confirms a login link's token; the cookies of the Portal session (the session and the new
+/// CSRF secret the login sets).
 pub(crate) async fn confirm_login(
     server: &TestServer,
     client: &reqwest::Client,
@@ -195,11 +196,32 @@ pub(crate) async fn confirm_login(
         .form(&[("token", token), ("csrf", csrf)])
         .send()
         .await?;
-    let session = cookies(&confirmed)
-        .into_iter()
-        .find(|c| c.starts_with("kw_admin="))
+    let set = cookies(&confirmed);
+    let session = set
+        .iter()
+        .find(|c| c.starts_with("__Host-kw_admin_session="))
         .expect("session");
+    let csrf_cookie = set
+        .iter()
+        .find(|c| c.starts_with("__Host-kw_admin_csrf="))
+        .map_or(csrf_cookie, String::as_str);
     Ok(format!("{session}; {csrf_cookie}"))
+}
+
+/// The CSRF token of a Portal session's forms, from a page shown in it.
+pub(crate) async fn portal_csrf(
+    server: &TestServer,
+    client: &reqwest::Client,
+    cookies: &str,
+) -> anyhow::Result<String> {
+    let page = client
+        .get(server.at("/admin/organizations"))
+        .header(COOKIE, cookies)
+        .send()
+        .await?
+        .text()
+        .await?;
+    hidden(&page, "csrf").ok_or_else(|| anyhow::anyhow!("no CSRF field on the Portal: {page}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -27,6 +27,8 @@ pub(crate) struct Pair {
 pub(crate) struct PairOptions<'a> {
     /// More settings on the self-hosted server.
     pub extra: &'a [(&'a str, &'a str)],
+    /// More settings on the cloud.
+    pub cloud_extra: &'a [(&'a str, &'a str)],
     /// Where the self-hosted server's mail goes (else its outbox directory).
     pub smtp: Option<&'a kinwarden_testkit::SmtpSink>,
     /// Where the cloud's mail goes (else its outbox directory).
@@ -91,6 +93,9 @@ pub(crate) async fn pair_setup(
     }
     if let Some(clock) = options.cloud_clock {
         cloud = cloud.clock(clock);
+    }
+    for (key, value) in options.cloud_extra {
+        cloud = cloud.setting(key, value);
     }
     let cloud = cloud.start().await?;
     let (cloud_owner, cloud_session, _org, cloud_org_id) =

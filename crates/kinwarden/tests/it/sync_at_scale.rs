@@ -22,15 +22,21 @@ pub(crate) async fn connected_pair_with_offers(
     backend: TestBackend,
     count: usize,
 ) -> anyhow::Result<(Pair, String)> {
-    let pair = pair_setup(
-        backend,
-        10,
-        PairOptions {
-            via_proxy: true,
-            ..PairOptions::default()
-        },
-    )
-    .await?;
+    let options = PairOptions {
+        via_proxy: true,
+        ..PairOptions::default()
+    };
+    connected_pair_with(backend, 10, options, count).await
+}
+
+/// [`connected_pair_with_offers`] with the organization's seats and the pair's options.
+pub(crate) async fn connected_pair_with(
+    backend: TestBackend,
+    seats: i32,
+    options: PairOptions<'_>,
+    count: usize,
+) -> anyhow::Result<(Pair, String)> {
+    let pair = pair_setup(backend, seats, options).await?;
     let (_, org_id) = connected_org(&pair).await?;
     let store = pair.self_hosted.store().context("store")?;
     for i in 0..count {

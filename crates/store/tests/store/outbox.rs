@@ -1,6 +1,7 @@
 //! The mail outbox: queueing, claiming with a lease, recording outcomes.
 
-use kinwarden_mail::{Lang, Mail, VerifyEmail};
+use kinwarden_core::ids::OrganizationId;
+use kinwarden_mail::{Lang, Mail, OrganizationInvite, VerifyEmail};
 use kinwarden_testkit::backends;
 
 use super::fresh;
@@ -184,6 +185,127 @@ async fn concurrent_claims_never_take_the_same_mail() -> anyhow::Result<()> {
         assert_eq!(all.len(), 40, "{}: no mail claimed twice", backend.name());
         one.close().await;
         two.close().await;
+    }
+    Ok(())
+}
+
+fn invitation(organization: uuid::Uuid, to: &str) -> Mail {
+    let vault = url::Url::parse("https://vault.example.com/").expect("url");
+    OrganizationInvite {
+        organization_id: organization,
+        organization_user_id: uuid::Uuid::new_v4(),
+        organization_name: "Åkerö",
+        email: to,
+        token: "invite-token",
+    }
+    .render(&vault, Lang::En)
+}
+
+/// Thousands of sign-up verifications queued first do not hold back an invitation queued after
+/// them: each claim takes the oldest due of every kind in turn.
+#[tokio::test]
+async fn a_flood_of_one_kind_does_not_hold_back_another() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let db = fresh(&backend).await?;
+        let store = Store::open(&db.config).await?;
+        for i in 0..50 {
+            store
+                .enqueue_mail(&mail(&format!("flood{i}@example.com")), i)
+                .await?;
+        }
+        let invited = store
+            .enqueue_mail(&invitation(uuid::Uuid::new_v4(), "ann@example.com"), 100)
+            .await?;
+        let batch = store.claim_due_mail(1_000, 10_000, 5).await?;
+        assert_eq!(batch.len(), 5, "{name}");
+        assert!(
+            batch.iter().any(|mail| mail.id == invited.id),
+            "{name}: the invitation waits behind the flood"
+        );
+        // The flood itself still goes oldest first.
+        let flood: Vec<&str> = batch
+            .iter()
+            .filter(|mail| mail.kind == "verify-email")
+            .map(|mail| mail.recipient.as_str())
+            .collect();
+        assert_eq!(
+            flood,
+            [
+                "flood0@example.com",
+                "flood1@example.com",
+                "flood2@example.com",
+                "flood3@example.com"
+            ],
+            "{name}"
+        );
+        store.close().await;
+    }
+    Ok(())
+}
+
+/// A message given up keeps its reason and is never due again; the others are not affected.
+#[tokio::test]
+async fn given_up_mail_is_never_due_again() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let db = fresh(&backend).await?;
+        let store = Store::open(&db.config).await?;
+        let refused = store.enqueue_mail(&mail("nobody@example.com"), 10).await?;
+        let fine = store.enqueue_mail(&mail("bo@example.com"), 10).await?;
+        assert_eq!(store.claim_due_mail(10, 20, 10).await?.len(), 2, "{name}");
+        store
+            .give_up_mail(&refused.id, "permanent error (550)", 15)
+            .await?;
+        store.mark_mail_failed(&fine.id, "timeout", 30).await?;
+        let rows = store.list_mail().await?;
+        let row = rows
+            .iter()
+            .find(|row| row.id == refused.id)
+            .expect("given-up row");
+        assert_eq!(row.given_up_at, Some(15), "{name}");
+        assert_eq!(row.last_error.as_deref(), Some("permanent error (550)"));
+        assert_eq!(row.sent_at, None);
+        assert_eq!(store.next_mail_due().await?, Some(30), "{name}");
+        let retried = store.claim_due_mail(1_000_000, 2_000_000, 10).await?;
+        assert_eq!(
+            retried.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            [fine.id.as_str()],
+            "{name}"
+        );
+        store.close().await;
+    }
+    Ok(())
+}
+
+/// What an organization had sent for it in a window: its invitations, not another
+/// organization's, not mail sent for nobody, not what was queued before the window.
+#[tokio::test]
+async fn organization_mail_is_counted_per_organization_and_window() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let db = fresh(&backend).await?;
+        let store = Store::open(&db.config).await?;
+        let ours = uuid::Uuid::new_v4();
+        let theirs = uuid::Uuid::new_v4();
+        store
+            .enqueue_mail(&invitation(ours, "a@example.com"), 100)
+            .await?;
+        store
+            .enqueue_mail(&invitation(ours, "b@example.com"), 200)
+            .await?;
+        store
+            .enqueue_mail(&invitation(ours, "c@example.com"), 300)
+            .await?;
+        store
+            .enqueue_mail(&invitation(theirs, "d@example.com"), 250)
+            .await?;
+        store.enqueue_mail(&mail("e@example.com"), 250).await?;
+        let counted = |since| store.organization_mail_since(OrganizationId(ours), since);
+        assert_eq!(counted(0).await?, (3, Some(100)), "{name}");
+        assert_eq!(counted(150).await?, (2, Some(200)), "{name}");
+        assert_eq!(counted(301).await?, (0, None), "{name}");
+        store.close().await;
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 use kinwarden_core::ids::{OrganizationUserId, SubscriptionPeriodId};
 use kinwarden_core::members::{MemberStatus, MemberType};
 use kinwarden_core::sponsorships::PlanSponsorshipType;
-use kinwarden_mail::{Lang, Mail};
+use kinwarden_mail::{Lang, Mail, MailKind};
 use kinwarden_store::{
     BatchSkips, MemberRecord, OrganizationRecord, SponsorshipEnd, SponsorshipRecord, Store,
     SubscriptionPeriodRecord,
@@ -84,6 +84,8 @@ fn entry(families: &str, kind: &str) -> SubscriptionPeriodRecord {
 
 fn mail() -> Mail {
     Mail {
+        kind: MailKind::SponsorshipReverting,
+        organization: None,
         to: "family@example.net".into(),
         subject: "Your Families Sponsorship was Removed".into(),
         text: "text".into(),

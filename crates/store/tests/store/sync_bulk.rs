@@ -31,7 +31,7 @@ fn row(id: &str, org: &str, member: &str, last_sync: Option<i64>) -> Sponsorship
 }
 
 fn offer(to: &str) -> DraftMail {
-    DraftMail::sponsorship_offer("new", "Org org-a", to, 0, "vault.example.com")
+    DraftMail::sponsorship_offer(None, "new", "Org org-a", to, 0, "vault.example.com")
 }
 
 pub(crate) async fn organization(store: &Store, id: &str) -> anyhow::Result<()> {
@@ -96,6 +96,7 @@ async fn a_cloud_batch_writes_rows_deletions_offers_and_the_stamp() -> anyhow::R
                 upserts: &[marked, new.clone()],
                 deletes: &[crate::id("gone"), crate::id("foreign")],
                 offers: &offers,
+                held: kinwarden_store::OfferHold::NONE,
                 now_ms: 500,
             })
             .await?;
@@ -180,6 +181,7 @@ async fn a_conflicting_cloud_batch_writes_nothing() -> anyhow::Result<()> {
                 ],
                 deletes: &[],
                 offers: &[offer("fresh@example.net")],
+                held: kinwarden_store::OfferHold::NONE,
                 now_ms: 500,
             })
             .await;

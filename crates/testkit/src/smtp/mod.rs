@@ -25,9 +25,20 @@ struct Shared {
     count: watch::Sender<usize>,
     available: AtomicBool,
     refused: AtomicUsize,
+    /// Recipients answered with a permanent refusal (550), as a server answers an unknown user.
+    unknown_recipients: Mutex<Vec<String>>,
 }
 
 impl Shared {
+    fn knows_recipient(&self, address: &str) -> bool {
+        !self
+            .unknown_recipients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .iter()
+            .any(|unknown| unknown.eq_ignore_ascii_case(address))
+    }
+
     fn receive(&self, mail: ReceivedMail) {
         let count = {
             let mut messages = self
@@ -61,6 +72,7 @@ impl SmtpSink {
             count: watch::channel(0).0,
             available: AtomicBool::new(true),
             refused: AtomicUsize::new(0),
+            unknown_recipients: Mutex::new(Vec::new()),
         });
         let accepting = shared.clone();
         let task = tokio::spawn(async move {
@@ -82,6 +94,15 @@ impl SmtpSink {
 
     pub fn port(&self) -> u16 {
         self.addr.port()
+    }
+
+    /// From now on, refuses mail to `address` for good (`550 5.1.1`), as for an unknown user.
+    pub fn refuse_recipient(&self, address: &str) {
+        self.shared
+            .unknown_recipients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(address.to_string());
     }
 
     /// `false` makes the sink answer every new connection with `421` and hang up, as a server

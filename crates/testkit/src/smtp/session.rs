@@ -55,8 +55,13 @@ async fn converse(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
                 b"250 OK\r\n"
             }
             "RCPT" if mail_from.is_some() => {
-                rcpt_to.push(path_argument(command));
-                b"250 OK\r\n"
+                let recipient = path_argument(command);
+                if shared.knows_recipient(&recipient) {
+                    rcpt_to.push(recipient);
+                    b"250 OK\r\n"
+                } else {
+                    b"550 5.1.1 no such user here\r\n"
+                }
             }
             "DATA" if mail_from.is_some() && !rcpt_to.is_empty() => {
                 write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await?;

@@ -8,9 +8,11 @@ use kinwarden_app::installations::register;
 use kinwarden_core::ids::InstallationId;
 use kinwarden_proto::installations::{InstallationRequest, InstallationResponse};
 
+use crate::http::client_ip::ClientIp;
 use crate::http::deployment::cloud_only;
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
+use crate::http::mail_limiter::MailLimited;
 use crate::http::state::AppState;
 
 #[utoipa::path(
@@ -18,13 +20,18 @@ use crate::http::state::AppState;
     path = "/installations",
     tag = "installations",
     request_body = InstallationRequest,
-    responses((status = 200, description = "Success", body = InstallationResponse), crate::openapi::AnonymousErrors)
+    responses((status = 200, description = "Success", body = InstallationResponse), (status = 429, description = "Too many installations asked for this address or from this client; `Retry-After` says when to try again", body = kinwarden_proto::error::ErrorResponse), crate::openapi::AnonymousErrors)
 )]
 pub async fn create(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(request): ApiJson<InstallationRequest>,
 ) -> Result<Json<InstallationResponse>, ApiError> {
     cloud_only(&state)?;
+    state
+        .mail_limiter
+        .admit(ip, &request.email)
+        .map_err(MailLimited::into_error)?;
     Ok(Json(register::create(&state, &request).await?))
 }
 

@@ -28,6 +28,12 @@ pub enum ApiError {
     /// 403 with an empty body: authenticated, but a policy does not admit the caller.
     #[error("forbidden")]
     Forbidden,
+    /// 429 with the message and `Retry-After` in whole seconds.
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after: std::time::Duration,
+    },
     /// 500; the cause goes to the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -55,6 +61,13 @@ impl From<kinwarden_app::AppError> for ApiError {
             AppError::Unauthorized => Self::Unauthorized,
             AppError::Unauthenticated => Self::Unauthenticated,
             AppError::Forbidden => Self::Forbidden,
+            AppError::TooManyRequests {
+                message,
+                retry_after,
+            } => Self::TooManyRequests {
+                message,
+                retry_after,
+            },
             AppError::Internal(cause) => Self::Internal(cause),
         }
     }
@@ -83,6 +96,19 @@ impl IntoResponse for ApiError {
                     .into_response();
             }
             Self::Forbidden => return StatusCode::FORBIDDEN.into_response(),
+            Self::TooManyRequests {
+                message,
+                retry_after,
+            } => {
+                // At least a second: `Retry-After: 0` would invite an immediate retry.
+                let seconds = retry_after.as_secs().max(1).to_string();
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(header::RETRY_AFTER, seconds)],
+                    Json(ErrorResponse::message(message)),
+                )
+                    .into_response();
+            }
             Self::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
                 (
@@ -165,6 +191,23 @@ mod tests {
             json["validationErrors"]["MasterPasswordHash"][0],
             "Invalid password."
         );
+
+        let response = ApiError::TooManyRequests {
+            message: "Slow down.".into(),
+            retry_after: std::time::Duration::from_millis(1500),
+        }
+        .into_response();
+        assert_eq!(
+            response
+                .headers()
+                .get(header::RETRY_AFTER)
+                .map(|v| v.as_bytes()),
+            Some(&b"1"[..])
+        );
+        let (status, text) = body(response).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        let json: serde_json::Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(json["message"], "Slow down.");
 
         let (status, text) = body(ApiError::Forbidden.into_response()).await;
         assert_eq!((status, text.as_str()), (StatusCode::FORBIDDEN, ""));

@@ -17,12 +17,13 @@ use kinwarden_config::RateLimit;
 
 pub struct LoginLimiter {
     limit: Option<RateLimit>,
-    by_ip: Failures<IpAddr>,
-    by_account: Failures<String>,
+    by_ip: Counts<IpAddr>,
+    by_account: Counts<String>,
 }
 
-/// Failures per key in fixed windows: (when the key's window began, failures in it).
-struct Failures<K> {
+/// Events (failures, mails asked for) per key in fixed windows: (when the key's window began,
+/// events in it). Shared with [`crate::http::mail_limiter`].
+pub(crate) struct Counts<K> {
     windows: Mutex<HashMap<K, (Instant, u32)>>,
 }
 
@@ -30,24 +31,29 @@ struct Failures<K> {
 /// address or e-mail ever tried would stay in memory until a restart.
 const SWEEP_EVERY: usize = 1024;
 
-impl<K: Hash + Eq + Clone> Failures<K> {
-    fn new() -> Self {
+impl<K: Hash + Eq + Clone> Counts<K> {
+    pub(crate) fn new() -> Self {
         Self {
             windows: Mutex::new(HashMap::new()),
         }
     }
 
     fn over(&self, key: &K, limit: RateLimit, now: Instant) -> bool {
+        self.wait(key, limit, now).is_some()
+    }
+
+    /// When the key has used up its window: how long until the window ends.
+    pub(crate) fn wait(&self, key: &K, limit: RateLimit, now: Instant) -> Option<Duration> {
         let windows = self
             .windows
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        windows.get(key).is_some_and(|(began, failures)| {
-            now.duration_since(*began) < limit.window && *failures >= limit.count
-        })
+        let (began, events) = windows.get(key)?;
+        let passed = now.duration_since(*began);
+        (passed < limit.window && *events >= limit.count).then(|| limit.window - passed)
     }
 
-    fn record(&self, key: K, window: Duration, now: Instant) {
+    pub(crate) fn record(&self, key: K, window: Duration, now: Instant) {
         let mut windows = self
             .windows
             .lock()
@@ -73,8 +79,8 @@ impl LoginLimiter {
     pub fn new(limit: Option<RateLimit>) -> Self {
         Self {
             limit: limit.filter(|limit| limit.count > 0),
-            by_ip: Failures::new(),
-            by_account: Failures::new(),
+            by_ip: Counts::new(),
+            by_account: Counts::new(),
         }
     }
 

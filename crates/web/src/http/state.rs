@@ -7,16 +7,27 @@ use std::sync::Arc;
 use kinwarden_app::App;
 
 use crate::http::limiter::LoginLimiter;
+use crate::http::mail_limiter::MailLimiter;
 
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
     pub login_limiter: Arc<LoginLimiter>,
+    pub mail_limiter: Arc<MailLimiter>,
 }
 
 impl AppState {
+    /// The state of one server; the mail limits come from the configuration.
     pub fn new(app: App, login_limiter: Arc<LoginLimiter>) -> Self {
-        Self { app, login_limiter }
+        let mail_limiter = Arc::new(MailLimiter::new(
+            app.config.mail_rate_limit_per_address,
+            app.config.mail_rate_limit_per_ip,
+        ));
+        Self {
+            app,
+            login_limiter,
+            mail_limiter,
+        }
     }
 }
 

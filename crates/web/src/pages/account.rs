@@ -3,8 +3,9 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use kinwarden_app::accounts::register::{self, VerificationSent};
 use kinwarden_app::accounts::tokens::TokenClient;
 use kinwarden_app::accounts::{login, settings};
@@ -180,7 +181,7 @@ pub async fn login(
     }
     let client = TokenClient::page_session();
     match login::password_login(&state, &email, form.master_password_hash.clone(), client).await {
-        Ok(Some(tokens)) => signed_in(session::session_cookie_of(&tokens), &form.next),
+        Ok(Some(tokens)) => signed_in(session::session_cookies_of(&tokens), &form.next),
         Ok(None) => {
             state.login_limiter.failed(peer, &email);
             refused(t.wrong_password)
@@ -189,10 +190,11 @@ pub async fn login(
     }
 }
 
-/// Signed in: the session cookie, and on to where the visitor was going.
-fn signed_in(cookie: (HeaderName, HeaderValue), next: &str) -> Response {
+/// Signed in: the session's cookies, and on to where the visitor was going.
+fn signed_in(cookies: Vec<(HeaderName, HeaderValue)>, next: &str) -> Response {
     (
-        [cookie],
+        // Appended, not inserted: the session and the new CSRF secret are two `Set-Cookie`s.
+        AppendHeaders(cookies),
         Redirect::to(&local_path(Some(next), "/organizations")),
     )
         .into_response()
@@ -331,6 +333,7 @@ fn non_empty(text: &str) -> Option<String> {
 
 pub async fn register(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Form(form): Form<RegisterForm>,
 ) -> Response {
@@ -361,7 +364,21 @@ pub async fn register(
         || !form.org_sponsored_free_family_plan_token.is_empty()
         || !form.org_invite_token.is_empty();
     if !proven {
-        // Open sign-up: the same step as the API's, which mails a link when verification is on.
+        // Open sign-up: the same step as the API's, which mails a link when verification is on,
+        // under the same limits on mail asked for one address or from one client.
+        if let Err(limited) = state.mail_limiter.admit(ip, &form.email) {
+            let mut page = register_page(
+                &state,
+                &headers,
+                view(Some(t.mail_limited.to_string()), false),
+            );
+            *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            page.headers_mut().insert(
+                RETRY_AFTER,
+                HeaderValue::from(limited.retry_after_seconds()),
+            );
+            return page;
+        }
         let mail_lang = crate::http::mails::request_lang(&headers);
         match register::send_verification_email(&state, &form.email, mail_lang).await {
             Err(err) => {
@@ -406,8 +423,8 @@ pub async fn register(
             );
         }
     };
-    match session::session_cookie(&state, &user).await {
-        Ok(cookie) => signed_in(cookie, &form.next),
+    match session::session_cookies(&state, &user).await {
+        Ok(cookies) => signed_in(cookies, &form.next),
         Err(err) => err.into_response(),
     }
 }
@@ -428,12 +445,7 @@ pub async fn switch_lang(headers: HeaderMap, Form(form): Form<LangForm>) -> Resp
         return refused.into_response();
     }
     let lang = Lang::from_tag(&form.lang).unwrap_or_default();
-    let cookie = forms::set_cookie(
-        session::SCOPE,
-        session::LANG_COOKIE,
-        lang.tag(),
-        365 * 86_400,
-    );
+    let cookie = forms::set_cookie(session::LANG_COOKIE, lang.tag(), 365 * 86_400);
     ([cookie], Redirect::to(&local_path(Some(&form.next), "/"))).into_response()
 }
 
@@ -469,6 +481,6 @@ pub async fn settings(
     if let Err(err) = settings::set_language(&state, &user, lang).await {
         return ApiError::from(err).into_response();
     }
-    let clear = forms::set_cookie(session::SCOPE, session::LANG_COOKIE, "", 0);
+    let clear = forms::clear_cookie(session::LANG_COOKIE);
     ([clear], Redirect::to("/settings")).into_response()
 }

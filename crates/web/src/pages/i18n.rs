@@ -27,6 +27,8 @@ texts! {
     portal_link_sent: "If this address may use the Portal, a login link is on its way to it. The link works once, for 15 minutes.",
         "Om adressen får använda portalen är en inloggningslänk på väg dit. Länken fungerar en gång, i 15 minuter.";
     portal_new_link: "Ask for a new link", "Be om en ny länk";
+    mail_limited: "Too many e-mails were asked for this address or from this network. Try again later.",
+        "För många e-postmeddelanden har begärts till den här adressen eller från det här nätverket. Försök igen senare.";
     portal_continue_desc: "Select Continue to open the Portal in this browser.", "Välj Fortsätt för att öppna portalen i den här webbläsaren.";
     portal_search_label: "Search by name, id or owner e-mail", "Sök på namn, id eller ägarens e-postadress";
     portal_search: "Search", "Sök";

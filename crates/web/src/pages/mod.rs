@@ -125,7 +125,9 @@ async fn icon() -> impl IntoResponse {
 /// fix), a first field message, or a general text in the reader's language.
 pub fn message_of(err: &ApiError, t: &Texts) -> String {
     match err {
-        ApiError::BadRequest(message) => message.clone(),
+        ApiError::BadRequest(message) | ApiError::TooManyRequests { message, .. } => {
+            message.clone()
+        }
         ApiError::Validation(errors) => errors
             .values()
             .flatten()
@@ -149,6 +151,7 @@ pub fn error_page(mut c: Chrome, err: &ApiError) -> Response {
     let status = match err {
         ApiError::NotFound | ApiError::Forbidden | ApiError::Unauthorized => StatusCode::NOT_FOUND,
         ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::BAD_REQUEST,
     };
     let title = message_of(err, c.t);

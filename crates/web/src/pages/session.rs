@@ -1,7 +1,8 @@
 //! Page sessions: the login form's script derives the master password hash in the browser and
 //! POSTs it; the server answers with an HttpOnly, Secure, SameSite=Strict cookie holding an
 //! access token of this server, checked like the API's bearer token (same stamp, same expiry).
-//! Every form repeats the double-submit CSRF token.
+//! Every form repeats a CSRF token bound to this browser and to its session (`http::forms`); a
+//! login starts a new CSRF secret as well as the session.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::ACCEPT_LANGUAGE;
@@ -19,11 +20,11 @@ use super::i18n::{self, Texts};
 use crate::http::forms::{self, CookieScope, CsrfRefused};
 use crate::http::state::AppState;
 
-pub const SESSION_COOKIE: &str = "kw_session";
-pub const LANG_COOKIE: &str = "kw_lang";
+pub const SESSION_COOKIE: &str = "__Host-kw_session";
+pub const LANG_COOKIE: &str = "__Host-kw_lang";
 pub const SCOPE: CookieScope = CookieScope {
-    path: "/",
-    csrf_cookie: "kw_csrf",
+    session_cookie: SESSION_COOKIE,
+    csrf_cookie: "__Host-kw_csrf",
 };
 
 /// A signed-in user of the pages; anyone else is sent to the login page and back.
@@ -57,28 +58,28 @@ impl FromRequestParts<AppState> for PageUser {
     }
 }
 
-/// The session cookie for a user who just proved the master password or made the account.
-pub async fn session_cookie(
+/// The cookies of a new session for a user who just proved the master password or made the
+/// account.
+pub async fn session_cookies(
     state: &AppState,
     user: &UserRecord,
-) -> Result<(HeaderName, HeaderValue), crate::ApiError> {
+) -> Result<Vec<(HeaderName, HeaderValue)>, crate::ApiError> {
     let tokens = tokens::user_tokens(state, user, TokenClient::page_session()).await?;
-    Ok(session_cookie_of(&tokens))
+    Ok(session_cookies_of(&tokens))
 }
 
-/// The session cookie holding a page session's access token (issued for
-/// [`TokenClient::page_session`]), which lapses with the token.
-pub fn session_cookie_of(tokens: &TokenResponse) -> (HeaderName, HeaderValue) {
-    forms::set_cookie(
-        SCOPE,
-        SESSION_COOKIE,
-        &tokens.access_token,
-        tokens.expires_in,
-    )
+/// The cookies of a new session: the session cookie holding a page session's access token
+/// (issued for [`TokenClient::page_session`]), which lapses with the token, and a new CSRF
+/// secret, so nothing about the forms from before the login carries over.
+pub fn session_cookies_of(tokens: &TokenResponse) -> Vec<(HeaderName, HeaderValue)> {
+    let session = forms::set_cookie(SESSION_COOKIE, &tokens.access_token, tokens.expires_in);
+    std::iter::once(session)
+        .chain(forms::new_csrf_cookie(SCOPE))
+        .collect()
 }
 
 pub fn clear_session() -> (HeaderName, HeaderValue) {
-    forms::set_cookie(SCOPE, SESSION_COOKIE, "", 0)
+    forms::clear_cookie(SESSION_COOKIE)
 }
 
 pub fn check_csrf(headers: &HeaderMap, submitted: &str) -> Result<(), CsrfRefused> {
@@ -180,7 +181,7 @@ mod tests {
         assert_eq!(page_lang(&headers, None), Lang::Sv);
         headers.insert(
             axum::http::header::COOKIE,
-            HeaderValue::from_static("kw_lang=en"),
+            HeaderValue::from_static("__Host-kw_lang=en"),
         );
         assert_eq!(page_lang(&headers, None), Lang::En);
     }

@@ -3,8 +3,9 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use kinwarden_app::AppError;
 use kinwarden_app::portal::login as portal_login;
 use serde::Deserialize;
@@ -12,6 +13,7 @@ use serde::Deserialize;
 use super::form::PortalForm;
 use super::session::{self, AdminSession};
 use super::texts;
+use crate::http::client_ip::ClientIp;
 use crate::http::mails::request_lang;
 use crate::http::state::AppState;
 use crate::pages::i18n::Texts;
@@ -23,6 +25,8 @@ struct LoginPage {
     lang: &'static str,
     csrf: String,
     sent: bool,
+    /// Why no link was sent, when the request was refused.
+    error: Option<String>,
 }
 
 #[derive(Template)]
@@ -66,6 +70,7 @@ pub async fn login_form(headers: HeaderMap) -> Response {
             lang,
             csrf,
             sent: false,
+            error: None,
         },
         set,
     )
@@ -77,7 +82,8 @@ pub struct LoginForm {
     csrf: String,
 }
 
-/// Answers the same page whoever asks; only an admin's address gets a link.
+/// Answers the same page whoever asks; only an admin's address gets a link. Too many requests
+/// for one address or from one client get 429 and no link, whoever the address belongs to.
 #[utoipa::path(
     post,
     path = "/login",
@@ -87,22 +93,42 @@ pub struct LoginForm {
 )]
 pub async fn login(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     PortalForm(form): PortalForm<LoginForm>,
 ) -> Response {
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
         return refused.into_response();
     }
+    let (t, lang) = texts::for_request(&headers);
+    if let Err(limited) = state.mail_limiter.admit(ip, &form.email) {
+        let page = page(
+            &LoginPage {
+                t,
+                lang,
+                csrf: form.csrf,
+                sent: false,
+                error: Some(t.mail_limited.to_string()),
+            },
+            None,
+        );
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(RETRY_AFTER, limited.retry_after_seconds().to_string())],
+            page,
+        )
+            .into_response();
+    }
     if let Err(err) = portal_login::send_link(&state, &form.email, request_lang(&headers)).await {
         tracing::error!(error = %err, "could not queue the Portal login link");
     }
-    let (t, lang) = texts::for_request(&headers);
     page(
         &LoginPage {
             t,
             lang,
             csrf: form.csrf,
             sent: true,
+            error: None,
         },
         None,
     )
@@ -180,11 +206,8 @@ pub async fn confirm(
     };
     tracing::info!(admin = %email, "Portal login");
     (
-        [session::set_cookie(
-            session::SESSION_COOKIE,
-            &token,
-            session::session_max_age(),
-        )],
+        // Appended, not inserted: the session and the new CSRF secret are two `Set-Cookie`s.
+        AppendHeaders(session::session_cookies(&token)),
         Redirect::to("/admin/organizations"),
     )
         .into_response()
@@ -206,9 +229,5 @@ pub async fn logout(headers: HeaderMap, PortalForm(form): PortalForm<CsrfForm>) 
     if let Err(refused) = session::check_csrf(&headers, &form.csrf) {
         return refused.into_response();
     }
-    (
-        [session::set_cookie(session::SESSION_COOKIE, "", 0)],
-        Redirect::to("/admin/login"),
-    )
-        .into_response()
+    ([session::clear_session()], Redirect::to("/admin/login")).into_response()
 }

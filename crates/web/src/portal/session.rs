@@ -1,9 +1,11 @@
-//! Portal sessions and CSRF: an HttpOnly, Secure, SameSite=Strict cookie holding a signed session
-//! token, and a double-submit CSRF cookie whose value every form repeats.
+//! Portal sessions and CSRF: an HttpOnly, Secure, SameSite=Strict `__Host-` cookie holding a
+//! signed session token, and a CSRF secret cookie; every form repeats a token bound to this
+//! browser and to its Portal session (`http::forms`). The cookies live at `Path=/` as every
+//! `__Host-` cookie must, under names of their own so they never meet the pages' cookies.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
 use kinwarden_core::tokens::{EmailClaims, audience};
@@ -11,31 +13,36 @@ use kinwarden_core::tokens::{EmailClaims, audience};
 use crate::http::forms::{self, CookieScope, CsrfRefused, cookie};
 use crate::http::state::AppState;
 
-pub const SESSION_COOKIE: &str = "kw_admin";
-pub const CSRF_COOKIE: &str = "kw_admin_csrf";
+pub const SESSION_COOKIE: &str = "__Host-kw_admin_session";
+pub const CSRF_COOKIE: &str = "__Host-kw_admin_csrf";
 const SESSION_HOURS: i64 = 8;
 
-/// Where the Portal's cookies live.
+/// The Portal's cookies.
 const SCOPE: CookieScope = CookieScope {
-    path: "/admin",
+    session_cookie: SESSION_COOKIE,
     csrf_cookie: CSRF_COOKIE,
 };
 
-/// A `Set-Cookie` for the Portal's path; `max_age` 0 removes it.
-pub fn set_cookie(
-    name: &str,
-    value: &str,
-    max_age_seconds: i64,
-) -> (axum::http::HeaderName, HeaderValue) {
-    forms::set_cookie(SCOPE, name, value, max_age_seconds)
+/// The cookies of a new Portal session: the session token and a new CSRF secret, so nothing
+/// about the forms from before the login carries over.
+pub fn session_cookies(token: &str) -> Vec<(HeaderName, HeaderValue)> {
+    let session = forms::set_cookie(SESSION_COOKIE, token, session_max_age());
+    std::iter::once(session)
+        .chain(forms::new_csrf_cookie(SCOPE))
+        .collect()
+}
+
+/// Removes the session cookie.
+pub fn clear_session() -> (HeaderName, HeaderValue) {
+    forms::clear_cookie(SESSION_COOKIE)
 }
 
 /// The CSRF token of this browser, and the cookie to set when it has none yet.
-pub fn csrf_token(headers: &HeaderMap) -> (String, Option<(axum::http::HeaderName, HeaderValue)>) {
+pub fn csrf_token(headers: &HeaderMap) -> (String, Option<(HeaderName, HeaderValue)>) {
     forms::csrf_token(SCOPE, headers)
 }
 
-/// Refuses a form whose CSRF field does not repeat the cookie.
+/// Refuses a form whose CSRF field was not made for this browser and its Portal session.
 pub fn check_csrf(headers: &HeaderMap, submitted: &str) -> Result<(), CsrfRefused> {
     forms::check_csrf(SCOPE, headers, submitted)
 }
@@ -54,7 +61,7 @@ pub fn session_token(
     )
 }
 
-pub fn session_max_age() -> i64 {
+fn session_max_age() -> i64 {
     SESSION_HOURS * 3600
 }
 

@@ -15,7 +15,7 @@ use super::rules::*;
 use crate::connections::{billing_sync_token, connection};
 use crate::license_sync::installation_token;
 use crate::organizations::{link_param, owner_with_org};
-use crate::portal::{confirm_login, request_login_link};
+use crate::portal::{confirm_login, portal_csrf, request_login_link};
 use crate::self_hosted_license::{Pair, self_hosted_owner, upload};
 use crate::support::{Session, confirmed_account, login, register};
 
@@ -175,7 +175,10 @@ pub(super) async fn browsers_of(
     ] {
         browsers.insert(caller, fresh.clone());
     }
-    browsers.insert(Caller::Garbage, fresh.with_session("not.a.token"));
+    browsers.insert(
+        Caller::Garbage,
+        fresh.with_session(server, &client, "not.a.token").await?,
+    );
     browsers.insert(Caller::Expired, expired);
     for (caller, account) in users {
         browsers.insert(
@@ -196,6 +199,8 @@ pub(super) async fn portal_session(
     let mail = sink.next_message(Duration::from_secs(20)).await?;
     let token = link_param(&mail.text_body().unwrap_or_default(), "token").expect("token");
     let cookies = confirm_login(server, &client, &csrf_cookie, &csrf, &token).await?;
+    // The token from before the login is no good in the session: a page of it has the new one.
+    let csrf = portal_csrf(server, &client, &cookies).await?;
     Ok(Credential::Portal { cookies, csrf })
 }
 

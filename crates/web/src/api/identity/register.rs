@@ -12,8 +12,10 @@ use kinwarden_app::accounts::settings::DEFAULT_CULTURE;
 use kinwarden_proto::identity::{RegisterFinishRequest, SendVerificationEmailRequest};
 use serde_json::{Value, json};
 
+use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
+use crate::http::mail_limiter::MailLimited;
 use crate::http::state::AppState;
 
 #[utoipa::path(
@@ -43,13 +45,18 @@ pub async fn finish(
     path = "/accounts/register/send-verification-email",
     tag = "identity",
     request_body = kinwarden_proto::identity::SendVerificationEmailRequest,
-    responses((status = 204, description = "The verification link was e-mailed"), (status = 200, description = "E-mail verification is off: the token itself", body = String), crate::openapi::AnonymousErrors)
+    responses((status = 204, description = "The verification link was e-mailed"), (status = 200, description = "E-mail verification is off: the token itself", body = String), (status = 429, description = "Too many e-mails asked for this address or from this client; `Retry-After` says when to try again", body = kinwarden_proto::error::ErrorResponse), crate::openapi::AnonymousErrors)
 )]
 pub async fn send_verification_email(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     ApiJson(request): ApiJson<SendVerificationEmailRequest>,
 ) -> Result<Response, ApiError> {
+    state
+        .mail_limiter
+        .admit(ip, &request.email)
+        .map_err(MailLimited::into_error)?;
     let lang = crate::http::mails::request_lang(&headers);
     Ok(
         match register::send_verification_email(&state, &request.email, lang).await? {
