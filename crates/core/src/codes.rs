@@ -7,6 +7,7 @@ use crate::api_keys::ApiKeyType;
 use crate::connections::ConnectionType;
 use crate::members::{MemberStatus, MemberType};
 use crate::sponsorships::PlanSponsorshipType;
+use crate::vault::types::{CipherType, FieldType, RepromptType, SecureNoteType, UriMatchType};
 
 /// A number that no value of the enum has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +40,12 @@ numbered!(
     MemberStatus,
     ConnectionType,
     PlanSponsorshipType,
-    ApiKeyType
+    ApiKeyType,
+    CipherType,
+    RepromptType,
+    FieldType,
+    UriMatchType,
+    SecureNoteType,
 );
 
 #[cfg(test)]
@@ -53,5 +59,8 @@ mod tests {
         let err = MemberType::try_from(3).expect_err("no role 3");
         assert_eq!(err.to_string(), "MemberType has no value numbered 3");
         assert!(ConnectionType::try_from(0).is_err());
+        assert_eq!(CipherType::try_from(5), Ok(CipherType::SshKey));
+        let err = CipherType::try_from(6).expect_err("not served");
+        assert_eq!(err.to_string(), "CipherType has no value numbered 6");
     }
 }

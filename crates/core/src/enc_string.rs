@@ -94,6 +94,7 @@ fn is_base64(piece: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn shapes_as_the_reference_checks_them() {
@@ -125,6 +126,43 @@ mod tests {
             ("||", false),
         ] {
             assert_eq!(is_valid(text), valid, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn every_type_by_name_and_number_with_its_piece_count() {
+        for (kind, name) in TYPE_NAMES.iter().enumerate() {
+            let body = vec!["QUJD"; PIECES[kind]].join("|");
+            assert!(is_valid(&format!("{kind}.{body}")), "{kind}");
+            assert!(is_valid(&format!("{name}.{body}")), "{name}");
+            assert!(!is_valid(&format!("{kind}.{body}|QUJD")), "{kind} extra");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_judged_without_panicking(text in any::<String>()) {
+            let _ = is_valid(&text);
+            let _ = check("Name", Some(&text), 1000);
+        }
+
+        #[test]
+        fn well_formed_strings_of_every_type_pass(
+            kind in 0usize..8,
+            pieces in proptest::collection::vec("[A-Za-z0-9+/]{2,40}", 3),
+        ) {
+            // Padded up to a multiple of 4 with at most two `=`, as an encoder would.
+            let fixed: Vec<String> = pieces
+                .into_iter()
+                .map(|p| match p.len() % 4 {
+                    1 => format!("{p}A=="),
+                    2 => format!("{p}=="),
+                    3 => format!("{p}="),
+                    _ => p,
+                })
+                .collect();
+            let body = fixed[..PIECES[kind]].join("|");
+            prop_assert!(is_valid(&format!("{kind}.{body}")), "{}.{}", kind, body);
         }
     }
 

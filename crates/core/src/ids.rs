@@ -57,6 +57,19 @@ typed_id!(
     UserId
 );
 typed_id!(
+    /// A vault item (a cipher).
+    CipherId
+);
+typed_id!(
+    /// A user's folder.
+    FolderId
+);
+typed_id!(
+    /// A file attached to a vault item. The wire gives it as a short random string, not a UUID,
+    /// in the reference; Kinwarden's are UUIDs, which clients treat as opaque.
+    AttachmentId
+);
+typed_id!(
     /// An organization.
     OrganizationId
 );

@@ -23,3 +23,4 @@ pub mod self_hosted_sync;
 pub mod sponsorships;
 pub mod subscription;
 pub mod tokens;
+pub mod vault;

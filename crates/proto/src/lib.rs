@@ -15,6 +15,7 @@ mod redact;
 pub mod sponsorship_sync;
 pub mod sponsorships;
 pub mod sync;
+pub mod vault;
 
 /// The Bitwarden server version Kinwarden answers as in `/api/config`. Clients gate features on
 /// it, so it names the Bitwarden release whose wire format Kinwarden follows.

@@ -1,9 +1,11 @@
-//! `GET /api/sync` and `GET /api/accounts/profile`: the account as a client loads it. Kinwarden
-//! keeps no vault items, so ciphers, folders, collections, policies and sends are empty lists.
+//! `GET /api/sync` and `GET /api/accounts/profile`: the account as a client loads it, with the
+//! vault's folders and items (`crate::vault`). Sends are not served yet (SPEC §11): always `[]`.
 
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::AccountKeys;
+use crate::vault::folders::FolderResponse;
+use crate::vault::responses::CipherDetailsResponse;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -99,10 +101,12 @@ pub struct ProfileOrganization {
 #[serde(rename_all = "camelCase")]
 pub struct SyncResponse {
     pub profile: ProfileResponse,
-    pub folders: Vec<serde_json::Value>,
+    pub folders: Vec<FolderResponse>,
+    /// `collectionDetails` objects.
     pub collections: Vec<serde_json::Value>,
     pub policies: Vec<serde_json::Value>,
-    pub ciphers: Vec<serde_json::Value>,
+    /// Every item the user sees, the trash included.
+    pub ciphers: Vec<CipherDetailsResponse>,
     pub domains: Option<serde_json::Value>,
     pub sends: Vec<serde_json::Value>,
     pub user_decryption: serde_json::Value,

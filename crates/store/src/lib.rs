@@ -28,6 +28,7 @@ mod sync_bulk;
 mod sync_skips;
 mod user_codes;
 mod users;
+mod vault;
 
 pub use admin_billing::OrganizationTerms;
 pub use api_keys::OrganizationApiKeyRecord;
@@ -50,6 +51,7 @@ pub use sponsorships::SponsorshipRecord;
 pub use sync_bulk::SyncedState;
 pub use sync_skips::BatchSkips;
 pub use users::{NewUser, UserRecord};
+pub use vault::{AttachmentRecord, CipherMarks, CipherRecord, FolderRecord, UserCipher};
 
 use std::sync::Arc;
 

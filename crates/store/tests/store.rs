@@ -162,6 +162,8 @@ mod sponsorships;
 mod sponsorship_lifecycle;
 #[path = "store/sync_bulk.rs"]
 mod sync_bulk;
+#[path = "store/vault.rs"]
+mod vault;
 
 /// The fixed id a test's short name stands for, of any id type: the name's bytes, so the same
 /// name is the same id and ids sort as their names do (names of at most 16 bytes).
