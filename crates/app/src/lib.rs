@@ -20,6 +20,7 @@ pub mod portal;
 pub mod records;
 pub mod sponsorships;
 mod urls;
+pub mod vault;
 pub mod wire_time;
 
 use std::sync::Arc;

@@ -2,9 +2,10 @@
 //! as the store reads them. Callers name them from here, never from the store.
 
 pub use kinwarden_store::{
-    BatchSkips, CloudSyncWrite, ConnectionRecord, InstallationRecord, JobRunRecord, LicenseTerms,
-    MemberDetails, MemberRecord, MemberSponsorship, Membership, NewUser, OfferHold,
-    OrganizationApiKeyRecord, OrganizationRecord, OrganizationRecordPrefixed, OrganizationTerms,
-    OutboxMail, OutcomeRecord, QueuedMail, RedeemedSponsorship, SponsorshipEnd, SponsorshipRecord,
-    SubscriptionPeriodRecord, SyncedState, UserRecord,
+    AttachmentRecord, BatchSkips, CipherMarks, CipherRecord, CloudSyncWrite, ConnectionRecord,
+    FolderRecord, InstallationRecord, JobRunRecord, LicenseTerms, MemberDetails, MemberRecord,
+    MemberSponsorship, Membership, NewUser, OfferHold, OrganizationApiKeyRecord,
+    OrganizationRecord, OrganizationRecordPrefixed, OrganizationTerms, OutboxMail, OutcomeRecord,
+    QueuedMail, RedeemedSponsorship, SponsorshipEnd, SponsorshipRecord, SubscriptionPeriodRecord,
+    SyncedState, UserCipher, UserRecord,
 };

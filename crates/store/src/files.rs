@@ -5,7 +5,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use kinwarden_core::ids::OrganizationId;
+use kinwarden_core::ids::{AttachmentId, CipherId, OrganizationId};
 
 /// Writes a temporary file beside the target, flushes it to disk, renames it over the target,
 /// then flushes the directory so the rename itself survives a crash.
@@ -73,6 +73,54 @@ impl LicenseFiles {
     }
 }
 
+/// `bwdata/attachments/{cipher id}/{attachment id}`: the encrypted bytes of the vault's attached
+/// files, one file each, written atomically; removing an item's last file removes its folder.
+#[derive(Debug, Clone)]
+pub struct AttachmentFiles {
+    dir: PathBuf,
+}
+
+impl AttachmentFiles {
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir }
+    }
+
+    pub fn path(&self, cipher: CipherId, attachment: AttachmentId) -> PathBuf {
+        self.dir
+            .join(cipher.to_string())
+            .join(attachment.to_string())
+    }
+
+    pub fn write(
+        &self,
+        cipher: CipherId,
+        attachment: AttachmentId,
+        bytes: &[u8],
+    ) -> io::Result<()> {
+        write_atomic(&self.path(cipher, attachment), bytes)
+    }
+
+    /// The file's bytes, or `None` when there is none.
+    pub fn read(&self, cipher: CipherId, attachment: AttachmentId) -> io::Result<Option<Vec<u8>>> {
+        match fs::read(self.path(cipher, attachment)) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Removes the file (none is fine), and the item's folder once it is empty.
+    pub fn remove(&self, cipher: CipherId, attachment: AttachmentId) -> io::Result<()> {
+        match fs::remove_file(self.path(cipher, attachment)) {
+            Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
+            _ => {}
+        }
+        // Fails while other files remain, which is what is wanted.
+        let _ = fs::remove_dir(self.dir.join(cipher.to_string()));
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +137,24 @@ mod tests {
         files.remove(org).expect("remove");
         files.remove(org).expect("removing twice is fine");
         assert_eq!(files.read(org).expect("read"), None);
+    }
+
+    #[test]
+    fn attachments_live_under_their_item() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files = AttachmentFiles::new(dir.path().join("attachments"));
+        let (cipher, one, two) = (CipherId::new(), AttachmentId::new(), AttachmentId::new());
+        files.write(cipher, one, b"1").expect("write");
+        files.write(cipher, two, b"2").expect("write");
+        files.remove(cipher, one).expect("remove");
+        assert_eq!(files.read(cipher, two).expect("read"), Some(b"2".to_vec()));
+        files.remove(cipher, two).expect("remove");
+        files.remove(cipher, two).expect("twice");
+        assert!(
+            !dir.path()
+                .join("attachments")
+                .join(cipher.to_string())
+                .exists()
+        );
     }
 }

@@ -89,6 +89,52 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(cloud_sponsorships::remove_post))
         .routes(utoipa_axum::routes!(installations::create))
         .routes(utoipa_axum::routes!(installations::get))
+        .routes(utoipa_axum::routes!(
+            folders::list,
+            folders::create,
+            folders::delete_many
+        ))
+        .routes(utoipa_axum::routes!(folders::delete_all))
+        .routes(utoipa_axum::routes!(
+            folders::get,
+            folders::rename,
+            folders::rename_post,
+            folders::delete
+        ))
+        .routes(utoipa_axum::routes!(folders::delete_post))
+        .routes(utoipa_axum::routes!(
+            ciphers::list,
+            ciphers::create,
+            ciphers::delete_many
+        ))
+        .routes(utoipa_axum::routes!(ciphers::create_with_collections))
+        .routes(utoipa_axum::routes!(
+            ciphers::soft_delete_many,
+            ciphers::delete_many_post
+        ))
+        .routes(utoipa_axum::routes!(ciphers::restore_many))
+        .routes(utoipa_axum::routes!(
+            ciphers::move_many,
+            ciphers::move_many_post
+        ))
+        .routes(utoipa_axum::routes!(ciphers::purge))
+        .routes(utoipa_axum::routes!(
+            ciphers::get,
+            ciphers::update,
+            ciphers::update_post,
+            ciphers::delete
+        ))
+        .routes(utoipa_axum::routes!(ciphers::details))
+        .routes(utoipa_axum::routes!(ciphers::full_details))
+        .routes(utoipa_axum::routes!(
+            ciphers::partial,
+            ciphers::partial_post
+        ))
+        .routes(utoipa_axum::routes!(
+            ciphers::soft_delete,
+            ciphers::delete_post
+        ))
+        .routes(utoipa_axum::routes!(ciphers::restore))
         .fallback(not_found);
     let identity = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(identity::prelogin::prelogin))

@@ -1,5 +1,6 @@
-//! The client's full sync: the profile with its organizations; Kinwarden holds no vault items,
-//! so the item lists are empty.
+//! The client's full sync: the profile with its organizations, the user's folders and personal
+//! items (the trash included). Organization items and collections come with SPEC §11's
+//! organization part; sends are not served (`[]`).
 
 use kinwarden_proto::sync::SyncResponse;
 use serde_json::json;
@@ -20,10 +21,10 @@ pub async fn sync(
     );
     Ok(SyncResponse {
         profile,
-        folders: Vec::new(),
+        folders: crate::vault::folders::list(app, user).await?,
         collections: Vec::new(),
         policies: Vec::new(),
-        ciphers: Vec::new(),
+        ciphers: crate::vault::ciphers::list(app, user).await?,
         domains,
         sends: Vec::new(),
         user_decryption: json!({

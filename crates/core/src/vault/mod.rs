@@ -5,6 +5,7 @@
 //! here, so these rules know nothing of JSON or storage.
 
 pub mod attachments;
+pub mod bulk;
 pub mod folders;
 pub mod import;
 pub mod item;

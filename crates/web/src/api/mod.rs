@@ -3,12 +3,14 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod billing_sync_status;
+pub mod ciphers;
 pub mod cloud_license_sync;
 pub mod cloud_offers;
 pub mod cloud_sponsorship_sync;
 pub mod cloud_sponsorships;
 pub mod config;
 pub mod connections;
+pub mod folders;
 pub mod health;
 pub mod identity;
 pub mod installations;

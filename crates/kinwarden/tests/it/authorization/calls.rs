@@ -26,6 +26,8 @@ impl World {
             .replace("{connection_type}", "1")
             .replace("{key_type}", "1")
             .replace("{friendly_name}", "Nobody")
+            .replace("{folder_id}", &self.folder_id)
+            .replace("{cipher_id}", &self.cipher_id)
             .replace("{id}", id);
         if template.ends_with("/license") {
             path.push_str(&format!("?installationId={}", self.installation_id));

@@ -82,6 +82,9 @@ pub(super) enum Access {
     Admin,
     /// Owner only.
     Owner,
+    /// The caller's own folder or item: the world makes one of each for the organization's
+    /// owner; every other user gets 404 and learns nothing about it.
+    ItemOwner,
     /// A page anyone may open or a form anyone may send: 2xx or 3xx.
     PageOpen,
     /// `/`: to the organizations with a page session, else to the login page.
@@ -314,7 +317,7 @@ pub(super) fn expect(row: &Row, caller: Caller, cloud: bool) -> Expect {
             c if c.is_user() => Expect::Forbidden,
             _ => Expect::Unauthenticated,
         },
-        User | Member | ManageUsers | Admin | Owner => {
+        User | Member | ManageUsers | Admin | Owner | ItemOwner => {
             if caller.is_installation() && cloud {
                 // A valid token without the `api` scope.
                 Expect::Forbidden
@@ -330,6 +333,12 @@ pub(super) fn expect(row: &Row, caller: Caller, cloud: bool) -> Expect {
                 };
                 if cloud && row.cloud_has_none {
                     Expect::NotFound
+                } else if row.access == ItemOwner {
+                    if caller == Caller::Owner {
+                        Expect::Admitted
+                    } else {
+                        Expect::NotFound
+                    }
                 } else if admitted {
                     Expect::Admitted
                 } else {

@@ -36,6 +36,9 @@ pub(super) struct World {
     pub(super) user_id: String,
     pub(super) installation_id: String,
     pub(super) connection_id: String,
+    /// The owner's folder and personal item.
+    pub(super) folder_id: String,
+    pub(super) cipher_id: String,
     pub(super) credentials: BTreeMap<Caller, Credential>,
     /// What each caller's browser brings to the pages.
     pub(super) browsers: BTreeMap<Caller, Browser>,
@@ -69,6 +72,33 @@ pub(super) async fn expired_token(
     let browser = browsers::signed_in(server, &no_redirects(server)?, &account).await?;
     clock.set(now);
     Ok((session.access_token, browser))
+}
+
+/// A folder and a secure note in it, made by the session's user: what the vault rows target.
+async fn vault_of(server: &TestServer, session: &Session) -> anyhow::Result<(String, String)> {
+    const NAME: &str = "2.aXZpdml2aXZpdml2aQ==|Y3RjdGN0|bWFjbWFjbWFj";
+    let folder: serde_json::Value = session
+        .post(server, "/api/folders", &serde_json::json!({"name": NAME}))
+        .await?
+        .json()
+        .await?;
+    let folder_id = folder["id"].as_str().unwrap_or_default().to_string();
+    let item: serde_json::Value = session
+        .post(
+            server,
+            "/api/ciphers",
+            &serde_json::json!({"type": 2, "name": NAME, "folderId": folder_id,
+                "secureNote": {"type": 0}}),
+        )
+        .await?
+        .json()
+        .await?;
+    let cipher_id = item["id"].as_str().unwrap_or_default().to_string();
+    anyhow::ensure!(
+        !folder_id.is_empty() && !cipher_id.is_empty(),
+        "vault: {folder} {item}"
+    );
+    Ok((folder_id, cipher_id))
 }
 
 pub(super) async fn other_user(server: &TestServer) -> anyhow::Result<(ClientAccount, Session)> {
@@ -395,6 +425,8 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
     let sh_browsers = browsers_of(&self_hosted, &sh_accounts, sh_expired_browser).await?;
     let cloud_user = cloud_session.user_id(&cloud).await?;
     let sh_user = sh_owner.user_id(&self_hosted).await?;
+    let (cloud_folder, cloud_cipher) = vault_of(&cloud, &cloud_session).await?;
+    let (sh_folder, sh_cipher) = vault_of(&self_hosted, &sh_owner).await?;
     Ok((
         World {
             client: no_redirects(&cloud)?,
@@ -405,6 +437,8 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
             user_id: cloud_user,
             installation_id: this_installation.to_string(),
             connection_id: uuid::Uuid::new_v4().to_string(),
+            folder_id: cloud_folder,
+            cipher_id: cloud_cipher,
             credentials: cloud_credentials,
             browsers: cloud_browsers,
         },
@@ -417,6 +451,8 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
             user_id: sh_user,
             installation_id: this_installation.to_string(),
             connection_id,
+            folder_id: sh_folder,
+            cipher_id: sh_cipher,
             credentials: sh_credentials,
             browsers: sh_browsers,
         },
