@@ -68,6 +68,8 @@ pub const CLOUD_ATTEMPTS: &str = "kinwarden__cloudAttempts";
 pub const METRICS: &str = "kinwarden__metrics";
 pub const PASSWORD_ITERATIONS: &str = "kinwarden__passwordIterations";
 pub const LOGIN_RATE_LIMIT: &str = "kinwarden__loginRateLimit";
+pub const PREMIUM_FOR_ALL: &str = "kinwarden__premiumForAll";
+pub const TRASH_DAYS: &str = "kinwarden__trashDays";
 pub const TRUSTED_PROXIES: &str = "kinwarden__trustedProxies";
 pub const MAIL_RATE_LIMIT_PER_ADDRESS: &str = "kinwarden__mailRateLimitPerAddress";
 pub const MAIL_RATE_LIMIT_PER_IP: &str = "kinwarden__mailRateLimitPerIp";
@@ -187,6 +189,16 @@ pub const KNOWN_KEYS: &[KeyDoc] = &[
         PASSWORD_ITERATIONS,
         "600000",
         "server-side PBKDF2-SHA256 iterations over master password hashes (below 100000 only for tests)",
+    ),
+    key(
+        PREMIUM_FOR_ALL,
+        "false",
+        "every account has premium features (attachments, TOTP codes); otherwise an organization whose plan or license gives its users premium does",
+    ),
+    key(
+        TRASH_DAYS,
+        "30",
+        "days an item stays in the trash before the daily trash-purge job deletes it",
     ),
     key(
         LOGIN_RATE_LIMIT,

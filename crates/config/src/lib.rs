@@ -108,6 +108,10 @@ pub struct Config {
     pub tls: TlsMode,
     pub cloud_ca_file: Option<PathBuf>,
     pub metrics: bool,
+    /// Every account has premium features (attachments, TOTP codes).
+    pub premium_for_all: bool,
+    /// Days an item stays in the trash before the trash-purge job deletes it.
+    pub trash_days: u32,
     pub password_iterations: u32,
     pub login_rate_limit: Option<RateLimit>,
     /// Requests that mail an address named in the request, per address and per client IP.
@@ -311,6 +315,21 @@ impl Config {
                 })?,
         };
 
+        let trash_days = match raw.get(keys::TRASH_DAYS) {
+            None => 30,
+            Some(value) => value
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|days| *days >= 1)
+                .ok_or_else(|| {
+                    ConfigError::invalid(
+                        keys::TRASH_DAYS,
+                        format!("expected a positive whole number of days, got {value:?}"),
+                    )
+                })?,
+        };
+
         let login_rate_limit =
             parse::rate_limit(raw.get(keys::LOGIN_RATE_LIMIT).unwrap_or("10/min"))
                 .map_err(|problem| ConfigError::invalid(keys::LOGIN_RATE_LIMIT, problem))?
@@ -435,6 +454,8 @@ impl Config {
                 .get(keys::CLOUD_CA_FILE)
                 .map(|value| resolve_path(bwdata, value)),
             metrics: bool_key(keys::METRICS, false)?,
+            premium_for_all: bool_key(keys::PREMIUM_FOR_ALL, false)?,
+            trash_days,
             password_iterations,
             login_rate_limit,
             mail_rate_limit_per_address,

@@ -23,13 +23,22 @@ pub async fn build(state: &App, user: &UserRecord) -> Result<ProfileResponse, Ap
         .memberships_of_user(user.id, MemberStatus::Confirmed)
         .await?;
     let self_hosted = state.config.mode == kinwarden_config::Mode::SelfHosted;
+    let organizations: Vec<ProfileOrganization> = memberships
+        .iter()
+        .map(|membership| profile_organization(membership, self_hosted))
+        .collect();
+    // Premium comes with an enabled organization whose plan or license gives its users premium,
+    // or with the server's setting for everyone.
+    let premium_from_organization = organizations
+        .iter()
+        .any(|org| org.enabled && org.users_get_premium);
     Ok(ProfileResponse {
         id: user.id.to_string(),
         name: user.name.clone(),
         email: user.email.clone(),
         email_verified: user.email_verified,
-        premium: false,
-        premium_from_organization: false,
+        premium: premium_from_organization || state.config.premium_for_all,
+        premium_from_organization,
         master_password_hint: None,
         culture: user.culture.clone(),
         two_factor_enabled: false,
@@ -45,10 +54,7 @@ pub async fn build(state: &App, user: &UserRecord) -> Result<ProfileResponse, Ap
         avatar_color: None,
         creation_date: wire_time::from_millis(user.created_at),
         verify_devices: false,
-        organizations: memberships
-            .iter()
-            .map(|membership| profile_organization(membership, self_hosted))
-            .collect(),
+        organizations,
         providers: Vec::new(),
         provider_organizations: Vec::new(),
         object: "profile".to_string(),

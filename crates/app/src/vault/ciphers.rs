@@ -72,11 +72,7 @@ async fn check_request(
     let cipher_type = CipherType::from_code(cipher_type.unwrap_or(0))
         .ok_or_else(|| AppError::BadRequest(UNSUPPORTED_TYPE_MESSAGE.to_string()))?;
     let mut errors = validate_item(&request::fields(request));
-    let blob = request
-        .data
-        .as_deref()
-        .is_some_and(|data| !data.trim().is_empty());
-    if !blob {
+    if request::whole_blob(request).is_none() {
         // The reference fails with a 500 when the type's part is missing; a clear 400 here.
         let (part, present) = match cipher_type {
             CipherType::Login => ("Login", request.login.is_some()),

@@ -124,15 +124,21 @@ fn text(value: &Option<String>) -> Option<&str> {
     value.as_deref()
 }
 
-/// The stored document of a request for an item of `cipher_type`: the client's whole encrypted
-/// blob when it sent one, else the content with only the type's own part (the others a client
-/// may send along are not the item's).
-pub(super) fn document(request: &CipherRequest, cipher_type: CipherType) -> String {
-    if let Some(blob) = request
+/// The client's whole encrypted document, when it sent one. A `data` that is not such a blob
+/// (marked by its `format_version`) is not trusted over the structured fields: clients differ in
+/// what they put there, and the fields are what every client reads back.
+pub(super) fn whole_blob(request: &CipherRequest) -> Option<&str> {
+    request
         .data
         .as_deref()
-        .filter(|data| !data.trim().is_empty())
-    {
+        .filter(|data| kinwarden_proto::vault::stored::is_blob(data))
+}
+
+/// The stored document of a request for an item of `cipher_type`: the client's whole encrypted
+/// blob when it sent one ([`whole_blob`]), else the content with only the type's own part (the others a client
+/// may send along are not the item's).
+pub(super) fn document(request: &CipherRequest, cipher_type: CipherType) -> String {
+    if let Some(blob) = whole_blob(request) {
         return blob.to_string();
     }
     let mut login = request

@@ -33,3 +33,5 @@ mod sponsorships;
 mod story;
 mod support;
 mod sync_at_scale;
+mod vault;
+mod vault_bw;

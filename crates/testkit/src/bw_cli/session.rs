@@ -131,7 +131,8 @@ impl BwSession {
         Ok(stdout)
     }
 
-    async fn run_json(&self, args: &[&str]) -> anyhow::Result<Value> {
+    /// Runs `bw` and parses what it printed as JSON.
+    pub async fn run_json(&self, args: &[&str]) -> anyhow::Result<Value> {
         let stdout = self.run_ok(args).await?;
         serde_json::from_str(&stdout)
             .with_context(|| format!("`bw {}` printed no JSON: {stdout}", args.join(" ")))
@@ -201,6 +202,18 @@ impl BwSession {
             .await
     }
 
+    /// `bw create <object> <encoded json>`: the created object as `bw` prints it.
+    pub async fn create(&self, object: &str, json: &Value) -> anyhow::Result<Value> {
+        let encoded = encode(json);
+        self.run_json(&["create", object, &encoded]).await
+    }
+
+    /// `bw edit <object> <id> <encoded json>`: the object as `bw` prints it after the edit.
+    pub async fn edit(&self, object: &str, id: &str, json: &Value) -> anyhow::Result<Value> {
+        let encoded = encode(json);
+        self.run_json(&["edit", object, id, &encoded]).await
+    }
+
     /// `bw logout`; forgets the session key.
     pub async fn logout(&mut self) -> anyhow::Result<()> {
         self.run_ok(&["logout"]).await?;
@@ -216,4 +229,10 @@ impl BwSession {
         self.session_key = Some(key.to_string());
         Ok(())
     }
+}
+
+/// A JSON value as `bw create`/`bw edit` take it: base64 of its text (what `bw encode` makes).
+fn encode(json: &Value) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(json.to_string())
 }

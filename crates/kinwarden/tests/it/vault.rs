@@ -1,0 +1,169 @@
+//! The personal vault over HTTP, on both backends: the stale-edit check, purge only with the
+//! master password, the reference's refusals of bad input (nothing changes), another user's
+//! items out of reach, and the account revision date that tells `bw sync` to fetch.
+
+use kinwarden_testkit::{ClientAccount, Kdf, TestServer, backends};
+use serde_json::{Value, json};
+
+use crate::support::{Session, login, register};
+
+const ENC: &str = "2.aXZpdml2aXZpdml2aQ==|Y3RjdGN0|bWFjbWFjbWFj";
+const ENC_2: &str = "2.b3RoZXJvdGhlcm90aA==|Y3RjdGN0|bWFjbWFjbWFj";
+const STALE: &str = "The item cannot be saved because it is out of date. To edit this item, first sync your vault, or log out and back in.";
+
+async fn account(server: &TestServer, email: &str) -> anyhow::Result<(ClientAccount, Session)> {
+    let account = ClientAccount::new(email, "a long password", Kdf::DEFAULT_ITERATIONS)?;
+    register(server, &account).await?;
+    let session = login(server, &account).await?;
+    Ok((account, session))
+}
+
+fn note(name: &str) -> Value {
+    json!({"type": 2, "name": name, "notes": null, "secureNote": {"type": 0}})
+}
+
+async fn revision_date(server: &TestServer, session: &Session) -> anyhow::Result<i64> {
+    Ok(session
+        .get(server, "/api/accounts/revision-date")
+        .await?
+        .json()
+        .await?)
+}
+
+async fn message(response: reqwest::Response) -> anyhow::Result<(u16, Value)> {
+    let status = response.status().as_u16();
+    Ok((status, response.json().await.unwrap_or(Value::Null)))
+}
+
+#[tokio::test]
+async fn edits_are_checked_and_nothing_of_another_user_is_reachable() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let server = TestServer::cloud().backend(backend).start().await?;
+        let (ann_account, ann) = account(&server, "ann@example.com").await?;
+        let (_, bo) = account(&server, "bo@example.com").await?;
+        let before = revision_date(&server, &ann).await?;
+
+        let created: Value = ann
+            .post(&server, "/api/ciphers", &note(ENC))
+            .await?
+            .json()
+            .await?;
+        assert_eq!(created["object"], "cipher", "{name}: {created}");
+        assert_eq!(created["deletedDate"], Value::Null);
+        assert_eq!(
+            created["permissions"],
+            json!({"delete": true, "restore": true})
+        );
+        let id = created["id"].as_str().unwrap_or_default().to_string();
+        let revision = created["revisionDate"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            revision_date(&server, &ann).await? > before,
+            "{name}: bumped"
+        );
+        let path = format!("/api/ciphers/{id}");
+
+        // An edit of a copy older than the stored item is refused, and changes nothing.
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        let mut edit = note(ENC_2);
+        edit["lastKnownRevisionDate"] = json!("2020-01-01T00:00:00.000Z");
+        let (status, body) = message(ann.put(&server, &path, &edit).await?).await?;
+        assert_eq!(
+            (status, body["message"].as_str()),
+            (400, Some(STALE)),
+            "{name}"
+        );
+        let stored: Value = ann.get(&server, &path).await?.json().await?;
+        assert_eq!(stored["name"], ENC, "{name}");
+        // With the copy's date (as clients write it, 7 fractional digits) it goes through.
+        edit["lastKnownRevisionDate"] = json!(revision.replace('Z', "0000Z"));
+        let (status, body) = message(ann.put(&server, &path, &edit).await?).await?;
+        assert_eq!(status, 200, "{name}: {body}");
+        assert_eq!(body["name"], ENC_2);
+        assert_ne!(body["revisionDate"], json!(revision), "{name}");
+
+        // Bad input: the reference's refusals, and nothing stored.
+        let mut plain = note("not encrypted");
+        let (status, body) = message(ann.post(&server, "/api/ciphers", &plain).await?).await?;
+        assert_eq!(status, 400, "{name}");
+        assert_eq!(
+            body["validationErrors"]["Name"][0], "Name is not a valid encrypted string.",
+            "{name}: {body}"
+        );
+        plain = note(ENC);
+        plain["type"] = json!(9);
+        let (status, _) = message(ann.post(&server, "/api/ciphers", &plain).await?).await?;
+        assert_eq!(status, 400, "{name}: an unknown type");
+        plain = json!({"type": 1, "name": ENC});
+        let (status, body) = message(ann.post(&server, "/api/ciphers", &plain).await?).await?;
+        assert_eq!(status, 400, "{name}: a login without its login part");
+        assert!(body["validationErrors"]["Login"].is_array(), "{body}");
+        let bos_folder: Value = bo
+            .post(&server, "/api/folders", &json!({"name": ENC}))
+            .await?
+            .json()
+            .await?;
+        plain = note(ENC);
+        plain["folderId"] = bos_folder["id"].clone();
+        let (status, body) = message(ann.post(&server, "/api/ciphers", &plain).await?).await?;
+        assert_eq!(
+            (status, body["message"].as_str()),
+            (400, Some("Invalid folder.")),
+            "{name}"
+        );
+        for body in ["{", "[]", r#"{"type": "x"}"#] {
+            let response = server
+                .client
+                .post(server.at("/api/ciphers"))
+                .bearer_auth(&ann.access_token)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await?;
+            assert_eq!(response.status(), 400, "{name}: {body}");
+        }
+        let listed: Value = ann.get(&server, "/api/ciphers").await?.json().await?;
+        assert_eq!(listed["data"].as_array().map(Vec::len), Some(1), "{name}");
+
+        // Bo reaches nothing of Ann's: not the item, not its trash, not by a bulk request.
+        assert_eq!(bo.get(&server, &path).await?.status(), 404, "{name}");
+        assert_eq!(bo.put(&server, &path, &note(ENC)).await?.status(), 404);
+        let soft = format!("{path}/delete");
+        assert_eq!(bo.put(&server, &soft, &json!({})).await?.status(), 404);
+        let bulk = json!({"ids": [id]});
+        assert_eq!(
+            bo.put(&server, "/api/ciphers/delete", &bulk)
+                .await?
+                .status(),
+            200
+        );
+        let stored: Value = ann.get(&server, &path).await?.json().await?;
+        assert_eq!(stored["deletedDate"], Value::Null, "{name}: untouched");
+        let sync: Value = bo.get(&server, "/api/sync").await?.json().await?;
+        assert_eq!(sync["ciphers"], json!([]), "{name}");
+
+        // Purge: a wrong password changes nothing; the right one empties the vault.
+        let wrong = json!({"masterPasswordHash": "d3Jvbmc="});
+        let (status, body) =
+            message(ann.post(&server, "/api/ciphers/purge", &wrong).await?).await?;
+        assert_eq!(status, 400, "{name}");
+        assert!(
+            body.to_string().contains("User verification failed."),
+            "{name}: {body}"
+        );
+        let sync: Value = ann.get(&server, "/api/sync").await?.json().await?;
+        assert_eq!(sync["ciphers"].as_array().map(Vec::len), Some(1), "{name}");
+        let right = json!({"masterPasswordHash": ann_account.master_password_hash});
+        let purged = ann.post(&server, "/api/ciphers/purge", &right).await?;
+        assert_eq!(purged.status(), 200, "{name}");
+        let sync: Value = ann.get(&server, "/api/sync").await?.json().await?;
+        assert_eq!(sync["ciphers"], json!([]), "{name}");
+        let bos: Value = bo.get(&server, "/api/folders").await?.json().await?;
+        assert_eq!(bos["data"].as_array().map(Vec::len), Some(1), "{name}");
+        server.stop().await?;
+    }
+    Ok(())
+}
