@@ -33,11 +33,13 @@ pub mod audience {
     pub const ADMIN_SESSION: &str = "kinwarden:admin-session";
     /// The link of a Families sponsorship offer (reference §4.4).
     pub const SPONSORSHIP_OFFER: &str = "kinwarden:sponsorship-offer";
+    /// A vault attachment's download link, which clients fetch without their bearer token.
+    pub const ATTACHMENT_DOWNLOAD: &str = "kinwarden:attachment-download";
 }
 
 /// The audiences whose tokens are signed with the local secret ([`TokenKeys::sign_local`]);
 /// [`TokenKeys::verify`] takes an HS256 token for no other.
-pub const LOCALLY_SIGNED: [&str; 1] = [audience::SPONSORSHIP_OFFER];
+pub const LOCALLY_SIGNED: [&str; 2] = [audience::SPONSORSHIP_OFFER, audience::ATTACHMENT_DOWNLOAD];
 
 /// A fresh RSA-2048 key pair as PEM (PKCS#8 private, SPKI public).
 pub fn generate_key_pem() -> Result<(String, String), TokenError> {
@@ -248,6 +250,26 @@ pub struct SponsorshipOfferClaims {
 impl TimeBounded for SponsorshipOfferClaims {
     fn window(&self) -> (i64, i64) {
         (self.nbf, i64::MAX)
+    }
+}
+
+/// The claims of an attachment's download link: which file of which item, for a few minutes.
+/// Signed locally, as every item of a synced vault carries one.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AttachmentDownloadClaims {
+    pub iss: String,
+    pub aud: String,
+    pub nbf: i64,
+    pub exp: i64,
+    /// The item's id.
+    pub cid: String,
+    /// The attachment's id.
+    pub aid: String,
+}
+
+impl TimeBounded for AttachmentDownloadClaims {
+    fn window(&self) -> (i64, i64) {
+        (self.nbf, self.exp)
     }
 }
 

@@ -135,6 +135,18 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             ciphers::delete_post
         ))
         .routes(utoipa_axum::routes!(ciphers::restore))
+        .routes(utoipa_axum::routes!(attachments::reserve))
+        .routes(utoipa_axum::routes!(attachments::get, attachments::delete))
+        .routes(utoipa_axum::routes!(attachments::delete_post))
+        .routes(utoipa_axum::routes!(attachments::download))
+        // The upload alone takes a body as large as the largest file.
+        .merge(
+            OpenApiRouter::new()
+                .routes(utoipa_axum::routes!(attachments::upload))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    attachments::UPLOAD_BODY_LIMIT,
+                )),
+        )
         .fallback(not_found);
     let identity = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(identity::prelogin::prelogin))

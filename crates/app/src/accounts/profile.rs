@@ -61,6 +61,22 @@ pub async fn build(state: &App, user: &UserRecord) -> Result<ProfileResponse, Ap
     })
 }
 
+/// Whether the user has premium features (attachments, TOTP codes): from an enabled
+/// organization whose plan or license gives its users premium, or the server's setting.
+pub async fn has_premium(state: &App, user: &UserRecord) -> Result<bool, AppError> {
+    if state.config.premium_for_all {
+        return Ok(true);
+    }
+    let self_hosted = state.config.mode == kinwarden_config::Mode::SelfHosted;
+    Ok(state
+        .store
+        .memberships_of_user(user.id, MemberStatus::Confirmed)
+        .await?
+        .iter()
+        .map(|membership| profile_organization(membership, self_hosted))
+        .any(|org| org.enabled && org.users_get_premium))
+}
+
 fn profile_organization(membership: &Membership, self_hosted: bool) -> ProfileOrganization {
     let member = &membership.member;
     let org = &membership.organization;

@@ -10,6 +10,7 @@ pub mod license_validation;
 pub mod runs;
 pub mod sponsorship_sync;
 pub mod sponsorship_validation;
+pub mod trash_purge;
 
 use kinwarden_config::Config;
 use kinwarden_core::license::LicensePublicKey;

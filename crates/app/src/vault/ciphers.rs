@@ -45,7 +45,7 @@ async fn load(app: &App, user: &UserRecord, id: CipherId) -> Result<UserCipher, 
 }
 
 pub async fn get(app: &App, user: &UserRecord, id: CipherId) -> Result<CipherResponse, AppError> {
-    Ok(respond::personal(&app.urls, &load(app, user, id).await?))
+    Ok(respond::personal(app, &load(app, user, id).await?))
 }
 
 pub async fn details(
@@ -268,7 +268,7 @@ pub async fn restore_many(
     let mut restored = Vec::new();
     for id in ids {
         if let Some(item) = app.store.personal_cipher(user.id, *id).await? {
-            restored.push(respond::mini(&app.urls, &item));
+            restored.push(respond::mini(app, &item));
         }
     }
     Ok(restored)

@@ -3,8 +3,9 @@
 //! the user's revision date with it, so clients' `bw sync` fetches the change), and answers the
 //! reference's response shapes.
 
+pub mod attachments;
 pub mod ciphers;
-mod files;
+pub(crate) mod files;
 pub mod folders;
 mod request;
 mod respond;

@@ -1,6 +1,5 @@
 //! Items as the reference answers them (reference vault §1.5), from what the store holds.
 
-use kinwarden_core::vault::attachments::size_name;
 use kinwarden_proto::vault::attachments::AttachmentResponse;
 use kinwarden_proto::vault::responses::{
     CIPHER_MINI_OBJECT, CipherDetailsResponse, CipherForUser, CipherMiniResponse,
@@ -8,25 +7,18 @@ use kinwarden_proto::vault::responses::{
 };
 use kinwarden_proto::vault::stored;
 
+use crate::App;
 use crate::records::UserCipher;
 use crate::wire_time;
-use crate::{App, PublicUrls};
 
-/// The item without what it is to a user.
-pub(super) fn mini(urls: &PublicUrls, item: &UserCipher) -> CipherMiniResponse {
+/// The item without what it is to a user. Its attachments carry download links of their own, as
+/// clients fall back to them.
+pub(super) fn mini(app: &App, item: &UserCipher) -> CipherMiniResponse {
     let cipher = &item.cipher;
     let attachments: Vec<AttachmentResponse> = item
         .attachments
         .iter()
-        .map(|attachment| AttachmentResponse {
-            id: attachment.id.to_string(),
-            url: Some(urls.join(&format!("attachments/{}/{}", cipher.id, attachment.id))),
-            file_name: Some(attachment.file_name.clone()),
-            key: attachment.key.clone(),
-            size: attachment.size.to_string(),
-            size_name: size_name(attachment.size),
-            object: "attachment".to_string(),
-        })
+        .map(|attachment| super::attachments::response(app, attachment))
         .collect();
     CipherMiniResponse {
         object: CIPHER_MINI_OBJECT.to_string(),
@@ -47,8 +39,8 @@ pub(super) fn mini(urls: &PublicUrls, item: &UserCipher) -> CipherMiniResponse {
 }
 
 /// A personal item as its owner sees it: every right is the owner's.
-pub(super) fn personal(urls: &PublicUrls, item: &UserCipher) -> CipherResponse {
-    mini(urls, item).into_cipher(CipherForUser {
+pub(super) fn personal(app: &App, item: &UserCipher) -> CipherResponse {
+    mini(app, item).into_cipher(CipherForUser {
         folder_id: item.marks.folder_id.map(|id| id.to_string()),
         favorite: item.marks.favorite,
         edit: true,
@@ -63,5 +55,5 @@ pub(super) fn personal(urls: &PublicUrls, item: &UserCipher) -> CipherResponse {
 
 /// A personal item with the collections its owner sees it through (none).
 pub fn cipher_details(app: &App, item: &UserCipher) -> CipherDetailsResponse {
-    personal(&app.urls, item).into_details(Vec::new())
+    personal(app, item).into_details(Vec::new())
 }

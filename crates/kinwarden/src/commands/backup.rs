@@ -1,8 +1,9 @@
-//! `kinwarden backup` and `kinwarden restore` (SPEC §2): one archive holding the configuration,
-//! keys, certificates, licenses, the mail outbox and a consistent copy of the database, made
-//! safely while the server runs.
+//! `kinwarden backup` and `kinwarden restore` (SPEC §2, §11): one archive holding the
+//! configuration, keys, certificates, licenses, the mail outbox, the vault's attachment files and
+//! a consistent copy of the database, made safely while the server runs.
 
 use std::fs::File;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -20,6 +21,10 @@ use crate::process;
 const MANIFEST: &str = "kinwarden-backup.json";
 /// Directories of bwdata copied as they are. `db/` is written from a snapshot; `logs/` is left out.
 const COPIED_DIRS: &[&str] = &["env", "core", "ssl", "mail"];
+/// The vault's attachment files, `attachments/{item id}/{attachment id}`: copied after the
+/// database snapshot, so the file of every upload the snapshot records as arrived (validated) is
+/// already in place; one deleted meanwhile is missing only beside a record that was being deleted.
+const ATTACHMENTS_DIR: &str = "attachments";
 const SQLITE_IN_ARCHIVE: &str = "db/vault.db";
 const PG_DUMP_IN_ARCHIVE: &str = "db/postgres.sql";
 
@@ -101,6 +106,7 @@ pub async fn backup(bwdata: &Bwdata, out: Option<PathBuf>) -> Result<(), CliErro
             archive.append_dir_all(dir, &path)?;
         }
     }
+    append_attachments(&mut archive, &bwdata.root().join(ATTACHMENTS_DIR))?;
     if let Some((path, name)) = &database_file {
         archive.append_path_with_name(path, name)?;
     }
@@ -109,6 +115,58 @@ pub async fn backup(bwdata: &Bwdata, out: Option<PathBuf>) -> Result<(), CliErro
     partial.persist(&out).map_err(|err| err.error)?;
     println!("Backup written to {}", out.display());
     Ok(())
+}
+
+/// Adds each `{item}/{attachment}` file under `dir`. Unlike the other directories these change
+/// while the server runs: a file or folder removed between listing and reading (its item deleted)
+/// is skipped instead of failing the backup, and a write's temporary file (a dot file, renamed
+/// into place once whole) is left out. A file once opened is read whole even if removed meanwhile.
+fn append_attachments<W: Write>(archive: &mut tar::Builder<W>, dir: &Path) -> io::Result<()> {
+    for item in entries(dir)? {
+        let Some(item_name) = item.file_name() else {
+            continue;
+        };
+        for path in entries(&item)? {
+            let Some(file_name) = path.file_name() else {
+                continue;
+            };
+            if file_name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let mut file = match File::open(&path) {
+                Ok(file) => file,
+                Err(err) if err.kind() == io::ErrorKind::NotFound => continue,
+                Err(err) => return Err(err),
+            };
+            if !file.metadata()?.is_file() {
+                continue;
+            }
+            let name = Path::new(ATTACHMENTS_DIR).join(item_name).join(file_name);
+            archive.append_file(name, &mut file)?;
+        }
+    }
+    Ok(())
+}
+
+/// The entries of `dir` in name order; none when it is not (or no longer) a directory.
+fn entries(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let listing = match std::fs::read_dir(dir) {
+        Ok(listing) => listing,
+        Err(err)
+            if matches!(
+                err.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(Vec::new());
+        }
+        Err(err) => return Err(err),
+    };
+    let mut paths = listing
+        .map(|entry| entry.map(|entry| entry.path()))
+        .collect::<io::Result<Vec<_>>>()?;
+    paths.sort();
+    Ok(paths)
 }
 
 /// Runs `pg_dump` when it is installed. Answers false when it is not.

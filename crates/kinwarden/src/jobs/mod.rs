@@ -9,6 +9,7 @@ mod expired_sponsorships;
 mod license_validation;
 mod sponsorship_sync;
 mod sponsorship_validation;
+mod trash_purge;
 
 use std::ops::Deref;
 use std::time::Duration;
@@ -18,6 +19,7 @@ use kinwarden_app::jobs::{Idle, runs};
 use kinwarden_app::{App, AppError};
 use kinwarden_config::Config;
 use kinwarden_core::schedule::Schedule;
+use kinwarden_core::vault::trash::purge_schedule;
 use tokio::sync::watch;
 
 /// How often the scheduler looks for due slots.
@@ -55,14 +57,16 @@ pub enum Job {
     SponsorshipValidation,
     ExpiredSponsorships,
     LicenseValidation,
+    TrashPurge,
 }
 
 impl Job {
-    pub const ALL: [Job; 4] = [
+    pub const ALL: [Job; 5] = [
         Job::SponsorshipSync,
         Job::SponsorshipValidation,
         Job::ExpiredSponsorships,
         Job::LicenseValidation,
+        Job::TrashPurge,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +75,7 @@ impl Job {
             Self::SponsorshipValidation => "sponsorship-validation",
             Self::ExpiredSponsorships => "expired-sponsorships",
             Self::LicenseValidation => "license-validation",
+            Self::TrashPurge => "trash-purge",
         }
     }
 
@@ -80,13 +85,15 @@ impl Job {
 
     /// The sponsorship sync runs daily at `kinwarden__syncTime`; the cloud's sponsorship
     /// validation daily at 01:00 UTC and the clean-up of expired sponsorships at 02:00 UTC
-    /// (SPEC §9 "time"); license validation twice a day, at 00:30 and 12:30 UTC (reference §5.6).
+    /// (SPEC §9 "time"); license validation twice a day, at 00:30 and 12:30 UTC (reference §5.6);
+    /// the trash is emptied daily at 00:00 UTC (`kinwarden_core::vault::trash`).
     pub fn schedule(self, config: &Config) -> Schedule {
         match self {
             Self::SponsorshipSync => Schedule::daily_at(&[config.sync_time_minutes]),
             Self::SponsorshipValidation => Schedule::daily_at(&[60]),
             Self::ExpiredSponsorships => Schedule::daily_at(&[2 * 60]),
             Self::LicenseValidation => Schedule::daily_at(&[30, 12 * 60 + 30]),
+            Self::TrashPurge => purge_schedule(),
         }
     }
 
@@ -97,6 +104,7 @@ impl Job {
             Self::SponsorshipValidation => sponsorship_validation::run(app).await,
             Self::ExpiredSponsorships => expired_sponsorships::run(app).await,
             Self::LicenseValidation => license_validation::run(app).await,
+            Self::TrashPurge => trash_purge::run(app).await,
         }
     }
 }

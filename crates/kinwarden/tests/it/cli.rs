@@ -267,6 +267,16 @@ async fn backup_of_a_running_server_restores_into_an_empty_directory() -> anyhow
     let server_id = store.meta_get(kinwarden_store::SERVER_ID).await?;
     assert!(server_id.is_some());
     store.close().await;
+    // An attachment's file, bytes of every value, as the vault keeps it beside the database.
+    let attachment = format!(
+        "attachments/{}/{}",
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4()
+    );
+    let attachment_bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let attachment_path = source.root().join(&attachment);
+    std::fs::create_dir_all(attachment_path.parent().expect("a folder"))?;
+    std::fs::write(&attachment_path, &attachment_bytes)?;
 
     let archive = source.dir.path().join("backup.tar.gz");
     let archive_arg = archive.to_str().expect("utf-8");
@@ -293,9 +303,13 @@ async fn backup_of_a_running_server_restores_into_an_empty_directory() -> anyhow
         "a non-empty directory needs --force"
     );
 
-    // Same configuration (and port), same keys, same data.
+    // Same configuration (and port), same keys, same data, same attachment files.
     let restored_env = std::fs::read_to_string(target.env_file())?;
     assert_eq!(restored_env, std::fs::read_to_string(source.env_file())?);
+    assert!(
+        std::fs::read(target.root().join(&attachment))? == attachment_bytes,
+        "the attachment is restored byte for byte"
+    );
     assert_ok(&target.run(&["start"])?, "start the restored server");
     let trusting_source_ca = source.client()?;
     let alive = trusting_source_ca.get(source.url("/alive")).send().await?;

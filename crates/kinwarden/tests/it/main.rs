@@ -33,5 +33,6 @@ mod sponsorships;
 mod story;
 mod support;
 mod sync_at_scale;
+mod trash;
 mod vault;
 mod vault_bw;

@@ -132,8 +132,57 @@ async fn round_trip(cli: &BwCli, builder: TestServerBuilder, mode: &str) -> anyh
         "{mode}: {folders}"
     );
 
-    // The trash and back, then gone for good.
+    // A file attached to the note comes back byte for byte, through a link that needs no token.
     let note = &ids[1];
+    let dir = tempfile::tempdir()?;
+    let bytes: Vec<u8> = (0..70_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let original = dir.path().join("scan.bin");
+    std::fs::write(&original, &bytes)?;
+    let with_file = bw
+        .run_json(&[
+            "create",
+            "attachment",
+            "--file",
+            &original.to_string_lossy(),
+            "--itemid",
+            note,
+        ])
+        .await?;
+    let attachment = &with_file["attachments"][0];
+    assert_eq!(attachment["fileName"], "scan.bin", "{mode}: {with_file}");
+    let id = attachment["id"].as_str().context("the attachment's id")?;
+    let stored_file = server
+        .bwdata
+        .join("attachments")
+        .join(note.as_str())
+        .join(id);
+    // The server keeps and counts the encrypted file: a little larger than the plain one.
+    let on_disk = std::fs::metadata(&stored_file)?.len();
+    assert!(on_disk > 70_000, "{mode}: {on_disk}");
+    assert_eq!(
+        attachment["size"],
+        on_disk.to_string(),
+        "{mode}: {with_file}"
+    );
+    let fetched = dir.path().join("fetched.bin");
+    bw.run_ok(&[
+        "get",
+        "attachment",
+        "scan.bin",
+        "--itemid",
+        note,
+        "--output",
+        &fetched.to_string_lossy(),
+    ])
+    .await?;
+    assert_eq!(std::fs::read(&fetched)?, bytes, "{mode}");
+    let stored = server.bwdata.join("attachments").join(note.as_str());
+    assert!(
+        stored.is_dir(),
+        "{mode}: the file is under bwdata/attachments"
+    );
+
+    // The trash and back, then gone for good, its file with it.
     bw.run_ok(&["delete", "item", note]).await?;
     let trash = bw.run_json(&["list", "items", "--trash"]).await?;
     assert_eq!(
@@ -146,6 +195,7 @@ async fn round_trip(cli: &BwCli, builder: TestServerBuilder, mode: &str) -> anyh
     let trash = bw.run_json(&["list", "items", "--trash"]).await?;
     assert_eq!(trash, json!([]), "{mode}");
     bw.run_ok(&["delete", "item", note, "--permanent"]).await?;
+    assert!(!stored.exists(), "{mode}: the file went with the item");
     other.sync().await?;
     let left = other.run_json(&["list", "items"]).await?;
     assert_eq!(left.as_array().map(Vec::len), Some(4), "{mode}: {left}");

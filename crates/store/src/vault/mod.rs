@@ -3,8 +3,10 @@
 //! concerns in the same transaction (reference vault §0.4), which is what tells a client's
 //! `bw sync` that there is something to fetch.
 
+mod attachments;
 mod ciphers;
 mod folders;
+mod trash;
 
 pub use ciphers::{AttachmentRecord, CipherMarks, CipherRecord, UserCipher};
 pub use folders::FolderRecord;

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod api_keys;
+pub mod attachments;
 pub mod billing_sync_status;
 pub mod ciphers;
 pub mod cloud_license_sync;

@@ -28,6 +28,7 @@ impl World {
             .replace("{friendly_name}", "Nobody")
             .replace("{folder_id}", &self.folder_id)
             .replace("{cipher_id}", &self.cipher_id)
+            .replace("{attachment_id}", &self.attachment_id)
             .replace("{id}", id);
         if template.ends_with("/license") {
             path.push_str(&format!("?installationId={}", self.installation_id));

@@ -73,6 +73,39 @@ pub(super) const ROWS: &[Row] = &[
     row("PUT", "/api/ciphers/{cipher_id}/delete", ItemOwner, Both),
     row("POST", "/api/ciphers/{cipher_id}/delete", ItemOwner, Both).destructive(),
     row("PUT", "/api/ciphers/{cipher_id}/restore", ItemOwner, Both),
+    row(
+        "POST",
+        "/api/ciphers/{cipher_id}/attachment/v2",
+        ItemOwner,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/ciphers/{cipher_id}/attachment/{attachment_id}",
+        ItemOwner,
+        Both,
+    ),
+    row(
+        "GET",
+        "/api/ciphers/{cipher_id}/attachment/{attachment_id}",
+        ItemOwner,
+        Both,
+    ),
+    row(
+        "DELETE",
+        "/api/ciphers/{cipher_id}/attachment/{attachment_id}",
+        ItemOwner,
+        Both,
+    )
+    .destructive(),
+    row(
+        "POST",
+        "/api/ciphers/{cipher_id}/attachment/{attachment_id}/delete",
+        ItemOwner,
+        Both,
+    )
+    .destructive(),
+    row("GET", "/api/ciphers/attachment/download", Anyone, Both),
     row("POST", "/api/accounts/api-key", User, Both),
     row("POST", "/api/accounts/rotate-api-key", User, Both),
     row("POST", "/api/accounts/security-stamp", User, Both),

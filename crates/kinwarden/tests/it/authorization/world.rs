@@ -36,9 +36,10 @@ pub(super) struct World {
     pub(super) user_id: String,
     pub(super) installation_id: String,
     pub(super) connection_id: String,
-    /// The owner's folder and personal item.
+    /// The owner's folder, personal item, and a file reserved on it (not uploaded).
     pub(super) folder_id: String,
     pub(super) cipher_id: String,
+    pub(super) attachment_id: String,
     pub(super) credentials: BTreeMap<Caller, Credential>,
     /// What each caller's browser brings to the pages.
     pub(super) browsers: BTreeMap<Caller, Browser>,
@@ -74,8 +75,12 @@ pub(super) async fn expired_token(
     Ok((session.access_token, browser))
 }
 
-/// A folder and a secure note in it, made by the session's user: what the vault rows target.
-async fn vault_of(server: &TestServer, session: &Session) -> anyhow::Result<(String, String)> {
+/// A folder, a secure note in it and a file reserved on the note, made by the session's user
+/// (an owner of an enterprise organization, so with premium): what the vault rows target.
+async fn vault_of(
+    server: &TestServer,
+    session: &Session,
+) -> anyhow::Result<(String, String, String)> {
     const NAME: &str = "2.aXZpdml2aXZpdml2aQ==|Y3RjdGN0|bWFjbWFjbWFj";
     let folder: serde_json::Value = session
         .post(server, "/api/folders", &serde_json::json!({"name": NAME}))
@@ -94,11 +99,24 @@ async fn vault_of(server: &TestServer, session: &Session) -> anyhow::Result<(Str
         .json()
         .await?;
     let cipher_id = item["id"].as_str().unwrap_or_default().to_string();
+    let reserved: serde_json::Value = session
+        .post(
+            server,
+            &format!("/api/ciphers/{cipher_id}/attachment/v2"),
+            &serde_json::json!({"key": NAME, "fileName": NAME, "fileSize": 10}),
+        )
+        .await?
+        .json()
+        .await?;
+    let attachment_id = reserved["attachmentId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     anyhow::ensure!(
-        !folder_id.is_empty() && !cipher_id.is_empty(),
-        "vault: {folder} {item}"
+        !folder_id.is_empty() && !cipher_id.is_empty() && !attachment_id.is_empty(),
+        "vault: {folder} {item} {reserved}"
     );
-    Ok((folder_id, cipher_id))
+    Ok((folder_id, cipher_id, attachment_id))
 }
 
 pub(super) async fn other_user(server: &TestServer) -> anyhow::Result<(ClientAccount, Session)> {
@@ -425,8 +443,8 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
     let sh_browsers = browsers_of(&self_hosted, &sh_accounts, sh_expired_browser).await?;
     let cloud_user = cloud_session.user_id(&cloud).await?;
     let sh_user = sh_owner.user_id(&self_hosted).await?;
-    let (cloud_folder, cloud_cipher) = vault_of(&cloud, &cloud_session).await?;
-    let (sh_folder, sh_cipher) = vault_of(&self_hosted, &sh_owner).await?;
+    let (cloud_folder, cloud_cipher, cloud_attachment) = vault_of(&cloud, &cloud_session).await?;
+    let (sh_folder, sh_cipher, sh_attachment) = vault_of(&self_hosted, &sh_owner).await?;
     Ok((
         World {
             client: no_redirects(&cloud)?,
@@ -439,6 +457,7 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
             connection_id: uuid::Uuid::new_v4().to_string(),
             folder_id: cloud_folder,
             cipher_id: cloud_cipher,
+            attachment_id: cloud_attachment,
             credentials: cloud_credentials,
             browsers: cloud_browsers,
         },
@@ -453,6 +472,7 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
             connection_id,
             folder_id: sh_folder,
             cipher_id: sh_cipher,
+            attachment_id: sh_attachment,
             credentials: sh_credentials,
             browsers: sh_browsers,
         },
