@@ -139,6 +139,14 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(attachments::get, attachments::delete))
         .routes(utoipa_axum::routes!(attachments::delete_post))
         .routes(utoipa_axum::routes!(attachments::download))
+        // An import carries a whole vault: up to the 30 MB a request may carry in the reference.
+        .merge(
+            OpenApiRouter::new()
+                .routes(utoipa_axum::routes!(ciphers::import))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    ciphers::IMPORT_BODY_LIMIT,
+                )),
+        )
         // The upload alone takes a body as large as the largest file.
         .merge(
             OpenApiRouter::new()
@@ -163,6 +171,12 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(crate::http::metrics::scrape))
         .nest("/api", api)
         .nest("/identity", identity)
+        .nest(
+            "/events",
+            OpenApiRouter::new()
+                .routes(utoipa_axum::routes!(events::collect))
+                .fallback(not_found),
+        )
         .nest("/admin", crate::portal::router())
 }
 

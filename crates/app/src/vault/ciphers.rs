@@ -8,7 +8,7 @@ use kinwarden_core::ids::{CipherId, FolderId};
 use kinwarden_core::vault::bulk::{self, BulkAction};
 use kinwarden_core::vault::stale;
 use kinwarden_core::vault::types::{CipherType, UNSUPPORTED_TYPE_MESSAGE};
-use kinwarden_core::vault::validate::{required_message, validate_item};
+use kinwarden_core::vault::validate::{ValidationErrors, required_message, validate_item_at};
 use kinwarden_proto::accounts::SecretVerificationRequest;
 use kinwarden_proto::vault::ciphers::CipherRequest;
 use kinwarden_proto::vault::responses::{
@@ -64,6 +64,25 @@ async fn check_request(
     request: &CipherRequest,
     cipher_type: Option<i32>,
 ) -> Result<(CipherType, Option<FolderId>), AppError> {
+    let mut errors = ValidationErrors::new();
+    let cipher_type = check_item(user, request, cipher_type, "", &mut errors)?;
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let folder = own_folder(app, user, request.folder_id.as_deref()).await?;
+    Ok((cipher_type, folder))
+}
+
+/// Checks one item as saved (alone, or as `Ciphers[i]` of an import: `prefix`): encrypted for
+/// the caller and of a served type, refused at once; its fields and its type's part, with their
+/// messages added to `errors` under the prefix.
+pub(super) fn check_item(
+    user: &UserRecord,
+    request: &CipherRequest,
+    cipher_type: Option<i32>,
+    prefix: &str,
+    errors: &mut ValidationErrors,
+) -> Result<CipherType, AppError> {
     if let Some(encrypted_for) = request.encrypted_for.as_deref().filter(|id| !id.is_empty())
         && !encrypted_for.eq_ignore_ascii_case(&user.id.to_string())
     {
@@ -71,7 +90,7 @@ async fn check_request(
     }
     let cipher_type = CipherType::from_code(cipher_type.unwrap_or(0))
         .ok_or_else(|| AppError::BadRequest(UNSUPPORTED_TYPE_MESSAGE.to_string()))?;
-    let mut errors = validate_item(&request::fields(request));
+    validate_item_at(&request::fields(request), prefix, errors);
     if request::whole_blob(request).is_none() {
         // The reference fails with a 500 when the type's part is missing; a clear 400 here.
         let (part, present) = match cipher_type {
@@ -82,17 +101,15 @@ async fn check_request(
             CipherType::SshKey => ("SSHKey", request.ssh_key.is_some()),
         };
         if !present {
-            errors
-                .entry(part.to_string())
-                .or_default()
-                .push(required_message(part));
+            let key = if prefix.is_empty() {
+                part.to_string()
+            } else {
+                format!("{prefix}.{part}")
+            };
+            errors.entry(key).or_default().push(required_message(part));
         }
     }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    let folder = own_folder(app, user, request.folder_id.as_deref()).await?;
-    Ok((cipher_type, folder))
+    Ok(cipher_type)
 }
 
 /// The caller's folder named by `raw` (none for no folder); another's or an unknown one is

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod ciphers;
 pub(crate) mod files;
 pub mod folders;
+pub mod import;
 mod request;
 mod respond;
 

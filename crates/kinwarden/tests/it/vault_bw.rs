@@ -205,6 +205,87 @@ async fn round_trip(cli: &BwCli, builder: TestServerBuilder, mode: &str) -> anyh
     bw.run_ok(&["delete", "folder", &folder_id]).await?;
     let mail = bw.run_json(&["get", "item", login]).await?;
     assert_eq!(mail["folderId"], Value::Null, "{mode}: {mail}");
+
+    // Export, and an import of the export into another account reproduces items and folders.
+    let home = bw.create("folder", &json!({"name": "Home"})).await?;
+    let home_id = id_of(&home)?;
+    let recipe = json!({"type": 2, "name": "Recipe", "notes": "flour, eggs", "folderId": home_id,
+        "secureNote": {"type": 0}});
+    bw.create("item", &recipe).await?;
+    let plain = dir.path().join("export.json");
+    bw.run_ok(&[
+        "export",
+        "--format",
+        "json",
+        "--output",
+        &plain.to_string_lossy(),
+    ])
+    .await?;
+    let exported: Value = serde_json::from_slice(&std::fs::read(&plain)?)?;
+    assert_eq!(exported["encrypted"], false, "{mode}");
+    assert_eq!(
+        exported["items"].as_array().map(Vec::len),
+        Some(5),
+        "{mode}: {exported}"
+    );
+    assert_eq!(exported["folders"][0]["name"], "Home", "{mode}");
+    let sealed = dir.path().join("export-encrypted.json");
+    bw.run_ok(&[
+        "export",
+        "--format",
+        "encrypted_json",
+        "--output",
+        &sealed.to_string_lossy(),
+    ])
+    .await?;
+    let sealed: Value = serde_json::from_slice(&std::fs::read(&sealed)?)?;
+    assert_eq!(sealed["encrypted"], true, "{mode}");
+    assert_eq!(sealed["items"].as_array().map(Vec::len), Some(5), "{mode}");
+
+    let bo = ClientAccount::new("bo@example.com", PASSWORD, Kdf::DEFAULT_ITERATIONS)?;
+    register(&server, &bo).await?;
+    let mut bos = cli.session(url, &ca).await?;
+    bos.login_password(&bo.email, PASSWORD).await?;
+    bos.run_ok(&["import", "bitwardenjson", &plain.to_string_lossy()])
+        .await?;
+    let names = |items: &Value| {
+        let mut names: Vec<String> = items
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|item| item["name"].as_str().map(str::to_string))
+            .collect();
+        names.sort();
+        names
+    };
+    let theirs = bos.run_json(&["list", "items"]).await?;
+    assert_eq!(
+        names(&theirs),
+        names(&exported["items"]),
+        "{mode}: {theirs}"
+    );
+    let their_folders = bos.run_json(&["list", "folders"]).await?;
+    let their_home = their_folders
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|folder| folder["name"] == "Home")
+        .with_context(|| format!("{mode}: no Home folder in {their_folders}"))?;
+    let their_recipe = theirs
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|item| item["name"] == "Recipe")
+        .context("the recipe")?;
+    assert_eq!(their_recipe["folderId"], their_home["id"], "{mode}");
+    assert_eq!(their_recipe["notes"], "flour, eggs", "{mode}");
+    let their_login = theirs
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|item| item["name"] == "Mail")
+        .context("the login")?;
+    assert_eq!(their_login["login"]["password"], "n3w s3cret", "{mode}");
     server.stop().await?;
     Ok(())
 }

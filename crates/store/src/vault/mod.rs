@@ -6,6 +6,7 @@
 mod attachments;
 mod ciphers;
 mod folders;
+mod import;
 mod trash;
 
 pub use ciphers::{AttachmentRecord, CipherMarks, CipherRecord, UserCipher};

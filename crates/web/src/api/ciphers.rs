@@ -13,6 +13,7 @@ use kinwarden_proto::vault::ciphers::{
     CipherBulkDeleteRequest, CipherBulkMoveRequest, CipherBulkRestoreRequest, CipherCreateRequest,
     CipherPartialRequest, CipherRequest,
 };
+use kinwarden_proto::vault::import::ImportCiphersRequest;
 use kinwarden_proto::vault::responses::{
     CipherDetailsResponse, CipherMiniResponse, CipherResponse,
 };
@@ -426,4 +427,25 @@ pub async fn purge(
     ApiJson(request): ApiJson<SecretVerificationRequest>,
 ) -> Result<(), ApiError> {
     Ok(ciphers::purge(&state, &user, &request).await?)
+}
+
+/// The largest import body (the reference's request limit, 30,000,000 bytes): 7,000 items of
+/// a few kilobytes each fit.
+pub const IMPORT_BODY_LIMIT: usize = 30_000_000;
+
+/// A personal import: folders, items and their links, all or nothing.
+#[utoipa::path(
+    post,
+    path = "/ciphers/import",
+    tag = "vault",
+    request_body = ImportCiphersRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Imported"), crate::openapi::UserErrors)
+)]
+pub async fn import(
+    State(state): State<AppState>,
+    CurrentUser { user }: CurrentUser,
+    ApiJson(request): ApiJson<ImportCiphersRequest>,
+) -> Result<(), ApiError> {
+    Ok(kinwarden_app::vault::import::import(&state, &user, &request).await?)
 }

@@ -11,6 +11,7 @@ pub mod cloud_sponsorship_sync;
 pub mod cloud_sponsorships;
 pub mod config;
 pub mod connections;
+pub mod events;
 pub mod folders;
 pub mod health;
 pub mod identity;

@@ -57,6 +57,8 @@ pub(super) const ROWS: &[Row] = &[
     row("PUT", "/api/ciphers/move", User, Both),
     row("POST", "/api/ciphers/move", User, Both),
     row("POST", "/api/ciphers/purge", User, Both),
+    row("POST", "/api/ciphers/import", User, Both),
+    row("POST", "/events/collect", User, Both),
     row("GET", "/api/ciphers/{cipher_id}", ItemOwner, Both),
     row("PUT", "/api/ciphers/{cipher_id}", ItemOwner, Both),
     row("POST", "/api/ciphers/{cipher_id}", ItemOwner, Both),
