@@ -135,6 +135,10 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             ciphers::delete_post
         ))
         .routes(utoipa_axum::routes!(ciphers::restore))
+        .routes(utoipa_axum::routes!(ciphers::archive))
+        .routes(utoipa_axum::routes!(ciphers::unarchive))
+        .routes(utoipa_axum::routes!(ciphers::archive_many))
+        .routes(utoipa_axum::routes!(ciphers::unarchive_many))
         .routes(utoipa_axum::routes!(attachments::reserve))
         .routes(utoipa_axum::routes!(attachments::get, attachments::delete))
         .routes(utoipa_axum::routes!(attachments::delete_post))

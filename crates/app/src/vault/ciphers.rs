@@ -331,6 +331,46 @@ pub async fn move_many(
     Ok(())
 }
 
+/// Archives the caller's items among `ids` (`archive`) or takes them out of the archive;
+/// answers them as they are now.
+pub async fn archive_many(
+    app: &App,
+    user: &UserRecord,
+    ids: &[CipherId],
+    archive: bool,
+) -> Result<Vec<CipherResponse>, AppError> {
+    let action = if archive {
+        BulkAction::Archive
+    } else {
+        BulkAction::Unarchive
+    };
+    check_bulk(app, action, ids.len())?;
+    app.store
+        .archive_personal_ciphers(user.id, ids, archive, app.clock.now_millis())
+        .await?;
+    let mut changed = Vec::new();
+    for id in ids {
+        if let Some(item) = app.store.personal_cipher(user.id, *id).await? {
+            changed.push(respond::personal(app, &item));
+        }
+    }
+    Ok(changed)
+}
+
+/// Archives one item, or takes it out of the archive.
+pub async fn archive(
+    app: &App,
+    user: &UserRecord,
+    id: CipherId,
+    archive: bool,
+) -> Result<CipherResponse, AppError> {
+    load(app, user, id).await?;
+    archive_many(app, user, &[id], archive)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
 /// Deletes every personal item and folder of the user, once the master password is proven.
 pub async fn purge(
     app: &App,

@@ -145,6 +145,24 @@ async fn edits_are_checked_and_nothing_of_another_user_is_reachable() -> anyhow:
         let sync: Value = bo.get(&server, "/api/sync").await?.json().await?;
         assert_eq!(sync["ciphers"], json!([]), "{name}");
 
+        // The archive is the owner's mark: Bo can neither set it nor see it.
+        let archive = format!("{path}/archive");
+        assert_eq!(bo.put(&server, &archive, &json!({})).await?.status(), 404);
+        let by_bo: Value = bo
+            .put(&server, "/api/ciphers/archive", &bulk)
+            .await?
+            .json()
+            .await?;
+        assert_eq!(by_bo["data"], json!([]), "{name}");
+        let archived: Value = ann.put(&server, &archive, &json!({})).await?.json().await?;
+        assert!(archived["archivedDate"].is_string(), "{name}: {archived}");
+        let listed: Value = ann
+            .put(&server, "/api/ciphers/unarchive", &bulk)
+            .await?
+            .json()
+            .await?;
+        assert_eq!(listed["data"][0]["archivedDate"], Value::Null, "{name}");
+
         // Purge: a wrong password changes nothing; the right one empties the vault.
         let wrong = json!({"masterPasswordHash": "d3Jvbmc="});
         let (status, body) =

@@ -274,6 +274,48 @@ impl Store {
         Ok(moved)
     }
 
+    /// Archives the user's personal items among `ids` (`archive`), or takes them out of the
+    /// archive; the items' and the user's revision dates move. Answers how many changed.
+    pub async fn archive_personal_ciphers(
+        &self,
+        user: UserId,
+        ids: &[CipherId],
+        archive: bool,
+        now_ms: i64,
+    ) -> Result<u64, StoreError> {
+        let chosen = in_json(self.backend(), "c.id", 2);
+        let marks_sql = format!(
+            "INSERT INTO cipher_marks (user_id, cipher_id, folder_id, favorite, archived_at) \
+             SELECT $1, c.id, NULL, FALSE, $3 FROM ciphers c WHERE c.user_id = $1 AND {chosen} \
+             ON CONFLICT (user_id, cipher_id) DO UPDATE SET archived_at = excluded.archived_at"
+        );
+        let touch_sql = format!(
+            "UPDATE ciphers SET revision_date = $3 WHERE user_id = $1 AND {}",
+            in_json(self.backend(), "id", 2)
+        );
+        let ids = ids_json(ids);
+        let changed = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(&marks_sql)
+                .bind(user.to_string())
+                .bind(&ids)
+                .bind(archive.then_some(now_ms))
+                .execute(&mut *tx)
+                .await?;
+            let changed = sqlx::query(&touch_sql)
+                .bind(user.to_string())
+                .bind(&ids)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            bump_users!(&mut *tx, &[user], now_ms);
+            tx.commit().await?;
+            changed
+        });
+        Ok(changed)
+    }
+
     /// Moves the user's personal items among `ids` to the trash (`trash`) or back out of it.
     /// Items already where they are asked to go are left as they are. Answers how many moved.
     pub async fn trash_personal_ciphers(

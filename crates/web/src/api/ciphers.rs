@@ -10,8 +10,8 @@ use kinwarden_core::ids::CipherId;
 use kinwarden_proto::accounts::SecretVerificationRequest;
 use kinwarden_proto::members::ListResponse;
 use kinwarden_proto::vault::ciphers::{
-    CipherBulkDeleteRequest, CipherBulkMoveRequest, CipherBulkRestoreRequest, CipherCreateRequest,
-    CipherPartialRequest, CipherRequest,
+    CipherBulkArchiveRequest, CipherBulkDeleteRequest, CipherBulkMoveRequest,
+    CipherBulkRestoreRequest, CipherCreateRequest, CipherPartialRequest, CipherRequest,
 };
 use kinwarden_proto::vault::import::ImportCiphersRequest;
 use kinwarden_proto::vault::responses::{
@@ -448,4 +448,78 @@ pub async fn import(
     ApiJson(request): ApiJson<ImportCiphersRequest>,
 ) -> Result<(), ApiError> {
     Ok(kinwarden_app::vault::import::import(&state, &user, &request).await?)
+}
+
+#[utoipa::path(
+    put,
+    path = "/ciphers/{cipher_id}/archive",
+    tag = "vault",
+    params(("cipher_id" = String, Path, description = "The item")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The item, archived", body = CipherResponse), crate::openapi::UserErrors)
+)]
+pub async fn archive(
+    State(state): State<AppState>,
+    CurrentUser { user }: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<CipherResponse>, ApiError> {
+    Ok(Json(
+        ciphers::archive(&state, &user, id_in_path(&id)?, true).await?,
+    ))
+}
+
+#[utoipa::path(
+    put,
+    path = "/ciphers/{cipher_id}/unarchive",
+    tag = "vault",
+    params(("cipher_id" = String, Path, description = "The item")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The item, out of the archive", body = CipherResponse), crate::openapi::UserErrors)
+)]
+pub async fn unarchive(
+    State(state): State<AppState>,
+    CurrentUser { user }: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<CipherResponse>, ApiError> {
+    Ok(Json(
+        ciphers::archive(&state, &user, id_in_path(&id)?, false).await?,
+    ))
+}
+
+/// Archives the caller's items among the ids.
+#[utoipa::path(
+    put,
+    path = "/ciphers/archive",
+    tag = "vault",
+    request_body = CipherBulkArchiveRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The items, archived", body = ListResponse<CipherResponse>), crate::openapi::UserErrors)
+)]
+pub async fn archive_many(
+    State(state): State<AppState>,
+    CurrentUser { user }: CurrentUser,
+    ApiJson(request): ApiJson<CipherBulkArchiveRequest>,
+) -> Result<Json<ListResponse<CipherResponse>>, ApiError> {
+    Ok(Json(ListResponse::new(
+        ciphers::archive_many(&state, &user, &ids(&request.ids), true).await?,
+    )))
+}
+
+/// Takes the caller's items among the ids out of the archive.
+#[utoipa::path(
+    put,
+    path = "/ciphers/unarchive",
+    tag = "vault",
+    request_body = CipherBulkArchiveRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The items, out of the archive", body = ListResponse<CipherResponse>), crate::openapi::UserErrors)
+)]
+pub async fn unarchive_many(
+    State(state): State<AppState>,
+    CurrentUser { user }: CurrentUser,
+    ApiJson(request): ApiJson<CipherBulkArchiveRequest>,
+) -> Result<Json<ListResponse<CipherResponse>>, ApiError> {
+    Ok(Json(ListResponse::new(
+        ciphers::archive_many(&state, &user, &ids(&request.ids), false).await?,
+    )))
 }
