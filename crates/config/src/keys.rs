@@ -70,6 +70,7 @@ pub const PASSWORD_ITERATIONS: &str = "kinwarden__passwordIterations";
 pub const LOGIN_RATE_LIMIT: &str = "kinwarden__loginRateLimit";
 pub const PREMIUM_FOR_ALL: &str = "kinwarden__premiumForAll";
 pub const TRASH_DAYS: &str = "kinwarden__trashDays";
+pub const ATTACHMENT_MAX_SIZE: &str = "kinwarden__attachmentMaxSize";
 pub const TRUSTED_PROXIES: &str = "kinwarden__trustedProxies";
 pub const MAIL_RATE_LIMIT_PER_ADDRESS: &str = "kinwarden__mailRateLimitPerAddress";
 pub const MAIL_RATE_LIMIT_PER_IP: &str = "kinwarden__mailRateLimitPerIp";
@@ -194,6 +195,11 @@ pub const KNOWN_KEYS: &[KeyDoc] = &[
         PREMIUM_FOR_ALL,
         "false",
         "every account has premium features (attachments, TOTP codes); otherwise an organization whose plan or license gives its users premium does",
+    ),
+    key(
+        ATTACHMENT_MAX_SIZE,
+        "500",
+        "the largest attached file, in MiB of its encrypted form",
     ),
     key(
         TRASH_DAYS,

@@ -112,6 +112,8 @@ pub struct Config {
     pub premium_for_all: bool,
     /// Days an item stays in the trash before the trash-purge job deletes it.
     pub trash_days: u32,
+    /// The largest attached file, in bytes.
+    pub attachment_max_bytes: i64,
     pub password_iterations: u32,
     pub login_rate_limit: Option<RateLimit>,
     /// Requests that mail an address named in the request, per address and per client IP.
@@ -330,6 +332,23 @@ impl Config {
                 })?,
         };
 
+        // MiB, as admins think of files; at most 100 GiB, so the bytes never overflow.
+        let attachment_max_bytes = match raw.get(keys::ATTACHMENT_MAX_SIZE) {
+            None => 500 * 1024 * 1024,
+            Some(value) => value
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|mib| (1..=100 * 1024).contains(mib))
+                .map(|mib| mib * 1024 * 1024)
+                .ok_or_else(|| {
+                    ConfigError::invalid(
+                        keys::ATTACHMENT_MAX_SIZE,
+                        format!("expected a whole number of MiB from 1 to 102400, got {value:?}"),
+                    )
+                })?,
+        };
+
         let login_rate_limit =
             parse::rate_limit(raw.get(keys::LOGIN_RATE_LIMIT).unwrap_or("10/min"))
                 .map_err(|problem| ConfigError::invalid(keys::LOGIN_RATE_LIMIT, problem))?
@@ -456,6 +475,7 @@ impl Config {
             metrics: bool_key(keys::METRICS, false)?,
             premium_for_all: bool_key(keys::PREMIUM_FOR_ALL, false)?,
             trash_days,
+            attachment_max_bytes,
             password_iterations,
             login_rate_limit,
             mail_rate_limit_per_address,

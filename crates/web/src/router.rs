@@ -151,13 +151,12 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
                     ciphers::IMPORT_BODY_LIMIT,
                 )),
         )
-        // The upload alone takes a body as large as the largest file.
+        // The upload alone takes a body of any size: it is streamed to disk and cut off as soon
+        // as more arrives than its reservation (itself within `kinwarden__attachmentMaxSize`).
         .merge(
             OpenApiRouter::new()
                 .routes(utoipa_axum::routes!(attachments::upload))
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    attachments::UPLOAD_BODY_LIMIT,
-                )),
+                .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .fallback(not_found);
     let identity = OpenApiRouter::new()

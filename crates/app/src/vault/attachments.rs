@@ -10,8 +10,7 @@ use chrono::Duration;
 use kinwarden_core::ids::{AttachmentId, CipherId};
 use kinwarden_core::tokens::{AttachmentDownloadClaims, audience};
 use kinwarden_core::vault::attachments::{
-    AttachmentRefusal, DEFAULT_MAX_FILE_SIZE, StorageOwner, check_max_size, check_received,
-    check_storage, size_name,
+    AttachmentRefusal, StorageOwner, check_max_size, check_received, check_storage, size_name,
 };
 use kinwarden_core::vault::stale;
 use kinwarden_proto::vault::attachments::{
@@ -69,7 +68,7 @@ pub async fn reserve(
         request.last_known_revision_date.as_deref(),
     )
     .map_err(|stale| AppError::BadRequest(stale.message().to_string()))?;
-    check_max_size(request.file_size, DEFAULT_MAX_FILE_SIZE).map_err(refused)?;
+    check_max_size(request.file_size, app.config.attachment_max_bytes).map_err(refused)?;
     let premium = crate::accounts::profile::has_premium(app, user).await?;
     let used = app.store.personal_storage_used(user.id).await?;
     check_storage(StorageOwner::User { premium }, used, request.file_size).map_err(refused)?;
@@ -105,6 +104,7 @@ pub struct Upload {
     target: PathBuf,
     received: i64,
     declared: i64,
+    max_bytes: i64,
     cipher: CipherId,
     attachment: AttachmentId,
 }
@@ -142,6 +142,7 @@ pub async fn begin_upload(
         target,
         received: 0,
         declared: reserved.size,
+        max_bytes: app.config.attachment_max_bytes,
         cipher: id,
         attachment,
     })
@@ -154,7 +155,7 @@ impl Upload {
         self.received = self
             .received
             .saturating_add(i64::try_from(chunk.len()).unwrap_or(i64::MAX));
-        check_received(self.declared, self.received, DEFAULT_MAX_FILE_SIZE)
+        check_received(self.declared, self.received, self.max_bytes)
             .or_else(|refusal| {
                 // Only too much is known before the end; too little is checked at the end.
                 if self.received <= self.declared {
@@ -180,8 +181,9 @@ pub async fn finish_upload(app: &App, user: &UserRecord, upload: Upload) -> Resu
         declared,
         cipher,
         attachment,
+        ..
     } = upload;
-    if let Err(refusal) = check_received(declared, received, DEFAULT_MAX_FILE_SIZE) {
+    if let Err(refusal) = check_received(declared, received, app.config.attachment_max_bytes) {
         drop(temp);
         app.store
             .delete_personal_attachment(user.id, cipher, attachment, app.clock.now_millis())
@@ -197,6 +199,23 @@ pub async fn finish_upload(app: &App, user: &UserRecord, upload: Upload) -> Resu
         .map_err(AppError::internal)?;
     app.store
         .validate_attachment(cipher, attachment, received)
+        .await?;
+    Ok(())
+}
+
+/// Gives up an upload that went wrong (too much arrived, the body broke off): its temporary
+/// file goes, and so does its reservation, as the reference removes a reservation whose file
+/// did not match; the client reserves again.
+pub async fn abandon_upload(app: &App, user: &UserRecord, upload: Upload) -> Result<(), AppError> {
+    let Upload {
+        temp,
+        cipher,
+        attachment,
+        ..
+    } = upload;
+    drop(temp);
+    app.store
+        .delete_personal_attachment(user.id, cipher, attachment, app.clock.now_millis())
         .await?;
     Ok(())
 }

@@ -263,3 +263,147 @@ async fn an_import_is_all_or_nothing_and_bounded_on_a_cloud() -> anyhow::Result<
     }
     Ok(())
 }
+
+/// Attachments over HTTP: premium needed, an upload that does not match its reservation is
+/// refused and its reservation removed, the download link works without a token and only for
+/// its file, another user reaches nothing.
+#[tokio::test]
+async fn attachments_match_their_reservation_and_download_by_link() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let server = TestServer::self_hosted()
+            .backend(backend)
+            .setting("kinwarden__attachmentMaxSize", "1")
+            .start()
+            .await?;
+        let (_, ann) = account(&server, "ann@example.com").await?;
+        let item: Value = ann
+            .post(&server, "/api/ciphers", &note(ENC))
+            .await?
+            .json()
+            .await?;
+        let id = item["id"].as_str().unwrap_or_default().to_string();
+        let reserve = format!("/api/ciphers/{id}/attachment/v2");
+        let file = |size: i64| json!({"key": ENC, "fileName": ENC, "fileSize": size});
+        // Without premium (no organization gives it, the setting is off): refused.
+        let (status, body) = message(ann.post(&server, &reserve, &file(100)).await?).await?;
+        assert_eq!(
+            (status, body["message"].as_str()),
+            (
+                400,
+                Some("You must have premium status to use attachments.")
+            ),
+            "{name}"
+        );
+        server.stop().await?;
+    }
+    for backend in backends() {
+        let name = backend.name();
+        let server = TestServer::self_hosted()
+            .backend(backend)
+            .setting("kinwarden__premiumForAll", "true")
+            .setting("kinwarden__attachmentMaxSize", "1")
+            .start()
+            .await?;
+        let (_, ann) = account(&server, "ann@example.com").await?;
+        let (_, bo) = account(&server, "bo@example.com").await?;
+        let item: Value = ann
+            .post(&server, "/api/ciphers", &note(ENC))
+            .await?
+            .json()
+            .await?;
+        let id = item["id"].as_str().unwrap_or_default().to_string();
+        let reserve = format!("/api/ciphers/{id}/attachment/v2");
+        let file = |size: i64| json!({"key": ENC, "fileName": ENC, "fileSize": size});
+        // Over the configured largest file (1 MiB here).
+        let (status, body) =
+            message(ann.post(&server, &reserve, &file(3 * 1024 * 1024)).await?).await?;
+        assert_eq!(
+            (status, body["message"].as_str()),
+            (400, Some("Max file size is 1 MB.")),
+            "{name}"
+        );
+        assert_eq!(bo.post(&server, &reserve, &file(10)).await?.status(), 404);
+
+        let upload = |attachment: String, bytes: Vec<u8>| {
+            let form = reqwest::multipart::Form::new().part(
+                "data",
+                reqwest::multipart::Part::bytes(bytes).file_name("x.bin"),
+            );
+            server
+                .client
+                .post(server.at(&format!("/api/ciphers/{id}/attachment/{attachment}")))
+                .bearer_auth(&ann.access_token)
+                .multipart(form)
+                .send()
+        };
+        // Reserved for 100 bytes, 2 MiB arrive: refused, and the reservation is gone.
+        let reserved: Value = ann
+            .post(&server, &reserve, &file(100))
+            .await?
+            .json()
+            .await?;
+        let first = reserved["attachmentId"].as_str().unwrap_or_default();
+        assert_eq!(
+            reserved["cipherResponse"]["attachments"][0]["id"], first,
+            "{name}: the answer lists the reservation"
+        );
+        let (status, body) =
+            message(upload(first.to_string(), vec![7; 2 * 1024 * 1024]).await?).await?;
+        assert_eq!(
+            (status, body["message"].as_str()),
+            (
+                400,
+                Some("File received does not match expected file length.")
+            ),
+            "{name}"
+        );
+        let after: Value = ann
+            .get(&server, &format!("/api/ciphers/{id}"))
+            .await?
+            .json()
+            .await?;
+        assert_eq!(after["attachments"], Value::Null, "{name}: {after}");
+
+        // Reserved and sent as declared: downloadable by its link, without a token.
+        let bytes: Vec<u8> = (0..5000u32).map(|i| (i % 256) as u8).collect();
+        let reserved: Value = ann
+            .post(&server, &reserve, &file(5000))
+            .await?
+            .json()
+            .await?;
+        let second = reserved["attachmentId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(upload(second.clone(), bytes.clone()).await?.status(), 200);
+        let attachment_path = format!("/api/ciphers/{id}/attachment/{second}");
+        assert_eq!(bo.get(&server, &attachment_path).await?.status(), 404);
+        let listed: Value = ann.get(&server, &attachment_path).await?.json().await?;
+        assert_eq!(listed["size"], "5000", "{name}: {listed}");
+        let link = listed["url"].as_str().unwrap_or_default().to_string();
+        let fetched = server.client.get(&link).send().await?;
+        assert_eq!(fetched.status(), 200, "{name}");
+        assert_eq!(fetched.bytes().await?.to_vec(), bytes, "{name}");
+        let forged = link.replace("token=", "token=x");
+        assert_eq!(server.client.get(&forged).send().await?.status(), 404);
+        assert_eq!(
+            server
+                .client
+                .get(server.at("/api/ciphers/attachment/download"))
+                .send()
+                .await?
+                .status(),
+            404
+        );
+
+        // Deleted: the answer is the item after, and the link no longer works.
+        assert_eq!(bo.delete(&server, &attachment_path).await?.status(), 404);
+        let deleted: Value = ann.delete(&server, &attachment_path).await?.json().await?;
+        assert_eq!(deleted["object"], "deleteAttachment", "{name}");
+        assert_eq!(deleted["cipher"]["attachments"], Value::Null, "{name}");
+        assert_eq!(server.client.get(&link).send().await?.status(), 404);
+        server.stop().await?;
+    }
+    Ok(())
+}

@@ -21,10 +21,6 @@ use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
 use crate::http::state::AppState;
 
-/// The largest upload body: the largest file (500 MiB) and the reference's leeway of 1 MiB,
-/// with room for the multipart framing.
-pub const UPLOAD_BODY_LIMIT: usize = 502 * 1024 * 1024;
-
 #[utoipa::path(
     post,
     path = "/ciphers/{cipher_id}/attachment/v2",
@@ -73,8 +69,18 @@ pub async fn upload(
         .map_err(|_| invalid())?
         .filter(|field| field.file_name().is_some())
         .ok_or_else(invalid)?;
-    while let Some(chunk) = field.chunk().await.map_err(|_| invalid())? {
-        upload.write(&chunk).await?;
+    loop {
+        let written = match field.chunk().await {
+            Ok(Some(chunk)) => upload.write(&chunk).await,
+            Ok(None) => break,
+            Err(_) => Err(kinwarden_app::AppError::BadRequest(
+                "Invalid content.".into(),
+            )),
+        };
+        if let Err(err) = written {
+            attachments::abandon_upload(&state, &user, upload).await?;
+            return Err(err.into());
+        }
     }
     Ok(attachments::finish_upload(&state, &user, upload).await?)
 }
