@@ -3,9 +3,9 @@
 //! printed as one Markdown table. Run it through `bash bench/run` (release build).
 //!
 //! Flags: `--quick` (10,000 sponsorships only, shorter load windows), `--rows N` (sync figures
-//! for N sponsorships only), `--only LIST` (a
-//! comma-separated subset of `sync,concurrent,start,rates`). PostgreSQL figures are added when
-//! `KINWARDEN_TEST_POSTGRES` names a server.
+//! for N sponsorships only), `--items N` (a vault of N items instead of 5,000), `--only LIST` (a
+//! comma-separated subset of `sync,concurrent,start,rates,vault`). PostgreSQL figures are added
+//! when `KINWARDEN_TEST_POSTGRES` names a server.
 
 mod concurrent;
 mod load;
@@ -14,6 +14,8 @@ mod serve;
 mod setup;
 mod sync;
 mod table;
+mod vault;
+mod vault_floor;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -21,10 +23,12 @@ use std::time::Duration;
 use kinwarden_testkit::{TestBackend, backends};
 
 use crate::table::{Line, Table, ms, secs};
+use crate::vault::{FOLDERS, SYNCS};
 
 struct Options {
     quick: bool,
     rows: Option<usize>,
+    items: usize,
     only: Option<Vec<String>>,
     kinwarden: PathBuf,
 }
@@ -33,6 +37,7 @@ impl Options {
     fn parse() -> anyhow::Result<Self> {
         let mut quick = false;
         let mut rows = None;
+        let mut items = vault::ITEMS;
         let mut only = None;
         let mut kinwarden = std::env::current_exe()?.with_file_name("kinwarden");
         let mut args = std::env::args().skip(1);
@@ -45,6 +50,13 @@ impl Options {
                             .and_then(|n| n.parse().ok())
                             .ok_or_else(|| anyhow::anyhow!("--rows needs a number"))?,
                     );
+                }
+                "--items" => {
+                    items = args
+                        .next()
+                        .and_then(|n| n.parse().ok())
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| anyhow::anyhow!("--items needs a number above 0"))?;
                 }
                 "--only" => {
                     let list = args
@@ -59,13 +71,14 @@ impl Options {
                         .into();
                 }
                 other => anyhow::bail!(
-                    "unknown argument {other:?}; use --quick, --rows N, --only sync,concurrent,start,rates, --kinwarden PATH"
+                    "unknown argument {other:?}; use --quick, --rows N, --items N, --only sync,concurrent,start,rates,vault, --kinwarden PATH"
                 ),
             }
         }
         Ok(Self {
             quick,
             rows,
+            items,
             only,
             kinwarden,
         })
@@ -273,8 +286,123 @@ async fn run() -> anyhow::Result<()> {
             1.0,
         ));
     }
+    if options.wants("vault") {
+        for backend in backends() {
+            eprintln!(
+                "vault: {} items in {FOLDERS} folders on {}",
+                options.items,
+                backend.name()
+            );
+            let figures =
+                vault::run(&options.kinwarden, &backend, options.quick, options.items).await?;
+            vault_lines(&mut table, &backend, &figures);
+        }
+    }
     println!("{table}");
     Ok(())
+}
+
+fn vault_lines(table: &mut Table, backend: &TestBackend, figures: &vault::VaultFigures) {
+    let (name, items) = (backend.name(), figures.items);
+    // SPEC §10's reference figures are for its vault of 5,000 items.
+    let reference = |text: &str| {
+        if items == vault::ITEMS {
+            text.to_string()
+        } else {
+            String::new()
+        }
+    };
+    let sync = &figures.sync;
+    let mb = |bytes: usize| bytes as f64 / 1e6;
+    table.push(Line::ratio(
+        format!(
+            "GET /api/sync, {items} items in {FOLDERS} folders, warm, median of {SYNCS}, {name}"
+        ),
+        format!(
+            "{} (p95 {}, {:.1} MB)",
+            ms(sync.server.median),
+            ms(sync.server.p95),
+            mb(sync.bytes)
+        ),
+        format!(
+            "{} (read {} + write {}, {:.1} MB; p95 {})",
+            ms(sync.floor.median),
+            ms(sync.floor_read),
+            ms(sync.floor_write),
+            mb(sync.floor_bytes),
+            ms(sync.floor.p95)
+        ),
+        sync.server.median.as_secs_f64() / sync.floor.median.as_secs_f64(),
+        "≤ 2× floor",
+        2.0,
+        reference("Vaultwarden 235 ms, 6.9 MB"),
+    ));
+    let rss = sync.rss_after;
+    table.push(Line::absolute(
+        format!("RSS after {SYNCS} syncs of {items} items, {name}"),
+        format!(
+            "{:.1} MiB ({:.1} code and files, {:.1} own; {:.1} before the syncs)",
+            rss.total, rss.file, rss.anon, sync.rss_before.total
+        ),
+        rss.total < 40.0,
+        "< 40 MiB",
+        reference("Vaultwarden 719 MiB"),
+    ));
+    let floor = match figures.import_floor.best() {
+        Some((way, took)) => {
+            let others: Vec<String> = figures
+                .import_floor
+                .ways
+                .iter()
+                .skip(1)
+                .map(|(way, took)| format!("; {} {}", way.describe(), ms(*took)))
+                .collect();
+            format!(
+                "{} (one transaction, {}{})",
+                ms(took),
+                way.describe(),
+                others.concat()
+            )
+        }
+        None => String::new(),
+    };
+    let figure = format!("POST /api/ciphers/import, {items} items with {FOLDERS} folders, {name}");
+    match (&figures.import, figures.import_floor.best()) {
+        (Ok(import), Some((_, floor_took))) => table.push(Line::ratio(
+            figure,
+            format!(
+                "{} ({:.1} MB body, median of {})",
+                ms(import.server),
+                mb(import.body_bytes),
+                import.runs
+            ),
+            floor,
+            import.server.as_secs_f64() / floor_took.as_secs_f64(),
+            "≤ 2× floor",
+            2.0,
+            String::new(),
+        )),
+        (Ok(_), None) => table.push(Line::skipped(
+            figure,
+            "no floor was measured".into(),
+            floor,
+            "≤ 2× floor",
+        )),
+        (Err(why), _) => table.push(Line::skipped(figure, why.clone(), floor, "≤ 2× floor")),
+    }
+    if let vault::Seeding::OneByOne(took) = figures.seeding {
+        table.push(Line::absolute(
+            format!("  seeding instead: {items} items by POST /api/ciphers, 4 connections, {name}"),
+            format!(
+                "{} ({:.0} items/s)",
+                secs(took),
+                items as f64 / took.as_secs_f64()
+            ),
+            true,
+            "(no target)",
+            String::new(),
+        ));
+    }
 }
 
 /// SPEC §10's orientation figures for the raw floor on a 2-core machine.

@@ -175,6 +175,53 @@ pub async fn start_and_memory(bin: &Path, runs: usize) -> anyhow::Result<StartFi
     })
 }
 
+/// Registers `account` as the web vault does (the server runs without e-mail verification).
+pub async fn register(
+    client: &reqwest::Client,
+    url: &str,
+    account: &ClientAccount,
+) -> anyhow::Result<()> {
+    let token: String = client
+        .post(format!(
+            "{url}/identity/accounts/register/send-verification-email"
+        ))
+        .json(&serde_json::json!({"email": account.email, "name": null, "receiveMarketingEmails": false}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let mut finish = account.register_finish()?;
+    finish.email_verification_token = Some(token);
+    client
+        .post(format!("{url}/identity/accounts/register/finish"))
+        .json(&finish)
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
+}
+
+/// The bearer token of a password login.
+pub async fn login(
+    client: &reqwest::Client,
+    url: &str,
+    account: &ClientAccount,
+) -> anyhow::Result<String> {
+    let tokens: serde_json::Value = client
+        .post(format!("{url}/identity/connect/token"))
+        .form(&account.password_grant("bench-device"))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    tokens["access_token"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| anyhow::anyhow!("the login answered no access token"))
+}
+
 pub struct RateFigures {
     pub logins_1: f64,
     pub logins_4: f64,
@@ -201,25 +248,7 @@ pub async fn rates(bin: &Path, seconds: u64) -> anyhow::Result<RateFigures> {
         "bench password!",
         Kdf::DEFAULT_ITERATIONS,
     )?;
-    let token: String = client
-        .post(format!(
-            "{}/identity/accounts/register/send-verification-email",
-            server.url
-        ))
-        .json(&serde_json::json!({"email": account.email, "name": null, "receiveMarketingEmails": false}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let mut finish = account.register_finish()?;
-    finish.email_verification_token = Some(token);
-    client
-        .post(format!("{}/identity/accounts/register/finish", server.url))
-        .json(&finish)
-        .send()
-        .await?
-        .error_for_status()?;
+    register(&client, &server.url, &account).await?;
 
     let window = Duration::from_secs(seconds);
     let grant = Arc::new(account.password_grant("bench-device"));

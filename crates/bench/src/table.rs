@@ -9,7 +9,8 @@ pub struct Line {
     floor: String,
     ratio: Option<f64>,
     target: String,
-    met: bool,
+    /// None: not measured in this run (the line says why).
+    met: Option<bool>,
     reference: String,
 }
 
@@ -30,7 +31,7 @@ impl Line {
             floor,
             ratio: Some(ratio),
             target: target.into(),
-            met: ratio <= limit,
+            met: Some(ratio <= limit),
             reference,
         }
     }
@@ -51,7 +52,7 @@ impl Line {
             floor,
             ratio: Some(ratio),
             target: target.into(),
-            met: ratio >= limit,
+            met: Some(ratio >= limit),
             reference,
         }
     }
@@ -70,8 +71,22 @@ impl Line {
             floor: String::new(),
             ratio: None,
             target: target.into(),
-            met,
+            met: Some(met),
             reference,
+        }
+    }
+
+    /// A figure this run could not measure: `why` stands in its place, `floor` may still be
+    /// shown.
+    pub fn skipped(figure: String, why: String, floor: String, target: impl Into<String>) -> Self {
+        Self {
+            figure,
+            measured: why,
+            floor,
+            ratio: None,
+            target: target.into(),
+            met: None,
+            reference: String::new(),
         }
     }
 }
@@ -110,7 +125,11 @@ impl fmt::Display for Table {
                 line.floor,
                 line.ratio.map(|r| format!("{r:.2}")).unwrap_or_default(),
                 line.target,
-                if line.met { "yes" } else { "**no**" },
+                match line.met {
+                    Some(true) => "yes",
+                    Some(false) => "**no**",
+                    None => "not measured",
+                },
                 line.reference
             )?;
         }

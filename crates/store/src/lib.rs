@@ -26,6 +26,8 @@ mod sponsorship_lifecycle;
 mod sponsorships;
 mod sync_bulk;
 mod sync_skips;
+#[cfg(test)]
+mod test_db;
 mod user_codes;
 mod users;
 mod vault;

@@ -194,29 +194,30 @@ async fn an_import_is_all_or_nothing_and_bounded_on_a_cloud() -> anyhow::Result<
         let name = backend.name();
         let server = TestServer::cloud().backend(backend).start().await?;
         let (_, ann) = account(&server, "ann@example.com").await?;
-        // A real vault's worth: 3,000 items of about a kilobyte, over two folders.
+        // A real vault's worth: 5,000 items of about a kilobyte (a body of some 6 MB), over two
+        // folders.
         let big = "A".repeat(898);
         let item = |i: usize| {
             json!({"type": 1, "name": ENC, "notes": format!("2.{big}==|Y3RjdGN0|bWFj{i:08}"),
                 "favorite": i.is_multiple_of(10), "login": {"username": ENC, "password": ENC_2,
                 "uris": [{"uri": ENC, "match": null}]}})
         };
-        let mut ciphers: Vec<Value> = (0..3000).map(item).collect();
+        let mut ciphers: Vec<Value> = (0..5000).map(item).collect();
         let folders = json!([{"name": ENC}, {"name": ENC_2}]);
-        let links: Vec<Value> = (0..3000)
+        let links: Vec<Value> = (0..5000)
             .map(|i| json!({"key": i, "value": i % 2}))
             .chain([
-                json!({"key": 5000, "value": 0}),
+                json!({"key": 7000, "value": 0}),
                 json!({"key": 1, "value": 9}),
             ])
             .collect();
-        ciphers[2999]["name"] = json!("plain text");
+        ciphers[4999]["name"] = json!("plain text");
         let body = json!({"ciphers": ciphers, "folders": folders, "folderRelationships": links});
         let (status, refused) =
             message(ann.post(&server, "/api/ciphers/import", &body).await?).await?;
         assert_eq!(status, 400, "{name}");
         assert!(
-            refused["validationErrors"]["Ciphers[2999].Name"].is_array(),
+            refused["validationErrors"]["Ciphers[4999].Name"].is_array(),
             "{name}: {refused}"
         );
         let sync: Value = ann.get(&server, "/api/sync").await?.json().await?;
@@ -224,12 +225,12 @@ async fn an_import_is_all_or_nothing_and_bounded_on_a_cloud() -> anyhow::Result<
         assert_eq!(sync["folders"], json!([]), "{name}");
 
         let mut body = body;
-        body["ciphers"][2999]["name"] = json!(ENC);
+        body["ciphers"][4999]["name"] = json!(ENC);
         let imported = ann.post(&server, "/api/ciphers/import", &body).await?;
         assert_eq!(imported.status(), 200, "{name}");
         let sync: Value = ann.get(&server, "/api/sync").await?.json().await?;
         let items = sync["ciphers"].as_array().cloned().unwrap_or_default();
-        assert_eq!(items.len(), 3000, "{name}");
+        assert_eq!(items.len(), 5000, "{name}");
         let folders = sync["folders"].as_array().cloned().unwrap_or_default();
         assert_eq!(folders.len(), 2, "{name}");
         let in_first = items
@@ -238,9 +239,9 @@ async fn an_import_is_all_or_nothing_and_bounded_on_a_cloud() -> anyhow::Result<
                 item["folderId"] == folders[0]["id"] || item["folderId"] == folders[1]["id"]
             })
             .count();
-        assert_eq!(in_first, 3000, "{name}: every item in its folder");
+        assert_eq!(in_first, 5000, "{name}: every item in its folder");
         let favorites = items.iter().filter(|item| item["favorite"] == true).count();
-        assert_eq!(favorites, 300, "{name}");
+        assert_eq!(favorites, 500, "{name}");
         assert_eq!(items[0]["login"]["password"], ENC_2, "{name}");
 
         // A cloud takes at most 7,000 items at once.

@@ -1,39 +1,12 @@
 //! The outbox's promise to other use-cases: mail queued inside a transaction is stored exactly
 //! when the rest of that transaction is. Runs on every test backend.
 
-use kinwarden_config::DatabaseConfig;
 use kinwarden_mail::{Lang, VerifyEmail};
-use kinwarden_testkit::{ScratchPostgres, TestBackend, backends};
+use kinwarden_testkit::backends;
 
 use super::queue_in;
+use crate::test_db::fresh;
 use crate::{Store, StoreError, on_pool};
-
-struct Fresh {
-    store: Store,
-    _dir: tempfile::TempDir,
-    _pg: Option<ScratchPostgres>,
-}
-
-async fn fresh(backend: &TestBackend) -> anyhow::Result<Fresh> {
-    let dir = tempfile::tempdir()?;
-    let (config, pg) = match backend {
-        TestBackend::Sqlite => (
-            DatabaseConfig::Sqlite {
-                path: dir.path().join("vault.db"),
-            },
-            None,
-        ),
-        TestBackend::Postgres(url) => {
-            let pg = ScratchPostgres::create(url).await?;
-            (pg.config(), Some(pg))
-        }
-    };
-    Ok(Fresh {
-        store: Store::open(&config).await?,
-        _dir: dir,
-        _pg: pg,
-    })
-}
 
 /// A use-case in miniature: a server fact and a mail in one transaction, then, when `fail` is
 /// set, a statement that breaks `server_meta`'s CHECK (an empty key) before the commit.

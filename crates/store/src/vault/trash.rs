@@ -73,39 +73,13 @@ mod tests {
     //! together take every due item and nothing else, attachment records answered with their
     //! items and gone with them, and no revision date moved.
 
-    use kinwarden_config::DatabaseConfig;
     use kinwarden_core::ids::{AttachmentId, CipherId, UserId};
-    use kinwarden_testkit::{ScratchPostgres, TestBackend, backends};
+    use kinwarden_testkit::backends;
+
+    use crate::test_db::fresh;
 
     use crate::vault::{CipherMarks, CipherRecord};
     use crate::{NewUser, Store, on_pool};
-
-    struct Fresh {
-        store: Store,
-        _dir: tempfile::TempDir,
-        _pg: Option<ScratchPostgres>,
-    }
-
-    async fn fresh(backend: &TestBackend) -> anyhow::Result<Fresh> {
-        let dir = tempfile::tempdir()?;
-        let (config, pg) = match backend {
-            TestBackend::Sqlite => (
-                DatabaseConfig::Sqlite {
-                    path: dir.path().join("vault.db"),
-                },
-                None,
-            ),
-            TestBackend::Postgres(url) => {
-                let pg = ScratchPostgres::create(url).await?;
-                (pg.config(), Some(pg))
-            }
-        };
-        Ok(Fresh {
-            store: Store::open(&config).await?,
-            _dir: dir,
-            _pg: pg,
-        })
-    }
 
     fn user(id: UserId, email: &str) -> NewUser {
         NewUser {

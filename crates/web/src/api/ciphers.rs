@@ -431,7 +431,7 @@ pub async fn purge(
 
 /// The largest import body (the reference's request limit, 30,000,000 bytes): 7,000 items of
 /// a few kilobytes each fit.
-pub const IMPORT_BODY_LIMIT: usize = 30_000_000;
+pub const IMPORT_BODY_LIMIT: usize = crate::http::json::MAX_BODY_BYTES;
 
 /// A personal import: folders, items and their links, all or nothing.
 #[utoipa::path(

@@ -12,8 +12,11 @@ use serde_json::Value;
 
 use crate::http::error::ApiError;
 
-/// The most a JSON body may weigh. A sync batch of 1,000 sponsorships is well below it.
-const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// The most a JSON body may weigh: the reference's request limit, which a vault import of
+/// 7,000 items reaches. Each route's own body limit (axum's 2 MB by default, 30 MB for an
+/// import) is what bounds a request; this bounds a body that arrives by other means (a
+/// multipart part).
+pub const MAX_BODY_BYTES: usize = 30_000_000;
 
 pub struct ApiJson<T>(pub T);
 
