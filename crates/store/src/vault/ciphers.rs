@@ -226,6 +226,10 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let done = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            // A write first: on SQLite it takes the write lock before anything is read, so no
+            // other writer can commit in between (a read first could not be turned into a write
+            // then, and the transaction would fail at once).
+            bump_users!(&mut *tx, &[user], now_ms);
             let owned: Option<String> =
                 sqlx::query_scalar("SELECT id FROM ciphers WHERE id = $1 AND user_id = $2")
                     .bind(id.to_string())
@@ -234,7 +238,6 @@ impl Store {
                     .await?;
             if owned.is_some() {
                 write_marks!(&mut *tx, user, id, marks);
-                bump_users!(&mut *tx, &[user], now_ms);
                 tx.commit().await?;
             }
             owned.is_some()
@@ -369,6 +372,8 @@ impl Store {
         let ids = ids_json(ids);
         let attachments = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            // The write first, for SQLite's lock (see `set_personal_marks`).
+            bump_users!(&mut *tx, &[user], now_ms);
             let attachments = sqlx::query_as::<_, AttachmentRecord>(&attachments_sql)
                 .bind(user.to_string())
                 .bind(&ids)
@@ -379,7 +384,6 @@ impl Store {
                 .bind(&ids)
                 .execute(&mut *tx)
                 .await?;
-            bump_users!(&mut *tx, &[user], now_ms);
             tx.commit().await?;
             attachments
         });
@@ -399,6 +403,8 @@ impl Store {
         );
         let attachments = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            // The write first, for SQLite's lock (see `set_personal_marks`).
+            bump_users!(&mut *tx, &[user], now_ms);
             let attachments = sqlx::query_as::<_, AttachmentRecord>(&attachments_sql)
                 .bind(user.to_string())
                 .fetch_all(&mut *tx)
@@ -411,7 +417,6 @@ impl Store {
                 .bind(user.to_string())
                 .execute(&mut *tx)
                 .await?;
-            bump_users!(&mut *tx, &[user], now_ms);
             tx.commit().await?;
             attachments
         });

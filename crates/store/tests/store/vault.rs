@@ -190,3 +190,46 @@ async fn items_and_folders_belong_to_their_user() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Writes of one user's vault racing each other all succeed: on SQLite each transaction writes
+/// before it reads, so none finds another's commit between its read and its write.
+#[tokio::test]
+async fn racing_writes_all_succeed() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let db = fresh(&backend).await?;
+        let store = Store::open(&db.config).await?;
+        store.create_user(&user("ann")).await?;
+        let ann: UserId = id("ann");
+        let tasks: Vec<_> = (0..24)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let mut item = cipher("x", 100 + i);
+                    item.id = CipherId::new();
+                    store
+                        .save_personal_cipher(ann, &item, &CipherMarks::default())
+                        .await?;
+                    let marks = CipherMarks {
+                        favorite: true,
+                        ..CipherMarks::default()
+                    };
+                    store
+                        .set_personal_marks(ann, item.id, &marks, 200 + i)
+                        .await?;
+                    store.delete_personal_ciphers(ann, &[], 300 + i).await?;
+                    store
+                        .delete_personal_ciphers(ann, &[item.id], 400 + i)
+                        .await?;
+                    Ok::<_, kinwarden_store::StoreError>(())
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await??;
+        }
+        assert!(store.personal_ciphers(ann).await?.is_empty(), "{name}");
+        store.close().await;
+    }
+    Ok(())
+}
