@@ -31,10 +31,8 @@ macro_rules! bump_users {
 }
 pub(crate) use bump_users;
 
-/// A list of ids as the JSON array the bulk statements take.
-pub(crate) fn ids_json<Id: serde::Serialize>(ids: &[Id]) -> String {
-    serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
-}
+/// A list of ids as the JSON array the bulk statements take (the sync's own helper).
+pub(crate) use crate::sync_bulk::ids_json;
 
 /// `id IN (…the JSON array bound as ${n}…)`, for the backend.
 pub(crate) fn in_json(backend: crate::Backend, column: &str, n: u8) -> String {

@@ -58,7 +58,9 @@ impl MailLimiter {
     /// nothing, when the address or the client has used up its window.
     pub fn admit(&self, ip: IpAddr, address: &str) -> Result<(), MailLimited> {
         let now = Instant::now();
-        let address = address.trim().to_lowercase();
+        // Counted as accounts are keyed: the same address however it is written.
+        let address = kinwarden_core::email::normalize(address)
+            .unwrap_or_else(|| address.trim().to_lowercase());
         let waits = [
             self.per_address
                 .and_then(|limit| self.by_address.wait(&address, limit, now)),
