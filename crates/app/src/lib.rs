@@ -8,6 +8,7 @@ pub mod billing;
 pub mod cloud_errors;
 pub mod connections;
 mod error;
+pub mod groups;
 pub mod installations;
 pub mod jobs;
 pub mod licenses;

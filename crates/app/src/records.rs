@@ -2,10 +2,11 @@
 //! as the store reads them. Callers name them from here, never from the store.
 
 pub use kinwarden_store::{
-    AttachmentRecord, BatchSkips, CipherMarks, CipherRecord, CloudSyncWrite, ConnectionRecord,
-    FolderRecord, InstallationRecord, JobRunRecord, LicenseTerms, MemberDetails, MemberRecord,
-    MemberSponsorship, Membership, NewUser, OfferHold, OrganizationApiKeyRecord,
-    OrganizationRecord, OrganizationRecordPrefixed, OrganizationTerms, OutboxMail, OutcomeRecord,
-    QueuedMail, RedeemedSponsorship, SponsorshipEnd, SponsorshipRecord, SubscriptionPeriodRecord,
-    SyncedState, UserCipher, UserRecord,
+    AccessLists, AttachmentRecord, BatchSkips, CipherMarks, CipherRecord, CloudSyncWrite,
+    CollectionPath, CollectionRecord, ConnectionRecord, FolderRecord, InstallationRecord,
+    JobRunRecord, LicenseTerms, MemberDetails, MemberRecord, MemberSponsorship, Membership,
+    NewUser, OfferHold, OrgCipher, OrganizationApiKeyRecord, OrganizationRecord,
+    OrganizationRecordPrefixed, OrganizationTerms, OutboxMail, OutcomeRecord, QueuedMail,
+    RedeemedSponsorship, SponsorshipEnd, SponsorshipRecord, SubscriptionPeriodRecord, SyncedState,
+    UserCipher, UserRecord,
 };

@@ -102,6 +102,14 @@ typed_id!(
     /// The recorded outcome of one sync or license fetch.
     OutcomeId
 );
+typed_id!(
+    /// A collection of an organization's items (reference vault §4).
+    CollectionId
+);
+typed_id!(
+    /// A group of an organization's members (reference vault §4.2).
+    GroupId
+);
 
 #[cfg(test)]
 mod tests {

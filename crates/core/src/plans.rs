@@ -37,6 +37,12 @@ pub fn tier_of(plan_type: i32) -> Option<ProductTier> {
     }
 }
 
+/// Whether an organization on this plan type may use groups (SPEC §11): the Enterprise tier,
+/// which is what the profile answers as `useGroups`. Legacy plan types count by their tier.
+pub fn uses_groups(plan_type: i32) -> bool {
+    tier_of(plan_type) == Some(ProductTier::Enterprise)
+}
+
 /// How long one paid period of a plan lasts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
@@ -293,6 +299,16 @@ mod tests {
         }
         assert_eq!(tier_of(23), None);
         assert_eq!(tier_of(-1), None);
+    }
+
+    #[test]
+    fn only_enterprise_organizations_use_groups() {
+        for enterprise in [4, 5, 10, 11, 14, 15, 19, 20] {
+            assert!(uses_groups(enterprise), "{enterprise}");
+        }
+        for other in [0, 6, 1, 7, 22, 2, 17, 18, 16, 21, 23, -1] {
+            assert!(!uses_groups(other), "{other}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod billing;
 pub mod config;
 pub mod connections;
 pub mod error;
+pub mod groups;
 pub mod identity;
 pub mod installations;
 pub mod members;

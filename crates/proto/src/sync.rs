@@ -92,6 +92,7 @@ pub struct ProfileOrganization {
     pub access_secrets_manager: bool,
     pub limit_collection_creation: bool,
     pub limit_collection_deletion: bool,
+    pub limit_item_deletion: bool,
     pub allow_admin_access_to_all_collection_items: bool,
     pub user_is_managed_by_organization: bool,
     pub object: String,
@@ -103,7 +104,7 @@ pub struct SyncResponse {
     pub profile: ProfileResponse,
     pub folders: Vec<FolderResponse>,
     /// `collectionDetails` objects.
-    pub collections: Vec<serde_json::Value>,
+    pub collections: Vec<crate::vault::collections::CollectionResponse>,
     pub policies: Vec<serde_json::Value>,
     /// Every item the user sees, the trash included.
     pub ciphers: Vec<CipherDetailsResponse>,

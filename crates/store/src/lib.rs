@@ -15,6 +15,7 @@ mod column;
 mod connections;
 mod error;
 pub mod files;
+pub mod groups;
 mod installations;
 mod jobs;
 mod licensing;
@@ -53,7 +54,10 @@ pub use sponsorships::SponsorshipRecord;
 pub use sync_bulk::SyncedState;
 pub use sync_skips::BatchSkips;
 pub use users::{NewUser, UserRecord};
-pub use vault::{AttachmentRecord, CipherMarks, CipherRecord, FolderRecord, UserCipher};
+pub use vault::{
+    AccessLists, AttachmentRecord, CipherMarks, CipherRecord, CollectionPath, CollectionRecord,
+    FolderRecord, OrgCipher, UserCipher,
+};
 
 use std::sync::Arc;
 

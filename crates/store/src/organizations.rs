@@ -131,6 +131,10 @@ pub struct OrganizationRecordPrefixed {
     pub org_max_collections: Option<i32>,
     pub org_enabled: bool,
     pub org_has_keys: bool,
+    pub org_limit_collection_creation: bool,
+    pub org_limit_collection_deletion: bool,
+    pub org_limit_item_deletion: bool,
+    pub org_allow_admin_access_to_all_collection_items: bool,
 }
 
 const ORG_COLUMNS: &str = "id, name, billing_email, plan_type, seats, max_collections, enabled, \
@@ -139,14 +143,16 @@ const MEMBER_COLUMNS: &str = "ou.id, ou.organization_id, ou.user_id, ou.email, o
     ou.permissions, ou.access_secrets_manager, ou.created_at, ou.updated_at";
 
 impl Store {
-    /// Creates an organization with its first member (the owner) and, on a cloud, the first
-    /// period of its billing ledger, in one transaction. A self-hosted organization has no
-    /// ledger: its license carries its dates.
+    /// Creates an organization with its first member (the owner), on a cloud the first period
+    /// of its billing ledger, and the first collection when one is named (managed by the owner),
+    /// in one transaction. A self-hosted organization has no ledger: its license carries its
+    /// dates.
     pub async fn create_organization(
         &self,
         org: &OrganizationRecord,
         owner: &MemberRecord,
         first_period: Option<&SubscriptionPeriodRecord>,
+        first_collection: Option<&crate::CollectionRecord>,
     ) -> Result<(), StoreError> {
         let org_sql = format!(
             "INSERT INTO organizations ({ORG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
@@ -173,6 +179,15 @@ impl Store {
             insert_member!(&mut *tx, owner);
             if let Some(first_period) = first_period {
                 insert_period!(&mut *tx, first_period);
+            }
+            if let Some(collection) = first_collection {
+                crate::vault::insert_collection!(&mut *tx, collection);
+                crate::vault::upsert_collection_user!(
+                    &mut *tx,
+                    collection.id,
+                    owner.id,
+                    kinwarden_core::vault::collections::Access::MANAGE
+                );
             }
             tx.commit().await?;
         });
@@ -305,6 +320,10 @@ impl Store {
             "SELECT {MEMBER_COLUMNS}, o.name AS org_name, o.plan_type AS org_plan_type, o.seats AS org_seats, \
              o.max_collections AS org_max_collections, o.enabled AS org_enabled, \
              (o.public_key IS NOT NULL AND o.private_key IS NOT NULL) AS org_has_keys, \
+             o.limit_collection_creation AS org_limit_collection_creation, \
+             o.limit_collection_deletion AS org_limit_collection_deletion, \
+             o.limit_item_deletion AS org_limit_item_deletion, \
+             o.allow_admin_access_to_all_collection_items AS org_allow_admin_access_to_all_collection_items, \
              s.id AS sp_id, s.friendly_name AS sp_friendly_name, s.last_sync_date AS sp_last_sync_date, \
              s.valid_until AS sp_valid_until, s.to_delete AS sp_to_delete, \
              CASE WHEN s.id IS NULL THEN NULL ELSE k.reason END AS sp_skipped_reason \
@@ -424,15 +443,20 @@ impl Store {
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let changed = on_pool!(self, pool => {
-            sqlx::query("UPDATE organization_users SET key = $2, status = $4, updated_at = $3 WHERE id = $1 AND status = $5")
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query("UPDATE organization_users SET key = $2, status = $4, updated_at = $3 WHERE id = $1 AND status = $5")
                 .bind(member_id.to_string())
                 .bind(key)
                 .bind(now_ms)
                 .bind(MemberStatus::Confirmed.code())
                 .bind(MemberStatus::Accepted.code())
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected()
+                .rows_affected();
+            // The member now reaches the organization's collections.
+            crate::vault::bump_member!(&mut *tx, member_id, now_ms);
+            tx.commit().await?;
+            changed
         });
         Ok(changed == 1)
     }
@@ -445,14 +469,19 @@ impl Store {
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let changed = on_pool!(self, pool => {
-            sqlx::query("UPDATE organization_users SET type = $2, permissions = $3, updated_at = $4 WHERE id = $1")
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query("UPDATE organization_users SET type = $2, permissions = $3, updated_at = $4 WHERE id = $1")
                 .bind(member_id.to_string())
                 .bind(member_type.code())
                 .bind(permissions)
                 .bind(now_ms)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected()
+                .rows_affected();
+            // A new role may reach other items (admins, custom permissions).
+            crate::vault::bump_member!(&mut *tx, member_id, now_ms);
+            tx.commit().await?;
+            changed
         });
         Ok(changed == 1)
     }

@@ -191,9 +191,13 @@ impl Store {
         organization_id: OrganizationId,
         member_id: OrganizationUserId,
         keep_unsynced: bool,
+        now_ms: i64,
     ) -> Result<bool, StoreError> {
         let removed = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            // The member's clients learn at their next sync that the organization's items are
+            // gone (and, as a write first, this takes SQLite's lock).
+            crate::vault::bump_member!(&mut *tx, member_id, now_ms);
             if !keep_unsynced {
                 sqlx::query(
                     "DELETE FROM organization_sponsorships \

@@ -33,7 +33,7 @@ mod session;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use session::BwSession;
+pub use session::{BwSession, encode};
 
 /// The pinned CLI version.
 pub const BW_CLI_VERSION: &str = "2026.9.0";

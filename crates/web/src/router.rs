@@ -72,6 +72,26 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(invitations::reinvite))
         .routes(utoipa_axum::routes!(members::accept))
         .routes(utoipa_axum::routes!(members::confirm))
+        .routes(utoipa_axum::routes!(
+            groups::list,
+            groups::create,
+            groups::delete_many
+        ))
+        .routes(utoipa_axum::routes!(groups::delete_many_post))
+        .routes(utoipa_axum::routes!(
+            groups::get,
+            groups::update,
+            groups::delete
+        ))
+        .routes(utoipa_axum::routes!(groups::delete_post))
+        .routes(utoipa_axum::routes!(groups::details))
+        .routes(utoipa_axum::routes!(groups::users))
+        .routes(utoipa_axum::routes!(groups::remove_user))
+        .routes(utoipa_axum::routes!(groups::remove_user_post))
+        .routes(utoipa_axum::routes!(
+            groups::member_groups,
+            groups::set_member_groups
+        ))
         .routes(utoipa_axum::routes!(sponsorships::create))
         .routes(utoipa_axum::routes!(sponsorships::revoke_own))
         .routes(utoipa_axum::routes!(sponsorships::revoke_own_post))
@@ -139,6 +159,39 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(ciphers::unarchive))
         .routes(utoipa_axum::routes!(ciphers::archive_many))
         .routes(utoipa_axum::routes!(ciphers::unarchive_many))
+        .routes(utoipa_axum::routes!(
+            shared_ciphers::share,
+            shared_ciphers::share_post
+        ))
+        .routes(utoipa_axum::routes!(
+            shared_ciphers::collections,
+            shared_ciphers::collections_post
+        ))
+        .routes(utoipa_axum::routes!(
+            shared_ciphers::collections_v2,
+            shared_ciphers::collections_v2_post
+        ))
+        .routes(utoipa_axum::routes!(shared_ciphers::organization_details))
+        .routes(utoipa_axum::routes!(shared_ciphers::export))
+        .routes(utoipa_axum::routes!(collections::mine))
+        .routes(utoipa_axum::routes!(
+            collections::list,
+            collections::create,
+            collections::delete_many
+        ))
+        .routes(utoipa_axum::routes!(collections::delete_many_post))
+        .routes(utoipa_axum::routes!(collections::list_details))
+        .routes(utoipa_axum::routes!(collections::bulk_access))
+        .routes(utoipa_axum::routes!(
+            collections::get,
+            collections::update,
+            collections::update_post,
+            collections::delete
+        ))
+        .routes(utoipa_axum::routes!(collections::delete_post))
+        .routes(utoipa_axum::routes!(collections::details))
+        .routes(utoipa_axum::routes!(collections::users))
+        .routes(utoipa_axum::routes!(collections::management))
         .routes(utoipa_axum::routes!(attachments::reserve))
         .routes(utoipa_axum::routes!(attachments::get, attachments::delete))
         .routes(utoipa_axum::routes!(attachments::delete_post))
@@ -147,6 +200,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .merge(
             OpenApiRouter::new()
                 .routes(utoipa_axum::routes!(ciphers::import))
+                .routes(utoipa_axum::routes!(shared_ciphers::import_organization))
                 .layer(axum::extract::DefaultBodyLimit::max(
                     ciphers::IMPORT_BODY_LIMIT,
                 )),

@@ -141,9 +141,11 @@ fn profile_organization(membership: &Membership, self_hosted: bool) -> ProfileOr
         key_connector_enabled: false,
         key_connector_url: None,
         access_secrets_manager: member.access_secrets_manager,
-        limit_collection_creation: false,
-        limit_collection_deletion: false,
-        allow_admin_access_to_all_collection_items: true,
+        limit_collection_creation: org.org_limit_collection_creation,
+        limit_collection_deletion: org.org_limit_collection_deletion,
+        limit_item_deletion: org.org_limit_item_deletion,
+        allow_admin_access_to_all_collection_items: org
+            .org_allow_admin_access_to_all_collection_items,
         user_is_managed_by_organization: false,
         object: "profileOrganization".to_string(),
     }

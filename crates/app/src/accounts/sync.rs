@@ -1,6 +1,6 @@
-//! The client's full sync: the profile with its organizations, the user's folders and personal
-//! items (the trash included). Organization items and collections come with SPEC §11's
-//! organization part; sends are not served (`[]`).
+//! The client's full sync: the profile with its organizations, the user's folders, the
+//! collections they reach and every item they reach (the trash included); sends are not served
+//! (`[]`).
 
 use kinwarden_proto::sync::SyncResponse;
 use serde_json::json;
@@ -22,7 +22,7 @@ pub async fn sync(
     Ok(SyncResponse {
         profile,
         folders: crate::vault::folders::list(app, user).await?,
-        collections: Vec::new(),
+        collections: crate::vault::collections::mine(app, user).await?,
         policies: Vec::new(),
         ciphers: crate::vault::ciphers::list(app, user).await?,
         domains,

@@ -21,6 +21,8 @@ pub struct LicenseUpload {
     pub key: Option<String>,
     pub public_key: Option<String>,
     pub encrypted_private_key: Option<String>,
+    /// The first collection's name, encrypted with the organization key; creation only.
+    pub collection_name: Option<String>,
 }
 
 fn license_bytes(upload: &mut LicenseUpload) -> Result<Vec<u8>, AppError> {
@@ -78,7 +80,16 @@ pub async fn create_organization(
     app.license_files
         .write(org.id, &license.to_file_json())
         .map_err(AppError::internal)?;
-    if let Err(err) = app.store.create_organization(&org, &owner, None).await {
+    let founding = crate::vault::collections::founding_collection(
+        org.id,
+        upload.collection_name.as_deref(),
+        now,
+    );
+    if let Err(err) = app
+        .store
+        .create_organization(&org, &owner, None, founding.as_ref())
+        .await
+    {
         // The row was refused, so the file goes too. Should removing it fail as well, a file no
         // organization reads stays behind; the refusal is what the caller must hear.
         let _ = app.license_files.remove(org.id);

@@ -50,7 +50,7 @@ async fn end_membership(
         Mode::Cloud => false,
     };
     app.store
-        .remove_member(org_id, member_id, keep_unsynced)
+        .remove_member(org_id, member_id, keep_unsynced, app.clock.now_millis())
         .await?;
     // A removed member's sponsorship ends: the cloud should hear of it soon.
     sync_soon::changed(app, org_id);

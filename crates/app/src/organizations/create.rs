@@ -73,6 +73,11 @@ pub async fn create(
         updated_at: now,
     };
     let owner = founding_owner(org.id, user.id, request.key, now);
+    let founding = crate::vault::collections::founding_collection(
+        org.id,
+        request.collection_name.as_deref(),
+        now,
+    );
     let first_period = SubscriptionPeriodRecord {
         id: SubscriptionPeriodId::new(),
         organization_id: org.id,
@@ -84,9 +89,9 @@ pub async fn create(
         recorded_by: Some(user.id.to_string()),
         created_at: now,
     };
-    // Organization, owner and first period in one transaction.
+    // Organization, owner, first period and first collection in one transaction.
     app.store
-        .create_organization(&org, &owner, Some(&first_period))
+        .create_organization(&org, &owner, Some(&first_period), founding.as_ref())
         .await?;
     tracing::info!(organization = %org.id, plan = org.plan_type, "organization created");
     Ok(super::response::response(app, &org))

@@ -92,7 +92,7 @@ pub async fn reserve(
     Ok(AttachmentUploadDataResponse::direct(
         attachment.id.to_string(),
         format!("{id}/attachment/{}", attachment.id),
-        Some(respond::personal(app, &item)),
+        Some(respond::cipher(app, &super::reach::Reached::personal(item))),
         None,
     ))
 }
@@ -221,7 +221,8 @@ pub async fn get(
     id: CipherId,
     attachment: AttachmentId,
 ) -> Result<AttachmentResponse, AppError> {
-    let item = own_item(app, user, id).await?;
+    // Anyone who sees the item may download its files.
+    let item = super::reach::item(app, user, id).await?.item;
     let found = item
         .attachments
         .iter()

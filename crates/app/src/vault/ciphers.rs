@@ -1,10 +1,13 @@
-//! A user's personal items (reference vault §1.8): create, read, update (with the stale-edit
-//! check), the user's folder and favourite, the trash, permanent delete, bulk move, purge.
-//! Organization items come with collections (SPEC §11); until then an item naming an
-//! organization is refused as the reference refuses a caller who is not a member.
+//! Items as a user reaches them (reference vault §1.8): create, read, update (with the
+//! stale-edit check), the user's folder and favourite, the trash, permanent delete, bulk move,
+//! archive, purge. A personal item is its owner's to do anything with; an organization's item
+//! is reached through collections, with the rights they give (`reach`). What only concerns an
+//! organization's items (sharing, collections, the admin views) is in `shared`.
 
 use kinwarden_config::Mode;
-use kinwarden_core::ids::{CipherId, FolderId};
+use std::collections::BTreeMap;
+
+use kinwarden_core::ids::{CipherId, FolderId, OrganizationId};
 use kinwarden_core::vault::bulk::{self, BulkAction};
 use kinwarden_core::vault::stale;
 use kinwarden_core::vault::types::{CipherType, UNSUPPORTED_TYPE_MESSAGE};
@@ -15,8 +18,9 @@ use kinwarden_proto::vault::responses::{
     CipherDetailsResponse, CipherMiniResponse, CipherResponse,
 };
 
-use super::{request, respond};
-use crate::records::{CipherMarks, CipherRecord, UserCipher, UserRecord};
+use super::{reach, request, respond};
+use crate::organizations::access::access_of;
+use crate::records::{CipherMarks, CipherRecord, UserRecord};
 use crate::{App, AppError};
 
 /// The reference's refusal of an item not encrypted for the caller.
@@ -25,27 +29,24 @@ const NOT_ENCRYPTED_FOR_YOU: &str =
 /// The reference's refusal of a folder that is not the caller's (bulk move; Kinwarden checks it
 /// on every save, as a folder of another user's would otherwise be stored).
 const INVALID_FOLDER: &str = "Invalid folder.";
+const ORGANIZATION_MISMATCH: &str =
+    "Organization mismatch. Re-sync if you recently moved this item, then try again.";
+pub(super) const NO_EDIT_PERMISSION: &str = "You do not have permissions to edit this.";
+const NO_SOFT_DELETE_PERMISSION: &str = "You do not have permissions to soft delete this.";
+const NO_DELETE_PERMISSION: &str = "You do not have permissions to delete this.";
 
-/// Every personal item of the user, the trash included.
+/// Every item the user reaches: their own, the trash included, and the organizations' items
+/// held by their collections.
 pub async fn list(app: &App, user: &UserRecord) -> Result<Vec<CipherDetailsResponse>, AppError> {
-    Ok(app
-        .store
-        .personal_ciphers(user.id)
-        .await?
+    let (_, items) = reach::everything(app, user).await?;
+    Ok(items
         .iter()
         .map(|item| respond::cipher_details(app, item))
         .collect())
 }
 
-async fn load(app: &App, user: &UserRecord, id: CipherId) -> Result<UserCipher, AppError> {
-    app.store
-        .personal_cipher(user.id, id)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 pub async fn get(app: &App, user: &UserRecord, id: CipherId) -> Result<CipherResponse, AppError> {
-    Ok(respond::personal(app, &load(app, user, id).await?))
+    Ok(respond::cipher(app, &reach::item(app, user, id).await?))
 }
 
 pub async fn details(
@@ -53,12 +54,15 @@ pub async fn details(
     user: &UserRecord,
     id: CipherId,
 ) -> Result<CipherDetailsResponse, AppError> {
-    Ok(respond::cipher_details(app, &load(app, user, id).await?))
+    Ok(respond::cipher_details(
+        app,
+        &reach::item(app, user, id).await?,
+    ))
 }
 
 /// The checks every save shares: encrypted for the caller, a served type with its part, valid
 /// fields, and a folder of the caller's.
-async fn check_request(
+pub(super) async fn check_request(
     app: &App,
     user: &UserRecord,
     request: &CipherRequest,
@@ -131,30 +135,30 @@ async fn own_folder(
     }
 }
 
-fn refuse_organization(request: &CipherRequest) -> Result<(), AppError> {
-    if request
-        .organization_id
-        .as_deref()
-        .is_some_and(|org| !org.trim().is_empty())
-    {
-        return Err(AppError::NotFound);
+/// The organization an item names, none for a personal one; an id that is no id names an
+/// organization nobody belongs to (404).
+pub(super) fn named_organization(raw: Option<&str>) -> Result<Option<OrganizationId>, AppError> {
+    match raw.map(str::trim).filter(|raw| !raw.is_empty()) {
+        None => Ok(None),
+        Some(raw) => raw.parse().map(Some).map_err(|_| AppError::NotFound),
     }
-    Ok(())
 }
 
-/// Creates a personal item.
+/// Creates an item: a personal one, or an organization's in the collections given among those
+/// the caller may write to (none writable: in no collection, seen by admins only).
 pub async fn create(
     app: &App,
     user: &UserRecord,
     request: &CipherRequest,
+    collection_ids: Option<&[String]>,
 ) -> Result<CipherResponse, AppError> {
-    refuse_organization(request)?;
     let (cipher_type, folder_id) = check_request(app, user, request, request.cipher_type).await?;
     let now = app.clock.now_millis();
+    let org = named_organization(request.organization_id.as_deref())?;
     let cipher = CipherRecord {
         id: CipherId::new(),
-        user_id: Some(user.id),
-        organization_id: None,
+        user_id: org.is_none().then_some(user.id),
+        organization_id: org,
         cipher_type: cipher_type.code(),
         data: request::document(request, cipher_type),
         reprompt: request.reprompt,
@@ -168,13 +172,25 @@ pub async fn create(
         favorite: request.favorite,
         archived_at: None,
     };
-    app.store
-        .save_personal_cipher(user.id, &cipher, &marks)
-        .await?;
+    match org {
+        None => {
+            app.store
+                .save_personal_cipher(user.id, &cipher, &marks)
+                .await?;
+        }
+        Some(org) => {
+            let access = access_of(app, user, org).await?;
+            let wanted = super::shared::collections_of_org(app, org, collection_ids).await?;
+            let writable = super::shared::writable(app, user, &access, &wanted).await?;
+            app.store
+                .save_org_cipher(user.id, &cipher, &marks, Some(&writable))
+                .await?;
+        }
+    }
     get(app, user, cipher.id).await
 }
 
-/// Replaces a personal item's content; its type stays. A client's copy older than the stored
+/// Replaces an item's content; its type and owner stay. A client's copy older than the stored
 /// item (`lastKnownRevisionDate`) is refused, so an edit never silently undoes another device's.
 pub async fn update(
     app: &App,
@@ -182,12 +198,20 @@ pub async fn update(
     id: CipherId,
     request: &CipherRequest,
 ) -> Result<CipherResponse, AppError> {
-    let existing = load(app, user, id).await?;
-    refuse_organization(request)?;
+    let existing = reach::item(app, user, id).await?;
+    // This route never moves an item between owners (sharing does).
+    let mismatch = || AppError::BadRequest(ORGANIZATION_MISMATCH.to_string());
+    let named = named_organization(request.organization_id.as_deref()).map_err(|_| mismatch())?;
+    if named != existing.organization() {
+        return Err(mismatch());
+    }
     let (cipher_type, folder_id) =
-        check_request(app, user, request, Some(existing.cipher.cipher_type)).await?;
+        check_request(app, user, request, Some(existing.item.cipher.cipher_type)).await?;
+    if !existing.access.edit {
+        return Err(AppError::BadRequest(NO_EDIT_PERMISSION.to_string()));
+    }
     stale::check_last_known(
-        existing.cipher.revision_date,
+        existing.item.cipher.revision_date,
         request.last_known_revision_date.as_deref(),
     )
     .map_err(|stale| AppError::BadRequest(stale.message().to_string()))?;
@@ -196,24 +220,32 @@ pub async fn update(
         reprompt: request.reprompt,
         key: request.key.clone(),
         revision_date: app.clock.now_millis(),
-        ..existing.cipher
+        ..existing.item.cipher
     };
     let marks = CipherMarks {
         folder_id,
         favorite: request.favorite,
-        ..existing.marks
+        ..existing.item.marks
     };
-    if !app
-        .store
-        .save_personal_cipher(user.id, &cipher, &marks)
-        .await?
-    {
+    let saved = match existing.item.cipher.organization_id {
+        None => {
+            app.store
+                .save_personal_cipher(user.id, &cipher, &marks)
+                .await?
+        }
+        Some(_) => {
+            app.store
+                .save_org_cipher(user.id, &cipher, &marks, None)
+                .await?
+        }
+    };
+    if !saved {
         return Err(AppError::NotFound);
     }
     get(app, user, id).await
 }
 
-/// Sets the caller's folder and favourite mark of an item, nothing else.
+/// Sets the caller's folder and favourite mark of an item, nothing else; reading it is enough.
 pub async fn partial(
     app: &App,
     user: &UserRecord,
@@ -221,14 +253,14 @@ pub async fn partial(
     folder: Option<&str>,
     favorite: bool,
 ) -> Result<CipherResponse, AppError> {
-    let existing = load(app, user, id).await?;
+    let existing = reach::item(app, user, id).await?;
     let marks = CipherMarks {
         folder_id: own_folder(app, user, folder).await?,
         favorite,
-        ..existing.marks
+        ..existing.item.marks
     };
     app.store
-        .set_personal_marks(user.id, id, &marks, app.clock.now_millis())
+        .set_marks_of(user.id, &[(id, marks)], false, app.clock.now_millis())
         .await?;
     get(app, user, id).await
 }
@@ -241,21 +273,59 @@ fn check_bulk(app: &App, action: BulkAction, count: usize) -> Result<(), AppErro
     bulk::check(action, count, on_cloud(app)).map_err(|text| AppError::BadRequest(text.into()))
 }
 
+/// The caller's items among `ids` that pass `allowed`, split into personal ones and each
+/// organization's; ids the caller does not reach or may not act on are left out.
+async fn chosen(
+    app: &App,
+    user: &UserRecord,
+    ids: &[CipherId],
+    allowed: impl Fn(&reach::Reached) -> bool,
+) -> Result<(Vec<CipherId>, BTreeMap<OrganizationId, Vec<CipherId>>), AppError> {
+    let (_, items) = reach::everything(app, user).await?;
+    let wanted: std::collections::HashSet<CipherId> = ids.iter().copied().collect();
+    let mut personal = Vec::new();
+    let mut shared: BTreeMap<OrganizationId, Vec<CipherId>> = BTreeMap::new();
+    for item in items
+        .iter()
+        .filter(|item| wanted.contains(&item.item.cipher.id) && allowed(item))
+    {
+        match item.organization() {
+            None => personal.push(item.item.cipher.id),
+            Some(org) => shared.entry(org).or_default().push(item.item.cipher.id),
+        }
+    }
+    Ok((personal, shared))
+}
+
 /// Moves one item to the trash.
 pub async fn trash(app: &App, user: &UserRecord, id: CipherId) -> Result<(), AppError> {
-    load(app, user, id).await?;
-    app.store
-        .trash_personal_ciphers(user.id, &[id], true, app.clock.now_millis())
-        .await?;
-    Ok(())
+    let item = reach::item(app, user, id).await?;
+    if !item.access.delete {
+        return Err(AppError::BadRequest(NO_SOFT_DELETE_PERMISSION.to_string()));
+    }
+    move_to_trash(app, user, &[id], true).await
 }
 
 /// Moves the caller's items among `ids` to the trash; others' ids are ignored.
 pub async fn trash_many(app: &App, user: &UserRecord, ids: &[CipherId]) -> Result<(), AppError> {
     check_bulk(app, BulkAction::SoftDelete, ids.len())?;
+    move_to_trash(app, user, ids, true).await
+}
+
+async fn move_to_trash(
+    app: &App,
+    user: &UserRecord,
+    ids: &[CipherId],
+    trash: bool,
+) -> Result<(), AppError> {
+    let now = app.clock.now_millis();
+    let (personal, shared) = chosen(app, user, ids, |item| item.access.delete).await?;
     app.store
-        .trash_personal_ciphers(user.id, ids, true, app.clock.now_millis())
+        .trash_personal_ciphers(user.id, &personal, trash, now)
         .await?;
+    for (org, ids) in shared {
+        app.store.trash_org_ciphers(org, &ids, trash, now).await?;
+    }
     Ok(())
 }
 
@@ -265,10 +335,11 @@ pub async fn restore(
     user: &UserRecord,
     id: CipherId,
 ) -> Result<CipherResponse, AppError> {
-    load(app, user, id).await?;
-    app.store
-        .trash_personal_ciphers(user.id, &[id], false, app.clock.now_millis())
-        .await?;
+    let item = reach::item(app, user, id).await?;
+    if !item.access.restore {
+        return Err(AppError::BadRequest(NO_DELETE_PERMISSION.to_string()));
+    }
+    move_to_trash(app, user, &[id], false).await?;
     get(app, user, id).await
 }
 
@@ -279,39 +350,43 @@ pub async fn restore_many(
     ids: &[CipherId],
 ) -> Result<Vec<CipherMiniResponse>, AppError> {
     check_bulk(app, BulkAction::Restore, ids.len())?;
-    app.store
-        .trash_personal_ciphers(user.id, ids, false, app.clock.now_millis())
-        .await?;
-    let mut restored = Vec::new();
-    for id in ids {
-        if let Some(item) = app.store.personal_cipher(user.id, *id).await? {
-            restored.push(respond::mini(app, &item));
-        }
-    }
-    Ok(restored)
+    move_to_trash(app, user, ids, false).await?;
+    let wanted: std::collections::HashSet<CipherId> = ids.iter().copied().collect();
+    let (_, items) = reach::everything(app, user).await?;
+    Ok(items
+        .iter()
+        .filter(|item| {
+            wanted.contains(&item.item.cipher.id) && item.item.cipher.deleted_at.is_none()
+        })
+        .map(|item| respond::mini(app, &item.item))
+        .collect())
 }
 
 /// Deletes one item for good, with its attachments.
 pub async fn delete(app: &App, user: &UserRecord, id: CipherId) -> Result<(), AppError> {
-    load(app, user, id).await?;
-    delete_many_unchecked(app, user, &[id]).await
+    let item = reach::item(app, user, id).await?;
+    if !item.access.delete {
+        return Err(AppError::BadRequest(NO_DELETE_PERMISSION.to_string()));
+    }
+    delete_chosen(app, user, &[id]).await
 }
 
 /// Deletes the caller's items among `ids` for good; others' ids are ignored.
 pub async fn delete_many(app: &App, user: &UserRecord, ids: &[CipherId]) -> Result<(), AppError> {
     check_bulk(app, BulkAction::Delete, ids.len())?;
-    delete_many_unchecked(app, user, ids).await
+    delete_chosen(app, user, ids).await
 }
 
-async fn delete_many_unchecked(
-    app: &App,
-    user: &UserRecord,
-    ids: &[CipherId],
-) -> Result<(), AppError> {
-    let attachments = app
+async fn delete_chosen(app: &App, user: &UserRecord, ids: &[CipherId]) -> Result<(), AppError> {
+    let now = app.clock.now_millis();
+    let (personal, shared) = chosen(app, user, ids, |item| item.access.delete).await?;
+    let mut attachments = app
         .store
-        .delete_personal_ciphers(user.id, ids, app.clock.now_millis())
+        .delete_personal_ciphers(user.id, &personal, now)
         .await?;
+    for (org, ids) in shared {
+        attachments.extend(app.store.delete_org_ciphers(org, Some(&ids), now).await?);
+    }
     crate::vault::files::remove(app, &attachments).await;
     Ok(())
 }
@@ -325,8 +400,23 @@ pub async fn move_many(
 ) -> Result<(), AppError> {
     check_bulk(app, BulkAction::Move, ids.len())?;
     let folder = own_folder(app, user, folder).await?;
+    let wanted: std::collections::HashSet<CipherId> = ids.iter().copied().collect();
+    let (_, items) = reach::everything(app, user).await?;
+    let marks: Vec<(CipherId, CipherMarks)> = items
+        .into_iter()
+        .filter(|item| wanted.contains(&item.item.cipher.id))
+        .map(|item| {
+            (
+                item.item.cipher.id,
+                CipherMarks {
+                    folder_id: folder,
+                    ..item.item.marks
+                },
+            )
+        })
+        .collect();
     app.store
-        .move_personal_ciphers(user.id, ids, folder, app.clock.now_millis())
+        .set_marks_of(user.id, &marks, false, app.clock.now_millis())
         .await?;
     Ok(())
 }
@@ -345,16 +435,29 @@ pub async fn archive_many(
         BulkAction::Unarchive
     };
     check_bulk(app, action, ids.len())?;
-    app.store
-        .archive_personal_ciphers(user.id, ids, archive, app.clock.now_millis())
-        .await?;
-    let mut changed = Vec::new();
-    for id in ids {
-        if let Some(item) = app.store.personal_cipher(user.id, *id).await? {
-            changed.push(respond::personal(app, &item));
-        }
-    }
-    Ok(changed)
+    let now = app.clock.now_millis();
+    let wanted: std::collections::HashSet<CipherId> = ids.iter().copied().collect();
+    let (_, items) = reach::everything(app, user).await?;
+    let marks: Vec<(CipherId, CipherMarks)> = items
+        .into_iter()
+        .filter(|item| wanted.contains(&item.item.cipher.id))
+        .map(|item| {
+            (
+                item.item.cipher.id,
+                CipherMarks {
+                    archived_at: archive.then_some(now),
+                    ..item.item.marks
+                },
+            )
+        })
+        .collect();
+    app.store.set_marks_of(user.id, &marks, true, now).await?;
+    let (_, items) = reach::everything(app, user).await?;
+    Ok(items
+        .iter()
+        .filter(|item| wanted.contains(&item.item.cipher.id))
+        .map(|item| respond::cipher(app, item))
+        .collect())
 }
 
 /// Archives one item, or takes it out of the archive.
@@ -364,7 +467,7 @@ pub async fn archive(
     id: CipherId,
     archive: bool,
 ) -> Result<CipherResponse, AppError> {
-    load(app, user, id).await?;
+    reach::item(app, user, id).await?;
     archive_many(app, user, &[id], archive)
         .await?
         .pop()

@@ -7,6 +7,7 @@ use kinwarden_proto::vault::responses::{
 };
 use kinwarden_proto::vault::stored;
 
+use super::reach::Reached;
 use crate::App;
 use crate::records::UserCipher;
 use crate::wire_time;
@@ -29,7 +30,9 @@ pub(super) fn mini(app: &App, item: &UserCipher) -> CipherMiniResponse {
         partial_data: None,
         content: stored::from_document(&cipher.data),
         attachments: (!attachments.is_empty()).then_some(attachments),
-        organization_use_totp: false,
+        // Every organization here uses TOTP (the profile's `useTotp`); a personal item's
+        // answer says false.
+        organization_use_totp: cipher.organization_id.is_some(),
         revision_date: wire_time::from_millis(cipher.revision_date),
         creation_date: wire_time::from_millis(cipher.created_at),
         deleted_date: cipher.deleted_at.map(wire_time::from_millis),
@@ -38,22 +41,39 @@ pub(super) fn mini(app: &App, item: &UserCipher) -> CipherMiniResponse {
     }
 }
 
-/// A personal item as its owner sees it: every right is the owner's.
-pub(super) fn personal(app: &App, item: &UserCipher) -> CipherResponse {
+/// An item as the user reaching it sees it: their folder, favourite and archive date, and
+/// their rights on it (all of them on a personal item).
+pub(super) fn cipher(app: &App, reached: &Reached) -> CipherResponse {
+    let item = &reached.item;
+    let access = reached.access;
     mini(app, item).into_cipher(CipherForUser {
         folder_id: item.marks.folder_id.map(|id| id.to_string()),
         favorite: item.marks.favorite,
-        edit: true,
-        view_password: true,
+        edit: access.edit,
+        view_password: access.view_password,
         archived_date: item.marks.archived_at.map(wire_time::from_millis),
         permissions: CipherPermissionsResponse {
-            delete: true,
-            restore: true,
+            delete: access.delete,
+            restore: access.restore,
         },
     })
 }
 
-/// A personal item with the collections its owner sees it through (none).
-pub fn cipher_details(app: &App, item: &UserCipher) -> CipherDetailsResponse {
-    personal(app, item).into_details(Vec::new())
+/// An item with the collections the user sees it through.
+pub fn cipher_details(app: &App, reached: &Reached) -> CipherDetailsResponse {
+    cipher(app, reached).into_details(ids(&reached.collection_ids))
+}
+
+/// An item without what it is to a user, with every collection holding it (admin views,
+/// export).
+pub(super) fn mini_details(
+    app: &App,
+    item: &UserCipher,
+    collection_ids: &[kinwarden_core::ids::CollectionId],
+) -> kinwarden_proto::vault::responses::CipherMiniDetailsResponse {
+    mini(app, item).into_mini_details(ids(collection_ids))
+}
+
+fn ids<T: ToString>(ids: &[T]) -> Vec<String> {
+    ids.iter().map(ToString::to_string).collect()
 }

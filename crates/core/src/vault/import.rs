@@ -42,6 +42,72 @@ pub fn check_limits(counts: ImportCounts, on_cloud: bool) -> Result<(), &'static
     }
 }
 
+/// How much an organization import holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrganizationImportCounts {
+    pub ciphers: usize,
+    pub collections: usize,
+    pub collection_relationships: usize,
+    pub folders: usize,
+    pub folder_relationships: usize,
+}
+
+/// The most an organization import may hold on a cloud (reference vault §7.3).
+pub const CLOUD_ORGANIZATION_LIMITS: OrganizationImportCounts = OrganizationImportCounts {
+    ciphers: 40_000,
+    collections: 2000,
+    collection_relationships: 80_000,
+    folders: 2000,
+    folder_relationships: 80_000,
+};
+
+/// The reference's refusal of an organization import by a member who may not make it.
+pub const NOT_ENOUGH_PRIVILEGES_MESSAGE: &str =
+    "Not enough privileges to import into this organization.";
+
+/// Whether an organization import of this size may run (no limit on a self-hosted server).
+pub fn check_organization_limits(
+    counts: OrganizationImportCounts,
+    on_cloud: bool,
+) -> Result<(), &'static str> {
+    let max = CLOUD_ORGANIZATION_LIMITS;
+    let over = counts.ciphers > max.ciphers
+        || counts.collections > max.collections
+        || counts.collection_relationships > max.collection_relationships
+        || counts.folders > max.folders
+        || counts.folder_relationships > max.folder_relationships;
+    if on_cloud && over {
+        Err(TOO_MUCH_DATA_MESSAGE)
+    } else {
+        Ok(())
+    }
+}
+
+/// The collections of each imported item, by place: every pair naming places inside both lists
+/// adds one (an item may be in several).
+pub fn collections_of_each_item(
+    relationships: impl IntoIterator<Item = (i32, i32)>,
+    ciphers: usize,
+    collections: usize,
+) -> Vec<Vec<usize>> {
+    let mut of = vec![Vec::new(); ciphers];
+    for (cipher, collection) in relationships {
+        let (Ok(cipher), Ok(collection)) = (usize::try_from(cipher), usize::try_from(collection))
+        else {
+            continue;
+        };
+        if collection >= collections {
+            continue;
+        }
+        if let Some(slot) = of.get_mut(cipher)
+            && !slot.contains(&collection)
+        {
+            slot.push(collection);
+        }
+    }
+    of
+}
+
 /// The messages for the folders' names and the items of an import, keyed `Folders[i].Name` and
 /// `Ciphers[i]…`; empty when everything passes.
 pub fn validate_import(
@@ -84,6 +150,31 @@ pub fn folder_of_each_item(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn organization_imports_are_bounded_on_a_cloud_and_links_by_place() {
+        let small = OrganizationImportCounts {
+            ciphers: 40_000,
+            collections: 2000,
+            collection_relationships: 80_000,
+            folders: 0,
+            folder_relationships: 0,
+        };
+        assert_eq!(check_organization_limits(small, true), Ok(()));
+        let big = OrganizationImportCounts {
+            collections: 2001,
+            ..small
+        };
+        assert_eq!(
+            check_organization_limits(big, true),
+            Err(TOO_MUCH_DATA_MESSAGE)
+        );
+        assert_eq!(check_organization_limits(big, false), Ok(()));
+        assert_eq!(
+            collections_of_each_item([(0, 1), (0, 0), (0, 1), (1, 5), (-1, 0), (2, 0)], 2, 2),
+            vec![vec![1, 0], vec![]]
+        );
+    }
     use proptest::prelude::*;
 
     fn counts(ciphers: usize, folders: usize, folder_relationships: usize) -> ImportCounts {

@@ -6,6 +6,7 @@
 
 pub mod attachments;
 pub mod bulk;
+pub mod collections;
 pub mod folders;
 pub mod import;
 pub mod item;

@@ -212,7 +212,10 @@ pub(crate) async fn upload(
                 .file_name("bitwarden_organization_license.json"),
         )
         .text("key", org.wrap_for(&owner.public_key()?)?.to_string())
-        .text("collectionName", "2.AAAA|BBBB|CCCC")
+        .text(
+            "collectionName",
+            org.org_key.encrypt_str("Default collection")?.to_string(),
+        )
         .text("keys[publicKey]", keys.public_key.clone())
         .text(
             "keys[encryptedPrivateKey]",

@@ -110,9 +110,9 @@ pub struct CipherBulkShareRequest {
     pub collection_ids: Option<Vec<String>>,
 }
 
-/// The collections an item is in (`PUT /ciphers/{id}/collections…`).
+/// The collections an item is in (`PUT /ciphers/{id}/collections…`); none given is none.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct CipherCollectionsRequest {
     pub collection_ids: Vec<String>,
 }

@@ -7,6 +7,7 @@
 
 pub mod attachments;
 pub mod ciphers;
+pub mod collections;
 pub mod folders;
 pub mod import;
 pub mod items;

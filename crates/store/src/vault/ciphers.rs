@@ -42,7 +42,7 @@ pub struct CipherMarks {
 }
 
 impl CipherMarks {
-    fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         *self == Self::default()
     }
 }
@@ -72,7 +72,7 @@ pub struct UserCipher {
 }
 
 #[derive(sqlx::FromRow)]
-struct CipherRow {
+pub(super) struct CipherRow {
     #[sqlx(flatten)]
     cipher: CipherRecord,
     #[sqlx(try_from = "NullableText")]
@@ -81,9 +81,9 @@ struct CipherRow {
     archived_at: Option<i64>,
 }
 
-const COLUMNS: &str = "c.id, c.user_id, c.organization_id, c.type, c.data, c.reprompt, c.key, \
+pub(super) const COLUMNS: &str = "c.id, c.user_id, c.organization_id, c.type, c.data, c.reprompt, c.key, \
     c.created_at, c.revision_date, c.deleted_at, m.folder_id, m.favorite, m.archived_at";
-const ATTACHMENT_COLUMNS: &str = "a.id, a.cipher_id, a.file_name, a.key, a.size, a.validated, \
+pub(super) const ATTACHMENT_COLUMNS: &str = "a.id, a.cipher_id, a.file_name, a.key, a.size, a.validated, \
     a.created_at";
 
 /// Writes a user's marks on an item inside the caller's transaction; no marks, no row.
@@ -112,6 +112,8 @@ macro_rules! write_marks {
         }
     };
 }
+
+pub(super) use write_marks;
 
 impl Store {
     /// The user's personal items, the trash included, oldest first, with their attachments.
@@ -424,7 +426,10 @@ impl Store {
     }
 }
 
-fn with_attachments(rows: Vec<CipherRow>, attachments: Vec<AttachmentRecord>) -> Vec<UserCipher> {
+pub(super) fn with_attachments(
+    rows: Vec<CipherRow>,
+    attachments: Vec<AttachmentRecord>,
+) -> Vec<UserCipher> {
     let mut by_cipher: HashMap<CipherId, Vec<AttachmentRecord>> = HashMap::new();
     for attachment in attachments {
         by_cipher

@@ -2,10 +2,15 @@
 //! written in one transaction with one statement per table (the rows travel as one JSON array,
 //! as a sync batch's do), so 5,000 items cost three statements, not 10,000 round trips.
 
-use kinwarden_core::ids::UserId;
+use kinwarden_core::ids::{CollectionId, OrganizationId, OrganizationUserId, UserId};
+use kinwarden_core::vault::collections::Access;
 use serde_json::{Value, json};
 
-use super::{CipherMarks, CipherRecord, FolderRecord, bump_users};
+use super::ciphers::write_marks;
+use super::{
+    CipherMarks, CipherRecord, CollectionRecord, FolderRecord, bump_organization, bump_users,
+    insert_collection, upsert_collection_user,
+};
 use crate::{Backend, Store, StoreError, on_pool};
 
 struct ImportSql {
@@ -99,6 +104,79 @@ impl Store {
                     .await?;
             }
             bump_users!(&mut *tx, &[user], now_ms);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Writes an organization import by `user` (member `member`) at `now_ms`: new folders of the
+    /// user, new collections managed by the importer, the organization's items in their
+    /// collections with the user's marks. All or nothing; every confirmed member's revision
+    /// date moves.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn import_organization(
+        &self,
+        user: UserId,
+        org: OrganizationId,
+        member: OrganizationUserId,
+        folders: &[FolderRecord],
+        collections: &[CollectionRecord],
+        items: &[(CipherRecord, CipherMarks, Vec<CollectionId>)],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            bump_organization!(&mut *tx, org, now_ms);
+            bump_users!(&mut *tx, &[user], now_ms);
+            for folder in folders {
+                sqlx::query(
+                    "INSERT INTO folders (id, user_id, name, created_at, revision_date) \
+                     VALUES ($1, $2, $3, $4, $4)",
+                )
+                .bind(folder.id.to_string())
+                .bind(user.to_string())
+                .bind(&folder.name)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for collection in collections {
+                insert_collection!(&mut *tx, collection);
+                upsert_collection_user!(&mut *tx, collection.id, member, Access::MANAGE);
+            }
+            for (cipher, marks, held_by) in items {
+                sqlx::query(
+                    "INSERT INTO ciphers (id, user_id, organization_id, type, data, reprompt, key, \
+                     created_at, revision_date, deleted_at) \
+                     VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, $7, NULL)",
+                )
+                .bind(cipher.id.to_string())
+                .bind(org.to_string())
+                .bind(cipher.cipher_type)
+                .bind(&cipher.data)
+                .bind(cipher.reprompt)
+                .bind(&cipher.key)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?;
+                for collection in held_by {
+                    sqlx::query(
+                        "INSERT INTO collection_ciphers (collection_id, cipher_id) \
+                         SELECT id, $2 FROM collections WHERE id = $1 AND organization_id = $3 \
+                         ON CONFLICT (collection_id, cipher_id) DO NOTHING",
+                    )
+                    .bind(collection.to_string())
+                    .bind(cipher.id.to_string())
+                    .bind(org.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                if *marks != CipherMarks::default() {
+                    write_marks!(&mut *tx, user, cipher.id, marks);
+                }
+            }
             tx.commit().await?;
         });
         Ok(())

@@ -5,12 +5,17 @@
 
 mod attachments;
 mod ciphers;
+mod collections;
 mod folders;
 mod import;
+mod org_ciphers;
 mod trash;
 
 pub use ciphers::{AttachmentRecord, CipherMarks, CipherRecord, UserCipher};
+pub use collections::{AccessLists, CollectionPath, CollectionRecord};
+pub(crate) use collections::{insert_collection, upsert_collection_user};
 pub use folders::FolderRecord;
+pub use org_ciphers::OrgCipher;
 
 /// Moves the account revision date of `users` to `now_ms`, inside the caller's transaction. A
 /// later date already stored (a clock step back) is kept: clients compare dates, and one that
@@ -30,6 +35,42 @@ macro_rules! bump_users {
     };
 }
 pub(crate) use bump_users;
+
+/// Moves the account revision date of every confirmed member of the organization `$org` to
+/// `now_ms` (a later date kept, as [`bump_users`]), inside the caller's transaction: what the
+/// organization shares changed for them.
+macro_rules! bump_organization {
+    ($executor:expr, $org:expr, $now_ms:expr) => {
+        sqlx::query(
+            "UPDATE users SET revision_date = CASE WHEN revision_date > $2 \
+             THEN revision_date ELSE $2 END WHERE id IN (SELECT user_id FROM organization_users \
+             WHERE organization_id = $1 AND status = $3)",
+        )
+        .bind($org.to_string())
+        .bind($now_ms)
+        .bind(kinwarden_core::members::MemberStatus::Confirmed.code())
+        .execute($executor)
+        .await?;
+    };
+}
+pub(crate) use bump_organization;
+
+/// Moves the account revision date of the user holding membership `$member` (none for an
+/// invitation) to `now_ms`, inside the caller's transaction: what they reach changed.
+macro_rules! bump_member {
+    ($executor:expr, $member:expr, $now_ms:expr) => {
+        sqlx::query(
+            "UPDATE users SET revision_date = CASE WHEN revision_date > $2 \
+             THEN revision_date ELSE $2 END WHERE id IN (SELECT user_id FROM organization_users \
+             WHERE id = $1)",
+        )
+        .bind($member.to_string())
+        .bind($now_ms)
+        .execute($executor)
+        .await?;
+    };
+}
+pub(crate) use bump_member;
 
 /// A list of ids as the JSON array the bulk statements take (the sync's own helper).
 pub(crate) use crate::sync_bulk::ids_json;

@@ -47,7 +47,7 @@ async fn families_org(store: &Store, id: &str) -> anyhow::Result<()> {
         created_at: NOW,
         updated_at: NOW,
     };
-    store.create_organization(&org, &owner, None).await?;
+    store.create_organization(&org, &owner, None, None).await?;
     Ok(())
 }
 

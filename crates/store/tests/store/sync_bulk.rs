@@ -64,7 +64,7 @@ pub(crate) async fn organization(store: &Store, id: &str) -> anyhow::Result<()> 
         created_at: 1,
         updated_at: 1,
     };
-    store.create_organization(&org, &owner, None).await?;
+    store.create_organization(&org, &owner, None, None).await?;
     Ok(())
 }
 

@@ -232,7 +232,7 @@ impl BwSession {
 }
 
 /// A JSON value as `bw create`/`bw edit` take it: base64 of its text (what `bw encode` makes).
-fn encode(json: &Value) -> String {
+pub fn encode(json: &Value) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(json.to_string())
 }

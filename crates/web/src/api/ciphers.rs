@@ -1,5 +1,5 @@
-//! `/api/ciphers` (reference vault §1.8): a user's personal items. The use-cases are
-//! `kinwarden_app::vault::ciphers`; the reference's POST aliases of PUT and DELETE are served
+//! `/api/ciphers` (reference vault §1.8): the items a user reaches. The use-cases are
+//! `kinwarden_app::vault::ciphers` (organization-only routes: `shared_ciphers`); the reference's POST aliases of PUT and DELETE are served
 //! as it serves them, since older clients use them.
 
 use axum::Json;
@@ -55,7 +55,7 @@ pub async fn create(
     CurrentUser { user }: CurrentUser,
     ApiJson(request): ApiJson<CipherRequest>,
 ) -> Result<Json<CipherResponse>, ApiError> {
-    Ok(Json(ciphers::create(&state, &user, &request).await?))
+    Ok(Json(ciphers::create(&state, &user, &request, None).await?))
 }
 
 /// The create of `bw create item`: the item and, for an organization's, its collections.
@@ -73,7 +73,15 @@ pub async fn create_with_collections(
     ApiJson(request): ApiJson<CipherCreateRequest>,
 ) -> Result<Json<CipherResponse>, ApiError> {
     let cipher = request.cipher.unwrap_or_default();
-    Ok(Json(ciphers::create(&state, &user, &cipher).await?))
+    Ok(Json(
+        ciphers::create(
+            &state,
+            &user,
+            &cipher,
+            Some(request.collection_ids.as_deref().unwrap_or_default()),
+        )
+        .await?,
+    ))
 }
 
 /// Deletes the caller's items among the ids for good.

@@ -35,7 +35,9 @@ pub async fn read(
             "keys[encryptedprivatekey]" | "keys.encryptedprivatekey" => {
                 upload.encrypted_private_key = Some(field.text().await.map_err(bad)?);
             }
-            // collectionName and anything else: Kinwarden keeps no collections.
+            "collectionname" => {
+                upload.collection_name = Some(field.text().await.map_err(bad)?);
+            }
             _ => {}
         }
     }

@@ -22,6 +22,8 @@ impl World {
             .replace("{org_id}", &self.org_id)
             .replace("{conn_org_id}", &self.org_id)
             .replace("{member_id}", &self.member_id)
+            .replace("{group_id}", &self.group_id)
+            .replace("{collection_id}", &self.collection_id)
             .replace("{connection_id}", &self.connection_id)
             .replace("{connection_type}", "1")
             .replace("{key_type}", "1")
@@ -32,6 +34,12 @@ impl World {
             .replace("{id}", id);
         if template.ends_with("/license") {
             path.push_str(&format!("?installationId={}", self.installation_id));
+        }
+        // The organization of these routes is in the query.
+        if template == "/api/ciphers/organization-details"
+            || template == "/api/ciphers/import-organization"
+        {
+            path.push_str(&format!("?organizationId={}", self.org_id));
         }
         path
     }

@@ -13,6 +13,8 @@ pub(super) const CONNECTION: &str = r#"{"type":1,"organizationId":"{org_id}","en
 pub(super) const NO_PERMISSION: &str = "You do not have permission to ";
 pub(super) const NOT_A_MEMBER: &str = "Unknown Organization User";
 pub(super) const NOT_THE_SPONSOR: &str = "Can only revoke a sponsorship you granted.";
+pub(super) const NOT_ENOUGH_PRIVILEGES: &str =
+    "Not enough privileges to import into this organization.";
 pub(super) const NOT_THE_OWNER: &str = "Only the owner of an organization can remove sponsorship.";
 
 /// Every route, as the OpenAPI document names it.
@@ -203,6 +205,219 @@ pub(super) const ROWS: &[Row] = &[
         Both,
     )
     .destructive(),
+    // Collections (SPEC §11): any member lists what they may see and creates (the
+    // organization does not limit creation); one collection is read by owners and admins and
+    // changed or deleted by who manages it (the owner, here). Bad bodies get 400 after that.
+    row("GET", "/api/collections", User, Both),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/collections",
+        Member,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/collections",
+        Member,
+        Both,
+    ),
+    row(
+        "DELETE",
+        "/api/organizations/{org_id}/collections",
+        Member,
+        Both,
+    )
+    .body(Body::EmptyJson),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/collections/delete",
+        Member,
+        Both,
+    ),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/collections/details",
+        Member,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/collections/bulk-access",
+        Member,
+        Both,
+    ),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/collections/{collection_id}",
+        Admin,
+        Both,
+    ),
+    row(
+        "PUT",
+        "/api/organizations/{org_id}/collections/{collection_id}",
+        Owner,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/collections/{collection_id}",
+        Owner,
+        Both,
+    ),
+    row(
+        "DELETE",
+        "/api/organizations/{org_id}/collections/{collection_id}",
+        Owner,
+        Both,
+    )
+    .destructive(),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/collections/{collection_id}/delete",
+        Owner,
+        Both,
+    )
+    .destructive(),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/collections/{collection_id}/details",
+        Admin,
+        Both,
+    ),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/collections/{collection_id}/users",
+        Admin,
+        Both,
+    ),
+    row(
+        "PUT",
+        "/api/organizations/{org_id}/collection-management",
+        Owner,
+        Both,
+    ),
+    row("GET", "/api/organizations/{org_id}/export", Member, Both),
+    // An organization's items: sharing and collections of the owner's item (the item is
+    // personal, so the owner's call is refused with a 400), the admin view, the import.
+    row("PUT", "/api/ciphers/{cipher_id}/share", ItemOwner, Both),
+    row("POST", "/api/ciphers/{cipher_id}/share", ItemOwner, Both),
+    row(
+        "PUT",
+        "/api/ciphers/{cipher_id}/collections",
+        ItemOwner,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/ciphers/{cipher_id}/collections",
+        ItemOwner,
+        Both,
+    ),
+    row(
+        "PUT",
+        "/api/ciphers/{cipher_id}/collections_v2",
+        ItemOwner,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/ciphers/{cipher_id}/collections_v2",
+        ItemOwner,
+        Both,
+    ),
+    row("GET", "/api/ciphers/organization-details", Admin, Both),
+    row("POST", "/api/ciphers/import-organization", Admin, Both).refusal(NOT_ENOUGH_PRIVILEGES),
+    // Groups (SPEC §11): read by whoever manages users or groups, changed by owners, admins
+    // and custom members with `manageGroups` (the matrix's custom member has `manageUsers`
+    // only); a member's groups are set by whoever manages users too. Others get 404.
+    row(
+        "GET",
+        "/api/organizations/{org_id}/groups",
+        ManageUsers,
+        Both,
+    ),
+    row("POST", "/api/organizations/{org_id}/groups", Admin, Both),
+    row("DELETE", "/api/organizations/{org_id}/groups", Admin, Both).body(Body::EmptyJson),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/groups/delete",
+        Admin,
+        Both,
+    ),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/groups/{group_id}",
+        ManageUsers,
+        Both,
+    ),
+    row(
+        "PUT",
+        "/api/organizations/{org_id}/groups/{group_id}",
+        Admin,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/groups/{group_id}",
+        Admin,
+        Both,
+    ),
+    row(
+        "DELETE",
+        "/api/organizations/{org_id}/groups/{group_id}",
+        Admin,
+        Both,
+    )
+    .destructive(),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/groups/{group_id}/delete",
+        Admin,
+        Both,
+    )
+    .destructive(),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/groups/{group_id}/details",
+        ManageUsers,
+        Both,
+    ),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/groups/{group_id}/users",
+        ManageUsers,
+        Both,
+    ),
+    row(
+        "DELETE",
+        "/api/organizations/{org_id}/groups/{group_id}/user/{member_id}",
+        Admin,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/groups/{group_id}/delete-user/{member_id}",
+        Admin,
+        Both,
+    ),
+    row(
+        "GET",
+        "/api/organizations/{org_id}/users/{member_id}/groups",
+        ManageUsers,
+        Both,
+    ),
+    row(
+        "PUT",
+        "/api/organizations/{org_id}/users/{member_id}/groups",
+        ManageUsers,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/organizations/{org_id}/users/{member_id}/groups",
+        ManageUsers,
+        Both,
+    ),
     row(
         "GET",
         "/api/organizations/{org_id}/subscription",

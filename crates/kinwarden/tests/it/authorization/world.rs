@@ -40,6 +40,10 @@ pub(super) struct World {
     pub(super) folder_id: String,
     pub(super) cipher_id: String,
     pub(super) attachment_id: String,
+    /// A group of the organization, made by its owner.
+    pub(super) group_id: String,
+    /// A collection of the organization, managed by its owner.
+    pub(super) collection_id: String,
     pub(super) credentials: BTreeMap<Caller, Credential>,
     /// What each caller's browser brings to the pages.
     pub(super) browsers: BTreeMap<Caller, Browser>,
@@ -117,6 +121,57 @@ async fn vault_of(
         "vault: {folder} {item} {reserved}"
     );
     Ok((folder_id, cipher_id, attachment_id))
+}
+
+/// A group of the organization, made by its owner: what the group rows target.
+async fn group_of(server: &TestServer, owner: &Session, org_id: &str) -> anyhow::Result<String> {
+    let group: Value = owner
+        .post(
+            server,
+            &format!("/api/organizations/{org_id}/groups"),
+            &json!({"name": "Matrix"}),
+        )
+        .await?
+        .json()
+        .await?;
+    let id = group["id"].as_str().unwrap_or_default().to_string();
+    anyhow::ensure!(!id.is_empty(), "group: {group}");
+    Ok(id)
+}
+
+/// A collection of the organization that its owner manages: what the collection rows target.
+async fn collection_of(
+    server: &TestServer,
+    owner: &Session,
+    org_id: &str,
+) -> anyhow::Result<String> {
+    let profile: Value = owner
+        .get(server, "/api/accounts/profile")
+        .await?
+        .json()
+        .await?;
+    let membership = profile["organizations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|org| org["id"] == org_id)
+        .and_then(|org| org["organizationUserId"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    let collection: Value = owner
+        .post(
+            server,
+            &format!("/api/organizations/{org_id}/collections"),
+            &json!({"name": "2.AAAA|BBBB|CCCC",
+                "users": [{"id": membership, "readOnly": false, "hidePasswords": false,
+                    "manage": true}]}),
+        )
+        .await?
+        .json()
+        .await?;
+    let id = collection["id"].as_str().unwrap_or_default().to_string();
+    anyhow::ensure!(!id.is_empty(), "collection: {collection}");
+    Ok(id)
 }
 
 pub(super) async fn other_user(server: &TestServer) -> anyhow::Result<(ClientAccount, Session)> {
@@ -445,6 +500,10 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
     let sh_user = sh_owner.user_id(&self_hosted).await?;
     let (cloud_folder, cloud_cipher, cloud_attachment) = vault_of(&cloud, &cloud_session).await?;
     let (sh_folder, sh_cipher, sh_attachment) = vault_of(&self_hosted, &sh_owner).await?;
+    let cloud_group = group_of(&cloud, &cloud_session, &cloud_org_id).await?;
+    let sh_group = group_of(&self_hosted, &sh_owner, &sh_org_id).await?;
+    let cloud_collection = collection_of(&cloud, &cloud_session, &cloud_org_id).await?;
+    let sh_collection = collection_of(&self_hosted, &sh_owner, &sh_org_id).await?;
     Ok((
         World {
             client: no_redirects(&cloud)?,
@@ -458,6 +517,8 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
             folder_id: cloud_folder,
             cipher_id: cloud_cipher,
             attachment_id: cloud_attachment,
+            group_id: cloud_group,
+            collection_id: cloud_collection,
             credentials: cloud_credentials,
             browsers: cloud_browsers,
         },
@@ -473,6 +534,8 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
             folder_id: sh_folder,
             cipher_id: sh_cipher,
             attachment_id: sh_attachment,
+            group_id: sh_group,
+            collection_id: sh_collection,
             credentials: sh_credentials,
             browsers: sh_browsers,
         },
