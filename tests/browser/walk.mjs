@@ -6,7 +6,7 @@
 // Exits non-zero with a message on the first failed step; writes screenshots to `shots`.
 
 import { createRequire } from "node:module";
-import { X509Certificate, createHash } from "node:crypto";
+import { X509Certificate, createHash, pbkdf2Sync } from "node:crypto";
 import { readFileSync, readdirSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
@@ -113,6 +113,25 @@ async function logIn(page, base, account, next) {
   await page.getByLabel("Email address").fill(account.email);
   await page.getByLabel("Master password").fill(account.password);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.getByRole("button", { name: "Log in with master password" }).click()]);
+}
+
+// A bearer token of the API for `account`, asked for from the page's origin (the browser trusts
+// the server): the master password hash is made here as a client makes it.
+async function apiToken(page, account) {
+  const kdf = await page.evaluate(async (email) => {
+    const answer = await fetch("/identity/accounts/prelogin", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email }) });
+    return answer.json();
+  }, account.email);
+  const salt = account.email.trim().toLowerCase();
+  const masterKey = pbkdf2Sync(account.password, salt, kdf.kdfIterations || 600000, 32, "sha256");
+  const hash = pbkdf2Sync(masterKey, account.password, 1, 32, "sha256").toString("base64");
+  const tokens = await page.evaluate(async ({ email, hash }) => {
+    const body = new URLSearchParams({ grant_type: "password", username: email, password: hash, scope: "api offline_access", client_id: "web", deviceType: "9", deviceIdentifier: "walk-device", deviceName: "chrome" });
+    const answer = await fetch("/identity/connect/token", { method: "POST", body });
+    return answer.json();
+  }, { email: account.email, hash });
+  check(typeof tokens.access_token === "string", `no API token for ${account.email}: ${JSON.stringify(tokens)}`);
+  return tokens.access_token;
 }
 
 async function logOut(page) {
@@ -241,6 +260,47 @@ try {
   await page.locator("form[data-crypto=confirm] button[type=submit]").click();
   await page.getByText("Member confirmed").waitFor();
   await screenshot(page, "self-hosted-members");
+
+  // SPEC §11 "Pages": a group made with the API (groups have no page), then the member's groups
+  // and collection access set on the members page, and the access level changed on the
+  // Collections page, each shown back.
+  step("self-hosted owner: a member's groups and collections; the Collections page");
+  const bearer = await apiToken(page, cfg.selfOwner);
+  const made = await page.evaluate(async ({ orgId, bearer }) => {
+    const answer = await fetch(`/api/organizations/${orgId}/groups`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Engineering" }),
+    });
+    return { status: answer.status, body: await answer.json() };
+  }, { orgId: selfOrgId, bearer });
+  check(made.status === 200, `the group was not made: ${JSON.stringify(made)}`);
+  await visit(page, members);
+  const memberRow = page.locator("tr", { hasText: cfg.member.email });
+  await memberRow.locator("summary", { hasText: "Collections and groups" }).click();
+  await memberRow.getByLabel("Engineering").check();
+  await memberRow.locator("select[name^='collection.']").first().selectOption("view");
+  await memberRow.getByRole("button", { name: /^Save Collections and groups/ }).click();
+  await page.getByText("Access saved").waitFor();
+  const shownGroups = (await page.locator("tr", { hasText: cfg.member.email }).locator("[data-groups]").textContent()).trim();
+  check(shownGroups === "Engineering", `the members page shows the groups "${shownGroups}"`);
+  const shownCollections = await page.locator("tr", { hasText: cfg.member.email }).locator("[data-collections]").textContent();
+  check(shownCollections.includes("Can view"), `the members page shows the collections "${shownCollections}"`);
+  await screenshot(page, "self-hosted-member-access");
+
+  const collectionsPage = `${cfg.selfHosted}/organizations/${selfOrgId}/collections`;
+  await visit(page, collectionsPage);
+  check((await page.locator("main").textContent()).includes("bw create org-collection"), "the Collections page does not say where names are made");
+  const accessRow = page.locator("tr[data-principal^='member:']", { hasText: cfg.member.email });
+  check((await accessRow.locator("[data-level]").textContent()).trim() === "Can view", "the Collections page does not show Can view");
+  await accessRow.locator("select[name=level]").selectOption("edit");
+  await accessRow.getByRole("button", { name: /^Save / }).click();
+  await page.getByText("Access saved").waitFor();
+  const level = (await page.locator("tr[data-principal^='member:']", { hasText: cfg.member.email }).locator("[data-level]").textContent()).trim();
+  check(level === "Can edit", `after the change the Collections page shows "${level}"`);
+  check((await page.locator("[data-count=members]").first().textContent()).trim() === "2", "the member count is not 2");
+  await screenshot(page, "self-hosted-collections");
+  await formsRefuseBadCsrf(page);
   await logOut(page);
 
   // SPEC §5 step 6: a member offers a sponsorship and sees Awaiting Sync.
@@ -330,6 +390,7 @@ try {
   await swedish(cfg.selfHosted + selfBilling, "Licens- och faktureringshantering");
   await screenshot(svPage, "sv-self-hosted-billing");
   await swedish(`${cfg.selfHosted}/organizations/${selfOrgId}/members`, "Bjud in medlem");
+  await swedish(`${cfg.selfHosted}/organizations/${selfOrgId}/collections`, "Samlingar");
   await swedish(`${cfg.selfHosted}/sponsored-families`, "Gratis Bitwarden Familjer");
   await swedish(`${cfg.selfHosted}/organizations`, "Ny organisation");
   // The switch works against the browser's language.

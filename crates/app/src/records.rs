@@ -4,8 +4,8 @@
 pub use kinwarden_store::{
     AccessLists, AttachmentRecord, BatchSkips, CipherMarks, CipherRecord, CloudSyncWrite,
     CollectionPath, CollectionRecord, ConnectionRecord, FolderRecord, InstallationRecord,
-    JobRunRecord, LicenseTerms, MemberDetails, MemberRecord, MemberSponsorship, Membership,
-    NewUser, OfferHold, OrgCipher, OrganizationApiKeyRecord, OrganizationRecord,
+    ItemOwner, JobRunRecord, LicenseTerms, MemberDetails, MemberRecord, MemberSponsorship,
+    Membership, NewUser, OfferHold, OrgCipher, OrganizationApiKeyRecord, OrganizationRecord,
     OrganizationRecordPrefixed, OrganizationTerms, OutboxMail, OutcomeRecord, QueuedMail,
     RedeemedSponsorship, SponsorshipEnd, SponsorshipRecord, SubscriptionPeriodRecord, SyncedState,
     UserCipher, UserRecord,

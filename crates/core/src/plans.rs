@@ -43,6 +43,14 @@ pub fn uses_groups(plan_type: i32) -> bool {
     tier_of(plan_type) == Some(ProductTier::Enterprise)
 }
 
+/// The attachment storage a plan includes, in GB; none for a plan without attachments (Free).
+pub fn base_storage_gb(plan_type: i32) -> Option<i16> {
+    match tier_of(plan_type) {
+        Some(ProductTier::Free) | None => None,
+        Some(_) => Some(1),
+    }
+}
+
 /// How long one paid period of a plan lasts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {

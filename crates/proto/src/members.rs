@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::vault::collections::SelectionReadOnly;
+
 /// Custom-role permissions on the wire (camelCase; unknown flags ignored).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
@@ -30,10 +32,12 @@ pub struct InviteRequest {
     pub permissions: Option<PermissionsModel>,
     #[serde(default)]
     pub access_secrets_manager: bool,
+    /// The collections each new member is assigned to (null: none).
     #[serde(default)]
-    pub collections: Vec<serde_json::Value>,
+    pub collections: Option<Vec<SelectionReadOnly>>,
+    /// The ids of the groups each new member joins (null: none).
     #[serde(default)]
-    pub groups: Vec<serde_json::Value>,
+    pub groups: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -59,13 +63,16 @@ pub struct UpdateMemberRequest {
     pub permissions: Option<PermissionsModel>,
     #[serde(default)]
     pub access_secrets_manager: bool,
+    /// Replaces the member's own collection assignments; null or absent leaves them.
     #[serde(default)]
-    pub collections: Vec<serde_json::Value>,
+    pub collections: Option<Vec<SelectionReadOnly>>,
+    /// Replaces the groups the member is in (ids); null or absent leaves them.
     #[serde(default)]
-    pub groups: Vec<serde_json::Value>,
+    pub groups: Option<Vec<String>>,
 }
 
-/// A member as the members list shows it (`organizationUserUserDetails`).
+/// A member as the members list shows it (`organizationUserUserDetails`) and as one member is
+/// read (`organizationUserDetails`), with their own collection assignments and their groups.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberResponse {
@@ -85,8 +92,10 @@ pub struct MemberResponse {
     pub sso_bound: bool,
     pub has_master_password: bool,
     pub avatar_color: Option<String>,
-    pub collections: Vec<serde_json::Value>,
-    pub groups: Vec<serde_json::Value>,
+    /// The collections the member is assigned to directly (not through a group).
+    pub collections: Vec<SelectionReadOnly>,
+    /// The ids of the groups the member is in.
+    pub groups: Vec<String>,
     pub object: String,
 }
 

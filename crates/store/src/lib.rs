@@ -56,7 +56,7 @@ pub use sync_skips::BatchSkips;
 pub use users::{NewUser, UserRecord};
 pub use vault::{
     AccessLists, AttachmentRecord, CipherMarks, CipherRecord, CollectionPath, CollectionRecord,
-    FolderRecord, OrgCipher, UserCipher,
+    FolderRecord, ItemOwner, OrgCipher, UserCipher,
 };
 
 use std::sync::Arc;

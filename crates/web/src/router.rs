@@ -172,6 +172,32 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             shared_ciphers::collections_v2_post
         ))
         .routes(utoipa_axum::routes!(shared_ciphers::organization_details))
+        .routes(utoipa_axum::routes!(admin_ciphers::assigned))
+        .routes(utoipa_axum::routes!(
+            admin_ciphers::get,
+            admin_ciphers::update,
+            admin_ciphers::update_post,
+            admin_ciphers::delete
+        ))
+        .routes(utoipa_axum::routes!(
+            admin_ciphers::create,
+            admin_ciphers::delete_many
+        ))
+        .routes(utoipa_axum::routes!(
+            admin_ciphers::collections,
+            admin_ciphers::collections_post
+        ))
+        .routes(utoipa_axum::routes!(admin_ciphers::bulk_collections))
+        .routes(utoipa_axum::routes!(
+            admin_ciphers::soft_delete,
+            admin_ciphers::delete_post
+        ))
+        .routes(utoipa_axum::routes!(
+            admin_ciphers::soft_delete_many,
+            admin_ciphers::delete_many_post
+        ))
+        .routes(utoipa_axum::routes!(admin_ciphers::restore))
+        .routes(utoipa_axum::routes!(admin_ciphers::restore_many))
         .routes(utoipa_axum::routes!(shared_ciphers::export))
         .routes(utoipa_axum::routes!(collections::mine))
         .routes(utoipa_axum::routes!(

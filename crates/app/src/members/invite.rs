@@ -1,5 +1,6 @@
 //! Invitations (SPEC §9 "members"): each invited address gets a member row and an invitation
-//! mail, stored together in one transaction; an invitation can be sent again.
+//! mail, stored together in one transaction, then the request's collections and groups; an
+//! invitation can be sent again.
 
 use chrono::Duration;
 use kinwarden_core::email;
@@ -11,6 +12,7 @@ use kinwarden_mail::{Lang, Mail};
 use kinwarden_proto::members::InviteRequest;
 use kinwarden_store::StoreError;
 
+use super::access::{self, AccessChange};
 use crate::organizations::access::OrgAccess;
 use crate::records::{MemberRecord, OrganizationRecord};
 use crate::{App, AppError};
@@ -48,6 +50,12 @@ pub async fn invite(
             emails.push(email);
         }
     }
+    // Every collection and group found in the organization before anything is written.
+    let change = AccessChange {
+        collections: request.collections.as_deref(),
+        groups: request.groups.as_deref(),
+    };
+    let checked = access::check(app, access, None, change).await?;
     let seats_taken = app.store.occupied_seats(access.org.id).await?;
     let wanted = i64::try_from(emails.len()).unwrap_or(i64::MAX);
     if let Some(seats) = access.org.seats
@@ -92,12 +100,19 @@ pub async fn invite(
     }
     // Rows and mails in one transaction: nobody is invited without a mail, or mailed in vain.
     match app.store.invite_members(&invited, now).await {
-        Ok(()) => Ok(()),
-        Err(StoreError::Conflict) => Err(AppError::BadRequest(
-            "This user has already been invited.".into(),
-        )),
-        Err(err) => Err(err.into()),
+        Ok(()) => {}
+        Err(StoreError::Conflict) => {
+            return Err(AppError::BadRequest(
+                "This user has already been invited.".into(),
+            ));
+        }
+        Err(err) => return Err(err.into()),
     }
+    // Right after, not in the invitation's transaction: the store writes a member's access in
+    // a transaction of its own (see `access`). Everything was checked above, so only a failing
+    // database leaves an invited member without it; the admin then sets it on the member.
+    let ids: Vec<OrganizationUserId> = invited.iter().map(|(member, _)| member.id).collect();
+    access::give_new_members(app, access, &ids, &checked).await
 }
 
 /// Sends an invited member's invitation again, with a new link.

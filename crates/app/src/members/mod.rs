@@ -1,10 +1,14 @@
 //! An organization's members (SPEC §9 "members"): the list, invitations and their acceptance,
-//! confirmation with the organization key, role changes, removal and leaving. Who may act is
-//! decided before these are called (`organizations::access`); the rules of who may assign
-//! which role are `kinwarden_core::members`.
+//! confirmation with the organization key, role changes, removal and leaving; a member's
+//! collections and groups (`access`), and the organization's collections seen as who reaches
+//! each (`collection_access`, the Collections page). Who may act is decided before these are
+//! called (`organizations::access`); the rules of who may assign which role are
+//! `kinwarden_core::members`.
 
 use kinwarden_core::ids::{OrganizationId, OrganizationUserId};
 pub mod accept;
+pub mod access;
+pub mod collection_access;
 pub mod confirm;
 pub mod invite;
 pub mod list;

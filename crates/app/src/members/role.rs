@@ -1,9 +1,11 @@
-//! A member's role (and a custom member's permissions) changed by someone who may manage users.
+//! A member's role (and a custom member's permissions) changed by someone who may manage users,
+//! with their collections and groups where the request has them (`PUT …/users/{id}`).
 
 use kinwarden_core::ids::OrganizationUserId;
 use kinwarden_core::members::{self, MemberType};
 use kinwarden_proto::members::UpdateMemberRequest;
 
+use super::access::{self, AccessChange};
 use crate::organizations::access::OrgAccess;
 use crate::{App, AppError};
 
@@ -23,6 +25,12 @@ pub async fn update(
     if old_role == MemberType::Owner && new_role != MemberType::Owner {
         super::ensure_another_owner(app, access.org.id, &row).await?;
     }
+    // Checked before anything is written, so a bad collection or group changes nothing.
+    let change = AccessChange {
+        collections: request.collections.as_deref(),
+        groups: request.groups.as_deref(),
+    };
+    let checked = access::check(app, access, Some(&row.member), change).await?;
     let permissions = match new_role {
         MemberType::Custom => Some(serde_json::to_string(&granted).map_err(AppError::internal)?),
         _ => None,
@@ -35,5 +43,5 @@ pub async fn update(
             app.clock.now_millis(),
         )
         .await?;
-    Ok(())
+    access::write(app, access, member_id, &checked).await
 }

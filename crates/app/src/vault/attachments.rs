@@ -18,8 +18,9 @@ use kinwarden_proto::vault::attachments::{
 };
 use tokio::io::AsyncWriteExt;
 
+use super::reach::Reached;
 use super::{files, respond};
-use crate::records::{AttachmentRecord, UserCipher, UserRecord};
+use crate::records::{AttachmentRecord, ItemOwner, UserRecord};
 use crate::{App, AppError};
 
 /// How long a download link works: long enough for a client to fetch what it just listed.
@@ -29,11 +30,53 @@ fn refused(refusal: AttachmentRefusal) -> AppError {
     AppError::BadRequest(refusal.message())
 }
 
-async fn own_item(app: &App, user: &UserRecord, id: CipherId) -> Result<UserCipher, AppError> {
-    app.store
-        .personal_cipher(user.id, id)
-        .await?
-        .ok_or(AppError::NotFound)
+/// An item the user may change the files of: their own, or an organization's they may edit.
+async fn editable_item(
+    app: &App,
+    user: &UserRecord,
+    id: CipherId,
+) -> Result<(Reached, ItemOwner), AppError> {
+    let reached = super::reach::item(app, user, id).await?;
+    if !reached.access.edit {
+        return Err(AppError::BadRequest(
+            super::ciphers::NO_EDIT_PERMISSION.to_string(),
+        ));
+    }
+    let owner = match reached.organization() {
+        Some(org) => ItemOwner::Organization(org),
+        None => ItemOwner::User(user.id),
+    };
+    Ok((reached, owner))
+}
+
+/// Whose storage an item's files count against, and how much of it is used.
+async fn storage_of(
+    app: &App,
+    user: &UserRecord,
+    owner: ItemOwner,
+) -> Result<(StorageOwner, i64), AppError> {
+    Ok(match owner {
+        ItemOwner::User(_) => (
+            StorageOwner::User {
+                premium: crate::accounts::profile::has_premium(app, user).await?,
+            },
+            app.store.personal_storage_used(user.id).await?,
+        ),
+        ItemOwner::Organization(org) => {
+            let plan = app
+                .store
+                .organization(org)
+                .await?
+                .ok_or(AppError::NotFound)?
+                .plan_type;
+            (
+                StorageOwner::Organization {
+                    max_storage_gb: kinwarden_core::plans::base_storage_gb(plan),
+                },
+                app.store.organization_storage_used(org).await?,
+            )
+        }
+    })
 }
 
 /// The link that downloads an attachment for the next few minutes, without a bearer token.
@@ -62,16 +105,15 @@ pub async fn reserve(
     id: CipherId,
     request: &AttachmentRequest,
 ) -> Result<AttachmentUploadDataResponse, AppError> {
-    let item = own_item(app, user, id).await?;
+    let (item, owner) = editable_item(app, user, id).await?;
     stale::check_last_known(
-        item.cipher.revision_date,
+        item.item.cipher.revision_date,
         request.last_known_revision_date.as_deref(),
     )
     .map_err(|stale| AppError::BadRequest(stale.message().to_string()))?;
     check_max_size(request.file_size, app.config.attachment_max_bytes).map_err(refused)?;
-    let premium = crate::accounts::profile::has_premium(app, user).await?;
-    let used = app.store.personal_storage_used(user.id).await?;
-    check_storage(StorageOwner::User { premium }, used, request.file_size).map_err(refused)?;
+    let (storage, used) = storage_of(app, user, owner).await?;
+    check_storage(storage, used, request.file_size).map_err(refused)?;
     let attachment = AttachmentRecord {
         id: AttachmentId::new(),
         cipher_id: id,
@@ -81,18 +123,14 @@ pub async fn reserve(
         validated: false,
         created_at: app.clock.now_millis(),
     };
-    if !app
-        .store
-        .add_personal_attachment(user.id, &attachment)
-        .await?
-    {
+    if !app.store.add_attachment(owner, &attachment).await? {
         return Err(AppError::NotFound);
     }
-    let item = own_item(app, user, id).await?;
+    let item = super::reach::item(app, user, id).await?;
     Ok(AttachmentUploadDataResponse::direct(
         attachment.id.to_string(),
         format!("{id}/attachment/{}", attachment.id),
-        Some(respond::cipher(app, &super::reach::Reached::personal(item))),
+        Some(respond::cipher(app, &item)),
         None,
     ))
 }
@@ -107,6 +145,7 @@ pub struct Upload {
     max_bytes: i64,
     cipher: CipherId,
     attachment: AttachmentId,
+    owner: ItemOwner,
 }
 
 /// Starts the upload of a reserved, not yet uploaded attachment of the user's item.
@@ -116,8 +155,9 @@ pub async fn begin_upload(
     id: CipherId,
     attachment: AttachmentId,
 ) -> Result<Upload, AppError> {
-    let item = own_item(app, user, id).await?;
+    let (item, owner) = editable_item(app, user, id).await?;
     let reserved = item
+        .item
         .attachments
         .iter()
         .find(|a| a.id == attachment && !a.validated)
@@ -145,6 +185,7 @@ pub async fn begin_upload(
         max_bytes: app.config.attachment_max_bytes,
         cipher: id,
         attachment,
+        owner,
     })
 }
 
@@ -166,7 +207,7 @@ impl Upload {
 /// Finishes an upload: the file must match its reservation (within the reference's leeway),
 /// else the reservation is removed and the upload refused; otherwise the file is renamed into
 /// place and the attachment validated with its real size.
-pub async fn finish_upload(app: &App, user: &UserRecord, upload: Upload) -> Result<(), AppError> {
+pub async fn finish_upload(app: &App, upload: Upload) -> Result<(), AppError> {
     let Upload {
         mut file,
         temp,
@@ -175,12 +216,13 @@ pub async fn finish_upload(app: &App, user: &UserRecord, upload: Upload) -> Resu
         declared,
         cipher,
         attachment,
+        owner,
         ..
     } = upload;
     if let Err(refusal) = check_received(declared, received, app.config.attachment_max_bytes) {
         drop(temp);
         app.store
-            .delete_personal_attachment(user.id, cipher, attachment, app.clock.now_millis())
+            .delete_attachment(owner, cipher, attachment, app.clock.now_millis())
             .await?;
         return Err(refused(refusal));
     }
@@ -200,16 +242,17 @@ pub async fn finish_upload(app: &App, user: &UserRecord, upload: Upload) -> Resu
 /// Gives up an upload that went wrong (too much arrived, the body broke off): its temporary
 /// file goes, and so does its reservation, as the reference removes a reservation whose file
 /// did not match; the client reserves again.
-pub async fn abandon_upload(app: &App, user: &UserRecord, upload: Upload) -> Result<(), AppError> {
+pub async fn abandon_upload(app: &App, upload: Upload) -> Result<(), AppError> {
     let Upload {
         temp,
         cipher,
         attachment,
+        owner,
         ..
     } = upload;
     drop(temp);
     app.store
-        .delete_personal_attachment(user.id, cipher, attachment, app.clock.now_millis())
+        .delete_attachment(owner, cipher, attachment, app.clock.now_millis())
         .await?;
     Ok(())
 }
@@ -251,8 +294,9 @@ pub async fn delete(
     id: CipherId,
     attachment: AttachmentId,
 ) -> Result<DeleteAttachmentResponse, AppError> {
-    let item = own_item(app, user, id).await?;
+    let (item, owner) = editable_item(app, user, id).await?;
     let record = item
+        .item
         .attachments
         .iter()
         .find(|a| a.id == attachment)
@@ -260,15 +304,15 @@ pub async fn delete(
         .ok_or(AppError::NotFound)?;
     if !app
         .store
-        .delete_personal_attachment(user.id, id, attachment, app.clock.now_millis())
+        .delete_attachment(owner, id, attachment, app.clock.now_millis())
         .await?
     {
         return Err(AppError::NotFound);
     }
     files::remove(app, &[record]).await;
-    let item = own_item(app, user, id).await?;
+    let item = super::reach::item(app, user, id).await?;
     Ok(DeleteAttachmentResponse {
-        cipher: respond::mini(app, &item),
+        cipher: respond::mini(app, &item.item),
         object: "deleteAttachment".to_string(),
     })
 }

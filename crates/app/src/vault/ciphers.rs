@@ -185,6 +185,16 @@ pub async fn create(
             app.store
                 .save_org_cipher(user.id, &cipher, &marks, Some(&writable))
                 .await?;
+            if writable.is_empty() {
+                // In no collection, the item is out of the creator's own reach from now on;
+                // the answer still shows it as made, as the reference's does.
+                let made = app
+                    .store
+                    .org_cipher(user.id, cipher.id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                return Ok(respond::cipher(app, &reach::Reached::admin(made.item)));
+            }
         }
     }
     get(app, user, cipher.id).await
@@ -480,16 +490,25 @@ pub async fn purge(
     user: &UserRecord,
     secret: &SecretVerificationRequest,
 ) -> Result<(), AppError> {
-    crate::accounts::secret_check::verify_secret(app, user, secret)
-        .await
-        .map_err(|err| match err {
-            AppError::Validation(_) => AppError::field("", "User verification failed."),
-            other => other,
-        })?;
+    verify_purge_secret(app, user, secret).await?;
     let attachments = app
         .store
         .purge_personal_vault(user.id, app.clock.now_millis())
         .await?;
     crate::vault::files::remove(app, &attachments).await;
     Ok(())
+}
+
+/// The master password (or an e-mailed code) proves the caller before a purge.
+pub(super) async fn verify_purge_secret(
+    app: &App,
+    user: &UserRecord,
+    secret: &SecretVerificationRequest,
+) -> Result<(), AppError> {
+    crate::accounts::secret_check::verify_secret(app, user, secret)
+        .await
+        .map_err(|err| match err {
+            AppError::Validation(_) => AppError::field("", "User verification failed."),
+            other => other,
+        })
 }

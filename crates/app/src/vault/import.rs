@@ -10,6 +10,7 @@ use kinwarden_core::ids::{CipherId, FolderId};
 use kinwarden_core::vault::folders::validate_folder_at;
 use kinwarden_core::vault::import::{ImportCounts, check_limits, folder_of_each_item};
 use kinwarden_core::vault::validate::ValidationErrors;
+use kinwarden_proto::vault::folders::FolderWithIdRequest;
 use kinwarden_proto::vault::import::ImportCiphersRequest;
 
 use super::{ciphers, request};
@@ -57,40 +58,7 @@ pub async fn import(
     }
 
     let now = app.clock.now_millis();
-    // A folder naming one of the user's own by id is that folder; every other one is new.
-    let own: HashSet<FolderId> = app
-        .store
-        .folders_of(user.id)
-        .await?
-        .into_iter()
-        .map(|folder| folder.id)
-        .collect();
-    let mut new_folders = Vec::new();
-    let folder_ids: Vec<FolderId> = body
-        .folders
-        .iter()
-        .map(|folder| {
-            match folder
-                .id
-                .as_deref()
-                .and_then(|id| id.parse::<FolderId>().ok())
-                .filter(|id| own.contains(id))
-            {
-                Some(existing) => existing,
-                None => {
-                    let id = FolderId::new();
-                    new_folders.push(FolderRecord {
-                        id,
-                        user_id: user.id,
-                        name: folder.name.clone().unwrap_or_default(),
-                        created_at: now,
-                        revision_date: now,
-                    });
-                    id
-                }
-            }
-        })
-        .collect();
+    let (new_folders, folder_ids) = folders_of_import(app, user, &body.folders, now).await?;
     let folder_of = folder_of_each_item(
         body.folder_relationships
             .iter()
@@ -132,4 +100,47 @@ pub async fn import(
         .import_personal(user.id, &new_folders, &items, now)
         .await?;
     Ok(())
+}
+
+/// The folders of an import: one naming one of the user's own by id is that folder; every other
+/// one is new. Answers the new folders and each listed folder's id, by place.
+pub(super) async fn folders_of_import(
+    app: &App,
+    user: &UserRecord,
+    folders: &[FolderWithIdRequest],
+    now: i64,
+) -> Result<(Vec<FolderRecord>, Vec<FolderId>), AppError> {
+    let own: HashSet<FolderId> = app
+        .store
+        .folders_of(user.id)
+        .await?
+        .into_iter()
+        .map(|folder| folder.id)
+        .collect();
+    let mut new_folders = Vec::new();
+    let ids = folders
+        .iter()
+        .map(|folder| {
+            match folder
+                .id
+                .as_deref()
+                .and_then(|id| id.parse::<FolderId>().ok())
+                .filter(|id| own.contains(id))
+            {
+                Some(existing) => existing,
+                None => {
+                    let id = FolderId::new();
+                    new_folders.push(FolderRecord {
+                        id,
+                        user_id: user.id,
+                        name: folder.name.clone().unwrap_or_default(),
+                        created_at: now,
+                        revision_date: now,
+                    });
+                    id
+                }
+            }
+        })
+        .collect();
+    Ok((new_folders, ids))
 }

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use kinwarden_config::Mode;
-use kinwarden_core::ids::{CipherId, CollectionId, FolderId, OrganizationId};
+use kinwarden_core::ids::{CipherId, CollectionId, OrganizationId};
 use kinwarden_core::vault::collections::{self as rules, CollectionType};
 use kinwarden_core::vault::folders::validate_folder_at;
 use kinwarden_core::vault::import::{
@@ -19,7 +19,7 @@ use kinwarden_proto::vault::collections::ImportOrganizationCiphersRequest;
 use super::reach::Reach;
 use super::{ciphers, request};
 use crate::organizations::access::access_of;
-use crate::records::{CipherMarks, CipherRecord, CollectionRecord, FolderRecord, UserRecord};
+use crate::records::{CipherMarks, CipherRecord, CollectionRecord, UserRecord};
 use crate::{App, AppError};
 
 fn refused() -> AppError {
@@ -155,39 +155,8 @@ pub async fn import(
             }
         })
         .collect();
-    let own: HashSet<FolderId> = app
-        .store
-        .folders_of(user.id)
-        .await?
-        .into_iter()
-        .map(|folder| folder.id)
-        .collect();
-    let mut new_folders = Vec::new();
-    let folder_ids: Vec<FolderId> = body
-        .folders
-        .iter()
-        .map(|folder| {
-            match folder
-                .id
-                .as_deref()
-                .and_then(|id| id.parse::<FolderId>().ok())
-                .filter(|id| own.contains(id))
-            {
-                Some(existing) => existing,
-                None => {
-                    let id = FolderId::new();
-                    new_folders.push(FolderRecord {
-                        id,
-                        user_id: user.id,
-                        name: folder.name.clone().unwrap_or_default(),
-                        created_at: now,
-                        revision_date: now,
-                    });
-                    id
-                }
-            }
-        })
-        .collect();
+    let (new_folders, folder_ids) =
+        super::import::folders_of_import(app, user, &body.folders, now).await?;
     let folder_of = folder_of_each_item(
         body.folder_relationships.iter().map(|l| (l.key, l.value)),
         body.ciphers.len(),

@@ -4,6 +4,7 @@
 //! date of every user concerned with it, so clients' `bw sync` fetches the change), and answers
 //! the reference's response shapes.
 
+pub mod admin;
 pub mod attachments;
 pub mod ciphers;
 pub mod collections;

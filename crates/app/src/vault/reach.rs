@@ -124,6 +124,11 @@ impl Reached {
         self.item.cipher.organization_id
     }
 
+    /// An organization's item as an admin works on it through the admin routes.
+    pub(super) fn admin(item: UserCipher) -> Self {
+        Self::personal(item)
+    }
+
     pub(super) fn personal(item: UserCipher) -> Self {
         Self {
             item,

@@ -21,6 +21,7 @@ mod license_sync;
 mod licenses;
 mod mail;
 mod mail_limits;
+mod members_access;
 mod metrics;
 mod network_faults;
 mod organizations;

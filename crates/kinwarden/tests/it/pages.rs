@@ -6,7 +6,7 @@ use reqwest::header::{
     ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, COOKIE, LOCATION,
 };
 
-fn no_redirects(server: &TestServer) -> anyhow::Result<reqwest::Client> {
+pub(crate) fn no_redirects(server: &TestServer) -> anyhow::Result<reqwest::Client> {
     let pem = std::fs::read(server.bwdata.join("ssl/ca.crt"))?;
     Ok(reqwest::Client::builder()
         .tls_certs_only(reqwest::Certificate::from_pem_bundle(&pem)?)
@@ -15,7 +15,7 @@ fn no_redirects(server: &TestServer) -> anyhow::Result<reqwest::Client> {
 }
 
 /// The CSRF cookie a page set (as `name=value`, to send back) and the token its forms repeat.
-async fn csrf_of(response: reqwest::Response) -> anyhow::Result<(String, String)> {
+pub(crate) async fn csrf_of(response: reqwest::Response) -> anyhow::Result<(String, String)> {
     let cookie = response
         .headers()
         .get_all(reqwest::header::SET_COOKIE)
@@ -236,7 +236,7 @@ async fn next_never_leads_off_the_site() -> anyhow::Result<()> {
 }
 
 /// Every `Set-Cookie` of `response` named `name`, whole (value and attributes).
-fn set_cookies(response: &reqwest::Response, name: &str) -> Vec<String> {
+pub(crate) fn set_cookies(response: &reqwest::Response, name: &str) -> Vec<String> {
     response
         .headers()
         .get_all(reqwest::header::SET_COOKIE)
@@ -248,7 +248,7 @@ fn set_cookies(response: &reqwest::Response, name: &str) -> Vec<String> {
 }
 
 /// `name=value` of a `Set-Cookie`, to send back.
-fn pair_of(set_cookie: &str) -> String {
+pub(crate) fn pair_of(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap_or_default().to_string()
 }
 

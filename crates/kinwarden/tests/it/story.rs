@@ -4,7 +4,8 @@
 //! e-mail, creates a Families organization and redeems; the next sync brings the sponsorship's
 //! dates back; a revoke marks the cloud row to delete; the cloud's daily validation announces the
 //! end with the revert e-mail and ends the sponsorship when its period is over; the next sync
-//! clears the self-hosted row.
+//! clears the self-hosted row. In between, the family shares an item through a collection and a
+//! family member reads it with the official CLI (the sponsorship gives a password manager).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -139,6 +140,19 @@ async fn the_whole_sponsorship_story() -> anyhow::Result<()> {
             )
             .await?;
         assert_eq!(redeemed.status(), 200, "{name}");
+
+        // The family now has a password manager: the owner shares an item with a family
+        // member through a collection, who reads it with `bw`.
+        crate::vault_org_bw::the_family_shares_an_item(
+            &pair.cloud,
+            &cloud_mail,
+            &family,
+            "family password!",
+            &family_session,
+            &keys,
+            &family_org,
+        )
+        .await?;
 
         // Step 9: the next sync brings the dates back.
         let (code, out) = kinwarden(server, &["sync"]).await?;

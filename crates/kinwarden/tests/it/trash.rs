@@ -72,7 +72,11 @@ async fn attach(
         validated: true,
         created_at: now_ms,
     };
-    anyhow::ensure!(store.add_personal_attachment(user, &record).await?);
+    anyhow::ensure!(
+        store
+            .add_attachment(kinwarden_store::ItemOwner::User(user), &record)
+            .await?
+    );
     files(server).write(cipher, record.id, b"encrypted")?;
     Ok(record.id)
 }

@@ -2,7 +2,7 @@
 //! rules): a member reaches an item through their own assignment or a group's, with the rights
 //! the assignment gives; the access goes with their removal from the group; an unassigned owner,
 //! another organization's member and a stranger see nothing of it; revision dates move for the
-//! members a change concerns.
+//! members a change concerns; admins work on unassigned items and purge with the password.
 
 use kinwarden_testkit::{SmtpSink, TestServer, backends};
 use serde_json::{Value, json};
@@ -263,6 +263,152 @@ async fn the_admin_view_and_the_export_follow_the_roles() -> anyhow::Result<()> 
         assert_eq!(all["data"].as_array().map(Vec::len), Some(2), "{name}");
         let (status, _) = answer(ann.get(&server, &path).await?).await?;
         assert_eq!(status, 404, "{name}");
+        server.stop().await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn admins_work_on_unassigned_items_and_purge_with_the_password() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let sink = SmtpSink::start().await?;
+        let server = TestServer::cloud()
+            .backend(backend)
+            .smtp(&sink)
+            .start()
+            .await?;
+        let (owner_account, owner, org, org_id) =
+            owner_with_org(&server, "owner@acme.test", 20, 10).await?;
+        let me = member_id(&server, &owner, &org_id, "owner@acme.test").await?;
+        let (ann, ann_id) =
+            member(&server, &sink, &owner, &org, &org_id, "ann@acme.test", None).await?;
+        let shared = collection(&server, &owner, &org_id, &me).await?;
+
+        // An organization's item in no collection: nobody's vault shows it, the admin view does.
+        let (status, item) = answer(
+            owner
+                .post(&server, "/api/ciphers", &login_in(&org_id))
+                .await?,
+        )
+        .await?;
+        assert_eq!(status, 200, "{name}: {item}");
+        let item_id = item["id"].as_str().unwrap_or_default().to_string();
+        let (ciphers, _) = synced(&server, &owner).await?;
+        assert!(
+            ciphers.iter().all(|c| c["id"] != item_id.as_str()),
+            "{name}"
+        );
+        let assigned =
+            format!("/api/ciphers/organization-details/assigned?organizationId={org_id}");
+        let (status, listed) = answer(owner.get(&server, &assigned).await?).await?;
+        assert_eq!(status, 200, "{name}");
+        assert_eq!(
+            listed["data"][0]["id"],
+            item_id.as_str(),
+            "{name}: {listed}"
+        );
+        assert_eq!(listed["data"][0]["edit"], true, "{name}");
+        let (status, _) = answer(
+            ann.get(&server, &format!("/api/ciphers/{item_id}/admin"))
+                .await?,
+        )
+        .await?;
+        assert_eq!(status, 404, "{name}: a user is no admin");
+
+        // The owner edits it and puts it in a collection Ann reaches.
+        let mut edit = login_in(&org_id);
+        edit["name"] = json!("2.Y2hhbmdlZGNoYW5nZQ==|Y3RjdGN0|bWFjbWFjbWFj");
+        let (status, edited) = answer(
+            owner
+                .put(&server, &format!("/api/ciphers/{item_id}/admin"), &edit)
+                .await?,
+        )
+        .await?;
+        assert_eq!(
+            (status, edited["object"].as_str()),
+            (200, Some("cipherMini")),
+            "{name}"
+        );
+        let (status, _) = answer(
+            owner
+                .put(
+                    &server,
+                    &format!("/api/organizations/{org_id}/collections/{shared}"),
+                    &json!({"users": [selection(&me, false, false, true),
+                        selection(&ann_id, true, false, false)]}),
+                )
+                .await?,
+        )
+        .await?;
+        assert_eq!(status, 200, "{name}");
+        let (status, moved) = answer(
+            owner
+                .put(
+                    &server,
+                    &format!("/api/ciphers/{item_id}/collections-admin"),
+                    &json!({"collectionIds": [shared]}),
+                )
+                .await?,
+        )
+        .await?;
+        assert_eq!(status, 200, "{name}: {moved}");
+        assert_eq!(moved["collectionIds"], json!([shared]), "{name}");
+        let (ciphers, _) = synced(&server, &ann).await?;
+        assert_eq!(ciphers.len(), 1, "{name}");
+
+        // To the trash and back as an admin; Ann's vault follows.
+        let (status, _) = answer(
+            owner
+                .put(
+                    &server,
+                    &format!("/api/ciphers/{item_id}/delete-admin"),
+                    &json!({}),
+                )
+                .await?,
+        )
+        .await?;
+        assert_eq!(status, 200, "{name}");
+        let (ciphers, _) = synced(&server, &ann).await?;
+        assert!(ciphers[0]["deletedDate"].is_string(), "{name}");
+        let (status, restored) = answer(
+            owner
+                .put(
+                    &server,
+                    &format!("/api/ciphers/{item_id}/restore-admin"),
+                    &json!({}),
+                )
+                .await?,
+        )
+        .await?;
+        assert_eq!(
+            (status, &restored["deletedDate"]),
+            (200, &Value::Null),
+            "{name}"
+        );
+
+        // The organization's purge needs the owner's password; a wrong one changes nothing.
+        let purge = format!("/api/ciphers/purge?organizationId={org_id}");
+        let (status, _) = answer(
+            owner
+                .post(&server, &purge, &json!({"masterPasswordHash": "d3Jvbmc="}))
+                .await?,
+        )
+        .await?;
+        assert_eq!(status, 400, "{name}");
+        let (status, _) = answer(
+            ann.post(&server, &purge, &json!({"masterPasswordHash": "d3Jvbmc="}))
+                .await?,
+        )
+        .await?;
+        assert_eq!(status, 404, "{name}: a user may not purge");
+        let (ciphers, _) = synced(&server, &ann).await?;
+        assert_eq!(ciphers.len(), 1, "{name}");
+        let right = json!({"masterPasswordHash": owner_account.master_password_hash});
+        let (status, _) = answer(owner.post(&server, &purge, &right).await?).await?;
+        assert_eq!(status, 200, "{name}");
+        let (ciphers, _) = synced(&server, &ann).await?;
+        assert!(ciphers.is_empty(), "{name}: {ciphers:?}");
         server.stop().await?;
     }
     Ok(())

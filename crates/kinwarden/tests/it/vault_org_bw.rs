@@ -155,8 +155,44 @@ async fn run(cli: &BwCli, server: &TestServer, scene: Scene, mode: &str) -> anyh
         "{mode}: {owners_view}"
     );
 
-    // The member sees the shared item only; may read its password, not edit it.
+    // A file on the shared item: the organization's storage, no premium needed.
+    let dir = tempfile::tempdir()?;
+    let manual = dir.path().join("manual.txt");
+    std::fs::write(&manual, b"router manual: hold reset for 10 s")?;
+    let with_file = bw
+        .run_json(&[
+            "create",
+            "attachment",
+            "--file",
+            &manual.to_string_lossy(),
+            "--itemid",
+            &router_id,
+        ])
+        .await?;
+    assert_eq!(
+        with_file["attachments"][0]["fileName"], "manual.txt",
+        "{mode}: {with_file}"
+    );
+
+    // The member sees the shared item only; may read its password and file, not edit it.
     theirs.run_ok(&["sync", "--force"]).await?;
+    let fetched = dir.path().join("fetched.txt");
+    theirs
+        .run_ok(&[
+            "get",
+            "attachment",
+            "manual.txt",
+            "--itemid",
+            &router_id,
+            "--output",
+            &fetched.to_string_lossy(),
+        ])
+        .await?;
+    assert_eq!(
+        std::fs::read(&fetched)?,
+        b"router manual: hold reset for 10 s",
+        "{mode}"
+    );
     let seen = theirs
         .run_json(&["list", "items", "--organizationid", &org_id])
         .await?;
@@ -204,7 +240,6 @@ async fn run(cli: &BwCli, server: &TestServer, scene: Scene, mode: &str) -> anyh
     );
 
     // Export, and the export imported into the other organization.
-    let dir = tempfile::tempdir()?;
     let exported_file = dir.path().join("org-export.json");
     bw.run_ok(&[
         "export",
@@ -398,5 +433,125 @@ async fn bw_shares_items_through_collections_in_both_modes() -> anyhow::Result<(
     let cli = BwCli::install().await?;
     cloud(&cli).await?;
     self_hosted(&cli).await?;
+    Ok(())
+}
+
+/// The invitation mail to `email`, whatever else the sink holds.
+async fn invitation_to(sink: &SmtpSink, email: &str) -> anyhow::Result<String> {
+    for _ in 0..40 {
+        if let Some(mail) = sink
+            .messages()
+            .into_iter()
+            .rev()
+            .find(|mail| mail.rcpt_to.iter().any(|to| to == email))
+        {
+            return mail.text_body().context("a text part");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    anyhow::bail!("no mail to {email}")
+}
+
+/// The end of the seed's story (issue 18 acceptance 2): the redeemed Families organization's
+/// owner invites a family member, shares an item through a collection with `bw`, and the family
+/// member reads it with `bw`.
+pub(crate) async fn the_family_shares_an_item(
+    server: &TestServer,
+    sink: &SmtpSink,
+    owner: &ClientAccount,
+    owner_password: &str,
+    owner_session: &Session,
+    keys: &OrganizationKeys,
+    org_id: &str,
+) -> anyhow::Result<()> {
+    let kid = ClientAccount::new(
+        "kid@example.com",
+        "kid's password!",
+        kinwarden_testkit::Kdf::DEFAULT_ITERATIONS,
+    )?;
+    crate::support::register(server, &kid).await?;
+    let kid_session = crate::support::login(server, &kid).await?;
+    let invited = owner_session
+        .post(
+            server,
+            &format!("/api/organizations/{org_id}/users/invite"),
+            &json!({"emails": [kid.email], "type": USER}),
+        )
+        .await?;
+    anyhow::ensure!(invited.status() == 200, "invite: {}", invited.status());
+    let body = invitation_to(sink, &kid.email).await?;
+    let param = |name: &str| {
+        crate::organizations::link_param(&body, name).with_context(|| format!("{name} in {body}"))
+    };
+    let kid_member = param("organizationUserId")?;
+    let accepted = kid_session
+        .post(
+            server,
+            &format!("/api/organizations/{org_id}/users/{kid_member}/accept"),
+            &json!({"token": param("token")?}),
+        )
+        .await?;
+    anyhow::ensure!(accepted.status() == 200, "accept: {}", accepted.status());
+    let confirm = keys.confirm_request(&kid.public_key()?)?;
+    let confirmed = owner_session
+        .post(
+            server,
+            &format!("/api/organizations/{org_id}/users/{kid_member}/confirm"),
+            &confirm,
+        )
+        .await?;
+    anyhow::ensure!(confirmed.status() == 200, "confirm: {}", confirmed.status());
+
+    let cli = BwCli::install().await?;
+    let url = server.url.as_str().trim_end_matches('/');
+    let ca = server.bwdata.join("ssl/ca.crt");
+    let mut bw = cli.session(url, &ca).await?;
+    bw.login_password(&owner.email, owner_password).await?;
+    let members = bw.list_org_members(org_id).await?;
+    let owner_member = members
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|m| m["email"] == owner.email.as_str())
+        .and_then(|m| m["id"].as_str())
+        .context("the owner's membership")?
+        .to_string();
+    let collection = bw
+        .run_json(&[
+            "create",
+            "org-collection",
+            &encode(
+                &json!({"organizationId": org_id, "name": "Family", "externalId": null,
+                "groups": [], "users": [
+                    {"id": owner_member, "readOnly": false, "hidePasswords": false, "manage": true},
+                    {"id": kid_member, "readOnly": true, "hidePasswords": false, "manage": false},
+                ]}),
+            ),
+            "--organizationid",
+            org_id,
+        ])
+        .await?;
+    let collection_id = id_of(&collection)?;
+    bw.sync().await?;
+    let item = bw
+        .create(
+            "item",
+            &json!({"type": 1, "name": "Home Wi-Fi", "organizationId": org_id,
+                "collectionIds": [collection_id],
+                "login": {"username": "family", "password": "w1f1 at home", "uris": []}}),
+        )
+        .await?;
+    let item_id = id_of(&item)?;
+
+    let mut kids = cli.session(url, &ca).await?;
+    kids.login_password(&kid.email, "kid's password!").await?;
+    let seen = kids
+        .run_json(&["list", "items", "--organizationid", org_id])
+        .await?;
+    assert_eq!(names(&seen), ["Home Wi-Fi"], "{seen}");
+    assert_eq!(
+        kids.run_ok(&["get", "password", &item_id]).await?.trim(),
+        "w1f1 at home"
+    );
     Ok(())
 }

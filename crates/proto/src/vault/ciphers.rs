@@ -153,6 +153,16 @@ pub struct CipherBulkMoveRequest {
     pub folder_id: Option<String>,
 }
 
+/// `POST /ciphers/bulk-collections`: adds the collections to (or takes them from) each item.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CipherBulkCollectionsRequest {
+    pub organization_id: Option<String>,
+    pub cipher_ids: Vec<String>,
+    pub collection_ids: Vec<String>,
+    pub remove_collections: bool,
+}
+
 /// `PUT /ciphers/archive` and `/ciphers/unarchive`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -18,10 +18,10 @@ const READ_ONLY: Access = Access {
 };
 
 /// An organization with a confirmed owner (whose user id is answered) and an invited member.
-struct Org {
-    id: OrganizationId,
-    owner_user: UserId,
-    owner: OrganizationUserId,
+pub(crate) struct Org {
+    pub(crate) id: OrganizationId,
+    pub(crate) owner_user: UserId,
+    pub(crate) owner: OrganizationUserId,
     invited: OrganizationUserId,
 }
 
@@ -36,7 +36,7 @@ async fn exec(store: &Store, sql: &str, binds: &[String]) -> anyhow::Result<()> 
     Ok(())
 }
 
-async fn organization(store: &Store, name: &str) -> anyhow::Result<Org> {
+pub(crate) async fn organization(store: &Store, name: &str) -> anyhow::Result<Org> {
     let org = Org {
         id: OrganizationId::new(),
         owner_user: UserId::new(),
@@ -84,7 +84,11 @@ async fn organization(store: &Store, name: &str) -> anyhow::Result<Org> {
 }
 
 /// A collection of the organization: shared, or a member's own (`type` 1).
-async fn collection(store: &Store, org: OrganizationId, kind: i32) -> anyhow::Result<CollectionId> {
+pub(crate) async fn collection(
+    store: &Store,
+    org: OrganizationId,
+    kind: i32,
+) -> anyhow::Result<CollectionId> {
     let id = CollectionId::new();
     exec(
         store,
@@ -98,7 +102,7 @@ async fn collection(store: &Store, org: OrganizationId, kind: i32) -> anyhow::Re
     Ok(id)
 }
 
-async fn revision_of(store: &Store, user: UserId) -> anyhow::Result<i64> {
+pub(crate) async fn revision_of(store: &Store, user: UserId) -> anyhow::Result<i64> {
     Ok(on_pool!(store, pool => {
         sqlx::query_scalar::<_, i64>("SELECT revision_date FROM users WHERE id = $1")
             .bind(user.to_string())

@@ -72,6 +72,46 @@ macro_rules! bump_member {
 }
 pub(crate) use bump_member;
 
+/// Whose an item is, for the writes that name it: a user's personal item or an organization's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemOwner {
+    User(kinwarden_core::ids::UserId),
+    Organization(kinwarden_core::ids::OrganizationId),
+}
+
+impl ItemOwner {
+    /// The `ciphers` column that names this owner.
+    pub(crate) fn column(self) -> &'static str {
+        match self {
+            Self::User(_) => "user_id",
+            Self::Organization(_) => "organization_id",
+        }
+    }
+
+    pub(crate) fn id(self) -> String {
+        match self {
+            Self::User(id) => id.to_string(),
+            Self::Organization(id) => id.to_string(),
+        }
+    }
+}
+
+/// Moves the revision date of whoever an item of `$owner` concerns (its user, or the
+/// organization's confirmed members) inside the caller's transaction.
+macro_rules! bump_owner {
+    ($executor:expr, $owner:expr, $now_ms:expr) => {
+        match $owner {
+            $crate::vault::ItemOwner::User(user) => {
+                $crate::vault::bump_users!($executor, &[user], $now_ms);
+            }
+            $crate::vault::ItemOwner::Organization(org) => {
+                $crate::vault::bump_organization!($executor, org, $now_ms);
+            }
+        }
+    };
+}
+pub(crate) use bump_owner;
+
 /// A list of ids as the JSON array the bulk statements take (the sync's own helper).
 pub(crate) use crate::sync_bulk::ids_json;
 

@@ -78,11 +78,11 @@ pub async fn upload(
             )),
         };
         if let Err(err) = written {
-            attachments::abandon_upload(&state, &user, upload).await?;
+            attachments::abandon_upload(&state, upload).await?;
             return Err(err.into());
         }
     }
-    Ok(attachments::finish_upload(&state, &user, upload).await?)
+    Ok(attachments::finish_upload(&state, upload).await?)
 }
 
 #[utoipa::path(

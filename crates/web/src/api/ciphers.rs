@@ -3,7 +3,7 @@
 //! as it serves them, since older clients use them.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use kinwarden_app::id_in_path;
 use kinwarden_app::vault::ciphers;
 use kinwarden_core::ids::CipherId;
@@ -33,7 +33,7 @@ fn ids(raw: &[String]) -> Vec<CipherId> {
     path = "/ciphers",
     tag = "vault",
     security(("bearer" = [])),
-    responses((status = 200, description = "Every personal item of the caller, the trash included", body = ListResponse<CipherDetailsResponse>), crate::openapi::UserErrors)
+    responses((status = 200, description = "Every item the caller reaches (their own and their collections'), the trash included", body = ListResponse<CipherDetailsResponse>), crate::openapi::UserErrors)
 )]
 pub async fn list(
     State(state): State<AppState>,
@@ -420,11 +420,14 @@ pub async fn move_many_post(
     .await?)
 }
 
-/// Deletes every personal item and folder of the caller, once the master password is proven.
+/// Deletes every personal item and folder of the caller, or every item of the organization
+/// named in the query (whoever may work on its unassigned items), once the master password is
+/// proven.
 #[utoipa::path(
     post,
     path = "/ciphers/purge",
     tag = "vault",
+    params(crate::api::shared_ciphers::OrganizationQuery),
     request_body = SecretVerificationRequest,
     security(("bearer" = [])),
     responses((status = 200, description = "Purged"), crate::openapi::UserErrors)
@@ -432,9 +435,18 @@ pub async fn move_many_post(
 pub async fn purge(
     State(state): State<AppState>,
     CurrentUser { user }: CurrentUser,
+    Query(query): Query<crate::api::shared_ciphers::OrganizationQuery>,
     ApiJson(request): ApiJson<SecretVerificationRequest>,
 ) -> Result<(), ApiError> {
-    Ok(ciphers::purge(&state, &user, &request).await?)
+    match query.organization_id.as_deref() {
+        Some(org) => {
+            Ok(
+                kinwarden_app::vault::admin::purge(&state, &user, id_in_path(org)?, &request)
+                    .await?,
+            )
+        }
+        None => Ok(ciphers::purge(&state, &user, &request).await?),
+    }
 }
 
 /// The largest import body (the reference's request limit, 30,000,000 bytes): 7,000 items of

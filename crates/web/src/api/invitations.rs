@@ -1,6 +1,8 @@
 //! `POST /api/organizations/{org_id}/users/invite` and `…/{id}/reinvite` (SPEC §9 "members"):
 //! each invited address gets a member row and an invitation mail, stored together
-//! (`kinwarden_app::members::invite`), written in the request's language.
+//! (`kinwarden_app::members::invite`), written in the request's language, then the request's
+//! `collections` and `groups` (checked first: an id that is not the organization's is a 400 and
+//! nobody is invited).
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};

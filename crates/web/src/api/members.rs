@@ -1,5 +1,6 @@
-//! `/api/organizations/{org_id}/users…` (SPEC §9 "members"): list, read, accept, confirm, change
-//! role, remove, leave (`kinwarden_app::members`). Invitations are in `invitations.rs`.
+//! `/api/organizations/{org_id}/users…` (SPEC §9 "members"): list and read (each member with
+//! their own collections and their groups), accept, confirm, change role, collections and
+//! groups, remove, leave (`kinwarden_app::members`). Invitations are in `invitations.rs`.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -17,6 +18,8 @@ use crate::http::json::ApiJson;
 use crate::http::org_access::{OrgManageUsers, OrgMember};
 use crate::http::state::AppState;
 
+/// Every member with their collections and groups (`includeGroups` and `includeCollections`
+/// are accepted; both lists are always there).
 #[utoipa::path(
     get,
     path = "/organizations/{org_id}/users",
@@ -34,6 +37,7 @@ pub async fn list(
     )))
 }
 
+/// One member (`organizationUserDetails`) with their collections and groups.
 #[utoipa::path(
     get,
     path = "/organizations/{org_id}/users/{member_id}",
@@ -105,6 +109,8 @@ pub async fn confirm(
     Ok(StatusCode::OK)
 }
 
+/// Changes the role; replaces the member's collections and groups where the body has them
+/// (null or absent: left as they are). Bad ids answer 400 and change nothing.
 #[utoipa::path(
     method(put, post),
     path = "/organizations/{org_id}/users/{member_id}",

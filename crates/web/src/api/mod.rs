@@ -1,6 +1,7 @@
 //! Route handlers, one file per resource.
 
 pub mod accounts;
+pub mod admin_ciphers;
 pub mod api_keys;
 pub mod attachments;
 pub mod billing_sync_status;

@@ -197,6 +197,41 @@ texts! {
     invitation_accepted: "You joined the organization. An owner or admin will confirm you.", "Du gick med i organisationen. En ägare eller administratör bekräftar dig.";
     invite_accept_failed: "Unable to accept invitation. Ask an organization admin to send a new invitation.",
         "Det gick inte att acceptera inbjudan. Be en organisationsadministratör att skicka en ny inbjudan.";
+    groups: "Groups", "Grupper";
+    edit_access: "Collections and groups", "Samlingar och grupper";
+    edit_access_desc: "Collection access set here is the member's own; access through a group comes with the group.",
+        "Åtkomst till samlingar som ställs in här är medlemmens egen; åtkomst via en grupp följer med gruppen.";
+    access_saved: "Access saved", "Åtkomsten sparades";
+    choose_from_list: "Choose from the lists on the page.", "Välj i listorna på sidan.";
+    // Collections (names are encrypted: shown by external id or id)
+    collections: "Collections", "Samlingar";
+    collection: "Collection", "Samling";
+    collections_encrypted_desc: "Collection names are encrypted with the organization's key, which this server never holds, so each collection shows here by its external id, or else by the start of its id. Create and rename collections in a client: the web vault, or bw create org-collection and bw edit org-collection.",
+        "Samlingarnas namn är krypterade med organisationens nyckel, som den här servern aldrig har, så varje samling visas här med sitt externa id, annars med början av sitt id. Skapa och byt namn på samlingar i en klient: webbvalvet, eller bw create org-collection och bw edit org-collection.";
+    no_collections: "The organization has no collections yet.", "Organisationen har inga samlingar än.";
+    external_id: "External ID", "Externt ID";
+    items: "Items", "Objekt";
+    access: "Access", "Åtkomst";
+    member_or_group: "Member or group", "Medlem eller grupp";
+    member: "Member", "Medlem";
+    group: "Group", "Grupp";
+    nobody_assigned: "Nobody is assigned to this collection.", "Ingen är tilldelad den här samlingen.";
+    give_access: "Give access", "Ge åtkomst";
+    can_view: "Can view", "Kan visa";
+    can_view_except_passwords: "Can view, except passwords", "Kan visa, förutom lösenord";
+    can_edit: "Can edit", "Kan redigera";
+    can_edit_except_passwords: "Can edit, except passwords", "Kan redigera, förutom lösenord";
+    can_manage: "Can manage", "Kan hantera";
+    no_access: "No access", "Ingen åtkomst";
+    access_removed: "Access removed", "Åtkomsten togs bort";
+    delete_collection: "Delete collection", "Radera samlingen";
+    delete_collection_desc: "The collection and everyone's access to it go; its items stay in the organization.",
+        "Samlingen och allas åtkomst till den försvinner; dess objekt stannar kvar i organisationen.";
+    delete_collection_confirm: "Yes, delete this collection", "Ja, radera den här samlingen";
+    delete: "Delete", "Radera";
+    collection_deleted: "Collection deleted", "Samlingen raderades";
+    confirm_delete_needed: "Tick the box to confirm the deletion.", "Kryssa i rutan för att bekräfta borttagningen.";
+    collection_refused: "This collection does not exist, or you may not change it.", "Samlingen finns inte, eller så får du inte ändra den.";
     // Free Bitwarden Families (the sponsoring member)
     sponsored_families: "Free Bitwarden Families", "Gratis Bitwarden Familjer";
     sponsored_families_eligible: "You and your family are eligible for Free Bitwarden Families. Redeem with your personal email to keep your data secure even when you are not at work.",

@@ -1,6 +1,7 @@
-//! Admin Console → Members: the list with roles and statuses, invite, confirm (the organization
-//! key is opened and wrapped for the member in the browser, after the master password), role
-//! change and removal; and the invitee's accept link.
+//! Admin Console → Members: the list with roles, statuses, groups and collections, invite,
+//! confirm (the organization key is opened and wrapped for the member in the browser, after the
+//! master password), role change, a member's collections and groups (`members::access`, as
+//! `PUT …/users/{id}` sets them) and removal; and the invitee's accept link.
 
 use askama::Template;
 use axum::Form;
@@ -8,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use kinwarden_app::AppError;
+use kinwarden_app::members::access as member_access;
 use kinwarden_app::members::{
     accept, confirm as confirming, invite as inviting, list, remove as removing, role as roles,
 };
@@ -16,6 +18,7 @@ use kinwarden_core::members::{MemberStatus, MemberType};
 use kinwarden_proto::members::{AcceptRequest, ConfirmRequest, InviteRequest, UpdateMemberRequest};
 use serde::Deserialize;
 
+use super::member_access::{AccessCells, access_cells};
 use super::session::{self, Chrome, PageUser, render};
 use super::{message_of, role_name};
 use crate::ApiError;
@@ -30,6 +33,8 @@ struct MembersPage {
     org_id: String,
     org_name: String,
     rows: Vec<Row>,
+    /// The organization has groups: the edit form offers them.
+    has_groups: bool,
     email: String,
     iterations: i32,
     user_key: String,
@@ -46,6 +51,8 @@ struct Row {
     /// The member's public key, for an accepted member waiting to be confirmed.
     confirm_key: Option<String>,
     is_self: bool,
+    /// The member's groups and collections, and the edit form's choices.
+    access: AccessCells,
 }
 
 async fn manager_access(
@@ -85,16 +92,23 @@ async fn members_page(
         Ok(listed) => listed,
         Err(err) => return super::error_page(c, &err.into()),
     };
+    let choices = match member_access::choices(state, &access).await {
+        Ok(choices) => choices,
+        Err(err) => return super::error_page(c, &err.into()),
+    };
     let t = c.t;
     let mut rows = Vec::new();
-    for list::ListedMember {
-        member,
-        confirm_key,
-    } in listed
-    {
+    for listed in listed {
+        let cells = access_cells(t, &choices, &listed);
+        let list::ListedMember {
+            member,
+            confirm_key,
+            ..
+        } = listed;
         let status = MemberStatus::from_code(member.status);
         let role = MemberType::from_code(member.member_type).unwrap_or(MemberType::User);
         rows.push(Row {
+            access: cells,
             is_self: member.user_id == Some(user.id.to_string()),
             id: member.id,
             email: member.email.unwrap_or_default(),
@@ -116,6 +130,7 @@ async fn members_page(
             org_id: access.org.id.to_string(),
             org_name: access.org.name.clone(),
             rows,
+            has_groups: !choices.groups.is_empty(),
             email: user.email.clone(),
             iterations: user.kdf_iterations,
             user_key: user.user_key.clone(),
@@ -136,7 +151,7 @@ pub async fn page(
 }
 
 /// Runs a member action after the CSRF check and shows the list again with its outcome.
-async fn act<F, Fut>(
+pub(super) async fn act<F, Fut>(
     state: AppState,
     headers: HeaderMap,
     user: UserRecord,
@@ -163,6 +178,7 @@ where
                 "invite" => t.invitation_sent,
                 "confirm" => t.member_confirmed,
                 "role" => t.role_saved,
+                "access" => t.access_saved,
                 _ => t.member_removed,
             };
             members_page(
@@ -218,8 +234,8 @@ pub async fn invite(
         member_type: form.member_type,
         permissions: None,
         access_secrets_manager: false,
-        collections: Vec::new(),
-        groups: Vec::new(),
+        collections: None,
+        groups: None,
     };
     let lang = request_lang(&headers);
     act(
@@ -289,8 +305,8 @@ pub async fn role(
         member_type: form.member_type,
         permissions: None,
         access_secrets_manager: false,
-        collections: Vec::new(),
-        groups: Vec::new(),
+        collections: None,
+        groups: None,
     };
     act(
         state,

@@ -1,13 +1,16 @@
-//! The pages (SPEC §1 `/`, §5, §7): log in and register with the keys made in the browser, the
-//! Admin Console (organizations, members, Billing → Subscription in both modes), *Free Bitwarden
+//! The pages (SPEC §1 `/`, §5, §7, §11): log in and register with the keys made in the browser,
+//! the Admin Console (organizations, members, collections, Billing → Subscription in both modes), *Free Bitwarden
 //! Families*, the cloud's redemption and host pages. Server-rendered; the one script does only
 //! the key work. Every handler calls the same use-cases as the JSON routes.
 
 mod account;
 mod billing;
+mod collections;
 mod families;
 mod host;
 pub mod i18n;
+mod levels;
+mod member_access;
 mod members;
 mod organizations;
 mod redemption;
@@ -71,8 +74,12 @@ pages! {
     "/organizations/{org_id}/members/invite" => post(members::invite),
     "/organizations/{org_id}/members/{member_id}/confirm" => post(members::confirm),
     "/organizations/{org_id}/members/{member_id}/role" => post(members::role),
+    "/organizations/{org_id}/members/{member_id}/access" => post(member_access::access),
     "/organizations/{org_id}/members/{member_id}/remove" => post(members::remove),
     "/accept-organization" => get(members::accept),
+    "/organizations/{org_id}/collections" => get(collections::page),
+    "/organizations/{org_id}/collections/{collection_id}/access" => post(collections::access),
+    "/organizations/{org_id}/collections/{collection_id}/delete" => post(collections::delete),
     "/organizations/{org_id}/billing/subscription" => get(billing::page),
     "/organizations/{org_id}/billing/license" => get(billing::download_license),
     "/organizations/{org_id}/billing/token" => post(billing::token),

@@ -29,7 +29,7 @@ impl World {
             .replace("{key_type}", "1")
             .replace("{friendly_name}", "Nobody")
             .replace("{folder_id}", &self.folder_id)
-            .replace("{cipher_id}", &self.cipher_id)
+            .replace("{cipher_id}", self.cipher_for(template))
             .replace("{attachment_id}", &self.attachment_id)
             .replace("{id}", id);
         if template.ends_with("/license") {
@@ -37,11 +37,23 @@ impl World {
         }
         // The organization of these routes is in the query.
         if template == "/api/ciphers/organization-details"
+            || template == "/api/ciphers/organization-details/assigned"
             || template == "/api/ciphers/import-organization"
         {
             path.push_str(&format!("?organizationId={}", self.org_id));
         }
         path
+    }
+
+    /// The admin item routes work on the organization's item; the others on the owner's own.
+    fn cipher_for(&self, template: &str) -> &str {
+        let admin = template.starts_with("/api/ciphers/{cipher_id}/")
+            && (template.ends_with("/admin") || template.ends_with("-admin"));
+        if admin {
+            &self.org_cipher_id
+        } else {
+            &self.cipher_id
+        }
     }
 
     pub(super) async fn call(&self, row: &Row, caller: Caller) -> anyhow::Result<Answer> {

@@ -56,6 +56,34 @@ pub(super) const PAGE_ROWS: &[Row] = &[
         Both,
     )
     .body(Body::PageForm(&[("type", "2")])),
+    // Neither list shown: the member's collections and groups stay as they are.
+    page(
+        "POST",
+        "/organizations/{org_id}/members/{member_id}/access",
+        PageManageUsers,
+        Both,
+    ),
+    page(
+        "GET",
+        "/organizations/{org_id}/collections",
+        PageManageUsers,
+        Both,
+    ),
+    // Nobody and no level named: the page again with the refusal.
+    page(
+        "POST",
+        "/organizations/{org_id}/collections/{collection_id}/access",
+        PageManageUsers,
+        Both,
+    )
+    .body(Body::PageForm(&[("principal", ""), ("level", "")])),
+    // Without the ticked confirmation nothing is deleted.
+    page(
+        "POST",
+        "/organizations/{org_id}/collections/{collection_id}/delete",
+        PageManageUsers,
+        Both,
+    ),
     page(
         "GET",
         "/organizations/{org_id}/billing/subscription",

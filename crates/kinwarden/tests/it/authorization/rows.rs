@@ -13,6 +13,9 @@ pub(super) const CONNECTION: &str = r#"{"type":1,"organizationId":"{org_id}","en
 pub(super) const NO_PERMISSION: &str = "You do not have permission to ";
 pub(super) const NOT_A_MEMBER: &str = "Unknown Organization User";
 pub(super) const NOT_THE_SPONSOR: &str = "Can only revoke a sponsorship you granted.";
+pub(super) const ADMINS_MANAGE_ALL: &str = r#"{"allowAdminAccessToAllCollectionItems":true}"#;
+pub(super) const ADMIN_ITEM: &str = r#"{"cipher":{"organizationId":"{org_id}"}}"#;
+pub(super) const ADMIN_IDS: &str = r#"{"ids":[],"cipherIds":[],"organizationId":"{org_id}"}"#;
 pub(super) const NOT_ENOUGH_PRIVILEGES: &str =
     "Not enough privileges to import into this organization.";
 pub(super) const NOT_THE_OWNER: &str = "Only the owner of an organization can remove sponsorship.";
@@ -206,8 +209,9 @@ pub(super) const ROWS: &[Row] = &[
     )
     .destructive(),
     // Collections (SPEC §11): any member lists what they may see and creates (the
-    // organization does not limit creation); one collection is read by owners and admins and
-    // changed or deleted by who manages it (the owner, here). Bad bodies get 400 after that.
+    // organization does not limit creation); one collection is read, changed and deleted by
+    // owners and admins (the world's organization lets admins manage every collection). Bad
+    // bodies get 400 after that.
     row("GET", "/api/collections", User, Both),
     row(
         "GET",
@@ -255,26 +259,26 @@ pub(super) const ROWS: &[Row] = &[
     row(
         "PUT",
         "/api/organizations/{org_id}/collections/{collection_id}",
-        Owner,
+        Admin,
         Both,
     ),
     row(
         "POST",
         "/api/organizations/{org_id}/collections/{collection_id}",
-        Owner,
+        Admin,
         Both,
     ),
     row(
         "DELETE",
         "/api/organizations/{org_id}/collections/{collection_id}",
-        Owner,
+        Admin,
         Both,
     )
     .destructive(),
     row(
         "POST",
         "/api/organizations/{org_id}/collections/{collection_id}/delete",
-        Owner,
+        Admin,
         Both,
     )
     .destructive(),
@@ -290,12 +294,14 @@ pub(super) const ROWS: &[Row] = &[
         Admin,
         Both,
     ),
+    // The world's setting is sent back as it is, so the admin rows keep their meaning.
     row(
         "PUT",
         "/api/organizations/{org_id}/collection-management",
         Owner,
         Both,
-    ),
+    )
+    .body(Body::Json(ADMINS_MANAGE_ALL)),
     row("GET", "/api/organizations/{org_id}/export", Member, Both),
     // An organization's items: sharing and collections of the owner's item (the item is
     // personal, so the owner's call is refused with a 400), the admin view, the import.
@@ -326,6 +332,39 @@ pub(super) const ROWS: &[Row] = &[
         Both,
     ),
     row("GET", "/api/ciphers/organization-details", Admin, Both),
+    row(
+        "GET",
+        "/api/ciphers/organization-details/assigned",
+        Member,
+        Both,
+    ),
+    // The admin item routes, on an item of the organization (the world lets owners and admins
+    // work on every item).
+    row("GET", "/api/ciphers/{cipher_id}/admin", Admin, Both),
+    row("PUT", "/api/ciphers/{cipher_id}/admin", Admin, Both),
+    row("POST", "/api/ciphers/{cipher_id}/admin", Admin, Both),
+    row("DELETE", "/api/ciphers/{cipher_id}/admin", Admin, Both).destructive(),
+    row("POST", "/api/ciphers/admin", Admin, Both).body(Body::Json(ADMIN_ITEM)),
+    row("DELETE", "/api/ciphers/admin", Admin, Both).body(Body::Json(ADMIN_IDS)),
+    row(
+        "PUT",
+        "/api/ciphers/{cipher_id}/collections-admin",
+        Admin,
+        Both,
+    ),
+    row(
+        "POST",
+        "/api/ciphers/{cipher_id}/collections-admin",
+        Admin,
+        Both,
+    ),
+    row("POST", "/api/ciphers/bulk-collections", Admin, Both).body(Body::Json(ADMIN_IDS)),
+    row("PUT", "/api/ciphers/{cipher_id}/delete-admin", Admin, Both),
+    row("POST", "/api/ciphers/{cipher_id}/delete-admin", Admin, Both).destructive(),
+    row("PUT", "/api/ciphers/delete-admin", Admin, Both).body(Body::Json(ADMIN_IDS)),
+    row("POST", "/api/ciphers/delete-admin", Admin, Both).body(Body::Json(ADMIN_IDS)),
+    row("PUT", "/api/ciphers/{cipher_id}/restore-admin", Admin, Both),
+    row("PUT", "/api/ciphers/restore-admin", Admin, Both).body(Body::Json(ADMIN_IDS)),
     row("POST", "/api/ciphers/import-organization", Admin, Both).refusal(NOT_ENOUGH_PRIVILEGES),
     // Groups (SPEC §11): read by whoever manages users or groups, changed by owners, admins
     // and custom members with `manageGroups` (the matrix's custom member has `manageUsers`

@@ -44,6 +44,8 @@ pub(super) struct World {
     pub(super) group_id: String,
     /// A collection of the organization, managed by its owner.
     pub(super) collection_id: String,
+    /// An item of the organization in that collection (the admin item routes' target).
+    pub(super) org_cipher_id: String,
     pub(super) credentials: BTreeMap<Caller, Credential>,
     /// What each caller's browser brings to the pages.
     pub(super) browsers: BTreeMap<Caller, Browser>,
@@ -85,7 +87,6 @@ async fn vault_of(
     server: &TestServer,
     session: &Session,
 ) -> anyhow::Result<(String, String, String)> {
-    const NAME: &str = "2.aXZpdml2aXZpdml2aQ==|Y3RjdGN0|bWFjbWFjbWFj";
     let folder: serde_json::Value = session
         .post(server, "/api/folders", &serde_json::json!({"name": NAME}))
         .await?
@@ -122,6 +123,9 @@ async fn vault_of(
     );
     Ok((folder_id, cipher_id, attachment_id))
 }
+
+/// An encrypted name for the world's folder and items.
+const NAME: &str = "2.aXZpdml2aXZpdml2aQ==|Y3RjdGN0|bWFjbWFjbWFj";
 
 /// A group of the organization, made by its owner: what the group rows target.
 async fn group_of(server: &TestServer, owner: &Session, org_id: &str) -> anyhow::Result<String> {
@@ -171,6 +175,37 @@ async fn collection_of(
         .await?;
     let id = collection["id"].as_str().unwrap_or_default().to_string();
     anyhow::ensure!(!id.is_empty(), "collection: {collection}");
+    // Owners and admins may work on every item: the admin item routes then admit both.
+    let settings = owner
+        .put(
+            server,
+            &format!("/api/organizations/{org_id}/collection-management"),
+            &json!({"allowAdminAccessToAllCollectionItems": true}),
+        )
+        .await?;
+    anyhow::ensure!(settings.status() == 200, "settings: {}", settings.status());
+    Ok(id)
+}
+
+/// An item of the organization in `collection`: what the admin item rows target.
+async fn org_item_of(
+    server: &TestServer,
+    owner: &Session,
+    org_id: &str,
+    collection: &str,
+) -> anyhow::Result<String> {
+    let item: Value = owner
+        .post(
+            server,
+            "/api/ciphers/create",
+            &json!({"cipher": {"type": 2, "name": NAME, "organizationId": org_id,
+                "secureNote": {"type": 0}}, "collectionIds": [collection]}),
+        )
+        .await?
+        .json()
+        .await?;
+    let id = item["id"].as_str().unwrap_or_default().to_string();
+    anyhow::ensure!(!id.is_empty(), "organization item: {item}");
     Ok(id)
 }
 
@@ -504,6 +539,9 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
     let sh_group = group_of(&self_hosted, &sh_owner, &sh_org_id).await?;
     let cloud_collection = collection_of(&cloud, &cloud_session, &cloud_org_id).await?;
     let sh_collection = collection_of(&self_hosted, &sh_owner, &sh_org_id).await?;
+    let cloud_org_cipher =
+        org_item_of(&cloud, &cloud_session, &cloud_org_id, &cloud_collection).await?;
+    let sh_org_cipher = org_item_of(&self_hosted, &sh_owner, &sh_org_id, &sh_collection).await?;
     Ok((
         World {
             client: no_redirects(&cloud)?,
@@ -519,6 +557,7 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
             attachment_id: cloud_attachment,
             group_id: cloud_group,
             collection_id: cloud_collection,
+            org_cipher_id: cloud_org_cipher,
             credentials: cloud_credentials,
             browsers: cloud_browsers,
         },
@@ -536,6 +575,7 @@ pub(super) async fn worlds(backend: TestBackend) -> anyhow::Result<(World, World
             attachment_id: sh_attachment,
             group_id: sh_group,
             collection_id: sh_collection,
+            org_cipher_id: sh_org_cipher,
             credentials: sh_credentials,
             browsers: sh_browsers,
         },
