@@ -1,35 +1,47 @@
 //! SPEC §10's vault figures, on the release `kinwarden serve` as its own process: `GET /api/sync`
-//! of a personal vault of 5,000 login items in 100 folders (warm; median and p95 of 20) beside
-//! its raw floor, interleaved so both see the same machine; the server's memory after those
-//! syncs; and `POST /api/ciphers/import` of the same 5,000 items with their folders beside the
-//! raw insert floor of the same rows (`vault_floor`).
+//! of a member reaching 5,000 login items in 100 folders (warm; median and p95 of 20) beside its
+//! raw floor, interleaved so both see the same machine; the server's memory after those syncs;
+//! and `POST /api/ciphers/import` of 5,000 personal items with their folders beside the raw
+//! insert floor of the same rows (`vault_floor`).
 //!
-//! The items are encrypted for real with the account's user key, about 1.6 KB of encrypted
-//! strings each (name, username, password, one URI, notes). The vault is seeded by the import
-//! when the server has it, else by `POST /api/folders` and `POST /api/ciphers` on a few
-//! connections. The server is restarted between seeding and the syncs, so the memory it holds
-//! afterwards is the syncs', not what reading an 8.6 MB import body left behind.
+//! The member's vault is SPEC's: half of the items personal, half in an Enterprise organization
+//! the member owns, spread evenly over 50 collections the member is assigned to directly (10
+//! read-only, 10 with hidden passwords, 30 managed), every item in one of the member's 100
+//! folders. The server runs as a cloud, where `POST /api/organizations` creates an
+//! organization. The items are encrypted for real, personal ones with the member's user key
+//! and the organization's with its key, about 1.6 KB of encrypted strings each (name, username,
+//! password, one URI, notes). The vault is seeded through the routes a client uses: the
+//! personal import, the new organization, the organization import (its collections, items,
+//! their collections and folders in one request) and the collections' bulk access. The timed
+//! imports go to accounts of their own. The server is restarted between seeding and the syncs,
+//! so the memory it holds afterwards is the syncs', not what reading the import bodies left
+//! behind.
 
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use kinwarden_config::Config;
-use kinwarden_testkit::{ClientAccount, Kdf, ScratchPostgres, SymmetricKey, TestBackend};
+use kinwarden_testkit::{
+    ClientAccount, Kdf, OrganizationKeys, ScratchPostgres, SymmetricKey, TestBackend,
+};
 use serde_json::{Value, json};
 
 use crate::load;
 use crate::raw::RawDb;
 use crate::serve::{self, Rss, Server};
+use crate::setup::ENTERPRISE;
 use crate::vault_floor::{self, ImportRows, InsertWay};
 
 /// Items in the vault unless `--items` says otherwise (SPEC §10's figure).
 pub const ITEMS: usize = 5_000;
 pub const FOLDERS: usize = 100;
+/// The organization's collections holding the shared half of the items.
+pub const COLLECTIONS: usize = 50;
+/// Of the collections, how many the member may only read, and how many more hide passwords
+/// from them; the rest they manage (as the importer of new collections does).
+const READ_ONLY: usize = 10;
+const HIDE_PASSWORDS: usize = 10;
 pub const SYNCS: usize = 20;
-/// Connections seeding the vault item by item when the server has no import.
-const SEED_CONNECTIONS: usize = 4;
 
 /// The median and 95th percentile of timed runs.
 #[derive(Debug, Clone, Copy)]
@@ -83,26 +95,21 @@ impl ImportFloor {
     }
 }
 
-pub enum Seeding {
-    /// The timed import seeded the vault.
-    Import,
-    /// Item by item, with how long it took.
-    OneByOne(Duration),
-}
-
 pub struct VaultFigures {
     pub items: usize,
+    /// Of the items, those in the organization's collections.
+    pub shared: usize,
     pub sync: SyncFigures,
     /// Why the import was not measured, when it was not.
     pub import: Result<ImportFigures, String>,
     pub import_floor: ImportFloor,
-    pub seeding: Seeding,
 }
 
-/// The server's settings for the run: no rate limits (the seeding sends thousands of requests
-/// from one address) and no e-mail verification.
+/// The server's settings for the run: a cloud (organizations are created there, not from a
+/// license), no rate limits and no e-mail verification.
 fn settings(postgres: Option<&ScratchPostgres>) -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = [
+        ("globalSettings__selfHosted", "false"),
         ("kinwarden__loginRateLimit", "off"),
         ("kinwarden__mailRateLimitPerAddress", "off"),
         ("kinwarden__mailRateLimitPerIp", "off"),
@@ -140,74 +147,59 @@ pub async fn run(
     let config = Config::load(&bwdata, env.clone())?;
     let db = RawDb::open(&config.database).await?;
     let client = load::client(&server.ca())?;
+    let target = Target {
+        server: &server,
+        client: &client,
+        db: &db,
+    };
 
-    let owner = ClientAccount::new(
+    let member = ClientAccount::new(
         "vault@example.test",
         "vault password!",
         Kdf::DEFAULT_ITERATIONS,
     )?;
-    serve::register(&client, &server.url, &owner).await?;
-    let bearer = serve::login(&client, &server.url, &owner).await?;
-    let owner_id = user_id(&db, &owner.email).await?;
+    serve::register(&client, &server.url, &member).await?;
+    let bearer = serve::login(&client, &server.url, &member).await?;
+    let member_id = user_id(&db, &member.email).await?;
     eprintln!("vault: encrypting {n} items");
     let folder_names = (0..FOLDERS)
         .map(|j| {
-            Ok(owner
+            Ok(member
                 .user_key
                 .encrypt_str(&format!("Folder {j:03}"))?
                 .to_string())
         })
         .collect::<anyhow::Result<Vec<String>>>()?;
     let items = (0..n)
-        .map(|i| login_item(&owner.user_key, i))
+        .map(|i| login_item(&member.user_key, i))
         .collect::<anyhow::Result<Vec<Value>>>()?;
-    let body = serde_json::to_vec(&json!({
-        "ciphers": items,
-        "folders": folder_names.iter().map(|name| json!({"name": name})).collect::<Vec<_>>(),
-        "folderRelationships": (0..n)
-            .map(|i| json!({"key": i, "value": i % FOLDERS}))
-            .collect::<Vec<_>>(),
-    }))?;
 
     let runs = if quick { 1 } else { 3 };
-    let target = Target {
-        server: &server,
-        client: &client,
-        db: &db,
-    };
-    let (import, import_floor, seeding) = import_and_floor(
-        &target,
-        Owner {
-            id: &owner_id,
-            bearer: &bearer,
-        },
-        &body,
-        runs,
-        &folder_names,
-        &items,
-    )
-    .await?;
+    let body = serde_json::to_vec(&import_body(&folder_names, &items))?;
+    let (import, import_floor) = import_and_floor(&target, &body, runs).await?;
 
-    let stored = count_items(&db, &owner_id).await?;
-    anyhow::ensure!(
-        stored == n as i64,
-        "the vault holds {stored} items after seeding, not {n}"
-    );
+    let shared = n / 2;
+    let whose = Member {
+        account: &member,
+        id: &member_id,
+        bearer: &bearer,
+    };
+    seed(&target, whose, &folder_names, &items[..n - shared], shared).await?;
     server.stop().await?;
     let server = Server::start(bin, &bwdata, &env_refs).await?;
     // A new login: the restarted server listens on another port, and its tokens name their
     // issuer by URL.
-    let bearer = serve::login(&load::client(&server.ca())?, &server.url, &owner).await?;
-    let sync = syncs(&server, &bearer, &db, &owner_id, n).await?;
+    let bearer = serve::login(&load::client(&server.ca())?, &server.url, &member).await?;
+    let sync = syncs(&server, &bearer, &db, &member_id, n, shared).await?;
     server.stop().await?;
     db.close().await;
     drop(postgres);
     Ok(VaultFigures {
         items: n,
+        shared,
         sync,
         import,
         import_floor,
-        seeding,
     })
 }
 
@@ -218,25 +210,32 @@ struct Target<'a> {
     db: &'a RawDb,
 }
 
-/// The account whose vault the syncs read.
+/// The member whose vault the syncs read.
 #[derive(Clone, Copy)]
-struct Owner<'a> {
+struct Member<'a> {
+    account: &'a ClientAccount,
     id: &'a str,
     bearer: &'a str,
 }
 
-/// The import figure and its floor, run after run in turn so both see the same machine. The
-/// first import seeds the owner's vault; later ones go to accounts of their own. When the server
-/// does not take the import, the vault is seeded item by item, and the floor still runs (on the
-/// rows so seeded) for orientation.
+/// The body of a personal import of `items` in `folder_names`, item `i` in folder `i % 100`.
+fn import_body(folder_names: &[String], items: &[Value]) -> Value {
+    json!({
+        "ciphers": items,
+        "folders": folder_names.iter().map(|name| json!({"name": name})).collect::<Vec<_>>(),
+        "folderRelationships": (0..items.len())
+            .map(|i| json!({"key": i, "value": i % FOLDERS}))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// The import figure and its floor, run after run in turn so both see the same machine, each
+/// import into a new account of its own; the floor writes the rows the first one stored.
 async fn import_and_floor(
     target: &Target<'_>,
-    owner: Owner<'_>,
     body: &[u8],
     runs: usize,
-    folder_names: &[String],
-    items: &[Value],
-) -> anyhow::Result<(Result<ImportFigures, String>, ImportFloor, Seeding)> {
+) -> anyhow::Result<(Result<ImportFigures, String>, ImportFloor)> {
     let Target { server, client, db } = *target;
     let mut floors: Vec<(InsertWay, Vec<Duration>)> = InsertWay::all(db)
         .iter()
@@ -246,17 +245,13 @@ async fn import_and_floor(
     let mut outcome = Ok(());
     let mut rows = None;
     for run in 0..runs {
-        let bearer = if run == 0 {
-            owner.bearer.to_string()
-        } else {
-            let account = ClientAccount::new(
-                &format!("import-{run}@example.test"),
-                "vault password!",
-                Kdf::DEFAULT_ITERATIONS,
-            )?;
-            serve::register(client, &server.url, &account).await?;
-            serve::login(client, &server.url, &account).await?
-        };
+        let account = ClientAccount::new(
+            &format!("import-{run}@example.test"),
+            "vault password!",
+            Kdf::DEFAULT_ITERATIONS,
+        )?;
+        serve::register(client, &server.url, &account).await?;
+        let bearer = serve::login(client, &server.url, &account).await?;
         eprintln!("vault: import {} of {runs}", run + 1);
         match import_once(client, &server.url, &bearer, body).await? {
             Ok(took) => times.push(took),
@@ -267,22 +262,16 @@ async fn import_and_floor(
             Err(why) => anyhow::bail!("import {} failed after the first passed: {why}", run + 1),
         }
         if rows.is_none() {
-            rows = Some(ImportRows::stored(db, owner.id).await?);
+            let user = user_id(db, &account.email).await?;
+            rows = Some(ImportRows::stored(db, &user).await?);
         }
         if let Some(rows) = &rows {
             floor_once(db, rows, &mut floors).await?;
         }
     }
-    let mut seeding = Seeding::Import;
-    if let Err(why) = &outcome {
-        eprintln!("vault: {why}; seeding item by item");
-        let took =
-            seed_one_by_one(server, owner.bearer, folder_names, items, SEED_CONNECTIONS).await?;
-        seeding = Seeding::OneByOne(took);
-        floor_once(db, &ImportRows::stored(db, owner.id).await?, &mut floors).await?;
-    }
     let mut ways: Vec<(InsertWay, Duration)> = floors
         .into_iter()
+        .filter(|(_, times)| !times.is_empty())
         .map(|(way, times)| (way, Spread::of(times).median))
         .collect();
     ways.sort_by_key(|(_, took)| *took);
@@ -291,7 +280,7 @@ async fn import_and_floor(
         runs: times.len(),
         body_bytes: body.len(),
     });
-    Ok((import, ImportFloor { ways }, seeding))
+    Ok((import, ImportFloor { ways }))
 }
 
 /// One run of each way of the import floor, each for a new user of its own.
@@ -304,6 +293,134 @@ async fn floor_once(
         let user = vault_floor::insert_user(db).await?;
         times.push(vault_floor::import_floor(db, rows, &user, *way).await?);
     }
+    Ok(())
+}
+
+/// Seeds the member's vault as clients would: `personal` items in the folders by the personal
+/// import; an Enterprise organization; `shared` items encrypted with its key in `COLLECTIONS`
+/// new collections (item `i` in collection `i % 50`) and in the member's folders by one
+/// organization import; then the member's access to the first collections narrowed by the bulk
+/// access route. Checks what the database then holds.
+async fn seed(
+    target: &Target<'_>,
+    member: Member<'_>,
+    folder_names: &[String],
+    personal: &[Value],
+    shared: usize,
+) -> anyhow::Result<()> {
+    let Target { server, client, db } = *target;
+    let url = server.url.as_str();
+    eprintln!(
+        "vault: seeding {} personal items and {shared} in {COLLECTIONS} collections",
+        personal.len()
+    );
+    let body = import_body(folder_names, personal);
+    post(client, url, member.bearer, "/api/ciphers/import", &body).await?;
+    if shared == 0 {
+        return Ok(());
+    }
+
+    let keys = OrganizationKeys::generate()?;
+    let mut body = keys.create_request(member.account, "Acme Corp", "billing@acme.test")?;
+    body["planType"] = json!(ENTERPRISE);
+    body["additionalSeats"] = json!(10);
+    // No default collection: the organization's collections are the import's 50.
+    body["collectionName"] = Value::Null;
+    let created = post(client, url, member.bearer, "/api/organizations", &body).await?;
+    let org = created["id"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("a new organization without an id: {created}"))?
+        .to_string();
+
+    let folders = folders_of(db, member.id).await?;
+    let items = (0..shared)
+        .map(|i| {
+            let mut item = login_item(&keys.org_key, i)?;
+            item["organizationId"] = json!(org);
+            Ok(item)
+        })
+        .collect::<anyhow::Result<Vec<Value>>>()?;
+    let collections = (0..COLLECTIONS)
+        .map(|k| {
+            Ok(json!({
+                "name": keys.org_key.encrypt_str(&format!("Collection {k:02}"))?.to_string(),
+                "externalId": null,
+            }))
+        })
+        .collect::<anyhow::Result<Vec<Value>>>()?;
+    let body = json!({
+        "collections": collections,
+        "ciphers": items,
+        "collectionRelationships": (0..shared)
+            .map(|i| json!({"key": i, "value": i % COLLECTIONS}))
+            .collect::<Vec<_>>(),
+        "folders": folders
+            .iter()
+            .map(|(id, name)| json!({"id": id, "name": name}))
+            .collect::<Vec<_>>(),
+        "folderRelationships": (0..shared)
+            .map(|i| json!({"key": i, "value": i % FOLDERS}))
+            .collect::<Vec<_>>(),
+    });
+    post(
+        client,
+        url,
+        member.bearer,
+        &format!("/api/ciphers/import-organization?organizationId={org}"),
+        &body,
+    )
+    .await?;
+
+    let (membership, collection_ids) = membership_and_collections(db, &org, member.id).await?;
+    let narrowed = [
+        (0..READ_ONLY, true, false),
+        (READ_ONLY..READ_ONLY + HIDE_PASSWORDS, false, true),
+    ];
+    for (range, read_only, hide_passwords) in narrowed {
+        let Some(ids) = collection_ids.get(range) else {
+            continue;
+        };
+        post(
+            client,
+            url,
+            member.bearer,
+            &format!("/api/organizations/{org}/collections/bulk-access"),
+            &json!({
+                "collectionIds": ids,
+                "groups": [],
+                "users": [{"id": membership, "readOnly": read_only,
+                           "hidePasswords": hide_passwords, "manage": false}],
+            }),
+        )
+        .await?;
+    }
+
+    let (stored, in_org) = (
+        count(
+            db,
+            "SELECT COUNT(*) FROM ciphers WHERE user_id = $1",
+            member.id,
+        )
+        .await?,
+        count(
+            db,
+            "SELECT COUNT(*) FROM ciphers WHERE organization_id = $1",
+            &org,
+        )
+        .await?,
+    );
+    anyhow::ensure!(
+        stored == personal.len() as i64 && in_org == shared as i64,
+        "the vault holds {stored} personal items and {in_org} of the organization after \
+         seeding, not {} and {shared}",
+        personal.len()
+    );
+    anyhow::ensure!(
+        collection_ids.len() == COLLECTIONS && folders.len() == FOLDERS,
+        "the seeding made {} collections and {} folders, not {COLLECTIONS} and {FOLDERS}",
+        collection_ids.len(),
+        folders.len()
+    );
     Ok(())
 }
 
@@ -342,11 +459,53 @@ async fn user_id(db: &RawDb, email: &str) -> anyhow::Result<String> {
     })
 }
 
-async fn count_items(db: &RawDb, user: &str) -> anyhow::Result<i64> {
-    let sql = "SELECT COUNT(*) FROM ciphers WHERE user_id = $1";
+async fn count(db: &RawDb, sql: &str, id: &str) -> anyhow::Result<i64> {
     Ok(match db {
-        RawDb::Sqlite(pool) => sqlx::query_scalar(sql).bind(user).fetch_one(pool).await?,
-        RawDb::Postgres(pool) => sqlx::query_scalar(sql).bind(user).fetch_one(pool).await?,
+        RawDb::Sqlite(pool) => sqlx::query_scalar(sql).bind(id).fetch_one(pool).await?,
+        RawDb::Postgres(pool) => sqlx::query_scalar(sql).bind(id).fetch_one(pool).await?,
+    })
+}
+
+/// The user's folders, id and encrypted name.
+async fn folders_of(db: &RawDb, user: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let sql = "SELECT id, name FROM folders WHERE user_id = $1 ORDER BY created_at, id";
+    Ok(match db {
+        RawDb::Sqlite(pool) => sqlx::query_as(sql).bind(user).fetch_all(pool).await?,
+        RawDb::Postgres(pool) => sqlx::query_as(sql).bind(user).fetch_all(pool).await?,
+    })
+}
+
+/// The user's membership of the organization, and the organization's collections.
+async fn membership_and_collections(
+    db: &RawDb,
+    org: &str,
+    user: &str,
+) -> anyhow::Result<(String, Vec<String>)> {
+    let member = "SELECT id FROM organization_users WHERE organization_id = $1 AND user_id = $2";
+    let collections = "SELECT id FROM collections WHERE organization_id = $1 ORDER BY id";
+    Ok(match db {
+        RawDb::Sqlite(pool) => (
+            sqlx::query_scalar(member)
+                .bind(org)
+                .bind(user)
+                .fetch_one(pool)
+                .await?,
+            sqlx::query_scalar(collections)
+                .bind(org)
+                .fetch_all(pool)
+                .await?,
+        ),
+        RawDb::Postgres(pool) => (
+            sqlx::query_scalar(member)
+                .bind(org)
+                .bind(user)
+                .fetch_one(pool)
+                .await?,
+            sqlx::query_scalar(collections)
+                .bind(org)
+                .fetch_all(pool)
+                .await?,
+        ),
     })
 }
 
@@ -408,66 +567,6 @@ async fn import_once(
     }
 }
 
-/// Seeds the vault through the routes a client uses item by item: the folders one after the
-/// other, then the items on `connections` connections at once. Answers how long it took.
-async fn seed_one_by_one(
-    server: &Server,
-    bearer: &str,
-    folder_names: &[String],
-    items: &[Value],
-    connections: usize,
-) -> anyhow::Result<Duration> {
-    let started = Instant::now();
-    let client = load::client(&server.ca())?;
-    let mut folder_ids = Vec::new();
-    for name in folder_names {
-        let folder = post(
-            &client,
-            &server.url,
-            bearer,
-            "/api/folders",
-            &json!({"name": name}),
-        )
-        .await?;
-        folder_ids.push(
-            folder["id"]
-                .as_str()
-                .ok_or_else(|| anyhow::anyhow!("a new folder without an id: {folder}"))?
-                .to_string(),
-        );
-    }
-    let items: Arc<Vec<Value>> = Arc::new(
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let mut item = item.clone();
-                item["folderId"] = json!(folder_ids.get(i % FOLDERS));
-                item
-            })
-            .collect(),
-    );
-    let next = Arc::new(AtomicUsize::new(0));
-    let mut tasks = Vec::new();
-    for _ in 0..connections {
-        let (client, items, next) = (load::client(&server.ca())?, items.clone(), next.clone());
-        let (url, bearer) = (server.url.clone(), bearer.to_string());
-        tasks.push(tokio::spawn(async move {
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(i) else {
-                    return anyhow::Ok(());
-                };
-                post(&client, &url, &bearer, "/api/ciphers", item).await?;
-            }
-        }));
-    }
-    for task in tasks {
-        task.await??;
-    }
-    Ok(started.elapsed())
-}
-
 async fn post(
     client: &reqwest::Client,
     url: &str,
@@ -484,6 +583,9 @@ async fn post(
     let status = response.status();
     let text = response.text().await?;
     anyhow::ensure!(status.is_success(), "{path}: {status} {text}");
+    if text.is_empty() {
+        return Ok(Value::Null);
+    }
     Ok(serde_json::from_str(&text)?)
 }
 
@@ -495,6 +597,7 @@ async fn syncs(
     db: &RawDb,
     user: &str,
     n: usize,
+    shared: usize,
 ) -> anyhow::Result<SyncFigures> {
     // Settled as the idle figure is: a second after start.
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -513,7 +616,7 @@ async fn syncs(
     };
     let (_, first) = once().await?;
     let floor = vault_floor::sync_floor(db, user).await?;
-    check_answers(&first, &floor.answer, n)?;
+    check_answers(&first, &floor.answer, n, shared)?;
 
     let (mut server_runs, mut floor_runs) = (Vec::new(), Vec::new());
     let (mut reads, mut writes) = (Vec::new(), Vec::new());
@@ -543,9 +646,10 @@ async fn syncs(
     })
 }
 
-/// The server's answer holds the whole vault, and the floor wrote the same items: ids, their
-/// documents, names, folders and dates are equal item by item.
-fn check_answers(server: &[u8], floor: &[u8], n: usize) -> anyhow::Result<()> {
+/// The server's answer holds the whole vault (`n` items, of them `shared` in `COLLECTIONS`
+/// collections, and the folders), and the floor wrote the same folders, collections and items,
+/// each equal to the server's field by field, in the same order.
+fn check_answers(server: &[u8], floor: &[u8], n: usize, shared: usize) -> anyhow::Result<()> {
     let server: Value = serde_json::from_slice(server)?;
     let floor: Value = serde_json::from_slice(floor)?;
     let list = |answer: &Value, key: &str| -> anyhow::Result<Vec<Value>> {
@@ -554,42 +658,93 @@ fn check_answers(server: &[u8], floor: &[u8], n: usize) -> anyhow::Result<()> {
             .cloned()
             .ok_or_else(|| anyhow::anyhow!("an answer without {key}"))
     };
-    let (items, floor_items) = (list(&server, "ciphers")?, list(&floor, "ciphers")?);
-    anyhow::ensure!(
-        items.len() == n && floor_items.len() == n,
-        "the sync answered {} items and the floor wrote {}, not {n}",
-        items.len(),
-        floor_items.len()
-    );
-    anyhow::ensure!(
-        list(&server, "folders")?.len() == FOLDERS && list(&floor, "folders")?.len() == FOLDERS,
-        "the sync or the floor has not {FOLDERS} folders"
-    );
-    for (item, floor_item) in items.iter().zip(&floor_items) {
-        for key in [
-            "id",
-            "type",
-            "data",
-            "name",
-            "notes",
-            "folderId",
-            "revisionDate",
-            "creationDate",
-            "deletedDate",
-            "card",
-        ] {
-            anyhow::ensure!(
-                item[key] == floor_item[key],
-                "the floor wrote {key} {} where the server answered {}",
-                floor_item[key],
-                item[key]
-            );
-        }
+    for (key, expected) in [
+        ("ciphers", n),
+        ("folders", FOLDERS),
+        ("collections", if shared > 0 { COLLECTIONS } else { 0 }),
+    ] {
+        let (listed, floor_listed) = (list(&server, key)?, list(&floor, key)?);
         anyhow::ensure!(
-            item["login"]["username"] == floor_item["login"]["username"]
-                && item["login"]["uris"][0]["uri"] == floor_item["login"]["uris"][0]["uri"],
-            "the floor wrote another login than the server"
+            listed.len() == expected && floor_listed.len() == expected,
+            "the sync answered {} {key} and the floor wrote {}, not {expected}",
+            listed.len(),
+            floor_listed.len()
+        );
+        for (entry, floor_entry) in listed.iter().zip(&floor_listed) {
+            same(key, entry, floor_entry)?;
+        }
+    }
+    let narrowed = |flag: &str| {
+        list(&server, "collections").map(|all| all.iter().filter(|c| c[flag] == true).count())
+    };
+    let (read_only, hidden) = (narrowed("readOnly")?, narrowed("hidePasswords")?);
+    anyhow::ensure!(
+        shared == 0 || (read_only == READ_ONLY && hidden == HIDE_PASSWORDS),
+        "the sync answered {read_only} read-only collections and {hidden} hiding passwords, \
+         not {READ_ONLY} and {HIDE_PASSWORDS}"
+    );
+    let in_org = list(&server, "ciphers")?
+        .iter()
+        .filter(|item| item["organizationId"].is_string())
+        .count();
+    anyhow::ensure!(
+        in_org == shared,
+        "the sync answered {in_org} items of the organization, not {shared}"
+    );
+    Ok(())
+}
+
+/// The parts of an item the floor copies from the stored document: the server answers them
+/// whole, with `null` for what the document lacks (and `login.uri` from the first URI), the
+/// floor as stored.
+const STORED_PARTS: [&str; 12] = [
+    "name",
+    "notes",
+    "login",
+    "card",
+    "identity",
+    "secureNote",
+    "sshKey",
+    "bankAccount",
+    "driversLicense",
+    "passport",
+    "fields",
+    "passwordHistory",
+];
+
+/// One entry of a list in the server's answer and the floor's: the same keys, each equal, but
+/// for the stored parts, where everything the floor wrote is in the server's answer.
+fn same(list: &str, server: &Value, floor: &Value) -> anyhow::Result<()> {
+    let (Some(fields), Some(floor_fields)) = (server.as_object(), floor.as_object()) else {
+        anyhow::bail!("{list}: an entry that is not an object");
+    };
+    for (key, value) in fields {
+        let floor_value = floor_fields.get(key);
+        let equal = match floor_value {
+            Some(floor_value) if STORED_PARTS.contains(&key.as_str()) => covers(value, floor_value),
+            floor_value => floor_value == Some(value),
+        };
+        anyhow::ensure!(
+            equal,
+            "{list}: the floor wrote {key} {floor_value:?} where the server answered {value}"
         );
     }
+    if let Some(extra) = floor_fields.keys().find(|key| !fields.contains_key(*key)) {
+        anyhow::bail!("{list}: the floor wrote {extra}, which the server does not answer");
+    }
     Ok(())
+}
+
+/// Whether `server` holds all of `floor`: each member of an object (recursively), each element
+/// of an array, each other value equal.
+fn covers(server: &Value, floor: &Value) -> bool {
+    match (server, floor) {
+        (Value::Object(server), Value::Object(floor)) => floor
+            .iter()
+            .all(|(key, value)| server.get(key).is_some_and(|held| covers(held, value))),
+        (Value::Array(server), Value::Array(floor)) => {
+            server.len() == floor.len() && server.iter().zip(floor).all(|(s, f)| covers(s, f))
+        }
+        _ => server == floor,
+    }
 }

@@ -4,6 +4,8 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use kinwarden_core::members::MemberStatus;
+
 use crate::raw::RawDb;
 
 /// The statements of `Store::personal_ciphers` and `Store::folders_of`, as the server runs them.
@@ -16,6 +18,26 @@ pub(super) const ATTACHMENTS: &str = "SELECT a.id, a.cipher_id, a.file_name, a.k
     ORDER BY a.created_at, a.id";
 pub(super) const FOLDERS: &str = "SELECT id, user_id, name, created_at, revision_date FROM folders \
     WHERE user_id = $1 ORDER BY created_at, id";
+/// The collections the user reaches as a confirmed member of an enabled organization, directly
+/// or through a group, with the access of each path and the organization's item-deletion
+/// setting: what `Store::collection_paths`, `Store::collection_settings` and
+/// `Store::collections_by_ids` read, in one statement. A collection reached by several paths
+/// comes once per path, its own assignment first.
+pub(super) const COLLECTIONS: &str = "SELECT k.id, k.organization_id, k.name, k.external_id, \
+    k.type, k.default_user_collection_email, p.direct, p.read_only, p.hide_passwords, p.manage, \
+    o.limit_item_deletion FROM (\
+    SELECT cu.collection_id, ou.organization_id, TRUE AS direct, cu.read_only, cu.hide_passwords, \
+    cu.manage FROM collection_users cu JOIN organization_users ou ON ou.id = cu.member_id \
+    WHERE ou.user_id = $1 AND ou.status = $2 \
+    UNION ALL \
+    SELECT cg.collection_id, ou.organization_id, FALSE AS direct, cg.read_only, \
+    cg.hide_passwords, cg.manage FROM collection_groups cg \
+    JOIN group_users gu ON gu.group_id = cg.group_id \
+    JOIN organization_users ou ON ou.id = gu.member_id \
+    WHERE ou.user_id = $1 AND ou.status = $2) p \
+    JOIN collections k ON k.id = p.collection_id \
+    JOIN organizations o ON o.id = p.organization_id \
+    WHERE o.enabled ORDER BY k.created_at, k.id, p.direct DESC";
 
 pub(super) type CipherRow = (
     String,
@@ -34,6 +56,82 @@ pub(super) type CipherRow = (
 );
 pub(super) type AttachmentRow = (String, String, String, Option<String>, i64, bool, i64);
 pub(super) type FolderRow = (String, String, String, i64, i64);
+/// A collection reached by one path: id, organization, name, external id, type, the default
+/// user collection's e-mail, whether the path is the member's own assignment, its read-only,
+/// hide-passwords and manage flags, and the organization's `limit_item_deletion`.
+pub(super) type CollectionRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    i32,
+    Option<String>,
+    bool,
+    bool,
+    bool,
+    bool,
+    bool,
+);
+
+/// The statements of `Store::ciphers_in_collections` on the database's backend, the reached
+/// collections' ids bound as a JSON array: the organizations' items held by them with the
+/// user's marks, their attachments, and the links between those collections and items.
+struct SharedStatements {
+    ciphers: String,
+    attachments: String,
+    links: String,
+}
+
+impl SharedStatements {
+    fn of(db: &RawDb) -> Self {
+        let in_json = |column: &str, n: u8| match db {
+            RawDb::Sqlite(_) => format!("{column} IN (SELECT value FROM json_each(${n}))"),
+            RawDb::Postgres(_) => {
+                format!("{column} IN (SELECT jsonb_array_elements_text(${n}::jsonb))")
+            }
+        };
+        let held = |n: u8| {
+            format!(
+                "SELECT cc.cipher_id FROM collection_ciphers cc WHERE {}",
+                in_json("cc.collection_id", n)
+            )
+        };
+        Self {
+            ciphers: format!(
+                "SELECT c.id, c.user_id, c.organization_id, c.type, c.data, c.reprompt, c.key, \
+                 c.created_at, c.revision_date, c.deleted_at, m.folder_id, m.favorite, \
+                 m.archived_at FROM ciphers c \
+                 LEFT JOIN cipher_marks m ON m.cipher_id = c.id AND m.user_id = $1 \
+                 WHERE c.organization_id IS NOT NULL AND c.id IN ({}) ORDER BY c.created_at, c.id",
+                held(2)
+            ),
+            attachments: format!(
+                "SELECT a.id, a.cipher_id, a.file_name, a.key, a.size, a.validated, a.created_at \
+                 FROM attachments a WHERE a.cipher_id IN ({}) ORDER BY a.created_at, a.id",
+                held(1)
+            ),
+            links: format!(
+                "SELECT collection_id, cipher_id FROM collection_ciphers WHERE {}",
+                in_json("collection_id", 1)
+            ),
+        }
+    }
+}
+
+/// The rows a sync reads.
+#[derive(Default)]
+pub(super) struct VaultRows {
+    pub personal: Vec<CipherRow>,
+    pub folders: Vec<FolderRow>,
+    /// One per collection reached, with the user's effective access to it.
+    pub collections: Vec<CollectionRow>,
+    /// The organizations' items held by those collections.
+    pub shared: Vec<CipherRow>,
+    /// The attachments of the personal items and of the organizations' items.
+    pub attachments: Vec<AttachmentRow>,
+    /// (collection, item) of every item held by a collection reached.
+    pub links: Vec<(String, String)>,
+}
 
 /// One run of the sync floor: how long the reads and the writing took, and what was written.
 pub struct SyncFloor {
@@ -43,22 +141,67 @@ pub struct SyncFloor {
 }
 
 pub async fn sync_floor(db: &RawDb, user: &str) -> anyhow::Result<SyncFloor> {
+    let statements = SharedStatements::of(db);
+    let confirmed = MemberStatus::Confirmed.code();
     let started = Instant::now();
-    let (ciphers, attachments, folders) = on_pool!(db, pool => {
-        let ciphers: Vec<CipherRow> = sqlx::query_as(CIPHERS).bind(user).fetch_all(pool).await?;
-        let attachments: Vec<AttachmentRow> =
+    let rows = on_pool!(db, pool => {
+        let personal: Vec<CipherRow> = sqlx::query_as(CIPHERS).bind(user).fetch_all(pool).await?;
+        let mut attachments: Vec<AttachmentRow> =
             sqlx::query_as(ATTACHMENTS).bind(user).fetch_all(pool).await?;
         let folders: Vec<FolderRow> = sqlx::query_as(FOLDERS).bind(user).fetch_all(pool).await?;
-        (ciphers, attachments, folders)
+        let paths: Vec<CollectionRow> = sqlx::query_as(COLLECTIONS)
+            .bind(user)
+            .bind(confirmed)
+            .fetch_all(pool)
+            .await?;
+        let collections = effective(paths);
+        let (mut shared, mut links) = (Vec::new(), Vec::new());
+        if !collections.is_empty() {
+            let ids = serde_json::to_string(
+                &collections.iter().map(|c| c.0.as_str()).collect::<Vec<&str>>(),
+            )?;
+            shared = sqlx::query_as(&statements.ciphers)
+                .bind(user)
+                .bind(&ids)
+                .fetch_all(pool)
+                .await?;
+            let more: Vec<AttachmentRow> = sqlx::query_as(&statements.attachments)
+                .bind(&ids)
+                .fetch_all(pool)
+                .await?;
+            attachments.extend(more);
+            links = sqlx::query_as(&statements.links).bind(&ids).fetch_all(pool).await?;
+        }
+        VaultRows { personal, folders, collections, shared, attachments, links }
     });
     let read = started.elapsed();
     let started = Instant::now();
-    let answer = write_answer(&ciphers, &attachments, &folders)?;
+    let answer = write_answer(&rows)?;
     Ok(SyncFloor {
         read,
         write: started.elapsed(),
         answer,
     })
+}
+
+/// One row per collection from its paths (ordered by collection, the member's own assignment
+/// first): that assignment when there is one, else its groups' combined, the most permissive
+/// flag winning each (`core::vault::collections::effective`).
+pub(super) fn effective(paths: Vec<CollectionRow>) -> Vec<CollectionRow> {
+    let mut out: Vec<CollectionRow> = Vec::with_capacity(paths.len());
+    for path in paths {
+        match out.last_mut() {
+            Some(last) if last.0 == path.0 => {
+                if !last.6 {
+                    last.7 &= path.7;
+                    last.8 &= path.8;
+                    last.9 |= path.9;
+                }
+            }
+            _ => out.push(path),
+        }
+    }
+    out
 }
 
 /// The item fields of the answer in the order the server writes them, each with its name in the
@@ -78,25 +221,72 @@ pub(super) const CONTENT_KEYS: [(&str, &str); 12] = [
     ("PasswordHistory", "passwordHistory"),
 ];
 
+/// What the user may do with an item (`edit`, `viewPassword`, and `delete` = `restore`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Rights {
+    pub edit: bool,
+    pub view_password: bool,
+    pub delete: bool,
+}
+
+impl Rights {
+    /// A personal item's owner.
+    pub const OWNER: Self = Self {
+        edit: true,
+        view_password: true,
+        delete: true,
+    };
+
+    /// Through the collections holding an organization's item (`core::vault::collections::
+    /// item_access`): the most privileged path wins each right; none when no path reaches it.
+    pub fn through<'a>(paths: impl IntoIterator<Item = &'a CollectionRow>) -> Option<Self> {
+        let (mut any, mut edit, mut view_password, mut manage, mut limited) =
+            (false, false, false, false, false);
+        for path in paths {
+            any = true;
+            edit |= !path.7;
+            view_password |= !path.8;
+            manage |= path.9;
+            limited = path.10;
+        }
+        any.then_some(Self {
+            edit,
+            view_password,
+            delete: if limited { manage } else { manage || edit },
+        })
+    }
+}
+
 /// The answer as the server shapes it, less the profile (a handful of small reads, not the
 /// vault's rows).
-pub(super) fn write_answer(
-    ciphers: &[CipherRow],
-    attachments: &[AttachmentRow],
-    folders: &[FolderRow],
-) -> anyhow::Result<Vec<u8>> {
+pub(super) fn write_answer(rows: &VaultRows) -> anyhow::Result<Vec<u8>> {
     let mut by_cipher: HashMap<&str, Vec<&AttachmentRow>> = HashMap::new();
-    for attachment in attachments {
+    for attachment in &rows.attachments {
         by_cipher
             .entry(attachment.1.as_str())
             .or_default()
             .push(attachment);
     }
+    let reached: HashMap<&str, &CollectionRow> = rows
+        .collections
+        .iter()
+        .map(|collection| (collection.0.as_str(), collection))
+        .collect();
+    let mut held_by: HashMap<&str, Vec<&str>> = HashMap::with_capacity(rows.shared.len());
+    for (collection, cipher) in &rows.links {
+        held_by
+            .entry(cipher.as_str())
+            .or_default()
+            .push(collection.as_str());
+    }
     // Each document goes out twice, plus about 600 bytes of fixed names and values per item.
-    let size = ciphers.iter().map(|c| 2 * c.4.len() + 600).sum::<usize>() + 200 * folders.len();
+    let ciphers = rows.personal.iter().chain(&rows.shared);
+    let size = ciphers.map(|c| 2 * c.4.len() + 600).sum::<usize>()
+        + 200 * rows.folders.len()
+        + 400 * rows.collections.len();
     let mut out = Vec::with_capacity(size + 1024);
     out.extend_from_slice(b"{\"profile\":{},\"folders\":[");
-    for (i, folder) in folders.iter().enumerate() {
+    for (i, folder) in rows.folders.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
@@ -108,12 +298,36 @@ pub(super) fn write_answer(
         date(&mut out, folder.4)?;
         out.extend_from_slice(b",\"object\":\"folder\"}");
     }
-    out.extend_from_slice(b"],\"collections\":[],\"policies\":[],\"ciphers\":[");
-    for (i, cipher) in ciphers.iter().enumerate() {
+    out.extend_from_slice(b"],\"collections\":[");
+    for (i, collection) in rows.collections.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        write_cipher(&mut out, cipher, by_cipher.get(cipher.0.as_str()))?;
+        write_collection(&mut out, collection)?;
+    }
+    out.extend_from_slice(b"],\"policies\":[],\"ciphers\":[");
+    let mut first = true;
+    for cipher in &rows.personal {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        let attachments = by_cipher.get(cipher.0.as_str());
+        write_cipher(&mut out, cipher, attachments, Rights::OWNER, &[])?;
+    }
+    for cipher in &rows.shared {
+        let visible: &[&str] = held_by.get(cipher.0.as_str()).map_or(&[], Vec::as_slice);
+        let Some(rights) =
+            Rights::through(visible.iter().filter_map(|id| reached.get(id).copied()))
+        else {
+            continue;
+        };
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        let attachments = by_cipher.get(cipher.0.as_str());
+        write_cipher(&mut out, cipher, attachments, rights, visible)?;
     }
     out.extend_from_slice(
         b"],\"domains\":null,\"sends\":[],\"userDecryption\":{},\"object\":\"sync\"}",
@@ -121,10 +335,32 @@ pub(super) fn write_answer(
     Ok(out)
 }
 
+/// A collection with the user's access to it (`collectionDetails`).
+pub(super) fn write_collection(out: &mut Vec<u8>, row: &CollectionRow) -> anyhow::Result<()> {
+    out.extend_from_slice(b"{\"id\":");
+    string(out, &row.0)?;
+    out.extend_from_slice(b",\"organizationId\":");
+    string(out, &row.1)?;
+    out.extend_from_slice(b",\"name\":");
+    string(out, &row.2)?;
+    out.extend_from_slice(b",\"externalId\":");
+    optional_string(out, row.3.as_deref())?;
+    write!(out, ",\"type\":{},\"defaultUserCollectionEmail\":", row.4)?;
+    optional_string(out, row.5.as_deref())?;
+    write!(
+        out,
+        ",\"readOnly\":{},\"hidePasswords\":{},\"manage\":{},\"object\":\"collectionDetails\"}}",
+        row.7, row.8, row.9
+    )?;
+    Ok(())
+}
+
 pub(super) fn write_cipher(
     out: &mut Vec<u8>,
     row: &CipherRow,
     attachments: Option<&Vec<&AttachmentRow>>,
+    rights: Rights,
+    collection_ids: &[&str],
 ) -> anyhow::Result<()> {
     let (id, _, organization_id, cipher_type, data, reprompt, key, created, revised, deleted) = (
         &row.0, &row.1, &row.2, row.3, &row.4, row.5, &row.6, row.7, row.8, row.9,
@@ -166,7 +402,12 @@ pub(super) fn write_cipher(
             out.push(b']');
         }
     }
-    out.extend_from_slice(b",\"organizationUseTotp\":false,\"revisionDate\":");
+    // Every organization uses TOTP; a personal item's answer says false.
+    write!(
+        out,
+        ",\"organizationUseTotp\":{},\"revisionDate\":",
+        organization_id.is_some()
+    )?;
     date(out, revised)?;
     out.extend_from_slice(b",\"creationDate\":");
     date(out, created)?;
@@ -178,13 +419,24 @@ pub(super) fn write_cipher(
     optional_string(out, folder_id.as_deref())?;
     write!(
         out,
-        ",\"favorite\":{},\"edit\":true,\"viewPassword\":true,\"archivedDate\":",
-        favorite.unwrap_or(false)
+        ",\"favorite\":{},\"edit\":{},\"viewPassword\":{},\"archivedDate\":",
+        favorite.unwrap_or(false),
+        rights.edit,
+        rights.view_password
     )?;
     optional_date(out, archived_at)?;
-    out.extend_from_slice(
-        b",\"permissions\":{\"delete\":true,\"restore\":true},\"collectionIds\":[]}",
-    );
+    write!(
+        out,
+        ",\"permissions\":{{\"delete\":{0},\"restore\":{0}}},\"collectionIds\":[",
+        rights.delete
+    )?;
+    for (i, collection) in collection_ids.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        string(out, collection)?;
+    }
+    out.extend_from_slice(b"]}");
     Ok(())
 }
 
@@ -335,6 +587,81 @@ mod tests {
         assert_eq!(
             String::from_utf8_lossy(&out),
             r#""2027-01-15T08:00:00.123Z""1970-01-01T00:00:00.000Z""2000-02-29T00:00:00.000Z""#
+        );
+    }
+
+    fn path(id: &str, direct: bool, flags: (bool, bool, bool), limited: bool) -> CollectionRow {
+        (
+            id.into(),
+            "o".into(),
+            "2.n|n|n".into(),
+            None,
+            0,
+            None,
+            direct,
+            flags.0,
+            flags.1,
+            flags.2,
+            limited,
+        )
+    }
+
+    #[test]
+    fn own_assignment_wins_and_groups_combine() {
+        let paths = vec![
+            path("a", true, (true, true, false), false),
+            path("a", false, (false, false, true), false),
+            path("b", false, (true, false, false), false),
+            path("b", false, (false, true, true), false),
+            path("c", false, (true, true, false), false),
+        ];
+        let reached = effective(paths);
+        let flags: Vec<(&str, bool, bool, bool)> = reached
+            .iter()
+            .map(|c| (c.0.as_str(), c.7, c.8, c.9))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                ("a", true, true, false),
+                ("b", false, false, true),
+                ("c", true, true, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn rights_through_collections() {
+        let read_only = path("r", true, (true, true, false), false);
+        let edit = path("e", true, (false, false, false), false);
+        assert_eq!(Rights::through([]), None);
+        assert_eq!(
+            Rights::through([&read_only]),
+            Some(Rights {
+                edit: false,
+                view_password: false,
+                delete: false
+            })
+        );
+        assert_eq!(Rights::through([&read_only, &edit]), Some(Rights::OWNER));
+        let limited = path("e", true, (false, false, false), true);
+        assert_eq!(
+            Rights::through([&limited]),
+            Some(Rights {
+                edit: true,
+                view_password: true,
+                delete: false
+            })
+        );
+    }
+
+    #[test]
+    fn a_collection_as_the_server_writes_it() {
+        let mut out = Vec::new();
+        write_collection(&mut out, &path("c", true, (false, true, false), false)).expect("writes");
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            r#"{"id":"c","organizationId":"o","name":"2.n|n|n","externalId":null,"type":0,"defaultUserCollectionEmail":null,"readOnly":false,"hidePasswords":true,"manage":false,"object":"collectionDetails"}"#
         );
     }
 }
