@@ -164,6 +164,10 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             shared_ciphers::share_post
         ))
         .routes(utoipa_axum::routes!(
+            shared_ciphers::share_many,
+            shared_ciphers::share_many_post
+        ))
+        .routes(utoipa_axum::routes!(
             shared_ciphers::collections,
             shared_ciphers::collections_post
         ))

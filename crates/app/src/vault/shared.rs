@@ -5,17 +5,18 @@
 use kinwarden_core::ids::{CipherId, CollectionId, OrganizationId};
 use kinwarden_core::vault::collections::{self as rules, CollectionType, UNKNOWN_COLLECTION};
 use kinwarden_core::vault::stale;
-use kinwarden_proto::vault::ciphers::CipherShareRequest;
+use kinwarden_proto::vault::ciphers::{CipherBulkShareRequest, CipherRequest, CipherShareRequest};
 use kinwarden_proto::vault::collections::OrganizationExportResponse;
 use kinwarden_proto::vault::responses::{
-    CipherDetailsResponse, CipherMiniDetailsResponse, CipherResponse, OptionalCipherDetailsResponse,
+    CipherDetailsResponse, CipherMiniDetailsResponse, CipherMiniResponse, CipherResponse,
+    OptionalCipherDetailsResponse,
 };
 
 use super::ciphers::{self, NO_EDIT_PERMISSION};
 use super::reach::{self, Reach};
 use super::{request, respond};
 use crate::organizations::access::{OrgAccess, access_of};
-use crate::records::{CipherMarks, CipherRecord, UserRecord};
+use crate::records::{CipherMarks, CipherRecord, UserCipher, UserRecord};
 use crate::{App, AppError};
 
 const NEEDS_A_COLLECTION: &str = "You must select at least one collection.";
@@ -23,6 +24,10 @@ const NEEDS_AN_ORGANIZATION: &str = "Cipher OrganizationId is required.";
 const ALREADY_SHARED: &str = "One or more ciphers already belong to an organization.";
 const UNABLE_TO_SAVE: &str = "Unable to save.";
 const NOT_IN_AN_ORGANIZATION: &str = "Cipher must belong to an organization.";
+const NEEDS_A_CIPHER: &str = "You must select at least one cipher.";
+const NEEDS_IDS_AND_ORGANIZATION: &str = "All Ciphers must have an Id and OrganizationId.";
+const ONE_ORGANIZATION: &str = "All ciphers must be for the same organization.";
+const NOT_YOURS: &str = "Trying to share ciphers that you do not own.";
 
 /// The collections named by `raw`, each of which must be one of the organization's.
 pub(super) async fn collections_of_org(
@@ -96,6 +101,31 @@ pub async fn share(
         return Err(AppError::field("CollectionIds", NEEDS_A_COLLECTION));
     }
     let access = access_of(app, user, org).await?;
+    let (cipher, marks) = shared_record(app, user, org, existing, cipher_request).await?;
+    let wanted = collections_of_org(app, org, request.collection_ids.as_deref()).await?;
+    let writable = writable(app, user, &access, &wanted).await?;
+    if writable.is_empty() {
+        return Err(AppError::BadRequest(UNABLE_TO_SAVE.to_string()));
+    }
+    if !app
+        .store
+        .share_cipher(user.id, &cipher, &marks, &writable)
+        .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    ciphers::get(app, user, id).await
+}
+
+/// A personal item as it becomes the organization's: the request checked as a save of it
+/// (encrypted for the caller, valid, not stale), its new content, and the caller's marks.
+async fn shared_record(
+    app: &App,
+    user: &UserRecord,
+    org: OrganizationId,
+    existing: UserCipher,
+    cipher_request: &CipherRequest,
+) -> Result<(CipherRecord, CipherMarks), AppError> {
     let (cipher_type, folder_id) =
         ciphers::check_request(app, user, cipher_request, Some(existing.cipher.cipher_type))
             .await?;
@@ -104,11 +134,6 @@ pub async fn share(
         cipher_request.last_known_revision_date.as_deref(),
     )
     .map_err(|stale| AppError::BadRequest(stale.message().to_string()))?;
-    let wanted = collections_of_org(app, org, request.collection_ids.as_deref()).await?;
-    let writable = writable(app, user, &access, &wanted).await?;
-    if writable.is_empty() {
-        return Err(AppError::BadRequest(UNABLE_TO_SAVE.to_string()));
-    }
     let cipher = CipherRecord {
         user_id: None,
         organization_id: Some(org),
@@ -123,14 +148,71 @@ pub async fn share(
         favorite: cipher_request.favorite,
         ..existing.marks
     };
+    Ok((cipher, marks))
+}
+
+/// `PUT /ciphers/share`: several of the caller's personal items into one organization and the
+/// same collections, all or none; answers them as they now are.
+pub async fn share_many(
+    app: &App,
+    user: &UserRecord,
+    request: &CipherBulkShareRequest,
+) -> Result<Vec<CipherMiniResponse>, AppError> {
+    let items = request.ciphers.as_deref().unwrap_or_default();
+    if items.is_empty() {
+        return Err(AppError::field("Ciphers", NEEDS_A_CIPHER));
+    }
+    let mut ids = Vec::with_capacity(items.len());
+    let mut orgs = Vec::with_capacity(items.len());
+    for item in items {
+        let id: Option<CipherId> = item.id.as_deref().and_then(|id| id.parse().ok());
+        let org = ciphers::named_organization(item.cipher.organization_id.as_deref())
+            .ok()
+            .flatten();
+        match (id, org) {
+            (Some(id), Some(org)) => {
+                ids.push(id);
+                orgs.push(org);
+            }
+            _ => return Err(AppError::field("Ciphers", NEEDS_IDS_AND_ORGANIZATION)),
+        }
+    }
+    let org = orgs[0];
+    if orgs.iter().any(|other| *other != org) {
+        return Err(AppError::field("", ONE_ORGANIZATION));
+    }
+    if request.collection_ids.as_ref().is_none_or(Vec::is_empty) {
+        return Err(AppError::field("CollectionIds", NEEDS_A_COLLECTION));
+    }
+    let access = access_of(app, user, org).await?;
+    let mut records = Vec::with_capacity(items.len());
+    for (item, id) in items.iter().zip(&ids) {
+        let existing = app
+            .store
+            .personal_cipher(user.id, *id)
+            .await?
+            .ok_or_else(|| AppError::BadRequest(NOT_YOURS.to_string()))?;
+        records.push(shared_record(app, user, org, existing, &item.cipher).await?);
+    }
+    let wanted = collections_of_org(app, org, request.collection_ids.as_deref()).await?;
+    let writable = writable(app, user, &access, &wanted).await?;
+    if writable.is_empty() {
+        return Err(AppError::BadRequest(UNABLE_TO_SAVE.to_string()));
+    }
     if !app
         .store
-        .share_cipher(user.id, &cipher, &marks, &writable)
+        .share_ciphers(user.id, &records, &writable)
         .await?
     {
-        return Err(AppError::NotFound);
+        return Err(AppError::BadRequest(NOT_YOURS.to_string()));
     }
-    ciphers::get(app, user, id).await
+    let mut answered = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(found) = app.store.org_cipher(user.id, id).await? {
+            answered.push(respond::mini(app, &found.item));
+        }
+    }
+    Ok(answered)
 }
 
 /// Changes the collections holding an organization's item: among the collections the caller

@@ -413,3 +413,123 @@ async fn admins_work_on_unassigned_items_and_purge_with_the_password() -> anyhow
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn several_personal_items_are_shared_all_or_none() -> anyhow::Result<()> {
+    for backend in backends() {
+        let name = backend.name();
+        let sink = SmtpSink::start().await?;
+        let server = TestServer::cloud()
+            .backend(backend)
+            .smtp(&sink)
+            .start()
+            .await?;
+        let (_, owner, org, org_id) = owner_with_org(&server, "owner@acme.test", 20, 10).await?;
+        let me = member_id(&server, &owner, &org_id, "owner@acme.test").await?;
+        let (ann, _) = member(&server, &sink, &owner, &org, &org_id, "ann@acme.test", None).await?;
+        let shelf = collection(&server, &owner, &org_id, &me).await?;
+        let mut mine = Vec::new();
+        for _ in 0..2 {
+            let (status, made) = answer(
+                owner
+                    .post(
+                        &server,
+                        "/api/ciphers",
+                        &json!({"type": 2, "name": ENC, "secureNote": {"type": 0}}),
+                    )
+                    .await?,
+            )
+            .await?;
+            assert_eq!(status, 200, "{name}: {made}");
+            mine.push(made["id"].as_str().unwrap_or_default().to_string());
+        }
+        let (_, hers) = answer(
+            ann.post(
+                &server,
+                "/api/ciphers",
+                &json!({"type": 2, "name": ENC, "secureNote": {"type": 0}}),
+            )
+            .await?,
+        )
+        .await?;
+        let shared = |ids: &[&str]| {
+            let ciphers: Vec<Value> = ids
+                .iter()
+                .map(|id| {
+                    json!({"id": id, "type": 2, "name": ENC, "organizationId": org_id,
+                        "secureNote": {"type": 0}})
+                })
+                .collect();
+            json!({"ciphers": ciphers, "collectionIds": [shelf]})
+        };
+
+        // One item that is not the owner's: refused, and neither of the owner's moves.
+        let hers_id = hers["id"].as_str().unwrap_or_default();
+        let (status, body) = answer(
+            owner
+                .put(&server, "/api/ciphers/share", &shared(&[&mine[0], hers_id]))
+                .await?,
+        )
+        .await?;
+        assert_eq!(status, 400, "{name}: {body}");
+        let (_, still) = answer(
+            owner
+                .get(&server, &format!("/api/ciphers/{}", mine[0]))
+                .await?,
+        )
+        .await?;
+        assert_eq!(still["organizationId"], Value::Null, "{name}");
+        let (status, _) = answer(
+            owner
+                .put(
+                    &server,
+                    "/api/ciphers/share",
+                    &json!({"ciphers": [], "collectionIds": [shelf]}),
+                )
+                .await?,
+        )
+        .await?;
+        assert_eq!(status, 400, "{name}");
+
+        // Both of the owner's: moved together, in the collection.
+        let (status, moved) = answer(
+            owner
+                .put(
+                    &server,
+                    "/api/ciphers/share",
+                    &shared(&[&mine[0], &mine[1]]),
+                )
+                .await?,
+        )
+        .await?;
+        assert_eq!(status, 200, "{name}: {moved}");
+        assert_eq!(moved["data"].as_array().map(Vec::len), Some(2), "{name}");
+        assert_eq!(
+            moved["data"][0]["organizationId"],
+            org_id.as_str(),
+            "{name}"
+        );
+        let (status, item) = answer(
+            owner
+                .get(&server, &format!("/api/ciphers/{}", mine[1]))
+                .await?,
+        )
+        .await?;
+        assert_eq!(status, 200, "{name}");
+        assert_eq!(
+            item["collectionIds"],
+            Value::Null,
+            "{name}: a cipher, not details"
+        );
+        let (status, details) = answer(
+            owner
+                .get(&server, &format!("/api/ciphers/{}/details", mine[1]))
+                .await?,
+        )
+        .await?;
+        assert_eq!(status, 200, "{name}");
+        assert_eq!(details["collectionIds"], json!([shelf]), "{name}");
+        server.stop().await?;
+    }
+    Ok(())
+}

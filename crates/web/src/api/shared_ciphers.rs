@@ -7,12 +7,15 @@ use axum::extract::{Path, Query, State};
 use kinwarden_app::id_in_path;
 use kinwarden_app::vault::shared;
 use kinwarden_proto::members::ListResponse;
-use kinwarden_proto::vault::ciphers::{CipherCollectionsRequest, CipherShareRequest};
+use kinwarden_proto::vault::ciphers::{
+    CipherBulkShareRequest, CipherCollectionsRequest, CipherShareRequest,
+};
 use kinwarden_proto::vault::collections::{
     ImportOrganizationCiphersRequest, OrganizationExportResponse,
 };
 use kinwarden_proto::vault::responses::{
-    CipherDetailsResponse, CipherMiniDetailsResponse, CipherResponse, OptionalCipherDetailsResponse,
+    CipherDetailsResponse, CipherMiniDetailsResponse, CipherMiniResponse, CipherResponse,
+    OptionalCipherDetailsResponse,
 };
 use serde::Deserialize;
 
@@ -214,4 +217,40 @@ pub async fn import_organization(
 ) -> Result<(), ApiError> {
     let org = id_in_path(query.organization_id.as_deref().unwrap_or_default())?;
     Ok(kinwarden_app::vault::import_organization::import(&state, &user, org, &request).await?)
+}
+
+/// Moves several of the caller's personal items into one organization.
+#[utoipa::path(
+    put,
+    path = "/ciphers/share",
+    tag = "vault",
+    request_body = CipherBulkShareRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The items, now the organization's", body = ListResponse<CipherMiniResponse>), crate::openapi::UserErrors)
+)]
+pub async fn share_many(
+    State(state): State<AppState>,
+    CurrentUser { user }: CurrentUser,
+    ApiJson(request): ApiJson<CipherBulkShareRequest>,
+) -> Result<Json<ListResponse<CipherMiniResponse>>, ApiError> {
+    Ok(Json(ListResponse::new(
+        shared::share_many(&state, &user, &request).await?,
+    )))
+}
+
+/// The POST alias of the bulk share.
+#[utoipa::path(
+    post,
+    path = "/ciphers/share",
+    tag = "vault",
+    request_body = CipherBulkShareRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The items, now the organization's", body = ListResponse<CipherMiniResponse>), crate::openapi::UserErrors)
+)]
+pub async fn share_many_post(
+    state: State<AppState>,
+    user: CurrentUser,
+    request: ApiJson<CipherBulkShareRequest>,
+) -> Result<Json<ListResponse<CipherMiniResponse>>, ApiError> {
+    share_many(state, user, request).await
 }

@@ -305,6 +305,8 @@ pub(super) const ROWS: &[Row] = &[
     row("GET", "/api/organizations/{org_id}/export", Member, Both),
     // An organization's items: sharing and collections of the owner's item (the item is
     // personal, so the owner's call is refused with a 400), the admin view, the import.
+    row("PUT", "/api/ciphers/share", User, Both),
+    row("POST", "/api/ciphers/share", User, Both),
     row("PUT", "/api/ciphers/{cipher_id}/share", ItemOwner, Both),
     row("POST", "/api/ciphers/{cipher_id}/share", ItemOwner, Both),
     row(

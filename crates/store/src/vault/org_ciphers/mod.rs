@@ -264,34 +264,65 @@ impl Store {
         marks: &CipherMarks,
         collections: &[CollectionId],
     ) -> Result<bool, StoreError> {
-        let Some(org) = cipher.organization_id else {
+        self.share_ciphers(user, &[(cipher.clone(), marks.clone())], collections)
+            .await
+    }
+
+    /// Moves `user`'s personal items into one organization (each `CipherRecord` names it and
+    /// carries the new content) and the given collections, all or none: `false`, and nothing
+    /// changed, when one is not the user's personal item or names another organization.
+    pub async fn share_ciphers(
+        &self,
+        user: UserId,
+        items: &[(CipherRecord, CipherMarks)],
+        collections: &[CollectionId],
+    ) -> Result<bool, StoreError> {
+        let Some(org) = items.first().and_then(|(cipher, _)| cipher.organization_id) else {
             return Ok(false);
         };
+        if items
+            .iter()
+            .any(|(cipher, _)| cipher.organization_id != Some(org))
+        {
+            return Ok(false);
+        }
+        let now_ms = items
+            .iter()
+            .map(|(cipher, _)| cipher.revision_date)
+            .max()
+            .unwrap_or_default();
         let shared = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let shared = sqlx::query(
-                "UPDATE ciphers SET user_id = NULL, organization_id = $3, data = $4, \
-                 reprompt = $5, key = $6, revision_date = $7 WHERE id = $1 AND user_id = $2",
-            )
-            .bind(cipher.id.to_string())
-            .bind(user.to_string())
-            .bind(org.to_string())
-            .bind(&cipher.data)
-            .bind(cipher.reprompt)
-            .bind(&cipher.key)
-            .bind(cipher.revision_date)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-            if shared {
+            let mut all = true;
+            for (cipher, marks) in items {
+                let moved = sqlx::query(
+                    "UPDATE ciphers SET user_id = NULL, organization_id = $3, data = $4, \
+                     reprompt = $5, key = $6, revision_date = $7 WHERE id = $1 AND user_id = $2",
+                )
+                .bind(cipher.id.to_string())
+                .bind(user.to_string())
+                .bind(org.to_string())
+                .bind(&cipher.data)
+                .bind(cipher.reprompt)
+                .bind(&cipher.key)
+                .bind(cipher.revision_date)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1;
+                if !moved {
+                    all = false;
+                    break;
+                }
                 link_collections!(&mut *tx, org, cipher.id, collections);
                 write_marks!(&mut *tx, user, cipher.id, marks);
-                bump_organization!(&mut *tx, org, cipher.revision_date);
-                bump_users!(&mut *tx, &[user], cipher.revision_date);
+            }
+            if all {
+                bump_organization!(&mut *tx, org, now_ms);
+                bump_users!(&mut *tx, &[user], now_ms);
                 tx.commit().await?;
             }
-            shared
+            all
         });
         Ok(shared)
     }
