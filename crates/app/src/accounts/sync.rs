@@ -16,15 +16,20 @@ pub async fn sync(
     with_domains: bool,
 ) -> Result<SyncResponse, AppError> {
     let profile = profile::build(app, user).await?;
+    // What the user reaches is loaded once, for the collections and the items alike.
+    let (reach, items) = crate::vault::reach::everything(app, user).await?;
     let domains = with_domains.then(
         || json!({ "equivalentDomains": [], "globalEquivalentDomains": [], "object": "domains" }),
     );
     Ok(SyncResponse {
         profile,
         folders: crate::vault::folders::list(app, user).await?,
-        collections: crate::vault::collections::mine(app, user).await?,
+        collections: crate::vault::collections::reached(app, &reach).await?,
         policies: Vec::new(),
-        ciphers: crate::vault::ciphers::list(app, user).await?,
+        ciphers: items
+            .iter()
+            .map(|item| crate::vault::cipher_details(app, item))
+            .collect(),
         domains,
         sends: Vec::new(),
         user_decryption: json!({

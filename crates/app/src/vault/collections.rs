@@ -97,7 +97,12 @@ fn is_shared(collection: &CollectionRecord) -> bool {
 
 /// Every collection the user reaches in every organization, with their access.
 pub async fn mine(app: &App, user: &UserRecord) -> Result<Vec<CollectionResponse>, AppError> {
-    let reach = Reach::of(app, user).await?;
+    reached(app, &Reach::of(app, user).await?).await
+}
+
+/// The collections of `reach`, with the user's access (the sync passes the reach it loaded
+/// for the items too).
+pub async fn reached(app: &App, reach: &Reach) -> Result<Vec<CollectionResponse>, AppError> {
     let ids = reach.collection_ids();
     Ok(app
         .store
