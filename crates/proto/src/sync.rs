@@ -98,16 +98,26 @@ pub struct ProfileOrganization {
     pub object: String,
 }
 
+/// `GET /api/sync`'s answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncResponse {
+    #[serde(flatten)]
+    pub head: SyncHead,
+    /// Every item the user sees, the trash included.
+    pub ciphers: Vec<CipherDetailsResponse>,
+}
+
+/// The sync's answer without its items: the server writes the items after it as it reads them,
+/// a page at a time, instead of holding them all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncHead {
     pub profile: ProfileResponse,
     pub folders: Vec<FolderResponse>,
     /// `collectionDetails` objects.
     pub collections: Vec<crate::vault::collections::CollectionResponse>,
     pub policies: Vec<serde_json::Value>,
-    /// Every item the user sees, the trash included.
-    pub ciphers: Vec<CipherDetailsResponse>,
     pub domains: Option<serde_json::Value>,
     pub sends: Vec<serde_json::Value>,
     pub user_decryption: serde_json::Value,

@@ -2,34 +2,41 @@
 //! collections they reach and every item they reach (the trash included); sends are not served
 //! (`[]`).
 
-use kinwarden_proto::sync::SyncResponse;
+use kinwarden_proto::sync::SyncHead;
 use serde_json::json;
 
 use super::profile;
 use crate::records::UserRecord;
+use crate::vault::item_pages::ItemPages;
+use crate::vault::reach::Reach;
 use crate::{App, AppError};
+
+/// What `GET /api/sync` answers: everything but the items, and the items to be read a page at
+/// a time as the answer is written.
+pub struct SyncAnswer {
+    pub head: SyncHead,
+    pub items: ItemPages,
+}
 
 /// What `GET /api/sync` answers; `with_domains` adds the (empty) equivalent-domain lists.
 pub async fn sync(
     app: &App,
     user: &UserRecord,
     with_domains: bool,
-) -> Result<SyncResponse, AppError> {
+) -> Result<SyncAnswer, AppError> {
     let profile = profile::build(app, user).await?;
     // What the user reaches is loaded once, for the collections and the items alike.
-    let (reach, items) = crate::vault::reach::everything(app, user).await?;
+    let reach = Reach::of(app, user).await?;
+    let collections = crate::vault::collections::reached(app, &reach).await?;
+    let items = ItemPages::of(app, user, reach).await?;
     let domains = with_domains.then(
         || json!({ "equivalentDomains": [], "globalEquivalentDomains": [], "object": "domains" }),
     );
-    Ok(SyncResponse {
+    let head = SyncHead {
         profile,
         folders: crate::vault::folders::list(app, user).await?,
-        collections: crate::vault::collections::reached(app, &reach).await?,
+        collections,
         policies: Vec::new(),
-        ciphers: items
-            .iter()
-            .map(|item| crate::vault::cipher_details(app, item))
-            .collect(),
         domains,
         sends: Vec::new(),
         user_decryption: json!({
@@ -46,5 +53,6 @@ pub async fn sync(
             }
         }),
         object: "sync".to_string(),
-    })
+    };
+    Ok(SyncAnswer { head, items })
 }

@@ -12,6 +12,7 @@ pub(crate) mod files;
 pub mod folders;
 pub mod import;
 pub mod import_organization;
+pub mod item_pages;
 pub mod reach;
 mod request;
 mod respond;

@@ -40,3 +40,4 @@ mod vault;
 mod vault_bw;
 mod vault_org;
 mod vault_org_bw;
+mod vault_sync;

@@ -9,6 +9,7 @@ mod collections;
 mod folders;
 mod import;
 mod org_ciphers;
+mod sync_pages;
 mod trash;
 
 pub use ciphers::{AttachmentRecord, CipherMarks, CipherRecord, UserCipher};

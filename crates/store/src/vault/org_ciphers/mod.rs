@@ -46,7 +46,7 @@ pub struct OrgCipher {
     pub collection_ids: Vec<CollectionId>,
 }
 
-fn with_links(
+pub(super) fn with_links(
     items: Vec<UserCipher>,
     links: Vec<(String, String)>,
 ) -> Result<Vec<OrgCipher>, StoreError> {
