@@ -4,9 +4,9 @@
 pub use kinwarden_store::{
     AccessLists, AttachmentRecord, BatchSkips, CipherMarks, CipherRecord, CloudSyncWrite,
     CollectionPath, CollectionRecord, ConnectionRecord, FolderRecord, InstallationRecord,
-    ItemOwner, JobRunRecord, LicenseTerms, MemberDetails, MemberRecord, MemberSponsorship,
-    Membership, NewUser, OfferHold, OrgCipher, OrganizationApiKeyRecord, OrganizationRecord,
-    OrganizationRecordPrefixed, OrganizationTerms, OutboxMail, OutcomeRecord, QueuedMail,
-    RedeemedSponsorship, SponsorshipEnd, SponsorshipRecord, SubscriptionPeriodRecord, SyncedState,
-    UserCipher, UserRecord,
+    ItemOwner, JobRunRecord, LicenseTerms, MemberAccessChange, MemberDetails, MemberRecord,
+    MemberSponsorship, Membership, NewUser, OfferHold, OrgCipher, OrganizationApiKeyRecord,
+    OrganizationRecord, OrganizationRecordPrefixed, OrganizationTerms, OutboxMail, OutcomeRecord,
+    QueuedMail, RedeemedSponsorship, SponsorshipEnd, SponsorshipRecord, SubscriptionPeriodRecord,
+    SyncedState, UserCipher, UserRecord,
 };

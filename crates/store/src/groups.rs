@@ -6,6 +6,7 @@
 use kinwarden_core::ids::{CollectionId, GroupId, OrganizationId, OrganizationUserId};
 use kinwarden_core::vault::collections::{Access, CollectionType};
 
+use crate::member_access::{GroupTouches, replace_member_groups};
 use crate::vault::in_json;
 use crate::{Store, StoreError, on_pool};
 
@@ -436,16 +437,7 @@ impl Store {
         distinct.dedup();
         let ids = json_of(distinct.iter());
         let backend = self.backend();
-        let in_new = in_json(backend, "id", 3);
-        // Left: groups the member is in and will not be; joined: the other way round.
-        let touch_left = format!(
-            "UPDATE groups SET revision_date = $4 WHERE organization_id = $1 AND \
-             id IN (SELECT group_id FROM group_users WHERE member_id = $2) AND NOT ({in_new})"
-        );
-        let touch_joined = format!(
-            "UPDATE groups SET revision_date = $4 WHERE organization_id = $1 AND {in_new} AND \
-             id NOT IN (SELECT group_id FROM group_users WHERE member_id = $2)"
-        );
+        let touches = GroupTouches::for_backend(backend);
         let groups_found = format!(
             "SELECT COUNT(*) FROM groups WHERE organization_id = $1 AND {}",
             in_json(backend, "id", 2)
@@ -465,30 +457,7 @@ impl Store {
             } else if count_of_org!(&mut *tx, &groups_found, org, &ids) != len(&distinct) {
                 Some(false)
             } else {
-                for touch in [&touch_left, &touch_joined] {
-                    sqlx::query(touch)
-                        .bind(org.to_string())
-                        .bind(member.to_string())
-                        .bind(&ids)
-                        .bind(now_ms)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query(
-                    "DELETE FROM group_users WHERE member_id = $1 AND group_id IN \
-                     (SELECT id FROM groups WHERE organization_id = $2)",
-                )
-                .bind(member.to_string())
-                .bind(org.to_string())
-                .execute(&mut *tx)
-                .await?;
-                for group in &distinct {
-                    sqlx::query("INSERT INTO group_users (group_id, member_id) VALUES ($1, $2)")
-                        .bind(group.to_string())
-                        .bind(member.to_string())
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                replace_member_groups!(tx, touches, org, member, &distinct, now_ms);
                 tx.commit().await?;
                 Some(true)
             }

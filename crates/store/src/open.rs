@@ -117,10 +117,16 @@ impl Store {
 /// too, so its figures compare like with like).
 ///
 /// WAL lets readers run beside the one writer and makes online backups consistent;
-/// synchronous=NORMAL is durable across process crashes in WAL mode. A sync batch writes 1,000
-/// rows with their indexes (and as many queued offers) in one transaction: with SQLite's default
-/// 2 MB page cache its dirty pages spilled to the WAL mid-transaction and were read back, most of
-/// a sync's time (SPEC §10). The cache may grow to 32 MiB per connection, only as it is used.
+/// synchronous=NORMAL is durable across process crashes in WAL mode.
+///
+/// The page cache: a sync batch writes 1,000 rows with their indexes (and as many queued offers)
+/// in one transaction, and with a small cache its dirty pages spilled to the WAL mid-transaction
+/// and were read back, most of a sync's time (SPEC §10). `cache_spill=OFF` keeps a transaction's
+/// dirty pages in memory however many there are; once committed they are clean and the cache
+/// shrinks back to `cache_size`. That stays small (2 MiB per connection, SQLite's own default), because every pooled
+/// connection keeps its own: at 32 MiB each, the connections that served a few syncs of a
+/// 5,000-item vault held a copy of the database apiece (SPEC §10's memory after syncs). Reads
+/// past the cache come from the operating system's file cache.
 pub fn sqlite_options(path: &Path) -> SqliteConnectOptions {
     SqliteConnectOptions::new()
         .filename(path)
@@ -128,5 +134,9 @@ pub fn sqlite_options(path: &Path) -> SqliteConnectOptions {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
-        .pragma("cache_size", "-32768")
+        .pragma("cache_size", SQLITE_CACHE_KIB)
+        .pragma("cache_spill", "OFF")
 }
+
+/// `cache_size` in KiB (SQLite reads a negative number as KiB).
+const SQLITE_CACHE_KIB: &str = "-2048";

@@ -6,6 +6,7 @@ use kinwarden_mail::Mail;
 
 use crate::billing::{SubscriptionPeriodRecord, insert_period};
 use crate::error::conflict_or;
+use crate::member_access::{GroupTouches, MemberAccessChange, write_member_access};
 use crate::{Store, StoreError, on_pool};
 
 /// Inserts one member row on the given executor (a transaction of either backend); a taken
@@ -386,18 +387,24 @@ impl Store {
         Ok(rows)
     }
 
-    /// Adds invited members with their invitation mails, all or none;
-    /// [`StoreError::Conflict`] when one is already there.
+    /// Adds invited members of organization `org` with their invitation mails and the access
+    /// each is given, all or none; [`StoreError::Conflict`] when one is already there.
     pub async fn invite_members(
         &self,
+        org: OrganizationId,
         invited: &[(MemberRecord, Mail)],
+        access: &MemberAccessChange,
         now_ms: i64,
     ) -> Result<(), StoreError> {
+        let touches = GroupTouches::for_backend(self.backend());
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             for (member, mail) in invited {
                 insert_member!(&mut *tx, member);
                 crate::outbox::queue_in(&mut *tx, mail, now_ms).await?;
+                if !access.gives_nothing() {
+                    write_member_access!(tx, touches, org, member.id, access, now_ms);
+                }
             }
             tx.commit().await?;
         });
@@ -461,23 +468,32 @@ impl Store {
         Ok(changed == 1)
     }
 
+    /// Changes the role (and a custom member's permissions) of organization `org`'s member,
+    /// with the access the change gives them, in one transaction.
     pub async fn update_member_role(
         &self,
+        org: OrganizationId,
         member_id: OrganizationUserId,
         member_type: MemberType,
         permissions: Option<&str>,
+        access: &MemberAccessChange,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
+        let touches = GroupTouches::for_backend(self.backend());
         let changed = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let changed = sqlx::query("UPDATE organization_users SET type = $2, permissions = $3, updated_at = $4 WHERE id = $1")
+            let changed = sqlx::query("UPDATE organization_users SET type = $2, permissions = $3, updated_at = $4 WHERE id = $1 AND organization_id = $5")
                 .bind(member_id.to_string())
                 .bind(member_type.code())
                 .bind(permissions)
                 .bind(now_ms)
+                .bind(org.to_string())
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+            if changed == 1 {
+                write_member_access!(tx, touches, org, member_id, access, now_ms);
+            }
             // A new role may reach other items (admins, custom permissions).
             crate::vault::bump_member!(&mut *tx, member_id, now_ms);
             tx.commit().await?;

@@ -7,10 +7,9 @@
 //! not change: its clients send only the collections the caller may edit, so an assignment the
 //! caller may not change and did not send stays; one they sent changed is refused.
 //!
-//! Not one transaction with the role or the invitation: the store writes a member's collections
-//! and their groups in a transaction each, and the role or the invitation in another. Everything
-//! is checked (and every id found in the organization) before the first write, so only a failing
-//! database can leave a change half made; the caller then sees the error and sends it again.
+//! Everything is checked (and every id found in the organization) before anything is written;
+//! the access is then written in the transaction of the membership change that gives it (an
+//! invitation, a role change) or in one of its own (the members page's form).
 
 use std::collections::{HashMap, HashSet};
 
@@ -23,7 +22,7 @@ use kinwarden_proto::vault::collections::SelectionReadOnly;
 
 use crate::groups::rules::{CANNOT_USE_GROUPS, FOREIGN_COLLECTIONS};
 use crate::organizations::access::OrgAccess;
-use crate::records::{AccessLists, CollectionRecord, MemberRecord};
+use crate::records::{AccessLists, CollectionRecord, MemberAccessChange, MemberRecord};
 use crate::{App, AppError};
 
 /// A group of the request is not the organization's (or not a group id at all).
@@ -66,19 +65,7 @@ pub struct AccessChange<'a> {
 }
 
 /// A change checked against the organization and the caller's rights: what to write.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CheckedAccess {
-    collections: Option<Vec<(CollectionId, Access)>>,
-    groups: Option<Vec<GroupId>>,
-}
-
-impl CheckedAccess {
-    /// Whether writing it changes nothing for a member who has no access yet.
-    fn gives_nothing(&self) -> bool {
-        self.collections.as_ref().is_none_or(Vec::is_empty)
-            && self.groups.as_ref().is_none_or(Vec::is_empty)
-    }
-}
+pub type CheckedAccess = MemberAccessChange;
 
 /// May `actor` change who of the members reaches a collection they (do not) `manage`?
 /// Reference vault §4.5: `manageUsers` when admins may reach every collection, else as Update.
@@ -242,7 +229,7 @@ pub async fn check(
         None => None,
         Some(ids) => Some(check_groups(app, access, member, ids).await?),
     };
-    Ok(CheckedAccess {
+    Ok(MemberAccessChange {
         collections,
         groups,
     })
@@ -350,40 +337,6 @@ async fn check_groups(
     Ok(wanted)
 }
 
-/// Writes a checked change of `member`'s access.
-pub async fn write(
-    app: &App,
-    access: &OrgAccess,
-    member: OrganizationUserId,
-    checked: &CheckedAccess,
-) -> Result<(), AppError> {
-    if let Some(collections) = &checked.collections {
-        app.store
-            .set_member_collections(access.org.id, member, collections, app.clock.now_millis())
-            .await?;
-    }
-    if let Some(groups) = &checked.groups {
-        crate::groups::set_member_groups(app, access, member, groups).await?;
-    }
-    Ok(())
-}
-
-/// Gives new members (an invitation's) the checked access; nothing to give writes nothing.
-pub async fn give_new_members(
-    app: &App,
-    access: &OrgAccess,
-    members: &[OrganizationUserId],
-    checked: &CheckedAccess,
-) -> Result<(), AppError> {
-    if checked.gives_nothing() {
-        return Ok(());
-    }
-    for member in members {
-        write(app, access, *member, checked).await?;
-    }
-    Ok(())
-}
-
 /// Replaces the collections and groups of the organization's member `member_id` where the
 /// change has them: the members page's form.
 pub async fn set(
@@ -394,7 +347,15 @@ pub async fn set(
 ) -> Result<(), AppError> {
     let row = super::member_of(app, access.org.id, member_id).await?;
     let checked = check(app, access, Some(&row.member), change).await?;
-    write(app, access, member_id, &checked).await
+    let written = app
+        .store
+        .set_member_access(access.org.id, member_id, &checked, app.clock.now_millis())
+        .await?;
+    if written {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 #[cfg(test)]
@@ -470,16 +431,16 @@ mod tests {
 
     #[test]
     fn an_invitation_without_access_writes_nothing() {
-        assert!(CheckedAccess::default().gives_nothing());
+        assert!(MemberAccessChange::default().gives_nothing());
         assert!(
-            CheckedAccess {
+            MemberAccessChange {
                 collections: Some(Vec::new()),
                 groups: Some(Vec::new()),
             }
             .gives_nothing()
         );
         assert!(
-            !CheckedAccess {
+            !MemberAccessChange {
                 collections: None,
                 groups: Some(vec![GroupId::new()]),
             }

@@ -98,21 +98,19 @@ pub async fn invite(
         let mail = invitation_mail(app, &access.org, &member, lang)?;
         invited.push((member, mail));
     }
-    // Rows and mails in one transaction: nobody is invited without a mail, or mailed in vain.
-    match app.store.invite_members(&invited, now).await {
-        Ok(()) => {}
-        Err(StoreError::Conflict) => {
-            return Err(AppError::BadRequest(
-                "This user has already been invited.".into(),
-            ));
-        }
-        Err(err) => return Err(err.into()),
+    // Rows, mails and access in one transaction: nobody is invited without a mail or without
+    // the access the invitation gives, or mailed in vain.
+    match app
+        .store
+        .invite_members(access.org.id, &invited, &checked, now)
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(StoreError::Conflict) => Err(AppError::BadRequest(
+            "This user has already been invited.".into(),
+        )),
+        Err(err) => Err(err.into()),
     }
-    // Right after, not in the invitation's transaction: the store writes a member's access in
-    // a transaction of its own (see `access`). Everything was checked above, so only a failing
-    // database leaves an invited member without it; the admin then sets it on the member.
-    let ids: Vec<OrganizationUserId> = invited.iter().map(|(member, _)| member.id).collect();
-    access::give_new_members(app, access, &ids, &checked).await
 }
 
 /// Sends an invited member's invitation again, with a new link.

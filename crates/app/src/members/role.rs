@@ -37,11 +37,13 @@ pub async fn update(
     };
     app.store
         .update_member_role(
+            access.org.id,
             member_id,
             new_role,
             permissions.as_deref(),
+            &checked,
             app.clock.now_millis(),
         )
         .await?;
-    access::write(app, access, member_id, &checked).await
+    Ok(())
 }

@@ -485,17 +485,7 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             bump_organization!(&mut *tx, org, now_ms);
-            sqlx::query(
-                "DELETE FROM collection_users WHERE member_id = $1 AND collection_id IN \
-                 (SELECT id FROM collections WHERE organization_id = $2)",
-            )
-            .bind(member.to_string())
-            .bind(org.to_string())
-            .execute(&mut *tx)
-            .await?;
-            for (collection, access) in collections {
-                upsert_user!(&mut *tx, collection, member, access);
-            }
+            crate::member_access::replace_member_collections!(tx, org, member, collections);
             tx.commit().await?;
         });
         Ok(())

@@ -7,9 +7,8 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream, StreamExt};
-use kinwarden_app::vault::item_pages::ItemPages;
+use kinwarden_app::vault::item_pages::{ItemPages, Page};
 use kinwarden_proto::sync::{SyncHead, SyncResponse};
-use kinwarden_proto::vault::responses::CipherDetailsResponse;
 use serde::Deserialize;
 
 use crate::http::auth::CurrentUser;
@@ -68,7 +67,7 @@ type BodyError = Box<dyn std::error::Error + Send + Sync>;
 struct Items {
     pages: ItemPages,
     /// A page read and not yet written (the first, read before answering).
-    pending: Option<Vec<CipherDetailsResponse>>,
+    pending: Option<Page>,
     wrote_any: bool,
     done: bool,
 }
@@ -76,7 +75,7 @@ struct Items {
 /// The head, then one chunk per page of items, then the closing brackets.
 fn body(
     head: Bytes,
-    first: Option<Vec<CipherDetailsResponse>>,
+    first: Option<Page>,
     pages: ItemPages,
 ) -> impl Stream<Item = Result<Bytes, BodyError>> + Send {
     let items = Items {
@@ -107,7 +106,7 @@ async fn next_chunk(mut items: Items) -> Option<(Result<Bytes, BodyError>, Items
         items.done = true;
         return Some((Ok(Bytes::from_static(b"]}")), items));
     };
-    let mut json = Vec::new();
+    let mut json = Vec::with_capacity(page.json_size_hint());
     if let Err(err) = write_page(&mut json, &page, &mut items.wrote_any) {
         tracing::error!(cause = %err, "sync answer cut short");
         items.done = true;
@@ -116,17 +115,14 @@ async fn next_chunk(mut items: Items) -> Option<(Result<Bytes, BodyError>, Items
     Some((Ok(Bytes::from(json)), items))
 }
 
-/// Appends the items of one page, each after a comma unless it is the answer's first.
-fn write_page(
-    json: &mut Vec<u8>,
-    page: &[CipherDetailsResponse],
-    wrote_any: &mut bool,
-) -> serde_json::Result<()> {
-    for item in page {
+/// Appends the items of one page, each after a comma unless it is the answer's first; each
+/// item's answer is made, written and dropped before the next.
+fn write_page(json: &mut Vec<u8>, page: &Page, wrote_any: &mut bool) -> serde_json::Result<()> {
+    for item in page.answers() {
         if *wrote_any {
             json.push(b',');
         }
-        serde_json::to_writer(&mut *json, item)?;
+        serde_json::to_writer(&mut *json, &item)?;
         *wrote_any = true;
     }
     Ok(())
