@@ -25,6 +25,7 @@ mod members_access;
 mod metrics;
 mod network_faults;
 mod organizations;
+mod pascal_cloud;
 mod pages;
 mod portal;
 mod roles;
