@@ -444,10 +444,15 @@ mod tests {
             read(camel).as_deref(),
             Some("The model state is invalid. Bad key.")
         );
-        let pascal = json!({"Message": "Invalid license key.", "ValidationErrors": null, "Object": "error"});
+        let pascal =
+            json!({"Message": "Invalid license key.", "ValidationErrors": null, "Object": "error"});
         assert_eq!(read(pascal).as_deref(), Some("Invalid license key."));
-        let shouting = json!({"MESSAGE": "Invalid Billing Sync Key", "VALIDATIONERRORS": {"K": ["one", 2]}});
-        assert_eq!(read(shouting).as_deref(), Some("Invalid Billing Sync Key one"));
+        let shouting =
+            json!({"MESSAGE": "Invalid Billing Sync Key", "VALIDATIONERRORS": {"K": ["one", 2]}});
+        assert_eq!(
+            read(shouting).as_deref(),
+            Some("Invalid Billing Sync Key one")
+        );
         assert_eq!(read(json!({})), None);
     }
 

@@ -277,7 +277,9 @@ mod tests {
                     })
                     .collect(),
             ),
-            Value::Array(items) => Value::Array(items.iter().map(|v| recase(v, flips, at)).collect()),
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|v| recase(v, flips, at)).collect())
+            }
             other => other.clone(),
         }
     }
@@ -291,8 +293,8 @@ mod tests {
                 "planSponsorshipType": 0,
                 "lastSyncDate": "2026-08-20T12:34:56.1234567Z",
                 "validUntil": null,
-                "toDelete": n % 2 == 0,
-                "cloudSponsorshipRemoved": n % 3 == 0,
+                "toDelete": n.is_multiple_of(2),
+                "cloudSponsorshipRemoved": n.is_multiple_of(3),
                 "isAdminInitiated": false
             })
         };

@@ -277,13 +277,13 @@ async fn forward(State(shared): State<Shared>, request: Request) -> Response {
         }
     };
     let mut rewritten = false;
-    if shared.pascal_case.load(Ordering::SeqCst) {
-        if let Some(pascal) = crate::pascal_case::rewrite(&path, &body) {
-            body = Bytes::from(pascal);
-            rewritten = true;
-            if let Ok(mut paths) = shared.rewritten.lock() {
-                paths.push(path.clone());
-            }
+    if shared.pascal_case.load(Ordering::SeqCst)
+        && let Some(pascal) = crate::pascal_case::rewrite(&path, &body)
+    {
+        body = Bytes::from(pascal);
+        rewritten = true;
+        if let Ok(mut paths) = shared.rewritten.lock() {
+            paths.push(path.clone());
         }
     }
     if let Some(Fault::DelayAnswer(wait)) = &fault {

@@ -71,8 +71,11 @@ mod tests {
             "validUntil": null, "offeredToEmail": "f@example.com", "toDelete": false}],
             "access_token": "a.b.c"});
         let rewritten: Value = serde_json::from_slice(
-            &rewrite("/api/organization/sponsorship/sync", answer.to_string().as_bytes())
-                .unwrap_or_default(),
+            &rewrite(
+                "/api/organization/sponsorship/sync",
+                answer.to_string().as_bytes(),
+            )
+            .unwrap_or_default(),
         )
         .unwrap_or_default();
         assert_eq!(
@@ -87,8 +90,11 @@ mod tests {
     fn a_license_keeps_its_dates_and_other_bodies_pass() {
         let license = json!({"issued": "2026-08-20T12:34:56Z", "use2fa": true});
         let rewritten: Value = serde_json::from_slice(
-            &rewrite("/api/licenses/organization/x", license.to_string().as_bytes())
-                .unwrap_or_default(),
+            &rewrite(
+                "/api/licenses/organization/x",
+                license.to_string().as_bytes(),
+            )
+            .unwrap_or_default(),
         )
         .unwrap_or_default();
         assert_eq!(

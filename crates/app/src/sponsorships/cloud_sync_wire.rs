@@ -2,8 +2,8 @@
 //! a date without an offset is read as UTC, as .NET writes an unspecified `DateTime`
 //! (`kinwarden_core::wire_date`).
 
-use kinwarden_core::wire_date;
 use kinwarden_core::sponsorships::cloud_sync::{AnsweredItem, SyncedItem};
+use kinwarden_core::wire_date;
 use kinwarden_proto::sponsorship_sync::{SyncItem, SyncResultItem};
 
 use crate::error::AppError;

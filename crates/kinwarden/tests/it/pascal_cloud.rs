@@ -19,7 +19,10 @@ use crate::support::{Session, kinwarden};
 
 const SYNC_PATH: &str = "organization/sponsorship/sync";
 
-async fn member_org(server: &kinwarden_testkit::TestServer, session: &Session) -> anyhow::Result<Value> {
+async fn member_org(
+    server: &kinwarden_testkit::TestServer,
+    session: &Session,
+) -> anyhow::Result<Value> {
     let sync: Value = session.get(server, "/api/sync").await?.json().await?;
     Ok(sync["profile"]["organizations"][0].clone())
 }
