@@ -6,16 +6,25 @@ use kinwarden_proto::sponsorship_sync::{SYNC_PATH, SyncRequest, SyncResponse};
 use reqwest::Method;
 use serde_json::Value;
 
+use crate::answers::{SponsorshipSyncAnswer, read_sync_answer};
+use crate::link::{host_of, join};
 use crate::{CloudError, CloudLink};
 
 impl CloudLink {
-    /// Sends one batch of an organization's sponsorships and reads the cloud's answer for it.
+    /// Sends one batch of an organization's sponsorships and reads the cloud's answer for it,
+    /// its dates included: an answer with a date this server cannot read is a
+    /// [`CloudError::BadAnswer`] naming the field.
     pub async fn sync_sponsorships(
         &self,
         request: &SyncRequest,
-    ) -> Result<SyncResponse, CloudError> {
-        self.call(Method::POST, SYNC_PATH, scope::INSTALLATION, Some(request))
-            .await
+    ) -> Result<SponsorshipSyncAnswer, CloudError> {
+        let answer: SyncResponse = self
+            .call(Method::POST, SYNC_PATH, scope::INSTALLATION, Some(request))
+            .await?;
+        read_sync_answer(answer).map_err(|detail| CloudError::BadAnswer {
+            host: host_of(&join(self.api_uri(), SYNC_PATH)),
+            detail,
+        })
     }
 
     /// Whether the cloud accepts `billing_sync_key` for its organization `cloud_organization_id`:

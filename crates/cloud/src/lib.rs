@@ -3,10 +3,12 @@
 //! call with a timeout, retries only transient failures with backoff, refuses to run while cloud
 //! communication is off, and turns every failure into a [`CloudError`] that names the fix.
 
+mod answers;
 mod calls;
 mod error;
 mod link;
 mod tokens;
 
+pub use answers::{AnsweredSponsorship, SponsorshipSyncAnswer};
 pub use error::{CloudError, NetworkCause};
 pub use link::{CloudLink, LinkSettings, Probe};

@@ -12,8 +12,14 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 use url::Url;
 
+use kinwarden_proto::any_case;
+use kinwarden_proto::installations::{CloudErrorAnswer, InstallationTokenAnswer};
+
 use crate::error::{CloudError, NetworkCause};
 use crate::tokens::TokenCache;
+
+/// The token lifetime assumed when the identity's answer gives none: an hour, OAuth's usual.
+const DEFAULT_TOKEN_LIFETIME_SECONDS: i64 = 3600;
 
 /// Timeouts and retries; tests shorten them.
 #[derive(Debug, Clone)]
@@ -176,8 +182,8 @@ impl CloudLink {
             .with_retries(&url, || http.post(&url).form(&form).send())
             .await?;
         let status = response.status();
-        let body: Value = read_json(&url, response).await?;
-        if status == StatusCode::BAD_REQUEST && body["error"] == "invalid_client" {
+        let body: InstallationTokenAnswer = read_json(&url, response).await?;
+        if status == StatusCode::BAD_REQUEST && body.error.as_deref() == Some("invalid_client") {
             return Err(CloudError::InstallationRefused {
                 identity: self.identity_uri.to_string(),
                 region_hint: (!self.region_contradictions.is_empty())
@@ -187,26 +193,23 @@ impl CloudLink {
         if !status.is_success() {
             return Err(CloudError::Rejected {
                 status: status.as_u16(),
-                message: body["error_description"]
-                    .as_str()
-                    .or_else(|| body["error"].as_str())
-                    .unwrap_or("no reason given")
-                    .to_string(),
+                message: body
+                    .error_description
+                    .or(body.error)
+                    .unwrap_or_else(|| "no reason given".to_string()),
             });
         }
-        let token = body["access_token"]
-            .as_str()
-            .ok_or_else(|| CloudError::BadAnswer {
-                host: host_of(&url),
-                detail: "the token answer has no access_token".to_string(),
-            })?;
-        let lifetime = body["expires_in"].as_i64().unwrap_or(3600);
+        let token = body.access_token.ok_or_else(|| CloudError::BadAnswer {
+            host: host_of(&url),
+            detail: "the token answer has no access_token".to_string(),
+        })?;
+        let lifetime = body.expires_in.unwrap_or(DEFAULT_TOKEN_LIFETIME_SECONDS);
         cache.store(
             scope,
-            token.to_string(),
+            token.clone(),
             now + chrono::Duration::seconds(lifetime),
         );
-        Ok(token.to_string())
+        Ok(token)
     }
 
     /// Calls the cloud API at `path` (relative to `installation__apiUri`) with an installation
@@ -251,7 +254,7 @@ impl CloudLink {
                 });
             }
             if !status.is_success() {
-                let body: Value = read_json(&url, response).await.unwrap_or(Value::Null);
+                let body: CloudErrorAnswer = read_json(&url, response).await.unwrap_or_default();
                 return Err(CloudError::Rejected {
                     status: status.as_u16(),
                     message: envelope_message(&body).unwrap_or_else(|| status.to_string()),
@@ -332,7 +335,7 @@ pub(crate) fn join(base: &Url, path: &str) -> String {
     )
 }
 
-fn host_of(url: &str) -> String {
+pub(crate) fn host_of(url: &str) -> String {
     Url::parse(url)
         .ok()
         .and_then(|url| {
@@ -345,6 +348,8 @@ fn host_of(url: &str) -> String {
         .unwrap_or_else(|| url.to_string())
 }
 
+/// Reads an answer's JSON with property names in any case and numbers that may come as strings,
+/// as the reference's client reads the cloud (SPEC §12).
 async fn read_json<R: DeserializeOwned>(
     url: &str,
     response: reqwest::Response,
@@ -356,18 +361,16 @@ async fn read_json<R: DeserializeOwned>(
             host: host_of(url),
             cause: classify(&err),
         })?;
-    serde_json::from_slice(&bytes).map_err(|err| CloudError::BadAnswer {
+    any_case::from_slice(&bytes).map_err(|err| CloudError::BadAnswer {
         host: host_of(url),
         detail: format!("not the JSON expected ({err})"),
     })
 }
 
 /// The message of a Bitwarden error envelope, with its validation messages.
-fn envelope_message(body: &Value) -> Option<String> {
-    // Bitwarden answers camelCase; older servers and stored blobs use PascalCase.
-    let field = |camel: &str, pascal: &str| body.get(camel).or_else(|| body.get(pascal));
-    let mut message = field("message", "Message")?.as_str()?.to_string();
-    if let Some(errors) = field("validationErrors", "ValidationErrors").and_then(Value::as_object) {
+fn envelope_message(body: &CloudErrorAnswer) -> Option<String> {
+    let mut message = body.message.clone()?;
+    if let Some(errors) = &body.validation_errors {
         let details: Vec<String> = errors
             .values()
             .filter_map(Value::as_array)
@@ -430,18 +433,27 @@ mod tests {
     }
 
     #[test]
-    fn envelope_messages_in_either_case() {
+    fn envelope_messages_in_any_case() {
+        let read = |value: Value| {
+            any_case::from_value::<CloudErrorAnswer>(value)
+                .ok()
+                .and_then(|body| envelope_message(&body))
+        };
         let camel = json!({"message": "The model state is invalid.", "validationErrors": {"Key": ["Bad key."]}});
         assert_eq!(
-            envelope_message(&camel).as_deref(),
+            read(camel).as_deref(),
             Some("The model state is invalid. Bad key.")
         );
-        let pascal = json!({"Message": "Invalid license key."});
+        let pascal =
+            json!({"Message": "Invalid license key.", "ValidationErrors": null, "Object": "error"});
+        assert_eq!(read(pascal).as_deref(), Some("Invalid license key."));
+        let shouting =
+            json!({"MESSAGE": "Invalid Billing Sync Key", "VALIDATIONERRORS": {"K": ["one", 2]}});
         assert_eq!(
-            envelope_message(&pascal).as_deref(),
-            Some("Invalid license key.")
+            read(shouting).as_deref(),
+            Some("Invalid Billing Sync Key one")
         );
-        assert_eq!(envelope_message(&json!({})), None);
+        assert_eq!(read(json!({})), None);
     }
 
     #[test]

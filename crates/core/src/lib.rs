@@ -24,3 +24,4 @@ pub mod sponsorships;
 pub mod subscription;
 pub mod tokens;
 pub mod vault;
+pub mod wire_date;

@@ -42,3 +42,26 @@ pub struct LicenseSyncRequest {
 }
 
 crate::redact::debug_hiding!(LicenseSyncRequest {  } hiding { license_key, billing_sync_key });
+
+/// What a cloud identity answers an installation's token request (`POST connect/token`,
+/// reference cloud-wire §1): the OAuth names in snake_case, or an OAuth error. Every field is
+/// optional here so that a refusal and a grant read alike; the client says what it misses.
+#[derive(Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct InstallationTokenAnswer {
+    pub access_token: Option<String>,
+    pub expires_in: Option<i64>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+crate::redact::debug_hiding!(InstallationTokenAnswer { expires_in, error, error_description } hiding { access_token });
+
+/// The cloud's error envelope as a client reads it (reference cloud-wire §0 "Cloud errors"):
+/// only what names the cause. Validation messages are kept as JSON, as their shape is loose.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CloudErrorAnswer {
+    pub message: Option<String>,
+    pub validation_errors: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}

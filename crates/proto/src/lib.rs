@@ -2,6 +2,7 @@
 //! contract with official clients and with other Kinwarden servers; nothing else defines them.
 
 pub mod accounts;
+pub mod any_case;
 pub mod billing;
 pub mod config;
 pub mod connections;

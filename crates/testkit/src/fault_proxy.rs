@@ -6,6 +6,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -34,6 +35,8 @@ pub enum Fault {
     /// Forwards (the cloud commits and answers), then holds the answer this long before
     /// passing it on: a window in which the caller can be killed after the cloud's change.
     DelayAnswer(Duration),
+    /// Answers this status and JSON body itself, without asking the cloud.
+    Answer(u16, String),
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +56,10 @@ struct Shared {
     /// Every request's path, whether it reached the cloud or not.
     received: Arc<Mutex<Vec<String>>>,
     forwarded: Arc<Mutex<Vec<String>>>,
+    /// Whether the cloud's answers are rewritten as a PascalCase .NET cloud writes them.
+    pascal_case: Arc<AtomicBool>,
+    /// Answers rewritten so, by path.
+    rewritten: Arc<Mutex<Vec<String>>>,
 }
 
 pub struct FaultProxy {
@@ -80,6 +87,8 @@ impl FaultProxy {
             rules: Arc::default(),
             received: Arc::default(),
             forwarded: Arc::default(),
+            pascal_case: Arc::default(),
+            rewritten: Arc::default(),
         };
         let certificate = (files.certificate, files.private_key);
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
@@ -165,6 +174,21 @@ impl FaultProxy {
         }
     }
 
+    /// From now on, the cloud's JSON answers reach the caller with PascalCase names and dates
+    /// without an offset ([`crate::pascal_case`]): a test cloud answering as a .NET one can.
+    pub fn answer_in_pascal_case(&self) {
+        self.shared.pascal_case.store(true, Ordering::SeqCst);
+    }
+
+    /// How many answers to requests with this path fragment were rewritten in PascalCase.
+    pub fn rewritten(&self, path_contains: &str) -> usize {
+        self.shared
+            .rewritten
+            .lock()
+            .map(|paths| paths.iter().filter(|p| p.contains(path_contains)).count())
+            .unwrap_or_default()
+    }
+
     /// Removes every rule: the proxy forwards everything again.
     pub fn heal(&self) {
         if let Ok(mut rules) = self.shared.rules.lock() {
@@ -237,15 +261,31 @@ async fn forward(State(shared): State<Shared>, request: Request) -> Response {
         Some(Fault::Malformed) => {
             return answer(StatusCode::OK, Body::from("{\"sponsorshipsBatch\": [tru"));
         }
+        Some(Fault::Answer(code, body)) => {
+            return answer(
+                StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                Body::from(body.clone()),
+            );
+        }
         Some(Fault::Delay(wait)) => tokio::time::sleep(*wait).await,
         Some(Fault::CutBody | Fault::DelayAnswer(_)) | None => {}
     }
-    let (status, headers, body) = match relay(&shared, request, &path).await {
+    let (status, headers, mut body) = match relay(&shared, request, &path).await {
         Ok(parts) => parts,
         Err(err) => {
             return answer(StatusCode::BAD_GATEWAY, Body::from(format!("proxy: {err}")));
         }
     };
+    let mut rewritten = false;
+    if shared.pascal_case.load(Ordering::SeqCst)
+        && let Some(pascal) = crate::pascal_case::rewrite(&path, &body)
+    {
+        body = Bytes::from(pascal);
+        rewritten = true;
+        if let Ok(mut paths) = shared.rewritten.lock() {
+            paths.push(path.clone());
+        }
+    }
     if let Some(Fault::DelayAnswer(wait)) = &fault {
         tokio::time::sleep(*wait).await;
     }
@@ -267,7 +307,9 @@ async fn forward(State(shared): State<Shared>, request: Request) -> Response {
     let mut response = Response::new(body);
     *response.status_mut() = status;
     for (name, value) in &headers {
-        if name != "transfer-encoding" && name != "connection" {
+        // A rewritten body has its own length, which the server works out.
+        let stale_length = rewritten && name == "content-length";
+        if name != "transfer-encoding" && name != "connection" && !stale_length {
             response.headers_mut().insert(name.clone(), value.clone());
         }
     }

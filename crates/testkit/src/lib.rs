@@ -11,6 +11,7 @@ pub mod bw_cli;
 pub mod client_crypto;
 mod database;
 pub mod fault_proxy;
+pub mod pascal_case;
 mod server;
 mod smtp;
 

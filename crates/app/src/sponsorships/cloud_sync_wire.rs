@@ -1,8 +1,9 @@
 //! Sync items on the wire (reference §4.1 C1) to the domain's and back. Dates are ISO-8601;
-//! a date without an offset is read as UTC, as .NET writes an unspecified `DateTime`.
+//! a date without an offset is read as UTC, as .NET writes an unspecified `DateTime`
+//! (`kinwarden_core::wire_date`).
 
-use chrono::{DateTime, NaiveDateTime};
 use kinwarden_core::sponsorships::cloud_sync::{AnsweredItem, SyncedItem};
+use kinwarden_core::wire_date;
 use kinwarden_proto::sponsorship_sync::{SyncItem, SyncResultItem};
 
 use crate::error::AppError;
@@ -69,18 +70,11 @@ pub fn answered(item: &AnsweredItem) -> SyncResultItem {
     }
 }
 
+/// A request's date, read by the same rules as the cloud's answers (`wire_date`).
 fn date(text: Option<&str>, field: &str) -> Result<Option<i64>, AppError> {
-    let Some(text) = text else {
-        return Ok(None);
-    };
-    let millis = DateTime::parse_from_rfc3339(text)
-        .map(|dt| dt.timestamp_millis())
-        .or_else(|_| {
-            NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-                .map(|dt| dt.and_utc().timestamp_millis())
-        })
-        .map_err(|_| AppError::field(field, format!("The {field} field is not a valid date.")))?;
-    Ok(Some(millis))
+    wire_date::parse_optional(text)
+        .map(|date| date.map(|date| date.timestamp_millis()))
+        .map_err(|_| AppError::field(field, format!("The {field} field is not a valid date.")))
 }
 
 #[cfg(test)]

@@ -6,9 +6,8 @@
 
 use std::collections::HashSet;
 
-use chrono::DateTime;
 use futures_util::StreamExt;
-use kinwarden_cloud::{CloudError, CloudLink};
+use kinwarden_cloud::{AnsweredSponsorship, CloudError, CloudLink};
 use kinwarden_config::Config;
 use kinwarden_core::clock::Clock;
 use kinwarden_core::connections::ConnectionType;
@@ -228,7 +227,7 @@ async fn run(
         let answer = answer.map_err(|err| failure(&err))?;
         let local: Vec<LocalRow> = batch.iter().map(local_row).collect();
         let cloud: Vec<CloudAnswer> = answer
-            .sponsorships_batch
+            .sponsorships
             .iter()
             .filter_map(cloud_answer)
             .collect();
@@ -319,19 +318,14 @@ fn local_row(row: &SponsorshipRecord) -> LocalRow {
     }
 }
 
-fn millis(text: Option<&str>) -> Option<i64> {
-    text.and_then(|text| DateTime::parse_from_rfc3339(text).ok())
-        .map(|date| date.timestamp_millis())
-}
-
 /// The cloud's answer for one item; none when it names no member id of ours, which no local row
-/// can match.
-fn cloud_answer(item: &kinwarden_proto::sponsorship_sync::SyncResultItem) -> Option<CloudAnswer> {
+/// can match. Its dates were read, with or without an offset, by the link.
+fn cloud_answer(item: &AnsweredSponsorship) -> Option<CloudAnswer> {
     Some(CloudAnswer {
         member_id: item.sponsoring_organization_user_id.parse().ok()?,
         removed: item.cloud_sponsorship_removed,
-        last_sync_date: millis(item.last_sync_date.as_deref()),
-        valid_until: millis(item.valid_until.as_deref()),
+        last_sync_date: item.last_sync_date.map(|date| date.timestamp_millis()),
+        valid_until: item.valid_until.map(|date| date.timestamp_millis()),
         to_delete: item.to_delete,
     })
 }

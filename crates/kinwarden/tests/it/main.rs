@@ -26,6 +26,7 @@ mod metrics;
 mod network_faults;
 mod organizations;
 mod pages;
+mod pascal_cloud;
 mod portal;
 mod roles;
 mod self_hosted_license;
