@@ -11,6 +11,7 @@ pub mod bw_cli;
 pub mod client_crypto;
 mod database;
 pub mod fault_proxy;
+pub mod licenses;
 mod server;
 mod smtp;
 
@@ -18,5 +19,6 @@ pub use bw_cli::{BW_CLI_VERSION, BwCli, BwSession};
 pub use client_crypto::{ClientAccount, EncString, Kdf, OrganizationKeys, SymmetricKey};
 pub use database::{ScratchPostgres, TestBackend, backends};
 pub use fault_proxy::{Fault, FaultProxy};
+pub use licenses::{LicenseFacts, LicenseShape, TestLicenseKey, license_file};
 pub use server::{StoppedServer, TestServer, TestServerBuilder, https_client};
 pub use smtp::{ReceivedMail, SmtpSink};
