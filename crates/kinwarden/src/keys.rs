@@ -131,7 +131,8 @@ fn certifies(pem: &str, public: &LicensePublicKey) -> bool {
 /// 4096 (rcgen's defaults): the key's own lifetime is what matters, and it has none.
 fn self_signed_certificate(private_pem: &str) -> Result<String, KeyError> {
     let certificate = || -> Result<String, rcgen::Error> {
-        let key = rcgen::KeyPair::from_pkcs8_pem_and_sign_algo(private_pem, &rcgen::PKCS_RSA_SHA256)?;
+        let key =
+            rcgen::KeyPair::from_pkcs8_pem_and_sign_algo(private_pem, &rcgen::PKCS_RSA_SHA256)?;
         let mut params = rcgen::CertificateParams::new(Vec::<String>::new())?;
         let mut name = rcgen::DistinguishedName::new();
         name.push(rcgen::DnType::CommonName, LICENSE_CERTIFICATE_NAME);
@@ -156,7 +157,10 @@ mod tests {
         let print = trusted[0].thumbprint.clone().expect("thumbprint");
         assert_eq!(license::thumbprint_of_x5t(&keys.x5t), Some(print));
         let again = cloud_license_keys(&bwdata).expect("loaded");
-        assert_eq!(again.certificate_pem, keys.certificate_pem, "kept once made");
+        assert_eq!(
+            again.certificate_pem, keys.certificate_pem,
+            "kept once made"
+        );
         let sig = keys.signing.sign(b"data").expect("sign");
         assert!(trusted[0].key.verifies(b"data", &sig));
     }

@@ -11,8 +11,8 @@ use kinwarden_core::ids::OrganizationId;
 use kinwarden_core::license::{self, OrganizationLicense, TrustStore};
 use kinwarden_proto::installations::LicenseSyncRequest;
 
-use crate::licenses::trust::trust_store;
 use crate::connections::BillingSyncSettings;
+use crate::licenses::trust::trust_store;
 use crate::records::OrganizationRecord;
 use crate::{App, AppError};
 

@@ -52,8 +52,7 @@ pub async fn run(app: &App) -> Result<Outcome<LicenseValidation>, AppError> {
             .filter(|other| other.license_key.is_some() && other.license_key == org.license_key)
             .count();
         let bytes = app.license_files.read(org.id).map_err(AppError::internal)?;
-        let Err((reason, expires)) = assess(app, org, bytes.as_deref(), same_key, &trust)
-        else {
+        let Err((reason, expires)) = assess(app, org, bytes.as_deref(), same_key, &trust) else {
             continue;
         };
         let now = app.clock.now_millis();

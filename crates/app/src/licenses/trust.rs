@@ -41,10 +41,22 @@ pub fn trust_store(config: &Config) -> (TrustStore, Vec<TrustProblem>) {
     // The default public-key path is optional: a missing file is not a problem.
     let public_key = &config.licensing_public_key_path;
     if public_key.exists() {
-        add(&mut store, &mut problems, public_key, keys::LICENSING_PUBLIC_KEY_PATH, shown(public_key));
+        add(
+            &mut store,
+            &mut problems,
+            public_key,
+            keys::LICENSING_PUBLIC_KEY_PATH,
+            shown(public_key),
+        );
     }
     for path in &config.license_certificates {
-        add(&mut store, &mut problems, path, keys::LICENSE_CERTIFICATES, shown(path));
+        add(
+            &mut store,
+            &mut problems,
+            path,
+            keys::LICENSE_CERTIFICATES,
+            shown(path),
+        );
     }
     (store, problems)
 }

@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::dates::{format_claim_date, format_document_date, parse_claim_date, parse_document_date};
+use super::dates::{
+    format_claim_date, format_document_date, parse_claim_date, parse_document_date,
+};
 use super::document::{Casing, KINWARDEN_SIGNATURE, OrganizationLicense};
 use super::plan_type::{parse_license_type, parse_plan_type};
 use super::token::{ISSUER, audience};
@@ -190,7 +192,9 @@ pub fn license_from_claims(
     claims: &Map<String, Value>,
 ) -> Result<OrganizationLicense, LicenseError> {
     let Value::Object(fields) = file.to_value(Casing::Pascal) else {
-        return Err(LicenseError::InvalidToken("the file is not a license".into()));
+        return Err(LicenseError::InvalidToken(
+            "the file is not a license".into(),
+        ));
     };
     let mut map = Map::new();
     for (name, value) in fields {

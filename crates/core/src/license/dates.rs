@@ -88,9 +88,7 @@ pub mod optional {
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<DateTime<Utc>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
         match Option::<String>::deserialize(d)? {
             None => Ok(None),
             Some(text) => parse_document_date(&text)
@@ -144,7 +142,10 @@ mod tests {
     fn claim_dates_are_invariant_culture() {
         let date = parse_claim_date("08/27/2025 13:46:25").expect("claim");
         assert_eq!(date, at(1_756_302_385, 0));
-        assert_eq!(format_claim_date(at(1_756_302_385, 487_421_000)), "08/27/2025 13:46:25");
+        assert_eq!(
+            format_claim_date(at(1_756_302_385, 487_421_000)),
+            "08/27/2025 13:46:25"
+        );
         assert_eq!(parse_claim_date("2025-08-27T13:46:25Z"), Some(date));
         assert_eq!(parse_claim_date("27.08.2025"), None);
     }

@@ -92,7 +92,9 @@ mod tests {
             Err("Your organization currently has 3 seats filled. Your new license only has (2) seats. Remove some users.".into())
         );
         usage.occupied_seats = 2;
-        assert!(fits(&license, &usage).is_err_and(|text| text.contains("maximum of (1) collections")));
+        assert!(
+            fits(&license, &usage).is_err_and(|text| text.contains("maximum of (1) collections"))
+        );
         usage.collections = 1;
         usage.uses_groups = true;
         usage.groups = 1;

@@ -31,7 +31,9 @@ pub use document::{
     property_names,
 };
 pub use fit::{OrganizationUsage, fits};
-pub use issue::{BillingPeriod, GRACE_PERIOD_DAYS, LicenseDates, OrganizationFacts, build, license_dates};
+pub use issue::{
+    BillingPeriod, GRACE_PERIOD_DAYS, LicenseDates, OrganizationFacts, build, license_dates,
+};
 pub use keys::{KeyError, LicensePublicKey, LicenseSigningKey};
 pub use plan_type::{parse_license_type, parse_plan_type};
 pub use token::{ISSUER, audience, sign_token, verify_token};

@@ -119,7 +119,11 @@ fn the_reference_known_good_strings() {
     ];
     for (version, hash_data, hash) in cases {
         let mut license = deterministic(version);
-        assert_eq!(legacy_data(&license, Variant::Hash), hash_data, "v{version}");
+        assert_eq!(
+            legacy_data(&license, Variant::Hash),
+            hash_data,
+            "v{version}"
+        );
         assert_eq!(hash_of(hash_data), hash, "v{version}");
         license.hash = Some(hash.into());
         let signature_data = legacy_data(&license, Variant::Signature);

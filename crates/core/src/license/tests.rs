@@ -126,11 +126,17 @@ fn without_a_token_the_legacy_signature_is_the_proof() {
     // A changed legacy field no longer matches the Hash.
     let mut edited = legacy_with(12, |_| {});
     edited.seats = Some(500);
-    assert_eq!(check(&edited, soon()).err(), Some(LicenseError::FieldsChanged));
+    assert_eq!(
+        check(&edited, soon()).err(),
+        Some(LicenseError::FieldsChanged)
+    );
     // A newer flag is only covered by the KinwardenSignature, when there is one.
     let mut flag = old.clone();
     flag.use_pam = true;
-    assert_eq!(check(&flag, soon()).err(), Some(LicenseError::KinwardenSignature));
+    assert_eq!(
+        check(&flag, soon()).err(),
+        Some(LicenseError::KinwardenSignature)
+    );
 }
 
 #[test]
@@ -138,7 +144,7 @@ fn a_field_that_contradicts_the_token_is_named() {
     let mut license = signed_with(CURRENT_VERSION, |_| {});
     license.seats = Some(500);
     license.kinwarden_signature = None;
-    let err = check(&license, soon()).err().expect("refused");
+    let err = check(&license, soon()).expect_err("refused");
     assert_eq!(
         err,
         LicenseError::ContradictsToken {
@@ -147,7 +153,11 @@ fn a_field_that_contradicts_the_token_is_named() {
             token_value: "10".into()
         }
     );
-    assert!(err.to_string().contains("Seats is 500 but its token says 10"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("Seats is 500 but its token says 10"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -162,13 +172,23 @@ fn an_untrusted_signer_is_named_with_what_to_do() {
             .collect();
         URL_SAFE_NO_PAD.encode(bytes)
     };
-    let license = sign(build(&org(), installation(), issued(), 15), &other, Some(&x5t))
-        .expect("sign");
-    let err = check(&license, soon()).err().expect("refused");
+    let license = sign(
+        build(&org(), installation(), issued(), 15),
+        &other,
+        Some(&x5t),
+    )
+    .expect("sign");
+    let err = check(&license, soon()).expect_err("refused");
     assert!(matches!(&err, LicenseError::Untrusted { needed: Some(n), .. } if n == stranger));
     let text = err.to_string();
-    assert!(text.contains(stranger) && text.contains("kinwarden__licenseCertificates"), "{text}");
-    assert!(text.contains(BITWARDEN_THUMBPRINT) && text.contains(TEST_THUMBPRINT), "{text}");
+    assert!(
+        text.contains(stranger) && text.contains("kinwarden__licenseCertificates"),
+        "{text}"
+    );
+    assert!(
+        text.contains(BITWARDEN_THUMBPRINT) && text.contains(TEST_THUMBPRINT),
+        "{text}"
+    );
     // A server with only the built-in certificate refuses the test key's license the same way.
     let only_bitwarden = verify(
         &signed_with(15, |_| {}),
@@ -230,13 +250,18 @@ fn reference_claims_are_read_as_the_reference_reads_them() {
     };
     // The file carries only the token: its defaults contradict nothing the claims set? They do:
     // the check names the first field that differs.
-    let err = check(&file, now).err().expect("the bare file contradicts its token");
-    assert!(matches!(err, LicenseError::ContradictsToken { .. }), "{err}");
-    let claims_license =
-        license_from_claims(&file, &reference_claims(now)).expect("claims read");
+    let err = check(&file, now).expect_err("the bare file contradicts its token");
+    assert!(
+        matches!(err, LicenseError::ContradictsToken { .. }),
+        "{err}"
+    );
+    let claims_license = license_from_claims(&file, &reference_claims(now)).expect("claims read");
     assert_eq!(claims_license.plan_type, 20);
     assert!(claims_license.use_sso && claims_license.use_admin_sponsored_families);
-    assert!(!claims_license.limit_collection_creation_deletion, "missing bool is false");
+    assert!(
+        !claims_license.limit_collection_creation_deletion,
+        "missing bool is false"
+    );
     assert_eq!(claims_license.seats, Some(25));
     assert_eq!(claims_license.max_collections, None);
     assert_eq!(claims_license.license_type, Some(1));
@@ -363,10 +388,11 @@ fn dates_are_checked_against_the_given_time() {
     assert!(check(&license, expires).is_ok());
     let err = check(&license, expires + Duration::seconds(1)).err();
     assert_eq!(err, unusable(vec![Unusable::Expired { expires }]));
-    assert!(err
-        .map(|e| e.to_string())
-        .unwrap_or_default()
-        .starts_with("The license has expired."));
+    assert!(
+        err.map(|e| e.to_string())
+            .unwrap_or_default()
+            .starts_with("The license has expired.")
+    );
     // A tokened license whose Expires passed while its token still lives is refused too.
     let short = signed_with(CURRENT_VERSION, |l| {
         l.expires = Some(issued() + Duration::days(2));
@@ -382,7 +408,10 @@ fn dates_are_checked_against_the_given_time() {
 #[test]
 fn versions_outside_1_to_16_are_refused() {
     for version in [1, 15, 16] {
-        assert!(check(&legacy_with(version, |_| {}), soon()).is_ok(), "{version}");
+        assert!(
+            check(&legacy_with(version, |_| {}), soon()).is_ok(),
+            "{version}"
+        );
     }
     assert_eq!(
         check(&legacy_with(0, |_| {}), soon()).err(),

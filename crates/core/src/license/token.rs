@@ -143,7 +143,10 @@ pub fn verify_token<'a>(
         Some(Value::Array(many)) => many.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     };
-    if !audiences.iter().any(|aud| aud.eq_ignore_ascii_case(&wanted)) {
+    if !audiences
+        .iter()
+        .any(|aud| aud.eq_ignore_ascii_case(&wanted))
+    {
         return Err(LicenseError::InvalidToken(format!(
             "the token is for {}, but the file's Id says {wanted}: the token belongs to another license",
             audiences.join(", ")

@@ -142,8 +142,8 @@ impl TrustStore {
     pub fn built_in() -> Self {
         // The certificate is part of the program and is tested; should it ever fail to parse,
         // the store is empty and every license is refused naming it, rather than a panic.
-        let keys = keys_from_pem(BITWARDEN_CERTIFICATE_PEM, &TrustSource::BuiltIn)
-            .unwrap_or_default();
+        let keys =
+            keys_from_pem(BITWARDEN_CERTIFICATE_PEM, &TrustSource::BuiltIn).unwrap_or_default();
         Self { keys }
     }
 

@@ -87,16 +87,9 @@ pub enum LicenseError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unusable {
     Disabled,
-    NotYetIssued {
-        issued: DateTime<Utc>,
-    },
-    Expired {
-        expires: DateTime<Utc>,
-    },
-    WrongInstallation {
-        license: Uuid,
-        server: Uuid,
-    },
+    NotYetIssued { issued: DateTime<Utc> },
+    Expired { expires: DateTime<Utc> },
+    WrongInstallation { license: Uuid, server: Uuid },
     SelfHostNotAllowed,
     NotOrganizationLicense,
 }

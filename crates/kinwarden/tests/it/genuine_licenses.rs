@@ -50,7 +50,10 @@ async fn genuine_shapes_are_accepted_and_bad_ones_refused_each_with_its_reason()
         let installation = Uuid::new_v4();
         let server = TestServer::self_hosted()
             .backend(backend.clone())
-            .setting("globalSettings__installation__id", &installation.to_string())
+            .setting(
+                "globalSettings__installation__id",
+                &installation.to_string(),
+            )
             .setting("kinwarden__licenseCertificates", CERTIFICATE)
             .start()
             .await?;
@@ -78,7 +81,12 @@ async fn genuine_shapes_are_accepted_and_bad_ones_refused_each_with_its_reason()
                 "{shape:?}: {printed}"
             );
             let created = upload(&server, &session, CREATE, &file, &owner, &org).await?;
-            assert_eq!(created.status(), 200, "{shape:?}: {:?}", created.text().await);
+            assert_eq!(
+                created.status(),
+                200,
+                "{shape:?}: {:?}",
+                created.text().await
+            );
             let created: Value = created.json().await?;
             assert_eq!(created["planType"], 20, "{shape:?}");
             assert_eq!(created["seats"], seats, "{shape:?}");
@@ -91,10 +99,9 @@ async fn genuine_shapes_are_accepted_and_bad_ones_refused_each_with_its_reason()
         let mut edited: Value =
             serde_json::from_str(&license_file(&facts, &key, LicenseShape::TokenCamel)?)?;
         edited["seats"] = 99.into();
-        let (status, text) = message(
-            upload(&server, &session, CREATE, &edited.to_string(), &owner, &org).await?,
-        )
-        .await?;
+        let (status, text) =
+            message(upload(&server, &session, CREATE, &edited.to_string(), &owner, &org).await?)
+                .await?;
         assert_eq!(status, 400);
         assert!(text.contains("Seats is 99 but its token says 20"), "{text}");
 
@@ -102,7 +109,15 @@ async fn genuine_shapes_are_accepted_and_bad_ones_refused_each_with_its_reason()
             serde_json::from_str(&license_file(&facts, &key, LicenseShape::SignatureOnlyV12)?)?;
         edited_legacy["Seats"] = 99.into();
         let (_, text) = message(
-            upload(&server, &session, CREATE, &edited_legacy.to_string(), &owner, &org).await?,
+            upload(
+                &server,
+                &session,
+                CREATE,
+                &edited_legacy.to_string(),
+                &owner,
+                &org,
+            )
+            .await?,
         )
         .await?;
         assert!(text.contains("do not match its Hash"), "{text}");
@@ -113,8 +128,8 @@ async fn genuine_shapes_are_accepted_and_bad_ones_refused_each_with_its_reason()
             &key,
             LicenseShape::TokenCamel,
         )?;
-        let (_, text) = message(upload(&server, &session, CREATE, &foreign, &owner, &org).await?)
-            .await?;
+        let (_, text) =
+            message(upload(&server, &session, CREATE, &foreign, &owner, &org).await?).await?;
         assert!(
             text.starts_with(
                 "Invalid license. The installation ID does not match the current installation."
@@ -126,16 +141,16 @@ async fn genuine_shapes_are_accepted_and_bad_ones_refused_each_with_its_reason()
         old.issued -= chrono::Duration::days(30);
         old.expires = old.issued + chrono::Duration::days(29);
         let expired = license_file(&old, &key, LicenseShape::TokenCamel)?;
-        let (_, text) = message(upload(&server, &session, CREATE, &expired, &owner, &org).await?)
-            .await?;
+        let (_, text) =
+            message(upload(&server, &session, CREATE, &expired, &owner, &org).await?).await?;
         assert!(
             text.starts_with("Invalid license. The license has expired."),
             "{text}"
         );
 
         let untrusted = license_file(&facts, &stranger, LicenseShape::TokenCamel)?;
-        let (_, text) = message(upload(&server, &session, CREATE, &untrusted, &owner, &org).await?)
-            .await?;
+        let (_, text) =
+            message(upload(&server, &session, CREATE, &untrusted, &owner, &org).await?).await?;
         assert!(
             text.contains(&format!("It needs certificate {}", stranger.thumbprint))
                 && text.contains(&key.thumbprint),
@@ -146,7 +161,10 @@ async fn genuine_shapes_are_accepted_and_bad_ones_refused_each_with_its_reason()
         // A server with only Bitwarden's built-in certificate names the one it would need.
         let plain = TestServer::self_hosted()
             .backend(backend)
-            .setting("globalSettings__installation__id", &installation.to_string())
+            .setting(
+                "globalSettings__installation__id",
+                &installation.to_string(),
+            )
             .start()
             .await?;
         let (owner, session, org) = self_hosted_owner(&plain).await?;
@@ -169,7 +187,10 @@ async fn genuine_shapes_are_accepted_and_bad_ones_refused_each_with_its_reason()
 async fn doctor_lists_the_trusted_certificates() -> anyhow::Result<()> {
     let key = TestLicenseKey::generate("Kinwarden Test License")?;
     let server = TestServer::self_hosted()
-        .setting("kinwarden__licenseCertificates", &format!("{CERTIFICATE},missing.pem"))
+        .setting(
+            "kinwarden__licenseCertificates",
+            &format!("{CERTIFICATE},missing.pem"),
+        )
         .start()
         .await?;
     std::fs::write(server.bwdata.join(CERTIFICATE), &key.certificate_pem)?;
@@ -190,7 +211,10 @@ async fn doctor_lists_the_trusted_certificates() -> anyhow::Result<()> {
         printed.contains(&key.thumbprint) && printed.contains(&format!("(from {CERTIFICATE})")),
         "{printed}"
     );
-    assert!(printed.contains("FAIL  license trust") && printed.contains("missing.pem"), "{printed}");
+    assert!(
+        printed.contains("FAIL  license trust") && printed.contains("missing.pem"),
+        "{printed}"
+    );
     server.stop().await?;
     Ok(())
 }

@@ -100,7 +100,11 @@ async fn owners_download_licenses_that_verify_and_resist_change() -> anyhow::Res
         let verified = license::verify(&license, &key, installation, now)?;
         assert_eq!(verified.proof(), Proof::Token);
         let by_cert = license::verify(&license, &by_certificate, installation, now)?;
-        assert!(by_cert.signer_thumbprint().is_some(), "{}", by_cert.signer());
+        assert!(
+            by_cert.signer_thumbprint().is_some(),
+            "{}",
+            by_cert.signer()
+        );
         // Without the token, the legacy Signature by the cloud's key proves it too.
         let mut legacy = license.clone();
         legacy.token = None;
@@ -225,7 +229,11 @@ async fn the_license_commands_issue_publish_and_verify() -> anyhow::Result<()> {
     assert_eq!(stdout(&printed), served);
     let printed = license_command(&server.bwdata, cloud, &["certificate"])?;
     assert!(printed.status.success());
-    let certificate = server.get("/api/licenses/certificate").await?.text().await?;
+    let certificate = server
+        .get("/api/licenses/certificate")
+        .await?
+        .text()
+        .await?;
     assert_eq!(stdout(&printed), certificate);
 
     let dir = tempfile::tempdir()?;

@@ -254,7 +254,8 @@ async fn the_cloud_license_creates_the_organization_and_bad_ones_are_refused() -
         assert_eq!(no_key.status(), 400);
         let text = message(no_key).await?;
         assert!(
-            text.contains("It needs certificate") && text.contains("kinwarden__licenseCertificates"),
+            text.contains("It needs certificate")
+                && text.contains("kinwarden__licenseCertificates"),
             "{text}"
         );
         assert!(
