@@ -91,7 +91,7 @@ const NOT_CLAIMS: [&str; 6] = [
     KINWARDEN_SIGNATURE,
 ];
 
-/// How long the token does not live past a year (the reference's `AddYears(1)`).
+/// A token lives a year (the reference's `AddYears(1)`), whatever the license's `Expires`.
 const TOKEN_LIFETIME_MONTHS: u32 = 12;
 
 /// A claim value as the cloud writes it, from the document's JSON value.

@@ -188,6 +188,27 @@ mod tests {
         assert!(key.name().contains(BITWARDEN_THUMBPRINT));
     }
 
+    /// Bitwarden's development certificate is known (its thumbprint checked) but never trusted
+    /// by default: it signs licenses from Bitwarden's own test systems.
+    #[test]
+    fn the_development_certificate_is_not_built_in() {
+        let dev = keys_from_pem(
+            include_str!("certs/bitwarden-licensing-dev.pem"),
+            &TrustSource::BuiltIn,
+        )
+        .expect("dev certificate");
+        assert_eq!(
+            dev[0].thumbprint.as_deref(),
+            Some("207E64A231E8AA32AAF68A61037C075EBEBD553F")
+        );
+        assert!(
+            TrustStore::built_in()
+                .keys()
+                .iter()
+                .all(|key| key.thumbprint != dev[0].thumbprint)
+        );
+    }
+
     #[test]
     fn x5t_names_the_thumbprint() {
         let der = pem::parse(BITWARDEN_CERTIFICATE_PEM).expect("pem");
