@@ -58,6 +58,7 @@ pub const ENABLE_EMAIL_VERIFICATION: &str = "globalSettings__enableEmailVerifica
 pub const DISABLE_USER_REGISTRATION: &str = "globalSettings__disableUserRegistration";
 pub const ADMINS: &str = "adminSettings__admins";
 pub const LICENSING_PUBLIC_KEY_PATH: &str = "globalSettings__licensing__publicKeyPath";
+pub const LICENSE_CERTIFICATES: &str = "kinwarden__licenseCertificates";
 pub const LISTEN: &str = "kinwarden__listen";
 pub const TLS: &str = "kinwarden__tls";
 pub const TLS_CERT: &str = "kinwarden__tlsCert";
@@ -162,7 +163,12 @@ pub const KNOWN_KEYS: &[KeyDoc] = &[
     key(
         LICENSING_PUBLIC_KEY_PATH,
         "core/licensing.pub.pem",
-        "self-hosted: the cloud's public key that signs licenses",
+        "self-hosted: a public key (PEM) trusted for licenses, besides Bitwarden's built-in certificate; a missing file is no error",
+    ),
+    key(
+        LICENSE_CERTIFICATES,
+        "",
+        "self-hosted: more certificates or public keys (PEM) trusted for licenses, comma-separated paths relative to bwdata/ (e.g. a Kinwarden cloud's core/licensing.cer.pem)",
     ),
     key(LISTEN, "127.0.0.1:8443", "address and port to listen on"),
     key(

@@ -104,6 +104,8 @@ pub struct Config {
     pub disable_user_registration: bool,
     pub admins: Vec<String>,
     pub licensing_public_key_path: PathBuf,
+    /// More certificates or public keys (PEM) trusted for licenses, resolved against bwdata/.
+    pub license_certificates: Vec<PathBuf>,
     pub listen: SocketAddr,
     pub tls: TlsMode,
     pub cloud_ca_file: Option<PathBuf>,
@@ -467,6 +469,17 @@ impl Config {
                 keys::LICENSING_PUBLIC_KEY_PATH,
                 "core/licensing.pub.pem",
             ),
+            license_certificates: raw
+                .get(keys::LICENSE_CERTIFICATES)
+                .map(|value| {
+                    value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|path| !path.is_empty())
+                        .map(|path| resolve_path(bwdata, path))
+                        .collect()
+                })
+                .unwrap_or_default(),
             listen,
             tls,
             cloud_ca_file: raw

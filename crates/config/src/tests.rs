@@ -273,3 +273,20 @@ mod robustness {
         }
     }
 }
+
+#[test]
+fn license_certificates_are_paths_under_bwdata() {
+    let config = config(&[(
+        "kinwarden__licenseCertificates",
+        " certs/a.pem, /etc/b.pem ,,",
+    )])
+    .expect("valid");
+    assert_eq!(
+        config.license_certificates,
+        vec![
+            Path::new("/srv/bwdata/certs/a.pem").to_path_buf(),
+            Path::new("/etc/b.pem").to_path_buf()
+        ]
+    );
+    assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+}

@@ -74,8 +74,18 @@ pub fn license_public_key_path(bwdata: &Bwdata) -> std::path::PathBuf {
     bwdata.core_dir().join("licensing.pub.pem")
 }
 
-/// The cloud's license key pair (RSA-2048, PEM), made on first use. Only a cloud calls this: a
-/// self-hosted server must never hold a license signing key.
+/// Where a cloud keeps the self-signed certificate of its license key: what a self-hosted server
+/// lists in `kinwarden__licenseCertificates`.
+pub fn license_certificate_path(bwdata: &Bwdata) -> std::path::PathBuf {
+    bwdata.core_dir().join("licensing.cer.pem")
+}
+
+/// The subject of the cloud's license certificate.
+const LICENSE_CERTIFICATE_NAME: &str = "Kinwarden License";
+
+/// The cloud's license key pair (RSA-2048, PEM) and its certificate, made on first use (the
+/// certificate also when a cloud from before certificates has only the key pair). Only a cloud
+/// calls this: a self-hosted server must never hold a license signing key.
 pub fn cloud_license_keys(bwdata: &Bwdata) -> Result<CloudLicenseKeys, KeyError> {
     let private_path = license_private_key_path(bwdata);
     let public_path = license_public_key_path(bwdata);
@@ -88,16 +98,72 @@ pub fn cloud_license_keys(bwdata: &Bwdata) -> Result<CloudLicenseKeys, KeyError>
     let public_pem = std::fs::read_to_string(&public_path).map_err(io(&public_path))?;
     let signing = LicenseSigningKey::from_pem(&private)?;
     // Check that the public file is a usable key before it is handed out.
-    LicensePublicKey::from_pem(&public_pem)?;
+    let public = LicensePublicKey::from_pem(&public_pem)?;
+    let certificate_path = license_certificate_path(bwdata);
+    let current = std::fs::read_to_string(&certificate_path)
+        .ok()
+        .filter(|pem| certifies(pem, &public));
+    let certificate_pem = match current {
+        Some(pem) => pem,
+        None => {
+            let pem = self_signed_certificate(&private)?;
+            write_atomic(&certificate_path, pem.as_bytes()).map_err(io(&certificate_path))?;
+            pem
+        }
+    };
     Ok(CloudLicenseKeys {
         signing,
         public_pem,
+        x5t: license::certificate_x5t(&certificate_pem)?,
+        certificate_pem,
     })
+}
+
+/// Whether `pem` is a certificate of `public` (a replaced key pair makes the old one stale).
+fn certifies(pem: &str, public: &LicensePublicKey) -> bool {
+    license::keys_from_pem(pem, &license::TrustSource::BuiltIn).is_ok_and(|keys| {
+        keys.iter()
+            .any(|key| key.thumbprint.is_some() && key.key.fingerprint() == public.fingerprint())
+    })
+}
+
+/// A self-signed certificate of the license key (RSA PKCS#1 v1.5 SHA-256), valid from 1975 to
+/// 4096 (rcgen's defaults): the key's own lifetime is what matters, and it has none.
+fn self_signed_certificate(private_pem: &str) -> Result<String, KeyError> {
+    let certificate = || -> Result<String, rcgen::Error> {
+        let key =
+            rcgen::KeyPair::from_pkcs8_pem_and_sign_algo(private_pem, &rcgen::PKCS_RSA_SHA256)?;
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new())?;
+        let mut name = rcgen::DistinguishedName::new();
+        name.push(rcgen::DnType::CommonName, LICENSE_CERTIFICATE_NAME);
+        params.distinguished_name = name;
+        Ok(params.self_signed(&key)?.pem())
+    };
+    certificate().map_err(|err| KeyError::License(license::KeyError::Unusable(err.to_string())))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cloud_license_certificate_is_made_beside_the_key_and_names_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bwdata = Bwdata::new(&dir.path().join("bwdata")).expect("path");
+        bwdata.init().expect("init");
+        let keys = cloud_license_keys(&bwdata).expect("made");
+        let trusted = license::keys_from_pem(&keys.certificate_pem, &license::TrustSource::BuiltIn)
+            .expect("a certificate");
+        let print = trusted[0].thumbprint.clone().expect("thumbprint");
+        assert_eq!(license::thumbprint_of_x5t(&keys.x5t), Some(print));
+        let again = cloud_license_keys(&bwdata).expect("loaded");
+        assert_eq!(
+            again.certificate_pem, keys.certificate_pem,
+            "kept once made"
+        );
+        let sig = keys.signing.sign(b"data").expect("sign");
+        assert!(trusted[0].key.verifies(b"data", &sig));
+    }
 
     #[test]
     fn the_data_key_is_made_once_and_private() {

@@ -76,8 +76,10 @@ enum Command {
 
 #[derive(Subcommand)]
 enum LicenseCommand {
-    /// Print the PEM public key a self-hosted server trusts (cloud).
+    /// Print the PEM public key licenses are signed with (cloud).
     PublicKey,
+    /// Print the PEM certificate a self-hosted server lists in kinwarden__licenseCertificates (cloud).
+    Certificate,
     /// Would this self-hosted server accept the license file? Exit 0 if so, 1 with the reason.
     Verify { file: PathBuf },
     /// Issue a signed license of an organization for an installation (cloud).
@@ -165,6 +167,7 @@ fn license(
 ) -> Result<i32, CliError> {
     match command {
         LicenseCommand::PublicKey => commands::license::public_key(bwdata),
+        LicenseCommand::Certificate => commands::license::certificate(bwdata),
         LicenseCommand::Verify { file } => commands::license::verify(bwdata, &file),
         LicenseCommand::Issue {
             org,

@@ -56,6 +56,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(api_keys::information_of_type))
         .routes(utoipa_axum::routes!(licenses::organization_license))
         .routes(utoipa_axum::routes!(licenses::public_key))
+        .routes(utoipa_axum::routes!(licenses::certificate))
         .routes(utoipa_axum::routes!(self_hosted_licenses::create))
         .routes(utoipa_axum::routes!(self_hosted_licenses::replace))
         .routes(utoipa_axum::routes!(self_hosted_license_sync::sync))

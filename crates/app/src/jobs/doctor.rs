@@ -8,11 +8,11 @@ use kinwarden_cloud::CloudLink;
 use kinwarden_config::{Config, keys};
 use kinwarden_core::connections::ConnectionType;
 use kinwarden_core::ids::OrganizationId;
-use kinwarden_core::license::{self, LicensePublicKey, OrganizationLicense};
+use kinwarden_core::license::{self, OrganizationLicense, TrustStore};
 use kinwarden_proto::installations::LicenseSyncRequest;
 
-use super::trusted_key;
 use crate::connections::BillingSyncSettings;
+use crate::licenses::trust::trust_store;
 use crate::records::OrganizationRecord;
 use crate::{App, AppError};
 
@@ -46,9 +46,9 @@ pub async fn organization_checks(
         AppError::BadRequest("the organization checks need a link to the cloud".into())
     })?;
     let orgs = app.store.all_organizations().await?;
-    let key = trusted_key(&app.config);
+    let (trust, _) = trust_store(&app.config);
     for org in &orgs {
-        let license = check_license(app, key.as_ref(), org.id);
+        let license = check_license(app, &trust, org.id);
         let billing_sync = billing_sync_check(app, link, org, license.as_ref().ok()).await;
         let license = license.map(|license| {
             license
@@ -92,17 +92,10 @@ async fn billing_sync_check(
 
 fn check_license(
     app: &App,
-    key: Option<&LicensePublicKey>,
+    trust: &TrustStore,
     org_id: OrganizationId,
 ) -> Result<OrganizationLicense, String> {
     let config: &Config = &app.config;
-    let key = key.ok_or_else(|| {
-        format!(
-            "the cloud's license public key is missing or unusable at {} ({})",
-            config.licensing_public_key_path.display(),
-            keys::LICENSING_PUBLIC_KEY_PATH
-        )
-    })?;
     let bytes = app
         .license_files
         .read(org_id)
@@ -113,7 +106,7 @@ fn check_license(
         .installation
         .id
         .ok_or_else(|| format!("{} is not set", keys::INSTALLATION_ID))?;
-    license::verify(&license, key, installation, app.clock.now())
+    license::verify(&license, trust, installation, app.clock.now())
         .map(|verified| verified.into_inner())
         .map_err(|reason| format!("Invalid license. {reason}"))
 }

@@ -7,10 +7,11 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use kinwarden_config::{Config, keys};
 use kinwarden_core::ids::{InstallationId, OrganizationId};
-use kinwarden_core::license::{self, LicensePublicKey, OrganizationLicense};
+use kinwarden_core::license::{self, OrganizationLicense, Proof, TrustSource};
 use uuid::Uuid;
 
 use crate::licenses::issue::{self as issuing, IssueError};
+use crate::licenses::trust::{TrustProblem, trust_store};
 use crate::{App, AppError};
 
 /// A signed license of `version` for the organization and installation, issued now with the
@@ -47,9 +48,24 @@ pub async fn issue(
 /// What this server says of a license file.
 #[derive(Debug)]
 pub enum Verdict {
-    Accepted(Box<OrganizationLicense>),
+    Accepted {
+        /// The license in force (the token's claims, or the file).
+        license: Box<OrganizationLicense>,
+        /// Which proof verified it.
+        proof: Proof,
+        /// The key that signed it, by its certificate's thumbprint.
+        signer: String,
+    },
     /// Refused, and why (the text the self-hosted upload would give).
     Refused(String),
+}
+
+/// What `license verify` reports: the verdict, and the configured trust files that could not be
+/// used (named, since the reader is the operator).
+#[derive(Debug)]
+pub struct Verification {
+    pub verdict: Verdict,
+    pub problems: Vec<TrustProblem>,
 }
 
 /// Why a license file could not be checked at all.
@@ -61,21 +77,6 @@ pub enum VerifyError {
         keys::INSTALLATION_ID
     )]
     NoInstallation,
-    #[error(
-        "cannot read the cloud's license public key {} ({}): {source}; get it with \
-         `kinwarden license public-key` on the cloud or GET /api/licenses/public-key",
-        path.display(),
-        keys::LICENSING_PUBLIC_KEY_PATH
-    )]
-    KeyUnreadable {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{}: {source}", path.display())]
-    KeyUnusable {
-        path: std::path::PathBuf,
-        source: license::KeyError,
-    },
     #[error("cannot read {}: {source}", path.display())]
     FileUnreadable {
         path: std::path::PathBuf,
@@ -83,32 +84,45 @@ pub enum VerifyError {
     },
 }
 
-/// Checks the license file at `file` as this self-hosted server would at `now`, with the cloud
-/// key it trusts. It needs the configuration only, not the database, so a file can be checked
-/// before the server ever ran.
-pub fn verify(config: &Config, now: DateTime<Utc>, file: &Path) -> Result<Verdict, VerifyError> {
+/// Checks the license file at `file` as this self-hosted server would at `now`, with the keys it
+/// trusts. It needs the configuration only, not the database, so a file can be checked before
+/// the server ever ran.
+pub fn verify(
+    config: &Config,
+    now: DateTime<Utc>,
+    file: &Path,
+) -> Result<Verification, VerifyError> {
     let installation_id = config.installation.id.ok_or(VerifyError::NoInstallation)?;
-    let path = &config.licensing_public_key_path;
-    let pem = std::fs::read_to_string(path).map_err(|source| VerifyError::KeyUnreadable {
-        path: path.clone(),
-        source,
-    })?;
-    let key = LicensePublicKey::from_pem(&pem).map_err(|source| VerifyError::KeyUnusable {
-        path: path.clone(),
-        source,
-    })?;
+    let (trust, problems) = trust_store(config);
     let bytes = std::fs::read(file).map_err(|source| VerifyError::FileUnreadable {
         path: file.to_path_buf(),
         source,
     })?;
-    let license = match OrganizationLicense::from_json(&bytes) {
-        Ok(license) => license,
-        Err(err) => return Ok(Verdict::Refused(err.to_string())),
-    };
-    Ok(
-        match license::verify(&license, &key, installation_id, now) {
-            Ok(verified) => Verdict::Accepted(Box::new(verified.into_inner())),
+    let verdict = match OrganizationLicense::from_json(&bytes) {
+        Err(err) => Verdict::Refused(err.to_string()),
+        Ok(license) => match license::verify(&license, &trust, installation_id, now) {
+            Ok(verified) => Verdict::Accepted {
+                proof: verified.proof(),
+                signer: verified.signer().to_string(),
+                license: Box::new(verified.into_inner()),
+            },
             Err(reason) => Verdict::Refused(format!("Invalid license. {reason}")),
         },
-    )
+    };
+    Ok(Verification { verdict, problems })
+}
+
+/// The keys this server trusts, for `doctor`: each named, with the configured files that could
+/// not be used.
+pub fn trusted_certificates(config: &Config) -> (Vec<String>, Vec<TrustProblem>) {
+    let (trust, problems) = trust_store(config);
+    let names = trust
+        .keys()
+        .iter()
+        .map(|key| match &key.source {
+            TrustSource::BuiltIn => format!("{} (built in)", key.name()),
+            TrustSource::File(path) => format!("{} (from {path})", key.name()),
+        })
+        .collect();
+    (names, problems)
 }

@@ -3,11 +3,12 @@
 //! in the same transaction.
 
 use kinwarden_config::Mode;
-use kinwarden_core::license::{self, LicensePublicKey, OrganizationLicense};
+use kinwarden_core::license::{self, LicenseError, OrganizationLicense, TrustStore};
 use kinwarden_mail::Lang;
 use kinwarden_mail::messages::LicenseExpired;
 
-use super::{Idle, Outcome, trusted_key};
+use super::{Idle, Outcome};
+use crate::licenses::trust::server_trust_store;
 use crate::records::OrganizationRecord;
 use crate::{App, AppError};
 
@@ -39,7 +40,7 @@ pub async fn run(app: &App) -> Result<Outcome<LicenseValidation>, AppError> {
         return Ok(Outcome::Idle(Idle::OnCloud));
     }
     let orgs = app.store.all_organizations().await?;
-    let key = trusted_key(&app.config);
+    let (trust, _) = server_trust_store(&app.config);
     let enabled: Vec<&OrganizationRecord> = orgs.iter().filter(|org| org.enabled).collect();
     let mut found = LicenseValidation {
         checked: enabled.len(),
@@ -51,8 +52,7 @@ pub async fn run(app: &App) -> Result<Outcome<LicenseValidation>, AppError> {
             .filter(|other| other.license_key.is_some() && other.license_key == org.license_key)
             .count();
         let bytes = app.license_files.read(org.id).map_err(AppError::internal)?;
-        let Err((reason, expires)) = assess(app, org, bytes.as_deref(), same_key, key.as_ref())
-        else {
+        let Err((reason, expires)) = assess(app, org, bytes.as_deref(), same_key, &trust) else {
             continue;
         };
         let now = app.clock.now_millis();
@@ -87,7 +87,7 @@ fn assess(
     org: &OrganizationRecord,
     file: Option<&[u8]>,
     same_key: usize,
-    key: Option<&LicensePublicKey>,
+    trust: &TrustStore,
 ) -> Result<(), (String, Option<i64>)> {
     let file = file.ok_or_else(|| ("No license file.".to_string(), None))?;
     if same_key > 1 {
@@ -96,16 +96,23 @@ fn assess(
     let license =
         OrganizationLicense::from_json(file).map_err(|_| ("Invalid data.".to_string(), None))?;
     let expires = license.expires.map(|date| date.timestamp_millis());
-    let (Some(key), Some(installation)) = (key, app.config.installation.id) else {
+    let Some(installation) = app.config.installation.id else {
         return Err(("Invalid signature.".to_string(), expires));
     };
-    if let Err(reason) = license::verify(&license, key, installation, app.clock.now()) {
-        let reason = match reason {
-            license::LicenseError::BadSignature => "Invalid signature.".to_string(),
-            other => format!("Invalid data. {other}"),
-        };
-        return Err((reason, expires));
-    }
+    let verified = match license::verify(&license, trust, installation, app.clock.now()) {
+        Ok(verified) => verified,
+        // As in the reference, a token past its year does not disable the organization: the
+        // license's own dates decide, and the owner syncs or uploads a fresh one.
+        Err(LicenseError::TokenExpired { .. }) => return Ok(()),
+        Err(
+            reason @ (LicenseError::Untrusted { .. }
+            | LicenseError::TokenTampered { .. }
+            | LicenseError::KinwardenSignature
+            | LicenseError::FieldsChanged),
+        ) => return Err((format!("Invalid signature. {reason}"), expires)),
+        Err(other) => return Err((format!("Invalid data. {other}"), expires)),
+    };
+    let license = verified.license();
     let matches = license.license_key == org.license_key
         && license.plan_type == org.plan_type
         && license.seats == org.seats

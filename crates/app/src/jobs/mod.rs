@@ -12,9 +12,6 @@ pub mod sponsorship_sync;
 pub mod sponsorship_validation;
 pub mod trash_purge;
 
-use kinwarden_config::Config;
-use kinwarden_core::license::LicensePublicKey;
-
 use crate::AppError;
 
 /// What a job run came to: its work done, or nothing to do on this server and why.
@@ -42,12 +39,4 @@ pub fn message(err: &AppError) -> String {
         AppError::Internal(cause) => cause.clone(),
         other => other.to_string(),
     }
-}
-
-/// The cloud's license public key, when it is in place and usable. Read at each use, so putting
-/// the file in place needs no restart (SPEC §5 step 3).
-fn trusted_key(config: &Config) -> Option<LicensePublicKey> {
-    std::fs::read_to_string(&config.licensing_public_key_path)
-        .ok()
-        .and_then(|pem| LicensePublicKey::from_pem(&pem).ok())
 }

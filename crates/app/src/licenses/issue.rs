@@ -9,10 +9,14 @@ use kinwarden_core::license::{
 };
 use kinwarden_store::{Store, StoreError};
 
-/// The cloud's license key pair: the private half signs, the public half is served as PEM.
+/// The cloud's license key pair: the private half signs, the public half is served as PEM, and
+/// as a self-signed certificate, which a self-hosted server lists among the ones it trusts.
 pub struct CloudLicenseKeys {
     pub signing: LicenseSigningKey,
     pub public_pem: String,
+    pub certificate_pem: String,
+    /// The certificate's `x5t` (base64url SHA-1), named in every token's header.
+    pub x5t: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -32,7 +36,8 @@ pub enum IssueError {
     Data(String),
 }
 
-/// A signed license of `version` for the organization and installation, issued `now`.
+/// A license of `version` for the organization and installation, issued `now`, with every
+/// proof: `Hash`, `Signature`, the `Token` and Kinwarden's whole-document signature.
 pub async fn issue(
     store: &Store,
     keys: &CloudLicenseKeys,
@@ -70,7 +75,7 @@ pub async fn issue(
         license_key,
     };
     let unsigned = license::build(&facts, installation_id.0, now, version);
-    Ok(license::sign(unsigned, &keys.signing)?)
+    Ok(license::sign(unsigned, &keys.signing, Some(&keys.x5t))?)
 }
 
 /// How a failed issue reaches the caller: the reference's text for an unknown installation, 404

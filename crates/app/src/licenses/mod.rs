@@ -7,4 +7,5 @@ pub mod download;
 pub mod issue;
 pub mod self_hosted;
 pub mod self_hosted_sync;
+pub mod trust;
 pub mod upload;

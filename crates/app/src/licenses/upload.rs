@@ -3,7 +3,7 @@
 //! license. Upload works whatever the current license's state.
 
 use kinwarden_core::ids::OrganizationId;
-use kinwarden_core::license::OrganizationLicense;
+use kinwarden_core::license::{self, OrganizationLicense};
 
 use crate::licenses::self_hosted as self_hosted_license;
 use crate::organizations::access::OrgAccess;
@@ -128,14 +128,17 @@ pub(crate) async fn apply(
     {
         return Err(AppError::BadRequest(IN_USE.into()));
     }
-    let occupied = app.store.occupied_seats(org_id).await?;
-    if let Some(seats) = terms.seats
-        && occupied > i64::from(seats)
-    {
-        return Err(AppError::BadRequest(format!(
-            "Your organization currently has {occupied} seats filled. Your new license only has ({seats}) seats. Remove some users."
-        )));
-    }
+    // The reference's fit checks, for what this server tracks (no policies, SSO or SCIM yet).
+    let groups = app.store.groups_of_organization(org_id).await?.len();
+    let groups = i64::try_from(groups).unwrap_or(i64::MAX);
+    let usage = license::OrganizationUsage {
+        occupied_seats: app.store.occupied_seats(org_id).await?,
+        collections: app.store.collection_count(org_id).await?,
+        uses_groups: groups > 0,
+        groups,
+        ..license::OrganizationUsage::default()
+    };
+    license::fits(license, &usage).map_err(AppError::BadRequest)?;
     app.license_files
         .write(org_id, &license.to_file_json())
         .map_err(AppError::internal)?;

@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 
-use super::document::{Casing, OrganizationLicense};
+use super::dates::epoch_seconds;
+use super::document::{Casing, KINWARDEN_SIGNATURE, OrganizationLicense};
 
 /// Which legacy data string: the hash's leaves out `Hash`, `Issued` and `Refresh`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,13 +34,10 @@ fn number<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// Unix seconds, rounded to the nearest second (the reference rounds a fractional value).
+/// Unix seconds, rounded half to even as the reference's `Math.Round`.
 fn date(value: Option<DateTime<Utc>>) -> String {
     value
-        .map(|d| {
-            let round_up = d.timestamp_subsec_nanos() >= 500_000_000;
-            (d.timestamp() + i64::from(round_up)).to_string()
-        })
+        .map(|d| epoch_seconds(d).to_string())
         .unwrap_or_default()
 }
 
@@ -163,10 +161,27 @@ pub fn document_data(license: &OrganizationLicense) -> Vec<u8> {
     let Value::Object(map) = license.to_value(Casing::Pascal) else {
         return Vec::new();
     };
-    let sorted: BTreeMap<String, Value> = map
+    let mut sorted: BTreeMap<String, Value> = map
         .into_iter()
-        .filter(|(name, _)| name != "KinwardenSignature")
+        .filter(|(name, _)| name != KINWARDEN_SIGNATURE)
         .collect();
+    // Dates as this signature has always rendered them (chrono's RFC 3339 with 0, 3, 6 or 9
+    // fraction digits), whatever form the file itself uses, so licenses signed before keep
+    // verifying.
+    for (name, date) in [
+        ("Issued", Some(license.issued)),
+        ("Refresh", license.refresh),
+        ("Expires", license.expires),
+        (
+            "ExpirationWithoutGracePeriod",
+            license.expiration_without_grace_period,
+        ),
+    ] {
+        let value = date.map_or(Value::Null, |d| {
+            Value::String(d.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+        });
+        sorted.insert(name.to_string(), value);
+    }
     let mut out = b"kinwarden-license:organization:1\n".to_vec();
     out.extend(serde_json::to_vec(&sorted).unwrap_or_default());
     out
@@ -251,8 +266,9 @@ mod tests {
         assert_eq!(plan_type_name(1), "FamiliesAnnually");
         assert_eq!(plan_type_name(6), "Custom");
         assert_eq!(plan_type_name(20), "20");
-        let half = Utc.timestamp_opt(10, 500_000_000).single();
-        assert_eq!(date(half), "11");
+        // .NET rounds half to even: 10.5 s gives 10, 11.5 s gives 12.
+        assert_eq!(date(Utc.timestamp_opt(10, 500_000_000).single()), "10");
+        assert_eq!(date(Utc.timestamp_opt(11, 500_000_000).single()), "12");
         assert_eq!(date(None), "");
     }
 

@@ -24,6 +24,7 @@ pub struct OrganizationLicense {
     pub business_name: Option<String>,
     pub plan: Option<String>,
     pub enabled: bool,
+    #[serde(deserialize_with = "super::plan_type::deserialize")]
     pub plan_type: i32,
     pub seats: Option<i32>,
     pub max_collections: Option<i16>,
@@ -48,11 +49,16 @@ pub struct OrganizationLicense {
     pub sm_seats: Option<i32>,
     pub sm_service_accounts: Option<i32>,
     pub version: i32,
+    #[serde(with = "super::dates::required")]
     pub issued: DateTime<Utc>,
+    #[serde(with = "super::dates::optional")]
     pub refresh: Option<DateTime<Utc>>,
+    #[serde(with = "super::dates::optional")]
     pub expires: Option<DateTime<Utc>>,
+    #[serde(with = "super::dates::optional")]
     pub expiration_without_grace_period: Option<DateTime<Utc>>,
     pub trial: bool,
+    #[serde(deserialize_with = "super::plan_type::deserialize_license_type")]
     pub license_type: Option<i32>,
     /// Deprecated in the reference; defaults to true when absent.
     #[serde(default = "yes")]
@@ -73,11 +79,12 @@ pub struct OrganizationLicense {
     pub hash: Option<String>,
     /// Base64 of the RSA signature over the signature data (reference §5.3).
     pub signature: Option<String>,
-    /// The reference's claims token (§5.4). Kinwarden issues none; when present it is covered
-    /// by [`Self::kinwarden_signature`] like every other field.
+    /// The claims token (RS256 JWT): when present it is the license, and the fields must
+    /// agree with it.
     pub token: Option<String>,
-    /// Kinwarden's addition: base64 of an RSA signature over every other field of the document
-    /// (docs/LICENSING.md). Bitwarden readers ignore the unknown property.
+    /// Kinwarden's optional extra proof: base64 of an RSA signature over every other field of
+    /// the document (docs/LICENSING.md). Bitwarden readers ignore the unknown property.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kinwarden_signature: Option<String>,
 }
 
@@ -205,11 +212,17 @@ impl OrganizationLicense {
 
 /// Every PascalCase property name of the document.
 pub fn property_names() -> Vec<String> {
-    match serde_json::to_value(OrganizationLicense::default()) {
+    let mut names: Vec<String> = match serde_json::to_value(OrganizationLicense::default()) {
         Ok(Value::Object(map)) => map.keys().cloned().collect(),
         _ => Vec::new(),
-    }
+    };
+    // Written only when present.
+    names.push(KINWARDEN_SIGNATURE.to_string());
+    names
 }
+
+/// The name of Kinwarden's own property.
+pub const KINWARDEN_SIGNATURE: &str = "KinwardenSignature";
 
 fn lower_first(key: &str) -> String {
     let mut chars = key.chars();

@@ -29,12 +29,56 @@ pub struct LicenseDates {
     pub expiration_without_grace_period: Option<DateTime<Utc>>,
 }
 
-/// The date rule while there is no subscription ledger: an organization's own expiration date
-/// is both `Expires` and `Refresh` (the reference's "no subscription" row); without one, a year
-/// from issue, to be refreshed after 30 days. The ledger will replace this one function with the
-/// reference's period-based rows.
-pub fn license_dates(issued: DateTime<Utc>, org_expiration: Option<DateTime<Utc>>) -> LicenseDates {
+/// The grace an annual plan's license carries past the period's end (reference §7).
+pub const GRACE_PERIOD_DAYS: u64 = 60;
+/// How soon a client should fetch a fresh license.
+const REFRESH_DAYS: u64 = 30;
+
+/// How an organization's plan is billed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BillingPeriod {
+    Monthly,
+    Annual,
+}
+
+impl BillingPeriod {
+    /// The plan type's period: the offered plan's, else the legacy plan type's name.
+    pub fn of(plan_type: i32) -> Self {
+        match crate::plans::plan(plan_type) {
+            Some(plan) if plan.is_annual() => Self::Annual,
+            Some(_) => Self::Monthly,
+            None if MONTHLY_PLAN_TYPES.contains(&plan_type) => Self::Monthly,
+            None => Self::Annual,
+        }
+    }
+}
+
+/// The monthly Teams, Enterprise and Teams Starter plan types of every generation.
+const MONTHLY_PLAN_TYPES: [i32; 10] = [2, 4, 8, 10, 12, 14, 16, 17, 19, 21];
+
+fn plus_days(date: DateTime<Utc>, days: u64) -> DateTime<Utc> {
+    date.checked_add_days(Days::new(days))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// The dates while there is no subscription ledger, the organization's expiration date standing
+/// for the end of its paid period:
+/// * an annual plan whose period has not ended: `Expires` is the period's end plus the 60-day
+///   grace, `ExpirationWithoutGracePeriod` the end itself, `Refresh` in 30 days;
+/// * a monthly plan, or a period already over: the expiration date is both `Expires` and
+///   `Refresh`;
+/// * no expiration date: a year from issue, to be refreshed after 30 days.
+pub fn license_dates(
+    issued: DateTime<Utc>,
+    org_expiration: Option<DateTime<Utc>>,
+    period: BillingPeriod,
+) -> LicenseDates {
     match org_expiration {
+        Some(end) if period == BillingPeriod::Annual && end >= issued => LicenseDates {
+            expires: plus_days(end, GRACE_PERIOD_DAYS),
+            refresh: plus_days(issued, REFRESH_DAYS),
+            expiration_without_grace_period: Some(end),
+        },
         Some(date) => LicenseDates {
             expires: date,
             refresh: date,
@@ -44,9 +88,7 @@ pub fn license_dates(issued: DateTime<Utc>, org_expiration: Option<DateTime<Utc>
             expires: issued
                 .checked_add_months(Months::new(12))
                 .unwrap_or(DateTime::<Utc>::MAX_UTC),
-            refresh: issued
-                .checked_add_days(Days::new(30))
-                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            refresh: plus_days(issued, REFRESH_DAYS),
             expiration_without_grace_period: None,
         },
     }
@@ -81,7 +123,11 @@ pub fn build(
     version: i32,
 ) -> OrganizationLicense {
     let issued = DateTime::<Utc>::from_timestamp(issued.timestamp(), 0).unwrap_or(issued);
-    let dates = license_dates(issued, org.expiration_date);
+    let dates = license_dates(
+        issued,
+        org.expiration_date,
+        BillingPeriod::of(org.plan_type),
+    );
     let tier = tier_of(org.plan_type).unwrap_or(ProductTier::Free);
     let enterprise = tier == ProductTier::Enterprise;
     // The 2019 Enterprise plans (4, 5) predate SSO, SCIM, Key Connector and reset password.
@@ -161,14 +207,32 @@ mod tests {
     #[test]
     fn dates_without_and_with_an_org_expiration() {
         let issued = at(2025, 1, 31);
-        let dates = license_dates(issued, None);
+        let dates = license_dates(issued, None, BillingPeriod::Monthly);
         assert_eq!(dates.expires, at(2026, 1, 31));
         assert_eq!(dates.refresh, at(2025, 3, 2));
-        let dates = license_dates(issued, Some(at(2025, 6, 1)));
+        let dates = license_dates(issued, Some(at(2025, 6, 1)), BillingPeriod::Monthly);
         assert_eq!(
             (dates.expires, dates.refresh),
             (at(2025, 6, 1), at(2025, 6, 1))
         );
+        assert_eq!(dates.expiration_without_grace_period, None);
+    }
+
+    #[test]
+    fn an_annual_plan_carries_the_grace_in_expires() {
+        let issued = at(2025, 1, 31);
+        let dates = license_dates(issued, Some(at(2025, 6, 1)), BillingPeriod::Annual);
+        assert_eq!(dates.expires, at(2025, 7, 31));
+        assert_eq!(dates.expiration_without_grace_period, Some(at(2025, 6, 1)));
+        assert_eq!(dates.refresh, at(2025, 3, 2));
+        // A period already over has no grace left to give.
+        let late = license_dates(issued, Some(at(2025, 1, 1)), BillingPeriod::Annual);
+        assert_eq!(late.expires, at(2025, 1, 1));
+        assert_eq!(late.expiration_without_grace_period, None);
+        assert_eq!(BillingPeriod::of(20), BillingPeriod::Annual);
+        assert_eq!(BillingPeriod::of(19), BillingPeriod::Monthly);
+        assert_eq!(BillingPeriod::of(5), BillingPeriod::Annual);
+        assert_eq!(BillingPeriod::of(10), BillingPeriod::Monthly);
     }
 
     #[test]

@@ -42,6 +42,11 @@ impl LicenseSigningKey {
 
     /// Base64 of the RSA PKCS#1 v1.5 SHA-256 signature of `data`.
     pub fn sign(&self, data: &[u8]) -> Result<String, KeyError> {
+        Ok(STANDARD.encode(self.sign_raw(data)?))
+    }
+
+    /// The RSA PKCS#1 v1.5 SHA-256 signature of `data` (RS256 for a JWT).
+    pub fn sign_raw(&self, data: &[u8]) -> Result<Vec<u8>, KeyError> {
         let mut out = vec![0u8; self.pair.public_modulus_len()];
         self.pair
             .sign(
@@ -51,7 +56,7 @@ impl LicenseSigningKey {
                 &mut out,
             )
             .map_err(|_| KeyError::Sign)?;
-        Ok(STANDARD.encode(out))
+        Ok(out)
     }
 }
 
@@ -69,13 +74,21 @@ impl LicensePublicKey {
         if block.tag() != "PUBLIC KEY" {
             return Err(KeyError::NotPem("PUBLIC KEY"));
         }
-        let key = Self {
-            der: block.contents().to_vec(),
-        };
+        Self::from_spki_der(block.contents())
+    }
+
+    /// From SubjectPublicKeyInfo DER (a certificate's key).
+    pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
         // Parse once now, so a broken key file is reported as such, not as a bad signature.
-        aws_lc_rs::rsa::PublicKey::from_der(&key.der)
+        aws_lc_rs::rsa::PublicKey::from_der(der)
             .map_err(|err| KeyError::Unusable(err.to_string()))?;
-        Ok(key)
+        Ok(Self { der: der.to_vec() })
+    }
+
+    /// Upper-case hex SHA-256 of the SubjectPublicKeyInfo: how a bare key is named.
+    pub fn fingerprint(&self) -> String {
+        let sum = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &self.der);
+        super::trust::hex_upper(sum.as_ref())
     }
 
     /// Whether `signature_b64` is this key's signature of `data`.
@@ -83,8 +96,13 @@ impl LicensePublicKey {
         let Ok(sig) = STANDARD.decode(signature_b64.trim()) else {
             return false;
         };
+        self.verifies_raw(data, &sig)
+    }
+
+    /// Whether `signature` is this key's RSA PKCS#1 v1.5 SHA-256 signature of `data`.
+    pub fn verifies_raw(&self, data: &[u8], signature: &[u8]) -> bool {
         UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, &self.der)
-            .verify(data, &sig)
+            .verify(data, signature)
             .is_ok()
     }
 }

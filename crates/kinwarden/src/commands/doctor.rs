@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use kinwarden_app::jobs::doctor::{BillingSyncCheck, OrganizationCheck, organization_checks};
-use kinwarden_app::jobs::message;
+use kinwarden_app::jobs::{license_commands, message};
 use kinwarden_cloud::{CloudError, CloudLink, LinkSettings};
 use kinwarden_config::{Config, Mode, keys};
 use kinwarden_core::clock::{Clock, SystemClock};
@@ -66,8 +66,26 @@ pub async fn run(bwdata: &Bwdata) -> Result<i32, CliError> {
         );
         return Ok(0);
     }
+    license_trust(&config, &mut report);
     cloud_checks(bwdata, &config, &mut report).await;
     Ok(if report.failed { 1 } else { 0 })
+}
+
+/// The certificates and keys licenses are checked with, and the configured ones that are not
+/// usable.
+fn license_trust(config: &Config, report: &mut Report) {
+    let (trusted, problems) = license_commands::trusted_certificates(config);
+    for name in trusted {
+        report.line("license trust", Outcome::Ok(name));
+    }
+    for problem in problems {
+        report.line(
+            "license trust",
+            Outcome::Fail(format!(
+                "{problem}; fix the file or remove it from the setting"
+            )),
+        );
+    }
 }
 
 async fn cloud_checks(bwdata: &Bwdata, config: &Config, report: &mut Report) {

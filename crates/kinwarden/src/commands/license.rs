@@ -1,5 +1,5 @@
-//! `kinwarden license …` (SPEC §2): on a cloud, `public-key` prints the PEM a self-hosted server
-//! trusts and `issue` makes a license (the reference's admin *Generate license*); on a
+//! `kinwarden license …` (SPEC §2): on a cloud, `public-key` and `certificate` print the PEM a
+//! self-hosted server trusts and `issue` makes a license (the reference's admin *Generate license*); on a
 //! self-hosted server, `verify FILE` says whether this server would accept a license file.
 
 use std::path::Path;
@@ -22,9 +22,9 @@ fn cloud_only(config: &Config, command: &str) -> Result<(), CliError> {
     }
     Err(CliError::failed(format!(
         "`license {command}` runs on a cloud server, and this data directory is self-hosted \
-         ({}=true); a self-hosted server trusts the cloud's key at {}",
+         ({}=true); a self-hosted server trusts a cloud's certificate listed in {}",
         config_keys::SELF_HOSTED,
-        config_keys::LICENSING_PUBLIC_KEY_PATH
+        config_keys::LICENSE_CERTIFICATES
     )))
 }
 
@@ -37,6 +37,15 @@ pub fn public_key(bwdata: &Bwdata) -> Result<i32, CliError> {
     Ok(0)
 }
 
+/// `license certificate`: the PEM certificate of the cloud's license key, made now if missing.
+pub fn certificate(bwdata: &Bwdata) -> Result<i32, CliError> {
+    let config = load_config(bwdata)?;
+    cloud_only(&config, "certificate")?;
+    let keys = keys::cloud_license_keys(bwdata).map_err(|err| CliError::failed(err.to_string()))?;
+    print!("{}", keys.certificate_pem);
+    Ok(0)
+}
+
 /// `license verify FILE`: exit 0 and "accepted", or exit 1 and the reason.
 pub fn verify(bwdata: &Bwdata, file: &Path) -> Result<i32, CliError> {
     let config = load_config(bwdata)?;
@@ -46,15 +55,23 @@ pub fn verify(bwdata: &Bwdata, file: &Path) -> Result<i32, CliError> {
              directory is a cloud (globalSettings__selfHosted=false)",
         ));
     }
-    let verdict = license_commands::verify(&config, SystemClock.now(), file).map_err(|err| {
-        let text = err.to_string();
-        match err {
-            VerifyError::NoInstallation => CliError::usage(text),
-            _ => CliError::failed(text),
-        }
-    })?;
-    match verdict {
-        Verdict::Accepted(l) => {
+    let verification =
+        license_commands::verify(&config, SystemClock.now(), file).map_err(|err| {
+            let text = err.to_string();
+            match err {
+                VerifyError::NoInstallation => CliError::usage(text),
+                VerifyError::FileUnreadable { .. } => CliError::failed(text),
+            }
+        })?;
+    for problem in &verification.problems {
+        eprintln!("warning: a configured license certificate is not usable: {problem}");
+    }
+    match verification.verdict {
+        Verdict::Accepted {
+            license: l,
+            proof,
+            signer,
+        } => {
             println!(
                 "accepted: organization {} ({}), version {}, expires {}",
                 l.name.as_deref().unwrap_or(""),
@@ -63,6 +80,7 @@ pub fn verify(bwdata: &Bwdata, file: &Path) -> Result<i32, CliError> {
                 l.expires
                     .map_or_else(|| "never".to_string(), |d| d.to_rfc3339())
             );
+            println!("verified by its {proof}, signed by {signer}");
             Ok(0)
         }
         Verdict::Refused(reason) => {

@@ -3,7 +3,7 @@
 //! license; each wrong input is refused with its own message.
 
 use chrono::Utc;
-use kinwarden_core::license::{self, LicensePublicKey, OrganizationLicense};
+use kinwarden_core::license::{self, OrganizationLicense, TrustSource, TrustStore};
 use kinwarden_testkit::{TestServer, backends};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -105,8 +105,10 @@ async fn a_fresh_license_for_the_right_keys_only() -> anyhow::Result<()> {
         let fresh: Value = response.json().await?;
         assert_eq!(fresh["seats"], 15);
         assert_eq!(fresh["installationId"], installation.to_string());
-        let key = LicensePublicKey::from_pem(
+        let mut key = TrustStore::built_in();
+        key.add_pem(
             &server.get("/api/licenses/public-key").await?.text().await?,
+            TrustSource::File("cloud.pem".into()),
         )?;
         license::verify(
             &OrganizationLicense::from_value(fresh)?,

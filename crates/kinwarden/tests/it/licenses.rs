@@ -3,7 +3,9 @@
 //! installation, is refused; admins and users get 404; an unknown installation 400.
 
 use chrono::Utc;
-use kinwarden_core::license::{self, LicenseError, LicensePublicKey, OrganizationLicense};
+use kinwarden_core::license::{
+    self, LicenseError, OrganizationLicense, Proof, TrustSource, TrustStore, Unusable,
+};
 use kinwarden_testkit::{SmtpSink, TestServer, backends};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -67,7 +69,15 @@ async fn owners_download_licenses_that_verify_and_resist_change() -> anyhow::Res
                 .to_str()?
                 .starts_with("text/plain")
         );
-        let key = LicensePublicKey::from_pem(&pem.text().await?)?;
+        let mut key = TrustStore::built_in();
+        key.add_pem(&pem.text().await?, TrustSource::File("cloud.pem".into()))?;
+        let certificate = server.get("/api/licenses/certificate").await?;
+        assert_eq!(certificate.status(), 200);
+        let mut by_certificate = TrustStore::built_in();
+        by_certificate.add_pem(
+            &certificate.text().await?,
+            TrustSource::File("cloud.cer.pem".into()),
+        )?;
 
         let path = format!("/api/organizations/{org_id}/license?installationId={installation}");
         let response = owner_session.get(&server, &path).await?;
@@ -81,16 +91,35 @@ async fn owners_download_licenses_that_verify_and_resist_change() -> anyhow::Res
         assert_eq!(body["licenseType"], 1);
         assert_eq!(body["selfHost"], true);
         assert!(body["licenseKey"].as_str().is_some_and(|k| k.len() == 20));
-        for field in ["issued", "refresh", "expires", "hash", "signature"] {
+        for field in ["issued", "refresh", "expires", "hash", "signature", "token"] {
             assert!(body[field].is_string(), "{field}");
         }
 
         let license = OrganizationLicense::from_value(body.clone())?;
         let now = Utc::now();
-        license::verify(&license, &key, installation, now)?;
+        let verified = license::verify(&license, &key, installation, now)?;
+        assert_eq!(verified.proof(), Proof::Token);
+        let by_cert = license::verify(&license, &by_certificate, installation, now)?;
+        assert!(
+            by_cert.signer_thumbprint().is_some(),
+            "{}",
+            by_cert.signer()
+        );
+        // Without the token, the legacy Signature by the cloud's key proves it too.
+        let mut legacy = license.clone();
+        legacy.token = None;
+        legacy.kinwarden_signature = None;
         assert_eq!(
-            license::verify(&license, &key, Uuid::new_v4(), now).err(),
-            Some(LicenseError::WrongInstallation)
+            license::verify(&legacy, &key, installation, now).map(|v| v.proof()),
+            Ok(Proof::Signature)
+        );
+        let elsewhere = Uuid::new_v4();
+        assert_eq!(
+            license::verify(&license, &key, elsewhere, now).err(),
+            Some(LicenseError::Unusable(vec![Unusable::WrongInstallation {
+                license: installation,
+                server: elsewhere
+            }]))
         );
 
         let Value::Object(fields) = &body else {
@@ -105,9 +134,8 @@ async fn owners_download_licenses_that_verify_and_resist_change() -> anyhow::Res
                     continue;
                 };
                 tried = true;
-                assert_eq!(
-                    license::verify(&tampered, &key, installation, now).err(),
-                    Some(LicenseError::BadSignature),
+                assert!(
+                    license::verify(&tampered, &key, installation, now).is_err(),
                     "{name} = {replacement}"
                 );
                 break;
@@ -199,6 +227,14 @@ async fn the_license_commands_issue_publish_and_verify() -> anyhow::Result<()> {
     assert!(printed.status.success());
     let served = server.get("/api/licenses/public-key").await?.text().await?;
     assert_eq!(stdout(&printed), served);
+    let printed = license_command(&server.bwdata, cloud, &["certificate"])?;
+    assert!(printed.status.success());
+    let certificate = server
+        .get("/api/licenses/certificate")
+        .await?
+        .text()
+        .await?;
+    assert_eq!(stdout(&printed), certificate);
 
     let dir = tempfile::tempdir()?;
     let file = dir.path().join("license.json");
@@ -223,6 +259,11 @@ async fn the_license_commands_issue_publish_and_verify() -> anyhow::Result<()> {
     }
     let written = std::fs::read_to_string(&file)?;
     assert!(written.contains("\"LicenseKey\"") && written.contains("\"KinwardenSignature\""));
+    assert!(written.contains("\"Token\": \"ey"), "issued with a token");
+    // A newer version counts only without a token (the token is the license otherwise).
+    let mut untokened: Value = serde_json::from_str(&std::fs::read_to_string(&newer)?)?;
+    untokened["Token"] = Value::Null;
+    std::fs::write(&newer, untokened.to_string())?;
 
     // A self-hosted data directory that trusts the cloud's key.
     let self_hosted = dir.path().join("selfhosted");
@@ -233,6 +274,32 @@ async fn the_license_commands_issue_publish_and_verify() -> anyhow::Result<()> {
     let accepted = license_command(&self_hosted, here, &["verify", file_arg])?;
     assert!(accepted.status.success(), "{accepted:?}");
     assert!(stdout(&accepted).starts_with("accepted"));
+    assert!(
+        stdout(&accepted).contains("verified by its token, signed by public key"),
+        "{accepted:?}"
+    );
+
+    // The cloud's certificate listed instead of the bare key: named by its thumbprint.
+    std::fs::remove_file(self_hosted.join("core/licensing.pub.pem"))?;
+    let without = license_command(&self_hosted, here, &["verify", file_arg])?;
+    assert_eq!(without.status.code(), Some(1));
+    assert!(
+        stdout(&without).contains("It needs certificate")
+            && stdout(&without).contains("kinwarden__licenseCertificates"),
+        "{without:?}"
+    );
+    std::fs::write(self_hosted.join("core/licensing.cer.pem"), &certificate)?;
+    let listed: &[(&str, &str)] = &[
+        ("globalSettings__installation__id", &installation_text),
+        ("kinwarden__licenseCertificates", "core/licensing.cer.pem"),
+    ];
+    let accepted = license_command(&self_hosted, listed, &["verify", file_arg])?;
+    assert!(accepted.status.success(), "{accepted:?}");
+    assert!(
+        stdout(&accepted).contains("verified by its token, signed by certificate "),
+        "{accepted:?}"
+    );
+    std::fs::write(self_hosted.join("core/licensing.pub.pem"), &served)?;
 
     let elsewhere = Uuid::new_v4().to_string();
     let other: &[(&str, &str)] = &[("globalSettings__installation__id", &elsewhere)];

@@ -13,6 +13,7 @@ mod cloud_sponsorship_sync;
 mod connections;
 mod crash;
 mod doctor;
+mod genuine_licenses;
 mod groups;
 mod http;
 mod jobs;

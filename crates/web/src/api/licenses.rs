@@ -1,5 +1,5 @@
-//! Licenses on the cloud (reference §5.1 L5, SPEC §9 "license"): the public key a self-hosted
-//! server trusts, and an owner's download of the organization's license for an installation
+//! Licenses on the cloud (reference §5.1 L5, SPEC §9 "license"): the public key and certificate
+//! a self-hosted server trusts, and an owner's download of the organization's license for an installation
 //! (the use-case `kinwarden_app::licenses::download`).
 
 use axum::Json;
@@ -28,6 +28,23 @@ pub async fn public_key(State(state): State<AppState>) -> Result<impl IntoRespon
     Ok((
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         keys.public_pem.clone(),
+    ))
+}
+
+/// `GET /api/licenses/certificate`: anonymous, PEM. The self-signed certificate of the key
+/// licenses are signed with: a self-hosted server lists it in `kinwarden__licenseCertificates`.
+/// Our own route, so 404 on a self-hosted server.
+#[utoipa::path(
+    get,
+    path = "/licenses/certificate",
+    tag = "licenses",
+    responses((status = 200, description = "The PEM certificate of the key licenses are signed with", content_type = "text/plain", body = String), crate::openapi::AnonymousErrors)
+)]
+pub async fn certificate(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    let keys = state.licensing.as_ref().ok_or(ApiError::NotFound)?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        keys.certificate_pem.clone(),
     ))
 }
 
