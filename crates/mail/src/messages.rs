@@ -154,6 +154,53 @@ impl LicenseExpired<'_> {
     }
 }
 
+/// "Your organization license expires in N days" (SPEC §12): to each owner of a self-hosted
+/// organization 30, 7 and 1 days before the license's `Expires`, with a link to the
+/// organization's subscription page.
+#[derive(Debug, Clone)]
+pub struct LicenseExpiring<'a> {
+    pub email: &'a str,
+    pub organization_id: Uuid,
+    pub organization_name: &'a str,
+    pub days_left: i64,
+    /// `Expires`, as the owner reads it (YYYY-MM-DD, UTC).
+    pub date: &'a str,
+}
+
+impl LicenseExpiring<'_> {
+    pub fn render(&self, vault: &Url, lang: Lang) -> Mail {
+        let t = texts(lang);
+        let days = self.days_left.to_string();
+        let args = [
+            ("org", self.organization_name),
+            ("days", days.as_str()),
+            ("date", self.date),
+        ];
+        let path = format!(
+            "organizations/{}/billing/subscription",
+            self.organization_id
+        );
+        let url = link(vault, &path, &[]);
+        compose(
+            MailKind::LicenseExpiring,
+            vault,
+            lang,
+            self.email,
+            fill(t.expiring_subject, &args),
+            vec![
+                Block::Heading(fill(t.expiring_heading, &args)),
+                Block::Paragraph(fill(t.expiring_body, &args)),
+                Block::Paragraph(t.expiring_action.to_string()),
+                Block::Button {
+                    label: t.expiring_button.to_string(),
+                    url,
+                },
+            ],
+        )
+        .sent_for(self.organization_id)
+    }
+}
+
 /// The System Administrator Portal's login link (SPEC §9): `/admin/login/confirm?token=…`.
 #[derive(Debug, Clone)]
 pub struct AdminLogin<'a> {
