@@ -61,7 +61,11 @@ pub enum Warning {
 
 /// The banner for a license with these dates, now; none while more than [`WARN_DAYS`] days are
 /// left and the paid period lasts.
-pub fn warning(expires: DateTime<Utc>, paid_end: DateTime<Utc>, now: DateTime<Utc>) -> Option<Warning> {
+pub fn warning(
+    expires: DateTime<Utc>,
+    paid_end: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<Warning> {
     let days_left = days_left(expires, now);
     if days_left == 0 {
         Some(Warning::Expired)

@@ -62,7 +62,13 @@ pub async fn run(app: &App) -> Result<Outcome<ExpiryNotices>, AppError> {
         let recipients = mails.len();
         if app
             .store
-            .send_expiry_notice(org.id, expires_ms, days_before, &mails, now.timestamp_millis())
+            .send_expiry_notice(
+                org.id,
+                expires_ms,
+                days_before,
+                &mails,
+                now.timestamp_millis(),
+            )
             .await?
         {
             found.sent.push(NoticeSent {

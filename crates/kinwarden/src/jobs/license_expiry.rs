@@ -51,7 +51,10 @@ mod tests {
             checked: 2,
             ..ExpiryNotices::default()
         };
-        assert_eq!(text(&found), "2 organization(s) checked, no expiry notice due");
+        assert_eq!(
+            text(&found),
+            "2 organization(s) checked, no expiry notice due"
+        );
         found.sent.push(NoticeSent {
             organization: "Acme".into(),
             days_before: 7,

@@ -185,8 +185,7 @@ fn idle(why: Idle) -> String {
         Idle::OnSelfHosted => "nothing to do on a self-hosted server".into(),
         Idle::CloudCommunicationOff => "cloud communication is off: nothing to do".into(),
         Idle::AutoRefreshOff => {
-            "automatic license refresh is off (kinwarden__licenseAutoRefresh): nothing to do"
-                .into()
+            "automatic license refresh is off (kinwarden__licenseAutoRefresh): nothing to do".into()
         }
     }
 }

@@ -27,8 +27,11 @@ async fn signed_license(
     issued: DateTime<Utc>,
     edit: impl FnOnce(&mut OrganizationLicense),
 ) -> anyhow::Result<String> {
-    let downloaded =
-        OrganizationLicense::from_json(pair.download_license(&pair.installation_id).await?.as_bytes())?;
+    let downloaded = OrganizationLicense::from_json(
+        pair.download_license(&pair.installation_id)
+            .await?
+            .as_bytes(),
+    )?;
     let facts = OrganizationFacts {
         id: downloaded.id,
         name: downloaded.name.clone().unwrap_or_default(),
@@ -83,7 +86,8 @@ async fn the_license_s_terms_reach_the_profile_and_are_enforced() -> anyhow::Res
             license.max_storage_gb = Some(3);
         })
         .await?;
-        let (status, created) = json_of(upload(server, &session, CREATE, &narrow, &owner, &org).await?).await?;
+        let (status, created) =
+            json_of(upload(server, &session, CREATE, &narrow, &owner, &org).await?).await?;
         assert_eq!(status, 200, "{name}: {created}");
         assert_eq!(created["useGroups"], false, "{name}");
         assert_eq!(created["maxStorageGb"], 3, "{name}");
@@ -108,12 +112,19 @@ async fn the_license_s_terms_reach_the_profile_and_are_enforced() -> anyhow::Res
         // Groups are refused as for a plan without them; the seats are the license's.
         let (status, refused) = json_of(
             session
-                .post(server, &format!("/api/organizations/{org_id}/groups"), &json!({"name": "Team"}))
+                .post(
+                    server,
+                    &format!("/api/organizations/{org_id}/groups"),
+                    &json!({"name": "Team"}),
+                )
                 .await?,
         )
         .await?;
         assert_eq!(status, 400, "{name}: {refused}");
-        assert_eq!(refused["message"], "This organization cannot use groups.", "{name}");
+        assert_eq!(
+            refused["message"], "This organization cannot use groups.",
+            "{name}"
+        );
         let (status, refused) = json_of(
             session
                 .post(
@@ -132,21 +143,27 @@ async fn the_license_s_terms_reach_the_profile_and_are_enforced() -> anyhow::Res
         })
         .await?;
         let path = format!("/api/organizations/licenses/self-hosted/{org_id}");
-        let (status, replaced) = json_of(upload(server, &session, &path, &wide, &owner, &org).await?).await?;
+        let (status, replaced) =
+            json_of(upload(server, &session, &path, &wide, &owner, &org).await?).await?;
         assert_eq!(status, 200, "{name}: {replaced}");
         let shown = profile_org(server, &session).await?;
         assert_eq!(shown["useGroups"], true, "{name}: {shown}");
         assert_eq!(shown["usersGetPremium"], true, "{name}");
         assert_eq!(shown["seats"], 12, "{name}");
         let made = session
-            .post(server, &format!("/api/organizations/{org_id}/groups"), &json!({"name": "Team"}))
+            .post(
+                server,
+                &format!("/api/organizations/{org_id}/groups"),
+                &json!({"name": "Team"}),
+            )
             .await?;
         assert_eq!(made.status(), 200, "{name}");
 
         // Without the opt-in, the refresh job has nothing to do.
         let ran = server.run_job("license-refresh").await?;
         assert!(
-            ran.as_deref().is_ok_and(|text| text.contains("licenseAutoRefresh")),
+            ran.as_deref()
+                .is_ok_and(|text| text.contains("licenseAutoRefresh")),
             "{name}: {ran:?}"
         );
         pair.stop().await?;
@@ -196,7 +213,8 @@ async fn grace_banner_expiry_mails_once_each_and_expires_enforced() -> anyhow::R
             license.expiration_without_grace_period = Some(paid);
         })
         .await?;
-        let (status, created) = json_of(upload(server, &session, CREATE, &license, &owner, &org).await?).await?;
+        let (status, created) =
+            json_of(upload(server, &session, CREATE, &license, &owner, &org).await?).await?;
         assert_eq!(status, 200, "{name}: {created}");
         let org_id = created["id"].as_str().unwrap_or_default().to_string();
 
@@ -214,21 +232,36 @@ async fn grace_banner_expiry_mails_once_each_and_expires_enforced() -> anyhow::R
             Ok::<String, anyhow::Error>(response.text().await?)
         };
         let shown = page().await?;
-        assert!(!shown.contains("license-expiry-warning"), "{name}: no banner yet");
+        assert!(
+            !shown.contains("license-expiry-warning"),
+            "{name}: no banner yet"
+        );
         assert!(shown.contains("Grace period ends"), "{name}");
-        assert!(shown.contains(&paid.format("%Y-%m-%d").to_string()), "{name}: the paid end");
-        assert!(shown.contains(&expires.format("%Y-%m-%d").to_string()), "{name}: the grace end");
+        assert!(
+            shown.contains(&paid.format("%Y-%m-%d").to_string()),
+            "{name}: the paid end"
+        );
+        assert!(
+            shown.contains(&expires.format("%Y-%m-%d").to_string()),
+            "{name}: the grace end"
+        );
 
         // Within the grace: the banner.
         clock.set(paid + Duration::days(1));
         let shown = page().await?;
         assert!(shown.contains("license-expiry-warning"), "{name}: {shown}");
-        assert!(shown.contains("The paid period of this license has ended"), "{name}");
+        assert!(
+            shown.contains("The paid period of this license has ended"),
+            "{name}"
+        );
 
         // The e-mails: 30, 7 and 1 days before Expires, each once, none on a re-run. The
         // scheduler may run a slot itself when the clock moves; counts do not depend on who ran.
         clock.set(expires - Duration::days(31));
-        server.run_job("license-expiry").await?.map_err(anyhow::Error::msg)?;
+        server
+            .run_job("license-expiry")
+            .await?
+            .map_err(anyhow::Error::msg)?;
         assert_eq!(expiry_mails(server).await?.0, 0, "{name}: not yet");
         for (at, count, days) in [
             (expires - Duration::days(30) + Duration::hours(1), 1, "30"),
@@ -236,18 +269,30 @@ async fn grace_banner_expiry_mails_once_each_and_expires_enforced() -> anyhow::R
             (expires - Duration::hours(1), 3, "1"),
         ] {
             clock.set(at);
-            server.run_job("license-expiry").await?.map_err(anyhow::Error::msg)?;
+            server
+                .run_job("license-expiry")
+                .await?
+                .map_err(anyhow::Error::msg)?;
             let (sent, subject) = expiry_mails(server).await?;
             assert_eq!(sent, count, "{name}: the {days}-day notice");
-            assert!(subject.contains(&format!("in {days} day(s)")), "{name}: {subject}");
+            assert!(
+                subject.contains(&format!("in {days} day(s)")),
+                "{name}: {subject}"
+            );
             clock.advance(Duration::minutes(1));
-            server.run_job("license-expiry").await?.map_err(anyhow::Error::msg)?;
+            server
+                .run_job("license-expiry")
+                .await?
+                .map_err(anyhow::Error::msg)?;
             assert_eq!(expiry_mails(server).await?.0, count, "{name}: once");
         }
 
         // After Expires the validation disables the organization, and the page says so.
         clock.set(expires + Duration::hours(1));
-        server.run_job("license-validation").await?.map_err(anyhow::Error::msg)?;
+        server
+            .run_job("license-validation")
+            .await?
+            .map_err(anyhow::Error::msg)?;
         let session = login(server, &owner).await?;
         let read: Value = session
             .get(server, &format!("/api/organizations/{org_id}"))
@@ -257,8 +302,15 @@ async fn grace_banner_expiry_mails_once_each_and_expires_enforced() -> anyhow::R
         assert_eq!(read["enabled"], false, "{name}: {read}");
         let shown = page().await?;
         assert!(shown.contains("This license expired on"), "{name}");
-        server.run_job("license-expiry").await?.map_err(anyhow::Error::msg)?;
-        assert_eq!(expiry_mails(server).await?.0, 3, "{name}: nothing after expiry");
+        server
+            .run_job("license-expiry")
+            .await?
+            .map_err(anyhow::Error::msg)?;
+        assert_eq!(
+            expiry_mails(server).await?.0,
+            3,
+            "{name}: nothing after expiry"
+        );
         pair.stop().await?;
     }
     Ok(())
@@ -268,7 +320,8 @@ async fn grace_banner_expiry_mails_once_each_and_expires_enforced() -> anyhow::R
 async fn the_automatic_refresh_is_shown_where_sync_license_is() -> anyhow::Result<()> {
     for backend in backends() {
         let name = backend.name();
-        let clock = Arc::new(ManualClock::new(Utc::now()));
+        // A little ahead of the cloud, whose licenses are issued on its own clock.
+        let clock = Arc::new(ManualClock::new(Utc::now() + Duration::minutes(5)));
         let pair = pair_setup(
             backend,
             10,
@@ -285,8 +338,17 @@ async fn the_automatic_refresh_is_shown_where_sync_license_is() -> anyhow::Resul
         let org: kinwarden_core::ids::OrganizationId = org_id.parse()?;
 
         // A year left: nothing is fetched.
-        server.run_job("license-refresh").await?.map_err(anyhow::Error::msg)?;
-        assert!(store.recent_outcomes(org, "license-sync", 5).await?.is_empty(), "{name}");
+        server
+            .run_job("license-refresh")
+            .await?
+            .map_err(anyhow::Error::msg)?;
+        assert!(
+            store
+                .recent_outcomes(org, "license-sync", 5)
+                .await?
+                .is_empty(),
+            "{name}"
+        );
 
         // Ten days before Expires the job fetches a fresh license, recorded as Sync license's
         // outcome is, and the subscription page shows it.
@@ -300,10 +362,18 @@ async fn the_automatic_refresh_is_shown_where_sync_license_is() -> anyhow::Resul
             .ok_or_else(|| anyhow::anyhow!("no expiration: {read}"))?
             .parse()?;
         clock.set(expires - Duration::days(10));
-        server.run_job("license-refresh").await?.map_err(anyhow::Error::msg)?;
+        server
+            .run_job("license-refresh")
+            .await?
+            .map_err(anyhow::Error::msg)?;
         let outcomes = store.recent_outcomes(org, "license-sync", 5).await?;
         assert!(!outcomes.is_empty(), "{name}: recorded");
-        assert!(outcomes.iter().all(|o| o.started_by == "job" && o.succeeded), "{name}: {outcomes:?}");
+        assert!(
+            outcomes
+                .iter()
+                .all(|o| o.started_by == "job" && o.succeeded),
+            "{name}: {outcomes:?}"
+        );
 
         let client = no_redirects(server)?;
         let owner = kinwarden_testkit::ClientAccount::new(
@@ -319,9 +389,15 @@ async fn the_automatic_refresh_is_shown_where_sync_license_is() -> anyhow::Resul
             .await?
             .text()
             .await?;
-        assert!(shown.contains("last-license-sync-attempt"), "{name}: {shown}");
+        assert!(
+            shown.contains("last-license-sync-attempt"),
+            "{name}: {shown}"
+        );
         assert!(shown.contains("automatic refresh: succeeded"), "{name}");
-        assert!(shown.contains("license-expiry-warning"), "{name}: ten days left");
+        assert!(
+            shown.contains("license-expiry-warning"),
+            "{name}: ten days left"
+        );
         pair.stop().await?;
     }
     Ok(())

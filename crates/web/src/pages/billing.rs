@@ -327,7 +327,9 @@ async fn self_hosted_page(
     let status = overview.as_ref().map(|o| &o.status);
     let plan_name = kinwarden_app::organizations::terms::of(&access.org)
         .plan
-        .or_else(|| kinwarden_core::plans::plan(access.org.plan_type).map(|plan| plan.name.to_string()))
+        .or_else(|| {
+            kinwarden_core::plans::plan(access.org.plan_type).map(|plan| plan.name.to_string())
+        })
         .unwrap_or_default();
     // The paid end and the grace end (SPEC §12, reference §7): the paid end is the
     // subscription's expiration, and the grace end is shown beside it unless they are the same
@@ -348,14 +350,14 @@ async fn self_hosted_page(
         let date = when(s.expires);
         let text = match s.warning? {
             Warning::Expired => c.t.license_has_expired.to_string(),
-            Warning::InGrace { days_left } => c
-                .t
-                .license_in_grace
-                .replace("{days}", &days_left.to_string()),
-            Warning::ExpiresSoon { days_left } => c
-                .t
-                .license_expires_soon
-                .replace("{days}", &days_left.to_string()),
+            Warning::InGrace { days_left } => {
+                c.t.license_in_grace
+                    .replace("{days}", &days_left.to_string())
+            }
+            Warning::ExpiresSoon { days_left } => {
+                c.t.license_expires_soon
+                    .replace("{days}", &days_left.to_string())
+            }
         };
         Some(text.replace("{date}", &date))
     });
