@@ -480,4 +480,31 @@ mod tests {
         assert_eq!(sv.subject, "Din Families-sponsring har tagits bort");
         assert!(sv.text.contains("till och med 2027-11-25"));
     }
+
+    #[test]
+    fn license_expiring_in_both_languages_links_the_subscription() {
+        let notice = LicenseExpiring {
+            email: "owner@example.com",
+            organization_id: Uuid::from_u128(7),
+            organization_name: "Acme & Co",
+            days_left: 7,
+            date: "2027-03-01",
+        };
+        let en = notice.render(&vault(), Lang::En);
+        assert_eq!(en.kind, MailKind::LicenseExpiring);
+        assert_eq!(en.to, "owner@example.com");
+        assert_eq!(en.subject, "Your organization license expires in 7 day(s)");
+        assert!(en.text.contains("on 2027-03-01 (UTC)"), "{}", en.text);
+        assert!(
+            en.text.contains(
+                "https://vault.example.com:8443/bw/organizations/00000000-0000-0000-0000-000000000007/billing/subscription"
+            ),
+            "{}",
+            en.text
+        );
+        assert!(en.html.contains("Acme &amp; Co"), "{}", en.html);
+        let sv = notice.render(&vault(), Lang::Sv);
+        assert_eq!(sv.subject, "Organisationslicensen går ut om 7 dag(ar)");
+        assert!(sv.text.contains("Öppna prenumerationen"), "{}", sv.text);
+    }
 }

@@ -398,6 +398,38 @@ async fn the_automatic_refresh_is_shown_where_sync_license_is() -> anyhow::Resul
             shown.contains("license-expiry-warning"),
             "{name}: ten days left"
         );
+
+        // A token rotated on the cloud: the next day's refresh fails, recorded and shown the same
+        // way, with the cause.
+        let rotated = pair
+            .cloud_session
+            .post(
+                &pair.cloud,
+                &format!("/api/organizations/{}/rotate-api-key", pair.cloud_org_id),
+                &json!({"type": 1, "masterPasswordHash": pair.cloud_owner.master_password_hash}),
+            )
+            .await?;
+        assert_eq!(rotated.status(), 200, "{name}");
+        clock.advance(Duration::days(1));
+        let ran = server.run_job("license-refresh").await?;
+        let last = store.recent_outcomes(org, "license-sync", 1).await?;
+        assert!(
+            last.first()
+                .is_some_and(|o| o.started_by == "job" && !o.succeeded),
+            "{name}: {ran:?} {last:?}"
+        );
+        let cookies = page_session(server, &client, &owner).await?;
+        let shown = client
+            .get(server.at(&format!("/organizations/{org_id}/billing/subscription")))
+            .header(COOKIE, &cookies)
+            .send()
+            .await?
+            .text()
+            .await?;
+        assert!(
+            shown.contains("automatic refresh: failed"),
+            "{name}: {shown}"
+        );
         pair.stop().await?;
     }
     Ok(())
