@@ -231,6 +231,30 @@ async fn grace_banner_expiry_mails_once_each_and_expires_enforced() -> anyhow::R
             anyhow::ensure!(response.status() == 200, "page: {}", response.status());
             Ok::<String, anyhow::Error>(response.text().await?)
         };
+        // The API answers both dates as the reference's self-hosted subscription does.
+        let subscription: Value = session
+            .get(server, &format!("/api/organizations/{org_id}/subscription"))
+            .await?
+            .json()
+            .await?;
+        let wire_day = |field: &str| -> String {
+            subscription[field]
+                .as_str()
+                .unwrap_or_default()
+                .chars()
+                .take(10)
+                .collect()
+        };
+        assert_eq!(
+            wire_day("expiration"),
+            expires.format("%Y-%m-%d").to_string(),
+            "{name}: {subscription}"
+        );
+        assert_eq!(
+            wire_day("expirationWithoutGracePeriod"),
+            paid.format("%Y-%m-%d").to_string(),
+            "{name}"
+        );
         let shown = page().await?;
         assert!(
             !shown.contains("license-expiry-warning"),
