@@ -70,6 +70,7 @@ pub const METRICS: &str = "kinwarden__metrics";
 pub const PASSWORD_ITERATIONS: &str = "kinwarden__passwordIterations";
 pub const LOGIN_RATE_LIMIT: &str = "kinwarden__loginRateLimit";
 pub const PREMIUM_FOR_ALL: &str = "kinwarden__premiumForAll";
+pub const LICENSE_AUTO_REFRESH: &str = "kinwarden__licenseAutoRefresh";
 pub const TRASH_DAYS: &str = "kinwarden__trashDays";
 pub const ATTACHMENT_MAX_SIZE: &str = "kinwarden__attachmentMaxSize";
 pub const TRUSTED_PROXIES: &str = "kinwarden__trustedProxies";
@@ -201,6 +202,11 @@ pub const KNOWN_KEYS: &[KeyDoc] = &[
         PREMIUM_FOR_ALL,
         "false",
         "every account has premium features (attachments, TOTP codes); otherwise an organization whose plan or license gives its users premium does",
+    ),
+    key(
+        LICENSE_AUTO_REFRESH,
+        "false",
+        "self-hosted: while fewer than 30 days are left on an organization's license, the daily license-refresh job fetches a fresh one through its billing sync connection (as Sync license does)",
     ),
     key(
         ATTACHMENT_MAX_SIZE,

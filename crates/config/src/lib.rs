@@ -112,6 +112,8 @@ pub struct Config {
     pub metrics: bool,
     /// Every account has premium features (attachments, TOTP codes).
     pub premium_for_all: bool,
+    /// Self-hosted: fetch a fresh license daily while fewer than 30 days are left (SPEC §12).
+    pub license_auto_refresh: bool,
     /// Days an item stays in the trash before the trash-purge job deletes it.
     pub trash_days: u32,
     /// The largest attached file, in bytes.
@@ -487,6 +489,7 @@ impl Config {
                 .map(|value| resolve_path(bwdata, value)),
             metrics: bool_key(keys::METRICS, false)?,
             premium_for_all: bool_key(keys::PREMIUM_FOR_ALL, false)?,
+            license_auto_refresh: bool_key(keys::LICENSE_AUTO_REFRESH, false)?,
             trash_days,
             attachment_max_bytes,
             password_iterations,

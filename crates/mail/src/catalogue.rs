@@ -39,6 +39,14 @@ pub(crate) struct Texts {
     pub expired_body: &'static str,
     pub expired_action: &'static str,
 
+    // License expiring soon (self-hosted, SPEC §12). {org}: organization name; {days}: whole
+    // days left; {date}: the license's `Expires` (YYYY-MM-DD, UTC).
+    pub expiring_subject: &'static str,
+    pub expiring_heading: &'static str,
+    pub expiring_body: &'static str,
+    pub expiring_action: &'static str,
+    pub expiring_button: &'static str,
+
     // System Administrator Portal login link. {minutes}: how long it works.
     pub admin_subject: &'static str,
     pub admin_heading: &'static str,
@@ -98,6 +106,12 @@ static EN: Texts = Texts {
     expired_body: "Your organization license for {org} is no longer valid ({reason}), so the organization has been disabled on this server.",
     expired_action: "Download a new license from the cloud organization and upload it in Billing → Subscription, or select Sync license if billing sync is set up.",
 
+    expiring_subject: "Your organization license expires in {days} day(s)",
+    expiring_heading: "The license of {org} expires on {date}",
+    expiring_body: "The organization license of {org} on this server ends in {days} day(s), on {date} (UTC). After that day the organization is disabled until a new license is applied.",
+    expiring_action: "Renew the subscription of the cloud organization, then select Sync license in Billing → Subscription, or download the new license there and upload it.",
+    expiring_button: "Open the subscription",
+
     admin_subject: "System Administrator Portal login",
     admin_heading: "Log in to the System Administrator Portal",
     admin_body: "Use this link within {minutes} minutes. It works once.",
@@ -144,6 +158,12 @@ static SV: Texts = Texts {
     expired_heading: "Licensen för {org} har gått ut",
     expired_body: "Organisationslicensen för {org} gäller inte längre ({reason}), så organisationen har inaktiverats på den här servern.",
     expired_action: "Hämta en ny licens från molnorganisationen och ladda upp den under Fakturering → Prenumeration, eller välj Synkronisera licens om faktureringssynkronisering är inställd.",
+
+    expiring_subject: "Organisationslicensen går ut om {days} dag(ar)",
+    expiring_heading: "Licensen för {org} går ut {date}",
+    expiring_body: "Organisationslicensen för {org} på den här servern upphör om {days} dag(ar), den {date} (UTC). Efter den dagen inaktiveras organisationen tills en ny licens används.",
+    expiring_action: "Förnya molnorganisationens prenumeration och välj sedan Synkronisera licens under Fakturering → Prenumeration, eller hämta den nya licensen där och ladda upp den.",
+    expiring_button: "Öppna prenumerationen",
 
     admin_subject: "Inloggning till systemadministratörsportalen",
     admin_heading: "Logga in i systemadministratörsportalen",

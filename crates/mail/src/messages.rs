@@ -154,6 +154,53 @@ impl LicenseExpired<'_> {
     }
 }
 
+/// "Your organization license expires in N days" (SPEC §12): to each owner of a self-hosted
+/// organization 30, 7 and 1 days before the license's `Expires`, with a link to the
+/// organization's subscription page.
+#[derive(Debug, Clone)]
+pub struct LicenseExpiring<'a> {
+    pub email: &'a str,
+    pub organization_id: Uuid,
+    pub organization_name: &'a str,
+    pub days_left: i64,
+    /// `Expires`, as the owner reads it (YYYY-MM-DD, UTC).
+    pub date: &'a str,
+}
+
+impl LicenseExpiring<'_> {
+    pub fn render(&self, vault: &Url, lang: Lang) -> Mail {
+        let t = texts(lang);
+        let days = self.days_left.to_string();
+        let args = [
+            ("org", self.organization_name),
+            ("days", days.as_str()),
+            ("date", self.date),
+        ];
+        let path = format!(
+            "organizations/{}/billing/subscription",
+            self.organization_id
+        );
+        let url = link(vault, &path, &[]);
+        compose(
+            MailKind::LicenseExpiring,
+            vault,
+            lang,
+            self.email,
+            fill(t.expiring_subject, &args),
+            vec![
+                Block::Heading(fill(t.expiring_heading, &args)),
+                Block::Paragraph(fill(t.expiring_body, &args)),
+                Block::Paragraph(t.expiring_action.to_string()),
+                Block::Button {
+                    label: t.expiring_button.to_string(),
+                    url,
+                },
+            ],
+        )
+        .sent_for(self.organization_id)
+    }
+}
+
 /// The System Administrator Portal's login link (SPEC §9): `/admin/login/confirm?token=…`.
 #[derive(Debug, Clone)]
 pub struct AdminLogin<'a> {
@@ -432,5 +479,32 @@ mod tests {
         let sv = revert.render(&vault(), Lang::Sv);
         assert_eq!(sv.subject, "Din Families-sponsring har tagits bort");
         assert!(sv.text.contains("till och med 2027-11-25"));
+    }
+
+    #[test]
+    fn license_expiring_in_both_languages_links_the_subscription() {
+        let notice = LicenseExpiring {
+            email: "owner@example.com",
+            organization_id: Uuid::from_u128(7),
+            organization_name: "Acme & Co",
+            days_left: 7,
+            date: "2027-03-01",
+        };
+        let en = notice.render(&vault(), Lang::En);
+        assert_eq!(en.kind, MailKind::LicenseExpiring);
+        assert_eq!(en.to, "owner@example.com");
+        assert_eq!(en.subject, "Your organization license expires in 7 day(s)");
+        assert!(en.text.contains("on 2027-03-01 (UTC)"), "{}", en.text);
+        assert!(
+            en.text.contains(
+                "https://vault.example.com:8443/bw/organizations/00000000-0000-0000-0000-000000000007/billing/subscription"
+            ),
+            "{}",
+            en.text
+        );
+        assert!(en.html.contains("Acme &amp; Co"), "{}", en.html);
+        let sv = notice.render(&vault(), Lang::Sv);
+        assert_eq!(sv.subject, "Organisationslicensen går ut om 7 dag(ar)");
+        assert!(sv.text.contains("Öppna prenumerationen"), "{}", sv.text);
     }
 }

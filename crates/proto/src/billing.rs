@@ -19,6 +19,9 @@ pub struct OrganizationSubscriptionResponse {
     pub occupied_seats: i64,
     pub enabled: bool,
     pub expiration: Option<String>,
+    /// Self-hosted: the license's paid end (`ExpirationWithoutGracePeriod`), `expiration`
+    /// being its `Expires`, grace included; none on a cloud and for licenses without one.
+    pub expiration_without_grace_period: Option<String>,
     pub subscription: SubscriptionResponse,
     /// Addition: every ledger entry, oldest first.
     pub ledger: Vec<LedgerEntryResponse>,

@@ -18,6 +18,7 @@ pub mod files;
 pub mod groups;
 mod installations;
 mod jobs;
+mod license_expiry;
 mod licensing;
 mod member_access;
 mod meta;

@@ -2,6 +2,7 @@
 
 use kinwarden_core::ids::{OrganizationId, OrganizationUserId, SponsorshipId, UserId};
 use kinwarden_core::members::{MemberStatus, MemberType};
+use kinwarden_core::terms::Terms;
 use kinwarden_mail::Mail;
 
 use crate::billing::{SubscriptionPeriodRecord, insert_period};
@@ -51,6 +52,10 @@ pub struct OrganizationRecord {
     /// Shared by the organization and its licenses (reference §1.5); none on rows made before
     /// licensing existed, until the first license is issued.
     pub license_key: Option<String>,
+    /// On a self-hosted server, what the license lets the organization use (SPEC §12); none on
+    /// a cloud, where the plan decides.
+    #[sqlx(try_from = "crate::column::NullableText")]
+    pub license_terms: Option<Terms>,
     pub revision_date: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -87,6 +92,8 @@ pub struct LicenseTerms {
     pub enabled: bool,
     pub expiration_date: Option<i64>,
     pub license_key: Option<String>,
+    /// The flags, storage, premium and display dates (SPEC §12).
+    pub terms: Terms,
 }
 
 /// A member with the account behind it, as lists show them.
@@ -136,10 +143,14 @@ pub struct OrganizationRecordPrefixed {
     pub org_limit_collection_deletion: bool,
     pub org_limit_item_deletion: bool,
     pub org_allow_admin_access_to_all_collection_items: bool,
+    /// See [`OrganizationRecord::license_terms`].
+    #[sqlx(try_from = "crate::column::NullableText")]
+    pub org_license_terms: Option<Terms>,
 }
 
 const ORG_COLUMNS: &str = "id, name, billing_email, plan_type, seats, max_collections, enabled, \
-    expiration_date, public_key, private_key, license_key, revision_date, created_at, updated_at";
+    expiration_date, public_key, private_key, license_key, license_terms, revision_date, created_at, \
+    updated_at";
 const MEMBER_COLUMNS: &str = "ou.id, ou.organization_id, ou.user_id, ou.email, ou.key, ou.status, ou.type, \
     ou.permissions, ou.access_secrets_manager, ou.created_at, ou.updated_at";
 
@@ -156,7 +167,7 @@ impl Store {
         first_collection: Option<&crate::CollectionRecord>,
     ) -> Result<(), StoreError> {
         let org_sql = format!(
-            "INSERT INTO organizations ({ORG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            "INSERT INTO organizations ({ORG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         );
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -172,6 +183,7 @@ impl Store {
                 .bind(&org.public_key)
                 .bind(&org.private_key)
                 .bind(&org.license_key)
+                .bind(org.license_terms.as_ref().map(Terms::to_json))
                 .bind(org.revision_date)
                 .bind(org.created_at)
                 .bind(org.updated_at)
@@ -213,7 +225,9 @@ impl Store {
         Ok(count > 0)
     }
 
-    /// Copies a license's terms onto a self-hosted organization (reference §5.5 step 7).
+    /// Copies a license's terms onto a self-hosted organization (reference §6.1 step 6, SPEC
+    /// §12): one statement, so the organization never holds half of one license and half of
+    /// another.
     pub async fn apply_license_terms(
         &self,
         org_id: OrganizationId,
@@ -224,7 +238,7 @@ impl Store {
             sqlx::query(
                 "UPDATE organizations SET name = $2, billing_email = $3, plan_type = $4, seats = $5, \
                  max_collections = $6, enabled = $7, expiration_date = $8, license_key = $9, \
-                 revision_date = $10, updated_at = $10 WHERE id = $1",
+                 license_terms = $11, revision_date = $10, updated_at = $10 WHERE id = $1",
             )
             .bind(org_id.to_string())
             .bind(&terms.name)
@@ -236,6 +250,7 @@ impl Store {
             .bind(terms.expiration_date)
             .bind(&terms.license_key)
             .bind(now_ms)
+            .bind(terms.terms.to_json())
             .execute(pool)
             .await?
             .rows_affected()
@@ -325,6 +340,7 @@ impl Store {
              o.limit_collection_deletion AS org_limit_collection_deletion, \
              o.limit_item_deletion AS org_limit_item_deletion, \
              o.allow_admin_access_to_all_collection_items AS org_allow_admin_access_to_all_collection_items, \
+             o.license_terms AS org_license_terms, \
              s.id AS sp_id, s.friendly_name AS sp_friendly_name, s.last_sync_date AS sp_last_sync_date, \
              s.valid_until AS sp_valid_until, s.to_delete AS sp_to_delete, \
              CASE WHEN s.id IS NULL THEN NULL ELSE k.reason END AS sp_skipped_reason \

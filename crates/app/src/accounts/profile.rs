@@ -82,35 +82,32 @@ fn profile_organization(membership: &Membership, self_hosted: bool) -> ProfileOr
     let org = &membership.organization;
     let own = &membership.sponsorship;
     let tier = tier_of(org.org_plan_type).unwrap_or(ProductTier::Free);
-    let enterprise = tier == ProductTier::Enterprise;
-    let paid = matches!(
-        tier,
-        ProductTier::Enterprise | ProductTier::Teams | ProductTier::TeamsStarter
-    );
+    // The license's terms on a self-hosted server, the plan's on a cloud (SPEC §12).
+    let terms = crate::organizations::terms::of_joined(org);
     let permissions = members::parse_permissions(member.permissions.as_deref());
     ProfileOrganization {
         id: member.organization_id.to_string(),
         name: org.org_name.clone(),
-        use_policies: enterprise,
-        use_sso: enterprise,
-        use_key_connector: false,
-        use_scim: enterprise,
-        use_groups: enterprise,
-        use_directory: paid,
-        use_events: paid,
-        use_totp: true,
-        use_2fa: paid,
-        use_api: paid,
-        use_reset_password: enterprise,
-        use_secrets_manager: false,
-        use_password_manager: true,
-        use_custom_permissions: enterprise,
-        use_admin_sponsored_families: false,
-        self_host: self_hosted || enterprise,
-        users_get_premium: tier != ProductTier::Free,
+        use_policies: terms.use_policies,
+        use_sso: terms.use_sso,
+        use_key_connector: terms.use_key_connector,
+        use_scim: terms.use_scim,
+        use_groups: terms.use_groups,
+        use_directory: terms.use_directory,
+        use_events: terms.use_events,
+        use_totp: terms.use_totp,
+        use_2fa: terms.use_2fa,
+        use_api: terms.use_api,
+        use_reset_password: terms.use_reset_password,
+        use_secrets_manager: terms.use_secrets_manager,
+        use_password_manager: terms.use_password_manager,
+        use_custom_permissions: terms.use_custom_permissions,
+        use_admin_sponsored_families: terms.use_admin_sponsored_families,
+        self_host: self_hosted || terms.self_host,
+        users_get_premium: terms.users_get_premium,
         seats: org.org_seats,
         max_collections: org.org_max_collections,
-        max_storage_gb: None,
+        max_storage_gb: terms.max_storage_gb.map(i32::from),
         key: member.key.clone(),
         status: member.status.code(),
         member_type: member.member_type.code(),

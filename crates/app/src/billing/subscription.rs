@@ -33,6 +33,13 @@ pub async fn subscription(
         occupied_seats,
         enabled: org.enabled,
         expiration: org.expiration_date.map(wire_time::from_millis),
+        // The license's own value, as the reference answers it (SPEC §12); the subscription
+        // page derives the paid end when it is missing.
+        expiration_without_grace_period: org
+            .license_terms
+            .as_ref()
+            .and_then(|terms| terms.expiration_without_grace_period)
+            .map(wire_time::from_millis),
         subscription: SubscriptionResponse {
             period_start_date: start.map(wire_time::from_millis),
             period_end_date: end.map(wire_time::from_millis),

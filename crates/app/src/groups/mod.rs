@@ -56,7 +56,7 @@ fn ensure(allowed: bool) -> Result<(), AppError> {
 
 /// Refuses a change that would give the organization groups it may not use.
 fn ensure_uses_groups(access: &OrgAccess) -> Result<(), AppError> {
-    if kinwarden_core::plans::uses_groups(access.org.plan_type) {
+    if crate::organizations::terms::of(&access.org).use_groups {
         Ok(())
     } else {
         Err(AppError::BadRequest(rules::CANNOT_USE_GROUPS.into()))

@@ -113,10 +113,17 @@ fn assess(
         Err(other) => return Err((format!("Invalid data. {other}"), expires)),
     };
     let license = verified.license();
+    // The terms stored from the license must still be the file's (reference §6.5 `VerifyData`);
+    // an organization applied before terms were stored has none to compare.
+    let same_terms = org.license_terms.as_ref().is_none_or(|terms| {
+        terms.same_features(&kinwarden_core::terms::Terms::of_license(license))
+            && license.max_collections.map(i32::from) == org.max_collections
+    });
     let matches = license.license_key == org.license_key
         && license.plan_type == org.plan_type
         && license.seats == org.seats
-        && license.enabled;
+        && license.enabled
+        && same_terms;
     if matches {
         Ok(())
     } else {

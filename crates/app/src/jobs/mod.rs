@@ -6,6 +6,8 @@
 pub mod doctor;
 pub mod expired_sponsorships;
 pub mod license_commands;
+pub mod license_expiry;
+pub mod license_refresh;
 pub mod license_validation;
 pub mod runs;
 pub mod sponsorship_sync;
@@ -30,6 +32,8 @@ pub enum Idle {
     OnSelfHosted,
     /// `globalSettings__enableCloudCommunication` is off, so nothing may be sent or ended.
     CloudCommunicationOff,
+    /// `kinwarden__licenseAutoRefresh` is off, so licenses are fetched only when an owner asks.
+    AutoRefreshOff,
 }
 
 /// An error's text as a job records it (`jobs list`, the log): an internal cause in full, since

@@ -4,6 +4,7 @@
 
 pub mod cloud_sync;
 pub mod download;
+pub mod expiry;
 pub mod issue;
 pub mod self_hosted;
 pub mod self_hosted_sync;

@@ -52,5 +52,6 @@ pub fn terms(license: &OrganizationLicense) -> LicenseTerms {
         enabled: license.enabled,
         expiration_date: license.expires.map(|date| date.timestamp_millis()),
         license_key: license.license_key.clone(),
+        terms: kinwarden_core::terms::Terms::of_license(license),
     }
 }

@@ -13,7 +13,7 @@ use crate::connections::billing_sync::connection_of;
 use crate::licenses::self_hosted as self_hosted_license;
 use crate::licenses::upload::apply;
 use crate::organizations::access::OrgAccess;
-use crate::records::{ConnectionRecord, OutcomeRecord};
+use crate::records::{ConnectionRecord, OrganizationRecord, OutcomeRecord};
 use crate::{App, AppError, cloud_errors, wire_time};
 
 /// The kind of outcome a *Sync license* records.
@@ -24,14 +24,26 @@ type Failure = (String, AppError);
 /// Syncs the license of the owner's organization; the outcome on success, the failure (after it
 /// is recorded) otherwise.
 pub async fn sync(app: &App, access: &OrgAccess) -> Result<OutcomeResponse, AppError> {
-    let org_id = access.org.id;
+    let started_by = format!("owner:{}", access.membership.user_id.unwrap_or_default());
+    sync_organization(app, &access.org, &started_by).await
+}
+
+/// *Sync license* for one organization, started by `started_by` (an owner, or the automatic
+/// refresh of `jobs::license_refresh`): recorded the same way whoever starts it, so the
+/// subscription page and the Portal show the last one either way.
+pub async fn sync_organization(
+    app: &App,
+    org: &OrganizationRecord,
+    started_by: &str,
+) -> Result<OutcomeResponse, AppError> {
+    let org_id = org.id;
     // The first billing sync connection, enabled or not, as the reference takes it.
     let connection = connection_of(app, org_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let started_at = app.clock.now_millis();
-    let started_by = format!("owner:{}", access.membership.user_id.unwrap_or_default());
-    let result = fetch_and_apply(app, org_id, &connection, access.org.license_key.as_deref()).await;
+    let started_by = started_by.to_string();
+    let result = fetch_and_apply(app, org_id, &connection, org.license_key.as_deref()).await;
     let (succeeded, code, message, counts) = match &result {
         Ok(seats) => (true, None, None, Some(json!({ "seats": seats }))),
         Err((code, err)) => (false, Some(code.clone()), Some(error_text(err)), None),
@@ -135,4 +147,18 @@ pub fn response(outcome: &OutcomeRecord) -> OutcomeResponse {
             .and_then(|text| serde_json::from_str(text).ok()),
         object: "syncOutcome".to_string(),
     }
+}
+
+/// The organization's last *Sync license* attempt, whoever started it (an owner, or the
+/// automatic refresh): what the subscription page shows.
+pub async fn last_outcome(
+    app: &App,
+    org_id: OrganizationId,
+) -> Result<Option<OutcomeRecord>, AppError> {
+    Ok(app
+        .store
+        .recent_outcomes(org_id, KIND, 1)
+        .await?
+        .into_iter()
+        .next())
 }

@@ -72,6 +72,7 @@ pub async fn create_organization(
         public_key: upload.public_key,
         private_key: upload.encrypted_private_key,
         license_key: terms.license_key.clone(),
+        license_terms: Some(terms.terms.clone()),
         revision_date: now,
         created_at: now,
         updated_at: now,

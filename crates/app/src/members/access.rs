@@ -309,7 +309,7 @@ async fn check_groups(
             wanted.push(id);
         }
     }
-    if !wanted.is_empty() && !kinwarden_core::plans::uses_groups(access.org.plan_type) {
+    if !wanted.is_empty() && !crate::organizations::terms::of(&access.org).use_groups {
         return Err(AppError::BadRequest(CANNOT_USE_GROUPS.into()));
     }
     if !crate::groups::may_set_member_groups(access) {

@@ -68,6 +68,8 @@ pub async fn create(
             .as_ref()
             .map(|keys| keys.encrypted_private_key.clone()),
         license_key: Some(license_key),
+        // A cloud organization's terms are its plan's.
+        license_terms: None,
         revision_date: now,
         created_at: now,
         updated_at: now,

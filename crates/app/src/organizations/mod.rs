@@ -3,3 +3,4 @@
 pub mod access;
 pub mod create;
 pub mod response;
+pub mod terms;

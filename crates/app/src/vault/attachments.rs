@@ -63,15 +63,14 @@ async fn storage_of(
             app.store.personal_storage_used(user.id).await?,
         ),
         ItemOwner::Organization(org) => {
-            let plan = app
+            let org_record = app
                 .store
                 .organization(org)
                 .await?
-                .ok_or(AppError::NotFound)?
-                .plan_type;
+                .ok_or(AppError::NotFound)?;
             (
                 StorageOwner::Organization {
-                    max_storage_gb: kinwarden_core::plans::base_storage_gb(plan),
+                    max_storage_gb: crate::organizations::terms::of(&org_record).max_storage_gb,
                 },
                 app.store.organization_storage_used(org).await?,
             )

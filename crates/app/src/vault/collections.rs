@@ -385,7 +385,7 @@ pub async fn create(
 
 /// Whether the organization's plan or license has groups.
 fn uses_groups(access: &OrgAccess) -> bool {
-    kinwarden_core::plans::uses_groups(access.org.plan_type)
+    crate::organizations::terms::of(&access.org).use_groups
 }
 
 /// The collection named `collectionName` that a new organization starts with, managed by its

@@ -6,6 +6,8 @@
 //! logged and recorded with.
 
 mod expired_sponsorships;
+mod license_expiry;
+mod license_refresh;
 mod license_validation;
 mod sponsorship_sync;
 mod sponsorship_validation;
@@ -57,15 +59,24 @@ pub enum Job {
     SponsorshipValidation,
     ExpiredSponsorships,
     LicenseValidation,
+    LicenseRefresh,
+    LicenseExpiry,
     TrashPurge,
 }
 
+/// The license refresh runs at 03:00 UTC and the expiry notices an hour later, so a license
+/// refreshed that night is not warned about.
+const LICENSE_REFRESH_MINUTE: u32 = 3 * 60;
+const LICENSE_EXPIRY_MINUTE: u32 = 4 * 60;
+
 impl Job {
-    pub const ALL: [Job; 5] = [
+    pub const ALL: [Job; 7] = [
         Job::SponsorshipSync,
         Job::SponsorshipValidation,
         Job::ExpiredSponsorships,
         Job::LicenseValidation,
+        Job::LicenseRefresh,
+        Job::LicenseExpiry,
         Job::TrashPurge,
     ];
 
@@ -75,6 +86,8 @@ impl Job {
             Self::SponsorshipValidation => "sponsorship-validation",
             Self::ExpiredSponsorships => "expired-sponsorships",
             Self::LicenseValidation => "license-validation",
+            Self::LicenseRefresh => "license-refresh",
+            Self::LicenseExpiry => "license-expiry",
             Self::TrashPurge => "trash-purge",
         }
     }
@@ -86,6 +99,7 @@ impl Job {
     /// The sponsorship sync runs daily at `kinwarden__syncTime`; the cloud's sponsorship
     /// validation daily at 01:00 UTC and the clean-up of expired sponsorships at 02:00 UTC
     /// (SPEC §9 "time"); license validation twice a day, at 00:30 and 12:30 UTC (reference §5.6);
+    /// the opt-in license refresh at 03:00 and the expiry notices at 04:00 UTC (SPEC §12);
     /// the trash is emptied daily at 00:00 UTC (`kinwarden_core::vault::trash`).
     pub fn schedule(self, config: &Config) -> Schedule {
         match self {
@@ -93,6 +107,8 @@ impl Job {
             Self::SponsorshipValidation => Schedule::daily_at(&[60]),
             Self::ExpiredSponsorships => Schedule::daily_at(&[2 * 60]),
             Self::LicenseValidation => Schedule::daily_at(&[30, 12 * 60 + 30]),
+            Self::LicenseRefresh => Schedule::daily_at(&[LICENSE_REFRESH_MINUTE]),
+            Self::LicenseExpiry => Schedule::daily_at(&[LICENSE_EXPIRY_MINUTE]),
             Self::TrashPurge => purge_schedule(),
         }
     }
@@ -104,6 +120,8 @@ impl Job {
             Self::SponsorshipValidation => sponsorship_validation::run(app).await,
             Self::ExpiredSponsorships => expired_sponsorships::run(app).await,
             Self::LicenseValidation => license_validation::run(app).await,
+            Self::LicenseRefresh => license_refresh::run(app).await,
+            Self::LicenseExpiry => license_expiry::run(app).await,
             Self::TrashPurge => trash_purge::run(app).await,
         }
     }
@@ -166,5 +184,8 @@ fn idle(why: Idle) -> String {
         Idle::OnCloud => "nothing to do on a cloud".into(),
         Idle::OnSelfHosted => "nothing to do on a self-hosted server".into(),
         Idle::CloudCommunicationOff => "cloud communication is off: nothing to do".into(),
+        Idle::AutoRefreshOff => {
+            "automatic license refresh is off (kinwarden__licenseAutoRefresh): nothing to do".into()
+        }
     }
 }

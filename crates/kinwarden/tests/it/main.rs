@@ -19,6 +19,7 @@ mod http;
 mod jobs;
 mod layers;
 mod license_sync;
+mod license_terms;
 mod licenses;
 mod mail;
 mod mail_limits;

@@ -5,7 +5,7 @@
 //! refused with a 400 and nothing written; a change to a collection the caller may not change
 //! refused, and one they did not send kept. The same through the pages: `pages`.
 
-mod pages;
+pub(crate) mod pages;
 
 use std::time::Duration;
 

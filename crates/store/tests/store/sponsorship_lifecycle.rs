@@ -30,6 +30,7 @@ async fn families_org(store: &Store, id: &str) -> anyhow::Result<()> {
         public_key: None,
         private_key: None,
         license_key: None,
+        license_terms: None,
         revision_date: NOW,
         created_at: NOW,
         updated_at: NOW,

@@ -47,6 +47,7 @@ pub(crate) async fn organization(store: &Store, id: &str) -> anyhow::Result<()> 
         public_key: None,
         private_key: None,
         license_key: None,
+        license_terms: None,
         revision_date: 1,
         created_at: 1,
         updated_at: 1,

@@ -11,13 +11,15 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use kinwarden_app::billing::subscription;
 use kinwarden_app::connections::{billing_sync, save};
-use kinwarden_app::licenses::{download, self_hosted_sync, upload};
+use kinwarden_app::jobs::license_refresh;
+use kinwarden_app::licenses::{download, expiry, self_hosted_sync, upload};
 use kinwarden_app::org_api_keys;
 use kinwarden_app::records::UserRecord;
 use kinwarden_app::sponsorships::sync_status;
 use kinwarden_config::Mode;
 use kinwarden_core::api_keys::ApiKeyType;
 use kinwarden_core::license::Casing;
+use kinwarden_core::license_expiry::Warning;
 use kinwarden_core::plans::{ProductTier, tier_of};
 use kinwarden_proto::billing::{OrganizationApiKeyRequest, OrganizationSubscriptionResponse};
 use serde::Deserialize;
@@ -66,6 +68,13 @@ struct SelfHostedPage {
     org_name: String,
     plan_name: String,
     expiration: String,
+    /// `Expires`, when the license has a grace after its paid end.
+    grace_end: Option<String>,
+    grace_help: Option<String>,
+    /// The banner while within the grace or close to `Expires`.
+    expiry_warning: Option<String>,
+    /// The last *Sync license* attempt: when, by whom, how it went.
+    last_license_attempt: Option<LicenseAttempt>,
     cloud_enabled: bool,
     families_tier: bool,
     connection_id: Option<String>,
@@ -80,6 +89,14 @@ struct SelfHostedPage {
     manage_open: bool,
     manage_error: Option<String>,
     upload_error: Option<String>,
+}
+
+/// The last *Sync license* attempt as the page shows it.
+struct LicenseAttempt {
+    at: String,
+    by: &'static str,
+    result: &'static str,
+    error: Option<String>,
 }
 
 fn here(org_id: &str) -> String {
@@ -308,14 +325,62 @@ async fn self_hosted_page(
     let connection = overview.as_ref().and_then(|o| o.connection.as_ref());
     let config = overview.as_ref().and_then(|o| o.config.as_ref());
     let status = overview.as_ref().map(|o| &o.status);
-    let plan_name = kinwarden_core::plans::plan(access.org.plan_type)
-        .map(|plan| plan.name.to_string())
+    let plan_name = kinwarden_app::organizations::terms::of(&access.org)
+        .plan
+        .or_else(|| {
+            kinwarden_core::plans::plan(access.org.plan_type).map(|plan| plan.name.to_string())
+        })
         .unwrap_or_default();
-    let expiration = access
-        .org
-        .expiration_date
+    // The paid end and the grace end (SPEC §12, reference §7): the paid end is the
+    // subscription's expiration, and the grace end is shown beside it unless they are the same
+    // (a trial).
+    let standing = expiry::standing(state, &access.org);
+    let expiration = standing
+        .map(|s| s.paid_end)
+        .or(access.org.expiration_date)
         .map(when)
         .unwrap_or_else(|| c.t.never_expires.to_string());
+    let grace_end = standing
+        .filter(|s| s.paid_end != s.expires)
+        .map(|s| when(s.expires));
+    let grace_help = grace_end
+        .as_ref()
+        .map(|date| c.t.self_host_grace_period_help.replace("{date}", date));
+    let expiry_warning = standing.and_then(|s| {
+        let date = when(s.expires);
+        let text = match s.warning? {
+            Warning::Expired => c.t.license_has_expired.to_string(),
+            Warning::InGrace { days_left } => {
+                c.t.license_in_grace
+                    .replace("{days}", &days_left.to_string())
+            }
+            Warning::ExpiresSoon { days_left } => {
+                c.t.license_expires_soon
+                    .replace("{days}", &days_left.to_string())
+            }
+        };
+        Some(text.replace("{date}", &date))
+    });
+    let last_license_attempt = match self_hosted_sync::last_outcome(state, access.org.id).await {
+        Ok(found) => found.map(|outcome| LicenseAttempt {
+            at: when(outcome.started_at),
+            by: if outcome.started_by == license_refresh::STARTED_BY {
+                c.t.license_sync_by_job
+            } else {
+                c.t.license_sync_by_owner
+            },
+            result: if outcome.succeeded {
+                c.t.license_sync_succeeded
+            } else {
+                c.t.license_sync_failed
+            },
+            error: outcome.message,
+        }),
+        Err(err) => {
+            tracing::warn!(organization = %access.org.id, error = %err, "last license sync unreadable");
+            None
+        }
+    };
     let stamp = |at: Option<i64>| at.map(when).unwrap_or_else(|| c.t.never.to_string());
     let last_error = status
         .and_then(|s| s.last_error.as_ref())
@@ -326,6 +391,10 @@ async fn self_hosted_page(
         org_name: access.org.name.clone(),
         plan_name,
         expiration,
+        grace_end,
+        grace_help,
+        expiry_warning,
+        last_license_attempt,
         cloud_enabled: state.config.enable_cloud_communication,
         families_tier: tier_of(access.org.plan_type) == Some(ProductTier::Families),
         connection_id: connection.map(|found| found.id.to_string()),

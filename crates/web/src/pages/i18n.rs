@@ -153,6 +153,20 @@ texts! {
     last_sync: "Last sync", "Senaste synkronisering";
     // Billing → Subscription (self-hosted)
     last_license_sync: "Last license sync", "Senaste synkronisering av licens";
+    grace_period_end: "Grace period ends", "Respitperioden slutar";
+    self_host_grace_period_help: "After the paid period ends, you have 60 days to apply an updated license file. The grace period ends on {date}.",
+        "När den betalda perioden har slutat har du 60 dagar på dig att använda en uppdaterad licensfil. Respitperioden slutar {date}.";
+    license_in_grace: "The paid period of this license has ended. The organization stays enabled for {days} more day(s), until {date}: renew the subscription in the cloud, then select Sync license or upload the new license file.",
+        "Licensens betalda period har slutat. Organisationen förblir aktiverad i {days} dag(ar) till, fram till {date}: förnya prenumerationen i molnet och välj sedan Synkronisera licens eller ladda upp den nya licensfilen.";
+    license_expires_soon: "This license expires in {days} day(s), on {date}. Renew the subscription in the cloud, then select Sync license or upload the new license file.",
+        "Licensen går ut om {days} dag(ar), den {date}. Förnya prenumerationen i molnet och välj sedan Synkronisera licens eller ladda upp den nya licensfilen.";
+    license_has_expired: "This license expired on {date}: the organization is disabled until a new license is applied.",
+        "Licensen gick ut {date}: organisationen är inaktiverad tills en ny licens används.";
+    last_license_sync_attempt: "Last license sync attempt", "Senaste försök att synkronisera licensen";
+    license_sync_by_owner: "by an owner", "av en ägare";
+    license_sync_by_job: "automatic refresh", "automatisk förnyelse";
+    license_sync_succeeded: "succeeded", "lyckades";
+    license_sync_failed: "failed", "misslyckades";
     license_and_billing_management: "License and billing management", "Licens- och faktureringshantering";
     automatic_sync: "Automatic sync", "Automatisk synkronisering";
     automatic_sync_desc: "Automatic sync unlocks Families sponsorships and allows you to sync your license without uploading a file. After making updates in the Bitwarden cloud server, select Sync license to apply changes.",

@@ -9,7 +9,7 @@ use crate::groups::{collection, member, member_id};
 use crate::pages::{csrf_of, no_redirects, pair_of, set_cookies};
 
 /// A page session for `account`: its cookies (`name=value; …`), after the login form.
-async fn page_session(
+pub(crate) async fn page_session(
     server: &TestServer,
     client: &reqwest::Client,
     account: &kinwarden_testkit::ClientAccount,
