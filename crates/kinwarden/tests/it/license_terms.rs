@@ -19,6 +19,8 @@ use crate::self_hosted_license::{Pair, PairOptions, pair_setup, self_hosted_owne
 use crate::support::{Session, login};
 
 const CREATE: &str = "/api/organizations/licenses/self-hosted";
+/// The plan type of the cloud organization `pair_setup` makes (Enterprise, annually).
+const ENTERPRISE_ANNUALLY: i32 = 20;
 
 /// A license for the pair's installation and cloud organization, issued `issued`, changed by
 /// `edit` and signed with the cloud's key, as the owner would download it.
@@ -53,8 +55,35 @@ async fn signed_license(
     let key = LicenseSigningKey::from_pem(&std::fs::read_to_string(
         pair.cloud.bwdata.join("core/licensing.key.pem"),
     )?)?;
-    let signed = license::sign(unsigned, &key)?;
+    let signed = license::sign(unsigned, &key, None)?;
     Ok(serde_json::to_string(&signed.to_value(Casing::Camel))?)
+}
+
+/// Records on the cloud the payment of the year after `paid_until` for the pair's organization.
+async fn renew_on_cloud(pair: &Pair, paid_until: DateTime<Utc>) -> anyhow::Result<()> {
+    let store = pair
+        .cloud
+        .store()
+        .ok_or_else(|| anyhow::anyhow!("the cloud stopped"))?;
+    let now = Utc::now().timestamp_millis();
+    let entry = kinwarden_store::SubscriptionPeriodRecord {
+        id: kinwarden_core::ids::SubscriptionPeriodId::new(),
+        organization_id: pair.cloud_org_id.parse()?,
+        kind: kinwarden_core::subscription::EntryKind::PaymentRecorded
+            .name()
+            .to_string(),
+        start_date: paid_until.timestamp_millis(),
+        end_date: Some((paid_until + Duration::days(365)).timestamp_millis()),
+        plan_type: ENTERPRISE_ANNUALLY,
+        seats: Some(10),
+        recorded_by: Some("test".to_string()),
+        created_at: now,
+    };
+    anyhow::ensure!(
+        store.record_payment(&entry, now).await?,
+        "no such cloud organization"
+    );
+    Ok(())
 }
 
 async fn json_of(response: reqwest::Response) -> anyhow::Result<(u16, Value)> {
@@ -346,12 +375,14 @@ async fn the_automatic_refresh_is_shown_where_sync_license_is() -> anyhow::Resul
         let name = backend.name();
         // A little ahead of the cloud, whose licenses are issued on its own clock.
         let clock = Arc::new(ManualClock::new(Utc::now() + Duration::minutes(5)));
+        let cloud_clock = Arc::new(ManualClock::new(Utc::now()));
         let pair = pair_setup(
             backend,
             10,
             PairOptions {
                 extra: &[("kinwarden__licenseAutoRefresh", "true")],
                 self_hosted_clock: Some(clock.clone()),
+                cloud_clock: Some(cloud_clock.clone()),
                 ..PairOptions::default()
             },
         )
@@ -374,8 +405,7 @@ async fn the_automatic_refresh_is_shown_where_sync_license_is() -> anyhow::Resul
             "{name}"
         );
 
-        // Ten days before Expires the job fetches a fresh license, recorded as Sync license's
-        // outcome is, and the subscription page shows it.
+        // Ten days before Expires the job fetches a fresh license.
         let read: Value = session
             .get(server, &format!("/api/organizations/{org_id}"))
             .await?
@@ -385,56 +415,13 @@ async fn the_automatic_refresh_is_shown_where_sync_license_is() -> anyhow::Resul
             .as_str()
             .ok_or_else(|| anyhow::anyhow!("no expiration: {read}"))?
             .parse()?;
-        clock.set(expires - Duration::days(10));
-        server
-            .run_job("license-refresh")
-            .await?
-            .map_err(anyhow::Error::msg)?;
-        let outcomes = store.recent_outcomes(org, "license-sync", 5).await?;
-        assert!(!outcomes.is_empty(), "{name}: recorded");
-        assert!(
-            outcomes
-                .iter()
-                .all(|o| o.started_by == "job" && o.succeeded),
-            "{name}: {outcomes:?}"
-        );
-
-        let client = no_redirects(server)?;
-        let owner = kinwarden_testkit::ClientAccount::new(
-            "admin@selfhost.test",
-            "self hosted pw!",
-            kinwarden_testkit::Kdf::DEFAULT_ITERATIONS,
-        )?;
-        let cookies = page_session(server, &client, &owner).await?;
-        let shown = client
-            .get(server.at(&format!("/organizations/{org_id}/billing/subscription")))
-            .header(COOKIE, &cookies)
-            .send()
-            .await?
-            .text()
-            .await?;
-        assert!(
-            shown.contains("last-license-sync-attempt"),
-            "{name}: {shown}"
-        );
-        assert!(shown.contains("automatic refresh: succeeded"), "{name}");
-        assert!(
-            shown.contains("license-expiry-warning"),
-            "{name}: ten days left"
-        );
-
-        // A token rotated on the cloud: the next day's refresh fails, recorded and shown the same
-        // way, with the cause.
-        let rotated = pair
-            .cloud_session
-            .post(
-                &pair.cloud,
-                &format!("/api/organizations/{}/rotate-api-key", pair.cloud_org_id),
-                &json!({"type": 1, "masterPasswordHash": pair.cloud_owner.master_password_hash}),
-            )
-            .await?;
-        assert_eq!(rotated.status(), 200, "{name}");
-        clock.advance(Duration::days(1));
+        // An annual license's Expires holds 60 days of grace past the paid year, and its token
+        // lives a year from issue: a refresh is due a year on, by both clocks. Unpaid, the
+        // cloud's fresh license ends with the paid year, already past: the refresh fails, is
+        // recorded and shown with its cause, and the warning stays.
+        let refresh_at = expires - Duration::days(10);
+        clock.set(refresh_at);
+        cloud_clock.set(refresh_at - Duration::minutes(5));
         let ran = server.run_job("license-refresh").await?;
         let last = store.recent_outcomes(org, "license-sync", 1).await?;
         assert!(
@@ -442,18 +429,54 @@ async fn the_automatic_refresh_is_shown_where_sync_license_is() -> anyhow::Resul
                 .is_some_and(|o| o.started_by == "job" && !o.succeeded),
             "{name}: {ran:?} {last:?}"
         );
-        let cookies = page_session(server, &client, &owner).await?;
-        let shown = client
-            .get(server.at(&format!("/organizations/{org_id}/billing/subscription")))
-            .header(COOKIE, &cookies)
-            .send()
-            .await?
-            .text()
-            .await?;
+        let client = no_redirects(server)?;
+        let owner = kinwarden_testkit::ClientAccount::new(
+            "admin@selfhost.test",
+            "self hosted pw!",
+            kinwarden_testkit::Kdf::DEFAULT_ITERATIONS,
+        )?;
+        let subscription = async || -> anyhow::Result<String> {
+            let cookies = page_session(server, &client, &owner).await?;
+            Ok(client
+                .get(server.at(&format!("/organizations/{org_id}/billing/subscription")))
+                .header(COOKIE, &cookies)
+                .send()
+                .await?
+                .text()
+                .await?)
+        };
+        let shown = subscription().await?;
         assert!(
-            shown.contains("automatic refresh: failed"),
+            shown.contains("last-license-sync-attempt")
+                && shown.contains("automatic refresh: failed"),
             "{name}: {shown}"
         );
+        assert!(
+            shown.contains("license-expiry-warning"),
+            "{name}: ten days left"
+        );
+
+        // Paid on the cloud, the next day's refresh brings the next year: recorded and shown
+        // where Sync license's outcome is, and the warning is gone.
+        renew_on_cloud(&pair, expires - Duration::days(60)).await?;
+        clock.advance(Duration::days(1));
+        cloud_clock.advance(Duration::days(1));
+        server
+            .run_job("license-refresh")
+            .await?
+            .map_err(anyhow::Error::msg)?;
+        let last = store.recent_outcomes(org, "license-sync", 1).await?;
+        assert!(
+            last.first()
+                .is_some_and(|o| o.started_by == "job" && o.succeeded),
+            "{name}: {last:?}"
+        );
+        let shown = subscription().await?;
+        assert!(
+            shown.contains("automatic refresh: succeeded"),
+            "{name}: {shown}"
+        );
+        assert!(!shown.contains("license-expiry-warning"), "{name}: renewed");
         pair.stop().await?;
     }
     Ok(())
