@@ -28,6 +28,7 @@ pub(super) const ROWS: &[Row] = &[
     row("GET", "/api/config", Anyone, Both),
     row("GET", "/api/plans", Anyone, Both),
     row("GET", "/api/licenses/public-key", Anyone, CloudOnly),
+    row("GET", "/api/licenses/certificate", Anyone, CloudOnly),
     row("POST", "/api/installations", Anyone, CloudOnly),
     row("GET", "/api/installations/{id}", Anyone, CloudOnly),
     row("POST", "/identity/accounts/prelogin", Anyone, Both),
