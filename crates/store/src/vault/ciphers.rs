@@ -118,27 +118,9 @@ pub(super) use write_marks;
 impl Store {
     /// The user's personal items, the trash included, oldest first, with their attachments.
     pub async fn personal_ciphers(&self, user: UserId) -> Result<Vec<UserCipher>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM ciphers c \
-             LEFT JOIN cipher_marks m ON m.cipher_id = c.id AND m.user_id = $1 \
-             WHERE c.user_id = $1 ORDER BY c.created_at, c.id"
-        );
-        let attachments_sql = format!(
-            "SELECT {ATTACHMENT_COLUMNS} FROM attachments a JOIN ciphers c ON c.id = a.cipher_id \
-             WHERE c.user_id = $1 ORDER BY a.created_at, a.id"
-        );
-        let (rows, attachments) = on_pool!(self, pool => {
-            let rows = sqlx::query_as::<_, CipherRow>(&sql)
-                .bind(user.to_string())
-                .fetch_all(pool)
-                .await?;
-            let attachments = sqlx::query_as::<_, AttachmentRecord>(&attachments_sql)
-                .bind(user.to_string())
-                .fetch_all(pool)
-                .await?;
-            (rows, attachments)
-        });
-        Ok(with_attachments(rows, attachments))
+        // The sync's two reads (`sync_pages`), for every id at once.
+        let ids = self.personal_cipher_ids(user).await?;
+        self.personal_ciphers_among(user, &ids).await
     }
 
     /// The user's personal item `id`; another user's is none.

@@ -76,45 +76,10 @@ impl Store {
         user: UserId,
         collections: &[CollectionId],
     ) -> Result<Vec<OrgCipher>, StoreError> {
-        if collections.is_empty() {
-            return Ok(Vec::new());
-        }
-        let held = format!(
-            "SELECT cc.cipher_id FROM collection_ciphers cc WHERE {}",
-            in_json(self.backend(), "cc.collection_id", 2)
-        );
-        let sql = format!(
-            "SELECT {COLUMNS} FROM ciphers c \
-             LEFT JOIN cipher_marks m ON m.cipher_id = c.id AND m.user_id = $1 \
-             WHERE c.organization_id IS NOT NULL AND c.id IN ({held}) ORDER BY c.created_at, c.id"
-        );
-        let attachments_sql = format!(
-            "SELECT {ATTACHMENT_COLUMNS} FROM attachments a WHERE a.cipher_id IN ({}) \
-             ORDER BY a.created_at, a.id",
-            held.replace("$2", "$1")
-        );
-        let links_sql = format!(
-            "SELECT collection_id, cipher_id FROM collection_ciphers WHERE {}",
-            in_json(self.backend(), "collection_id", 1)
-        );
-        let ids = ids_json(collections);
-        let (rows, attachments, links) = on_pool!(self, pool => {
-            let rows = sqlx::query_as::<_, CipherRow>(&sql)
-                .bind(user.to_string())
-                .bind(&ids)
-                .fetch_all(pool)
-                .await?;
-            let attachments = sqlx::query_as::<_, AttachmentRecord>(&attachments_sql)
-                .bind(&ids)
-                .fetch_all(pool)
-                .await?;
-            let links: Vec<(String, String)> = sqlx::query_as(&links_sql)
-                .bind(&ids)
-                .fetch_all(pool)
-                .await?;
-            (rows, attachments, links)
-        });
-        with_links(with_attachments(rows, attachments), links)
+        // The sync's two reads (`sync_pages`), for every id at once.
+        let ids = self.cipher_ids_in_collections(collections).await?;
+        self.ciphers_in_collections_among(user, collections, &ids)
+            .await
     }
 
     /// An organization's item `id` with `user`'s marks and every collection that holds it;
