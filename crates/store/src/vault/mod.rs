@@ -116,6 +116,48 @@ pub(crate) use bump_owner;
 /// A list of ids as the JSON array the bulk statements take (the sync's own helper).
 pub(crate) use crate::sync_bulk::ids_json;
 
+/// The JSON array of ids bound as `${n}` as a table `page (value, key)`, `key` being each id's
+/// place in the array: for reads that go id by id in the caller's order. Written first and
+/// joined with `CROSS JOIN`, SQLite keeps it as the outer loop and looks each row up by its
+/// key; left to choose, without statistics, it took the owner's index and read every one of
+/// the owner's rows for each page. PostgreSQL plans a `CROSS JOIN` like any inner join.
+pub(crate) fn json_page(backend: crate::Backend, n: u8) -> String {
+    match backend {
+        crate::Backend::Sqlite => format!("json_each(${n}) AS page"),
+        crate::Backend::Postgres => {
+            format!("jsonb_array_elements_text(${n}::jsonb) WITH ORDINALITY AS page (value, key)")
+        }
+    }
+}
+
+/// `expr` of every row a statement selects, as one JSON array in `order`: a list of thousands
+/// of ids then comes as one row. SQLite's driver hands each row from the connection's thread
+/// to the caller on its own, a wake-up apiece, which cost a full sync more than the ids did.
+pub(crate) fn json_array_of(backend: crate::Backend, expr: &str, order: &str) -> String {
+    match backend {
+        crate::Backend::Sqlite => format!("json_group_array({expr} ORDER BY {order})"),
+        crate::Backend::Postgres => {
+            format!("COALESCE(json_agg({expr} ORDER BY {order}), '[]'::json)::text")
+        }
+    }
+}
+
+/// `[a, b]` as a JSON array, for [`json_array_of`].
+pub(crate) fn json_pair(backend: crate::Backend, a: &str, b: &str) -> String {
+    match backend {
+        crate::Backend::Sqlite => format!("json_array({a}, {b})"),
+        crate::Backend::Postgres => format!("json_build_array({a}, {b})"),
+    }
+}
+
+/// Reads what [`json_array_of`] made.
+pub(crate) fn from_json_array<T: serde::de::DeserializeOwned>(
+    json: &str,
+) -> Result<Vec<T>, crate::StoreError> {
+    serde_json::from_str(json)
+        .map_err(|err| crate::StoreError::Database(sqlx::Error::Decode(Box::new(err))))
+}
+
 /// `id IN (…the JSON array bound as ${n}…)`, for the backend.
 pub(crate) fn in_json(backend: crate::Backend, column: &str, n: u8) -> String {
     match backend {

@@ -7,22 +7,27 @@ use kinwarden_core::ids::{CipherId, CollectionId, UserId};
 
 use super::ciphers::{ATTACHMENT_COLUMNS, COLUMNS, CipherRow, with_attachments};
 use super::org_ciphers::with_links;
-use super::{AttachmentRecord, OrgCipher, UserCipher, ids_json, in_json};
+use super::{
+    AttachmentRecord, OrgCipher, UserCipher, from_json_array, ids_json, in_json, json_array_of,
+    json_page, json_pair,
+};
 use crate::column::typed;
 use crate::{Store, StoreError, on_pool};
 
 impl Store {
     /// The ids of the user's personal items, the trash included, oldest first.
     pub async fn personal_cipher_ids(&self, user: UserId) -> Result<Vec<CipherId>, StoreError> {
-        let ids: Vec<String> = on_pool!(self, pool => {
-            sqlx::query_scalar(
-                "SELECT id FROM ciphers WHERE user_id = $1 ORDER BY created_at, id",
-            )
-            .bind(user.to_string())
-            .fetch_all(pool)
-            .await?
+        let sql = format!(
+            "SELECT {} FROM ciphers WHERE user_id = $1",
+            json_array_of(self.backend(), "id", "created_at, id")
+        );
+        let ids: String = on_pool!(self, pool => {
+            sqlx::query_scalar(&sql).bind(user.to_string()).fetch_one(pool).await?
         });
-        ids.into_iter().map(typed).collect()
+        from_json_array::<String>(&ids)?
+            .into_iter()
+            .map(typed)
+            .collect()
     }
 
     /// The user's personal items among `ids`, oldest first, with the user's marks and their
@@ -35,19 +40,13 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let backend = self.backend();
+        let page = json_page(self.backend(), 2);
         let sql = format!(
-            "SELECT {COLUMNS} FROM ciphers c \
+            "SELECT {COLUMNS} FROM {page} CROSS JOIN ciphers c \
              LEFT JOIN cipher_marks m ON m.cipher_id = c.id AND m.user_id = $1 \
-             WHERE c.user_id = $1 AND {} ORDER BY c.created_at, c.id",
-            in_json(backend, "c.id", 2)
+             WHERE c.id = page.value AND c.user_id = $1 ORDER BY page.key"
         );
-        let attachments_sql = format!(
-            "SELECT {ATTACHMENT_COLUMNS} FROM attachments a \
-             JOIN ciphers c ON c.id = a.cipher_id \
-             WHERE c.user_id = $1 AND {} ORDER BY a.created_at, a.id",
-            in_json(backend, "a.cipher_id", 2)
-        );
+        let attachments_sql = attachments_of_page(self.backend());
         let ids = ids_json(ids);
         let (rows, attachments) = on_pool!(self, pool => {
             let rows = sqlx::query_as::<_, CipherRow>(&sql)
@@ -56,7 +55,6 @@ impl Store {
                 .fetch_all(pool)
                 .await?;
             let attachments = sqlx::query_as::<_, AttachmentRecord>(&attachments_sql)
-                .bind(user.to_string())
                 .bind(&ids)
                 .fetch_all(pool)
                 .await?;
@@ -73,17 +71,21 @@ impl Store {
         if collections.is_empty() {
             return Ok(Vec::new());
         }
+        let backend = self.backend();
         let sql = format!(
-            "SELECT c.id FROM ciphers c WHERE c.organization_id IS NOT NULL AND c.id IN \
-             (SELECT cc.cipher_id FROM collection_ciphers cc WHERE {}) \
-             ORDER BY c.created_at, c.id",
-            in_json(self.backend(), "cc.collection_id", 1)
+            "SELECT {} FROM ciphers c WHERE c.organization_id IS NOT NULL AND c.id IN \
+             (SELECT cc.cipher_id FROM collection_ciphers cc WHERE {})",
+            json_array_of(backend, "c.id", "c.created_at, c.id"),
+            in_json(backend, "cc.collection_id", 1)
         );
         let collections = ids_json(collections);
-        let ids: Vec<String> = on_pool!(self, pool => {
-            sqlx::query_scalar(&sql).bind(&collections).fetch_all(pool).await?
+        let ids: String = on_pool!(self, pool => {
+            sqlx::query_scalar(&sql).bind(&collections).fetch_one(pool).await?
         });
-        ids.into_iter().map(typed).collect()
+        from_json_array::<String>(&ids)?
+            .into_iter()
+            .map(typed)
+            .collect()
     }
 
     /// The organizations' items among `ids` that are held by any of `collections`, oldest
@@ -100,28 +102,29 @@ impl Store {
         }
         let backend = self.backend();
         let links_sql = format!(
-            "SELECT collection_id, cipher_id FROM collection_ciphers WHERE {} AND {}",
+            "SELECT {} FROM collection_ciphers WHERE {} AND {}",
+            json_array_of(
+                backend,
+                &json_pair(backend, "collection_id", "cipher_id"),
+                "cipher_id, collection_id"
+            ),
             in_json(backend, "collection_id", 1),
             in_json(backend, "cipher_id", 2)
         );
+        let page = json_page(backend, 2);
         let sql = format!(
-            "SELECT {COLUMNS} FROM ciphers c \
+            "SELECT {COLUMNS} FROM {page} CROSS JOIN ciphers c \
              LEFT JOIN cipher_marks m ON m.cipher_id = c.id AND m.user_id = $1 \
-             WHERE c.organization_id IS NOT NULL AND {} ORDER BY c.created_at, c.id",
-            in_json(backend, "c.id", 2)
+             WHERE c.id = page.value AND c.organization_id IS NOT NULL ORDER BY page.key"
         );
-        let attachments_sql = format!(
-            "SELECT {ATTACHMENT_COLUMNS} FROM attachments a WHERE {} \
-             ORDER BY a.created_at, a.id",
-            in_json(backend, "a.cipher_id", 1)
-        );
+        let attachments_sql = attachments_of_page(backend);
         let collections = ids_json(collections);
         let ids = ids_json(ids);
         let (rows, attachments, links) = on_pool!(self, pool => {
-            let links: Vec<(String, String)> = sqlx::query_as(&links_sql)
+            let links: String = sqlx::query_scalar(&links_sql)
                 .bind(&collections)
                 .bind(&ids)
-                .fetch_all(pool)
+                .fetch_one(pool)
                 .await?;
             let rows = sqlx::query_as::<_, CipherRow>(&sql)
                 .bind(user.to_string())
@@ -135,10 +138,21 @@ impl Store {
             (rows, attachments, links)
         });
         // An item no longer held by any of the collections has no link: it is left out.
+        let links = from_json_array::<(String, String)>(&links)?;
         let held: Vec<OrgCipher> = with_links(with_attachments(rows, attachments), links)?;
         Ok(held
             .into_iter()
             .filter(|item| !item.collection_ids.is_empty())
             .collect())
     }
+}
+
+/// The attachments of the items whose ids are bound as `$1`, oldest first. Only those of the
+/// rows a page read are kept ([`with_attachments`]), so they need no owner check here.
+fn attachments_of_page(backend: crate::Backend) -> String {
+    let page = json_page(backend, 1);
+    format!(
+        "SELECT {ATTACHMENT_COLUMNS} FROM {page} CROSS JOIN attachments a \
+         WHERE a.cipher_id = page.value ORDER BY a.created_at, a.id"
+    )
 }
