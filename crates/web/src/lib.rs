@@ -21,4 +21,4 @@ pub use http::limiter::LoginLimiter;
 pub use http::metrics;
 pub use http::state::AppState;
 pub use pages::PAGE_ROUTES;
-pub use router::{app, openapi_router, router};
+pub use router::{Purpose, app, openapi_router, router};

@@ -60,7 +60,9 @@ static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
 
 /// The document itself, for tests and tools.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let mut doc = crate::router::openapi_router().split_for_parts().1;
+    let mut doc = crate::router::openapi_router(crate::router::Purpose::Document)
+        .split_for_parts()
+        .1;
     name_operations(&mut doc);
     doc
 }
@@ -218,5 +220,30 @@ mod tests {
         let identity = json("IdentityError");
         assert!(identity["properties"].get("error_description").is_some());
         assert!(identity["properties"].get("ErrorModel").is_some());
+    }
+
+    /// The server's routes are built without their descriptions; they must be the document's
+    /// routes exactly: the same paths, each with the same methods.
+    #[test]
+    fn a_server_answers_the_routes_the_document_describes() {
+        use crate::router::{Purpose, openapi_router};
+        let methods = |purpose: Purpose| -> Vec<(String, Vec<String>)> {
+            let paths = openapi_router(purpose).split_for_parts().1.paths.paths;
+            paths
+                .into_iter()
+                .map(|(path, item)| {
+                    let item = serde_json::to_value(&item).expect("path item");
+                    let mut methods: Vec<String> = item
+                        .as_object()
+                        .map(|methods| methods.keys().cloned().collect())
+                        .unwrap_or_default();
+                    methods.sort();
+                    (path, methods)
+                })
+                .collect()
+        };
+        let served = methods(Purpose::Serve);
+        assert!(served.len() > 100, "{} paths", served.len());
+        assert_eq!(served, methods(Purpose::Document));
     }
 }

@@ -10,24 +10,24 @@ mod session;
 mod texts;
 
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::http::state::AppState;
+use crate::router::{Purpose, routes};
 
 pub use session::SESSION_COOKIE;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router(purpose: Purpose) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(pages::home))
-        .routes(routes!(pages::login_form, pages::login))
-        .routes(routes!(pages::confirm_form, pages::confirm))
-        .routes(routes!(pages::logout))
-        .routes(routes!(organizations::list))
-        .routes(routes!(organizations::show))
-        .routes(routes!(organizations::manually_sync))
-        .routes(routes!(billing::set_terms))
-        .routes(routes!(billing::record_payment))
-        .routes(routes!(stylesheet))
+        .routes(routes!(purpose; pages::home))
+        .routes(routes!(purpose; pages::login_form, pages::login))
+        .routes(routes!(purpose; pages::confirm_form, pages::confirm))
+        .routes(routes!(purpose; pages::logout))
+        .routes(routes!(purpose; organizations::list))
+        .routes(routes!(purpose; organizations::show))
+        .routes(routes!(purpose; organizations::manually_sync))
+        .routes(routes!(purpose; billing::set_terms))
+        .routes(routes!(purpose; billing::record_payment))
+        .routes(routes!(purpose; stylesheet))
 }
 
 /// The Portal's one stylesheet, served from the binary: the CSP allows no inline styles.
